@@ -1,0 +1,1 @@
+"""Turning raw documents (feed entries, files) into articles: parsing, converting, cleaning."""

@@ -1,0 +1,83 @@
+"""The cache's schema, as a list of migrations applied in order (``PRAGMA user_version``)."""
+
+from __future__ import annotations
+
+# Each entry moves the schema from version N to N+1. Never edit a released entry; add one.
+MIGRATIONS: list[str] = [
+    # 1: feeds, articles with read/starred state, FTS5 index kept in sync by triggers.
+    """
+    CREATE TABLE feeds (
+        id            INTEGER PRIMARY KEY,
+        url           TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL DEFAULT '',
+        kind          TEXT NOT NULL DEFAULT 'feed',
+        tags          TEXT NOT NULL DEFAULT '',
+        site_link     TEXT NOT NULL DEFAULT '',
+        etag          TEXT,
+        last_modified TEXT,
+        last_status   TEXT NOT NULL DEFAULT '',
+        last_error    TEXT NOT NULL DEFAULT '',
+        last_fetched  REAL,
+        next_fetch    REAL,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        active        INTEGER NOT NULL DEFAULT 1,
+        retention     INTEGER
+    );
+
+    CREATE TABLE articles (
+        id           INTEGER PRIMARY KEY,
+        feed_id      INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key          TEXT NOT NULL,
+        hash         TEXT NOT NULL DEFAULT '',
+        title        TEXT NOT NULL DEFAULT '',
+        author       TEXT NOT NULL DEFAULT '',
+        link         TEXT NOT NULL DEFAULT '',
+        published    REAL NOT NULL,
+        updated      REAL,
+        summary      TEXT NOT NULL DEFAULT '',
+        content      TEXT NOT NULL DEFAULT '',
+        content_type TEXT NOT NULL DEFAULT 'markdown',
+        body         TEXT,
+        text         TEXT NOT NULL DEFAULT '',
+        word_count   INTEGER NOT NULL DEFAULT 0,
+        enclosures   TEXT NOT NULL DEFAULT '',
+        read         INTEGER NOT NULL DEFAULT 0,
+        read_at      REAL,
+        starred      INTEGER NOT NULL DEFAULT 0,
+        starred_at   REAL,
+        first_seen   REAL NOT NULL,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX articles_published ON articles (published DESC, id DESC);
+    CREATE INDEX articles_feed_published ON articles (feed_id, published DESC, id DESC);
+    CREATE INDEX articles_unread ON articles (read, published DESC, id DESC);
+    CREATE INDEX articles_starred ON articles (starred) WHERE starred = 1;
+
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, text)
+        VALUES (new.id, new.title, new.author, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, old.author, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, text)
+        VALUES ('delete', old.id, old.title, old.author, old.text);
+        INSERT INTO articles_fts (rowid, title, author, text)
+        VALUES (new.id, new.title, new.author, new.text);
+    END;
+
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
