@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -127,7 +127,9 @@ class Store:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as error:
-                raise StoreError(f"cannot create the cache folder {path.parent}: {error}") from error
+                raise StoreError(
+                    f"cannot create the cache folder {path.parent}: {error}"
+                ) from error
         try:
             db = sqlite3.connect(
                 str(path), check_same_thread=False, isolation_level=None, timeout=10
@@ -287,7 +289,9 @@ class Store:
         return feed
 
     def feed(self, feed_id: int) -> Feed | None:
-        row = self._query_one(f"SELECT {self._FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,))
+        row = self._query_one(
+            f"SELECT {self._FEED_COLUMNS} FROM feeds f WHERE f.id = ?", (feed_id,)
+        )
         return None if row is None else self._feed(row)
 
     def feed_by_url(self, url: str) -> Feed | None:
@@ -374,12 +378,13 @@ class Store:
         feed_id: int,
         articles: Iterable[NewArticle],
         remove_missing: bool = False,
+        keep: Collection[str] = (),
     ) -> UpsertCounts:
         """Store one source's articles in a single transaction.
 
         New articles are inserted and changed ones updated; read and starred state are never
         touched. With ``remove_missing`` (a rescanned folder), articles of this feed that are
-        not in ``articles`` are deleted, except starred ones.
+        not in ``articles`` or ``keep`` are deleted, except starred ones.
         """
         now = time.time()
         new = updated = unchanged = removed = 0
@@ -433,7 +438,9 @@ class Store:
                 else:
                     unchanged += 1
             if remove_missing:
-                gone = [aid for key, (aid, _) in existing.items() if key not in seen]
+                gone = [
+                    aid for key, (aid, _) in existing.items() if key not in seen and key not in keep
+                ]
                 for start in range(0, len(gone), 500):
                     chunk = gone[start : start + 500]
                     marks = ",".join("?" * len(chunk))
@@ -538,7 +545,9 @@ class Store:
     def count_articles(self, where: ArticleFilter = ArticleFilter()) -> int:
         clause, params = self._where(where)
         join = " JOIN feeds f ON f.id = a.feed_id" if where.tag is not None else ""
-        return int(self._query_one(f"SELECT count(*) FROM articles a{join} WHERE {clause}", params)[0])
+        return int(
+            self._query_one(f"SELECT count(*) FROM articles a{join} WHERE {clause}", params)[0]
+        )
 
     def article(self, article_id: int) -> Article | None:
         row = self._query_one(

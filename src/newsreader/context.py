@@ -1,0 +1,87 @@
+"""Opening what every command needs: the config and the cache, kept in step.
+
+The order matters: the config is validated before the cache is opened, so a broken config
+changes nothing on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsreader import __version__
+from newsreader.config import Config, ensure_config, load_config
+from newsreader.model import FeedKind
+from newsreader.paths import config_path, db_path
+from newsreader.store import Store
+
+
+@dataclass
+class AppContext:
+    """The loaded config and the open cache."""
+
+    config: Config
+    store: Store
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def open_context(config_file: str | None = None, db_file: str | None = None) -> AppContext:
+    """Load the config (copying the default on first run), open the cache, sync sources.
+
+    Raises:
+        ConfigError: the config is broken (nothing was written).
+        StoreError: the cache cannot be used (it was left as it is).
+    """
+    path = config_path(config_file)
+    ensure_config(path)
+    config = load_config(path)
+    store = Store.open(db_path(db_file))
+    sync_sources(store, config)
+    return AppContext(config=config, store=store)
+
+
+def sync_sources(store: Store, config: Config) -> None:
+    """Make the cache's feed list match the config; import the bundled guide once per version.
+
+    Feeds dropped from the config become inactive: their articles (and starred state) stay.
+    """
+    from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL, import_bundled
+
+    known = {feed.url: feed for feed in store.feeds(include_inactive=True)}
+    for entry in config.feeds:
+        feed = known.get(entry.url)
+        if (
+            feed is None
+            or not feed.active
+            or feed.tags != entry.tags
+            or (entry.title and feed.title != entry.title)
+        ):
+            store.ensure_feed(
+                entry.url, entry.title or _title_from_url(entry.url), FeedKind.FEED, entry.tags
+            )
+    for folder in config.stored:
+        url = folder.url
+        feed = known.get(url)
+        if (
+            feed is None
+            or not feed.active
+            or feed.tags != folder.tags
+            or feed.title != folder.title
+        ):
+            store.ensure_feed(url, folder.title, FeedKind.STORED, folder.tags)
+    store.deactivate_feeds_except([f.url for f in config.feeds], FeedKind.FEED)
+    store.deactivate_feeds_except(
+        [f.url for f in config.stored] + [IMPORTED_URL, BUNDLED_URL], FeedKind.STORED
+    )
+    if store.get_meta("bundled_version") != __version__:
+        import_bundled(store)
+        store.set_meta("bundled_version", __version__)
+
+
+def _title_from_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or Path(parts.path).name or url

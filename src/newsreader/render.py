@@ -1,0 +1,82 @@
+"""What the views show of an article: its Markdown body, outline and links.
+
+Feed articles may keep their sanitised HTML and get their Markdown on first display; this
+module converts once and caches the result in the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsreader.model import Article, ContentType
+from newsreader.store import Store
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading in an article body."""
+
+    level: int
+    text: str
+    line: int  # 0-based line in the Markdown body
+
+
+def article_markdown(store: Store | None, article: Article) -> str:
+    """The article's body as Markdown, converting (and caching) it on first use."""
+    if article.body is not None:
+        return article.body
+    if article.content_type is ContentType.HTML:
+        from newsreader.ingest.html import html_to_markdown
+
+        body = html_to_markdown(article.content, article.link or None)
+    elif article.content_type is ContentType.TEXT:
+        from newsreader.ingest.plaintext import plain_text_to_document
+
+        body = plain_text_to_document(article.content).markdown
+    else:
+        body = article.content
+    if store is not None:
+        store.set_body(article.id, body)
+    return body
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+
+
+def headings(markdown: str) -> list[Heading]:
+    """The ATX headings of a Markdown body, outside code blocks."""
+    found: list[Heading] = []
+    fenced = False
+    for number, line in enumerate(markdown.splitlines()):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        match = _ATX.match(line)
+        if match:
+            text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", match.group(2))
+            found.append(Heading(level=len(match.group(1)), text=text, line=number))
+    return found
+
+
+_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+
+
+def links(markdown: str) -> list[str]:
+    """The http(s) link targets of a Markdown body, in order, without repeats."""
+    seen: dict[str, None] = {}
+    for match in _LINK.finditer(markdown):
+        target = match.group(1).strip("<>")
+        if target.lower().startswith(("http://", "https://")):
+            seen.setdefault(target, None)
+    return list(seen)
+
+
+def reading_minutes(word_count: int) -> int:
+    """Minutes to read ``word_count`` words, at least one."""
+    return max(1, round(word_count / WORDS_PER_MINUTE))

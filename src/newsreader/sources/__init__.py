@@ -1,0 +1,1 @@
+"""Where articles come from: feeds over HTTP or from files, stored article files, OPML."""
