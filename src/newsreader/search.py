@@ -24,7 +24,6 @@ def to_fts_query(text: str, prefix_last: bool = True) -> str:
         parts.append('"' + " ".join(words) + '"')
     if not parts:
         return ""
-    last = text.rstrip()
-    if prefix_last and last and not last.endswith(('"', " ")) and _WORD.search(last[-1]):
+    if prefix_last and text and _WORD.match(text[-1]):
         parts[-1] += "*"
     return " AND ".join(parts)
