@@ -195,3 +195,44 @@ def test_neighbour_unread_walks_in_list_order(store: Store) -> None:
     prev = store.neighbour_unread(ArticleFilter(), articles[3], forward=False)
     assert prev is not None and prev.title == "Article 1"
     assert store.neighbour_unread(ArticleFilter(), articles[3]) is None
+
+
+def test_upgrade_applies_only_new_migrations_and_keeps_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.store import database, schema
+
+    path = tmp_path / "cache.db"
+    store = Store.open(path)
+    feed = store.ensure_feed("https://example.org/feed", "Example")
+    store.upsert_articles(feed.id, [make("a")])
+    store.set_starred([store.list_articles()[0].id])
+    store.close()
+
+    upgraded = [*schema.MIGRATIONS, "ALTER TABLE feeds ADD COLUMN colour TEXT;"]
+    monkeypatch.setattr(database, "MIGRATIONS", upgraded)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(upgraded))
+    store = Store.open(path)
+    assert store.schema_version == len(upgraded)
+    assert store._query_one("SELECT colour FROM feeds") == (None,)
+    (article,) = store.list_articles()
+    assert article.starred
+    store.close()
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsreader.store import database, schema
+
+    path = tmp_path / "cache.db"
+    Store.open(path).close()
+    broken = [*schema.MIGRATIONS, "ALTER TABLE feeds ADD COLUMN ok TEXT; SELECT nonsense FROM;"]
+    monkeypatch.setattr(database, "MIGRATIONS", broken)
+    monkeypatch.setattr(database, "SCHEMA_VERSION", len(broken))
+    with pytest.raises(StoreError):
+        Store.open(path)
+    monkeypatch.undo()
+    store = Store.open(path)
+    assert store.schema_version == SCHEMA_VERSION
+    columns = [row[1] for row in store._query("PRAGMA table_info(feeds)")]
+    assert "ok" not in columns
+    store.close()
