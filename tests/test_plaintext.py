@@ -1,0 +1,619 @@
+"""Tests for plain text → Markdown: headings, lists, code, trailers, escaping, dates."""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from newsreader.ingest.plaintext import (
+    TextDocument,
+    escape_markdown,
+    plain_text_to_document,
+    strip_trailer,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "corpus" / "plaintext"
+SEED = SHARED / "fixtures" / "stored" / "trump-putin-budapest.txt"
+RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results" / "headings.txt"
+MIN_F1 = 0.9
+
+
+def _need(path: Path) -> Path:
+    if not path.exists():
+        pytest.skip(f"shared test data not found at {path} (expected ../shared beside the repo)")
+    return path
+
+
+def _unescape(markdown: str) -> str:
+    """Markdown text with escapes and list/heading markers removed, whitespace collapsed."""
+    text = re.sub(r"\\(.)", r"\1", markdown)
+    text = re.sub(r"(?m)^(?:- |## )", "", text)
+    return " ".join(text.split())
+
+
+def _md() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def _rendered_headings(markdown: str) -> list[str]:
+    """The text of the headings a Markdown renderer finds in ``markdown``."""
+    tokens = _md().parse(markdown)
+    return [
+        "".join(child.content for child in tokens[i + 1].children or [])
+        for i, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+# --------------------------------------------------------------------------- corpus benchmark
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    lines: list[str]  # the file's lines, without line ends
+    headings: list[str]
+    dont_care: frozenset[str]
+    trailer_start: int | None  # 1-based line number
+
+
+def _cases() -> list[Case]:
+    manifest = _need(CORPUS / "MANIFEST.tsv")
+    cases = []
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            stem = row["file"].removesuffix(".txt")
+            text = (CORPUS / row["file"]).read_text(encoding="utf-8")
+            expected = (CORPUS / f"{stem}.headings.txt").read_text(encoding="utf-8")
+            extra = row["extra_h5_h6_lines"].strip()
+            cases.append(
+                Case(
+                    name=stem,
+                    title=row["title"],
+                    lines=text.splitlines(),
+                    headings=[line for line in expected.splitlines() if line.strip()],
+                    dont_care=frozenset(p.strip() for p in extra.split(" | ") if p.strip()),
+                    trailer_start=int(row["trailer_start_line"])
+                    if row["trailer_start_line"].strip()
+                    else None,
+                )
+            )
+    return cases
+
+
+def _saved(case: Case) -> str:
+    return "\n".join(case.lines) + "\n"
+
+
+def _pasted(case: Case) -> str:
+    """As pasted from a browser: no title line, one newline between paragraphs."""
+    return "\n".join(line for line in case.lines[1:] if line.strip()) + "\n"
+
+
+def _body_lines(case: Case) -> list[str]:
+    """Non-blank lines after the title and before the trailer."""
+    end = case.trailer_start - 1 if case.trailer_start else len(case.lines)
+    return [line for line in case.lines[2:end] if line.strip()]
+
+
+def _trailer_lines(case: Case) -> list[str]:
+    if case.trailer_start is None:
+        return []
+    return [line for line in case.lines[case.trailer_start - 1 :] if line.strip()]
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def _score(case: Case, found: list[str]) -> tuple[Score, list[str], list[str]]:
+    """Heading detection compared with the expected list (as multisets, h5 lines ignored)."""
+    expected = list(case.headings)
+    predicted = [h for h in found if h not in case.dont_care]
+    score = Score()
+    missed = []
+    for heading in expected:
+        if heading in predicted:
+            predicted.remove(heading)
+            score.tp += 1
+        else:
+            missed.append(heading)
+            score.fn += 1
+    score.fp = len(predicted)
+    return score, predicted, missed
+
+
+SHAPES = {"saved": _saved, "pasted": _pasted}
+
+
+def _benchmark() -> dict[str, tuple[Score, list[tuple[str, Score, list[str], list[str]]]]]:
+    results = {}
+    for shape, make in SHAPES.items():
+        total = Score()
+        rows = []
+        for case in _cases():
+            document = plain_text_to_document(make(case))
+            score, wrong, missed = _score(case, document.headings)
+            total.add(score)
+            rows.append((case.name, score, wrong, missed))
+        results[shape] = (total, rows)
+    return results
+
+
+def _report(results: dict[str, tuple[Score, list[tuple[str, Score, list[str], list[str]]]]]) -> str:
+    out = []
+    for shape, (total, rows) in results.items():
+        out.append(f"shape: {shape}")
+        out.append(f"{'case':<22} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>6} {'R':>6} {'F1':>6}")
+        for name, s, wrong, missed in [*rows, ("OVERALL (micro)", total, [], [])]:
+            out.append(
+                f"{name:<22} {s.tp:>3} {s.fp:>3} {s.fn:>3} "
+                f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
+            )
+            out.extend(f"    false positive: {h}" for h in wrong)
+            out.extend(f"    missed:         {h}" for h in missed)
+        out.append("")
+    return "\n".join(out)
+
+
+def test_heading_detection_on_corpus() -> None:
+    results = _benchmark()
+    report = _report(results)
+    print("\n" + report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(report, encoding="utf-8")
+    for shape, (total, _rows) in results.items():
+        assert total.f1 >= MIN_F1, f"{shape}: F1 {total.f1:.3f} < {MIN_F1}\n{report}"
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_corpus_trailer_dropped_and_body_kept(shape: str) -> None:
+    for case in _cases():
+        document = plain_text_to_document(SHAPES[shape](case))
+        flat = _unescape(document.markdown)
+        for line in _body_lines(case):
+            assert " ".join(line.split()) in flat, f"{case.name} ({shape}) lost: {line!r}"
+        for line in _trailer_lines(case):
+            # Trailer lines that also occur in the body (a "Reply" link) prove nothing.
+            if any(line in body for body in _body_lines(case)):
+                continue
+            assert " ".join(line.split()) not in flat, f"{case.name} ({shape}) kept: {line!r}"
+
+
+def test_corpus_title_in_saved_shape() -> None:
+    for case in _cases():
+        document = plain_text_to_document(_saved(case))
+        assert document.title == case.title, case.name
+        assert case.title not in document.headings
+
+
+def test_corpus_headings_render_as_markdown_headings() -> None:
+    for case in _cases():
+        document = plain_text_to_document(_saved(case))
+        assert _rendered_headings(document.markdown) == document.headings, case.name
+
+
+# --------------------------------------------------------------------------- the seed case
+
+
+def test_seed_article() -> None:
+    text = _need(SEED).read_text(encoding="utf-8")
+    document = plain_text_to_document(text)
+    assert document.title is None
+    assert document.headings == [
+        "Context of the Trump-Putin Talks",
+        "Escalating Violence in Ukraine",
+        "The Tomahawk Missile Debate",
+        "Strategic Implications and Diplomatic Pressure",
+    ]
+    for heading in document.headings:
+        assert f"\n## {heading}\n" in document.markdown
+    flat = _unescape(document.markdown)
+    paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+    assert paragraphs[-1] == "Leave a Reply"
+    for paragraph in paragraphs[:-1]:
+        assert paragraph in flat
+    assert "Leave a Reply" not in document.markdown
+    assert not document.markdown.startswith("\n")
+
+
+# --------------------------------------------------------------------------- unit cases
+
+LONG = (
+    "This paragraph is long enough to read as running prose, with a full sentence that goes "
+    "on for a while and ends with a period."
+)
+LONG2 = (
+    "Another paragraph follows here, and it too carries on for more than a dozen words before "
+    "it finally comes to an end."
+)
+
+
+def doc(*lines: str, sep: str = "\n\n") -> TextDocument:
+    return plain_text_to_document(sep.join(lines))
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_heading_between_paragraphs(sep: str) -> None:
+    d = doc(LONG, "A Section Heading", LONG2, sep=sep)
+    assert d.headings == ["A Section Heading"]
+    assert d.markdown == f"{escape_markdown(LONG)}\n\n## A Section Heading\n\n{LONG2}"
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_list_of_short_lines_is_not_headings(sep: str) -> None:
+    d = doc(LONG, "Apples and pears\nOranges\nFresh bread\nCheese", LONG2, sep=sep)
+    assert d.headings == []
+    assert "- Apples and pears\n- Oranges\n- Fresh bread\n- Cheese" in d.markdown
+
+
+def test_bulleted_lines_are_list_items() -> None:
+    d = doc(LONG, "• First thing\n- Second thing\n* Third thing\n1. Fourth thing", LONG2)
+    assert d.headings == []
+    assert "- First thing\n- Second thing\n- Third thing\n- 1\\. Fourth thing" in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_heading_then_list(sep: str) -> None:
+    d = doc(
+        LONG,
+        "Things You Will Need\nflour and a good deal of water\nsalt from the sea\nan oven",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Things You Will Need"]
+    assert "## Things You Will Need\n\n- flour" in d.markdown
+
+
+def test_heading_then_bulleted_list() -> None:
+    d = doc(LONG, "Ingredients", "- flour\n- water\n- salt", LONG2)
+    assert d.headings == ["Ingredients"]
+    assert "## Ingredients\n\n- flour\n- water\n- salt" in d.markdown
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "“Nobody saw it coming”",
+        '"We will not back down"',
+        "« Nous ne reculerons pas »",
+        "‘Quite remarkable’ indeed",
+    ],
+)
+def test_short_quoted_lines_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2).headings == ([] if not line.endswith("indeed") else [line])
+
+
+def test_quote_opening_a_heading_that_goes_on() -> None:
+    assert doc(LONG, "'A-ha' moment similar to making a decision", LONG2).headings == [
+        "'A-ha' moment similar to making a decision"
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "This short line ends with a period.",
+        "The results were as follows:",
+        "What a day it was!",
+        "Short, clipped, listed",
+        "and it ends in lower case",
+        "It continues on the next line with the",
+    ],
+)
+def test_lines_that_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2).headings == []
+
+
+def test_question_heading() -> None:
+    assert doc(LONG, "So what's next?", LONG2).headings == ["So what's next?"]
+
+
+def test_line_after_a_colon_is_not_a_heading() -> None:
+    intro = "Here is a block diagram showing all the parts you get in the device:"
+    assert doc(intro, "Block diagram from the datasheet", LONG2).headings == []
+
+
+def test_numbered_heading_alone_between_paragraphs() -> None:
+    d = doc(LONG, "1. Introduction", LONG2, "2. Method", LONG)
+    assert d.headings == ["1. Introduction", "2. Method"]
+    assert "## 1\\. Introduction" in d.markdown
+
+
+def test_numbered_lines_together_are_a_list() -> None:
+    d = doc(LONG, "1. Introduction\n2. Method\n3. Results", LONG2)
+    assert d.headings == []
+    assert "- 1\\. Introduction\n- 2\\. Method\n- 3\\. Results" in d.markdown
+
+
+def test_all_caps_heading() -> None:
+    assert doc(LONG, "BREAKING NEWS FROM THE FRONT", LONG2).headings == [
+        "BREAKING NEWS FROM THE FRONT"
+    ]
+
+
+def test_title_and_date() -> None:
+    d = plain_text_to_document(
+        f"The Big Story\n\nNovember 24, 2026\n\n{LONG}\n\nA Heading\n\n{LONG2}"
+    )
+    assert d.title == "The Big Story"
+    assert d.published == datetime(2026, 11, 24, tzinfo=UTC)
+    assert d.headings == ["A Heading"]
+    assert "## November" not in d.markdown
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("2026-11-24", datetime(2026, 11, 24, tzinfo=UTC)),
+        ("Published: 24 November 2026", datetime(2026, 11, 24, tzinfo=UTC)),
+        ("Publié le 24 novembre 2026 à 10h30", datetime(2026, 11, 24, tzinfo=UTC)),
+        ("Updated 2026-11-24T10:30:00+02:00", datetime(2026, 11, 24, 8, 30, tzinfo=UTC)),
+        ("Mon, Nov. 24, 2026", datetime(2026, 11, 24, tzinfo=UTC)),
+    ],
+)
+def test_published_dates(line: str, expected: datetime) -> None:
+    d = plain_text_to_document(f"Title\n\n{line}\n\n{LONG}")
+    assert d.published == expected
+    assert d.published is not None and d.published.tzinfo is not None
+
+
+def test_no_date() -> None:
+    assert plain_text_to_document(LONG).published is None
+    assert plain_text_to_document(f"{LONG}\n\nFebruary 30, 2026").published is None
+
+
+def test_crlf_same_as_lf() -> None:
+    text = f"The Title\n\n{LONG}\n\nA Heading\n\n{LONG2}\n\nLeave a Reply\n\nName *\n"
+    assert plain_text_to_document(text.replace("\n", "\r\n")) == plain_text_to_document(text)
+    assert "\r" not in plain_text_to_document(text.replace("\n", "\r\n")).markdown
+
+
+def test_empty_and_blank() -> None:
+    for text in ["", "\n", "   \n\t\n", "\x1b[2J"]:
+        d = plain_text_to_document(text)
+        assert d == TextDocument(title=None, markdown="", headings=[], published=None)
+
+
+def test_no_title() -> None:
+    d = plain_text_to_document(f"{LONG}\n\nA Heading\n\n{LONG2}")
+    assert d.title is None
+    assert d.headings == ["A Heading"]
+
+
+def test_french_text() -> None:
+    text = (
+        "Le gouvernement face à la crise\n\n"
+        "Le Premier ministre a présenté mardi un plan d’économies de plusieurs milliards "
+        "d’euros, suscitant de vives critiques dans l’opposition comme dans la majorité.\n\n"
+        "Une réforme contestée\n\n"
+        "Les syndicats dénoncent « une attaque sans précédent » et appellent à manifester "
+        "jeudi dans toutes les grandes villes du pays.\n\n"
+        "« Nous ne céderons pas »\n\n"
+        "Le ministre de l’Économie a rappelé que la dette publique dépassait désormais "
+        "trois mille milliards d’euros.\n\n"
+        "Partager cet article\n\nLaisser un commentaire\n"
+    )
+    d = plain_text_to_document(text)
+    assert d.title == "Le gouvernement face à la crise"
+    assert d.headings == ["Une réforme contestée"]
+    assert "Partager" not in d.markdown
+    assert "trois mille milliards" in d.markdown
+
+
+# --------------------------------------------------------------------------- trailers
+
+
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        "Leave a Reply\nCancel reply\nYour email address will not be published.\nName *",
+        "Share this\nFacebook\nTwitter",
+        "Share this article",
+        "Related posts\nSomething else entirely that is long enough to be a paragraph here.",
+        "Related coverage",
+        "Post a comment",
+        "2192 Shares / Share / Tweet",
+        "Sign up for our daily newsletter\nEnter your email",
+        "You must be logged in to post a comment.",
+        "Posted by Jane Doe at 12:55 AM\nLabels: news, world\nNo comments:\nPost a Comment",
+    ],
+)
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_trailers_dropped(trailer: str, sep: str) -> None:
+    text = sep.join([LONG, "A Heading", LONG2, *trailer.split("\n")])
+    d = plain_text_to_document(text)
+    assert d.markdown.endswith(LONG2)
+    assert d.headings == ["A Heading"]
+
+
+def test_trailer_marker_near_the_top_is_kept() -> None:
+    text = "\n\n".join([LONG, "Related coverage", LONG2, LONG, LONG2, LONG, LONG2])
+    assert "Related coverage" in plain_text_to_document(text).markdown
+
+
+def test_strip_trailer_lines() -> None:
+    lines = [LONG, "", LONG2, "", "Reply", "", "Leave a Reply", "", "Name *", ""]
+    assert strip_trailer(lines) == [LONG, "", LONG2]
+    assert strip_trailer([]) == []
+    assert strip_trailer([LONG, LONG2]) == [LONG, LONG2]
+
+
+# --------------------------------------------------------------------------- escaping, code
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "# not a heading but a hash sign at the start of a line of text",
+        "1. this line only looks like a numbered list item in the middle",
+        "- and this one looks like a bullet, but it is text of a paragraph",
+        "Some *stars* and _underscores_ and `ticks` and [brackets](http://x) <b>tag</b>",
+        "> not a quotation, just a greater-than sign starting the line",
+        "A line with &amp; an entity and a ~~strike~~ that must stay literal.",
+        "===",
+        "---",
+    ],
+)
+def test_markdown_characters_shown_literally(line: str) -> None:
+    d = doc(LONG, line, LONG2)
+    tokens = _md().parse(d.markdown)
+    allowed = {"paragraph_open", "paragraph_close", "inline"}
+    allowed |= {"bullet_list_open", "bullet_list_close", "list_item_open", "list_item_close"}
+    assert {t.type for t in tokens} <= allowed
+    inline = [t for t in tokens if t.type == "inline"][1]
+    assert all(child.type == "text" for child in inline.children or [])
+    shown = "".join(child.content for child in inline.children or [])
+    # Bulleted lines become list items: the bullet is the list's, the rest is literal.
+    assert shown in (line, line.removeprefix("- "))
+
+
+def test_escape_keeps_plain_text_plain() -> None:
+    assert escape_markdown("Plain words, nothing special: 3.5% & more.") == (
+        "Plain words, nothing special: 3.5% & more."
+    )
+
+
+def test_code_block_preserved() -> None:
+    code = 'fetch("/data.json").then(function(res) {\n  console.log(res);\n});'
+    for sep in ["\n\n", "\n"]:
+        d = doc(LONG, code, LONG2, sep=sep)
+        assert f"```text\n{code}\n```" in d.markdown
+        assert d.headings == []
+
+
+def test_code_block_with_backticks_gets_longer_fence() -> None:
+    code = "  echo ```\n  ls -l"
+    d = doc(LONG, code, LONG2)
+    assert "````text\n" in d.markdown
+
+
+def test_tab_separated_rows() -> None:
+    d = doc(LONG, "Name\tAge\nAlice\t30\nBob\t41", LONG2)
+    assert d.headings == []
+    assert "Alice   30" in d.markdown
+
+
+def test_hard_wrapped_sentence_joined() -> None:
+    d = doc(
+        "The fetch function's arguments are the same as those passed to the\n"
+        "constructor, so you may pass arbitrarily complex requests.",
+        LONG2,
+    )
+    assert d.markdown.startswith(
+        "The fetch function's arguments are the same as those passed to the constructor, so you may"
+    )
+
+
+# --------------------------------------------------------------------------- robustness
+
+
+def test_control_characters_removed() -> None:
+    d = doc("\x1b]0;pwned\x07The Title", LONG + "\x1b[2J", "Heading\x9b31m", LONG2)
+    assert "\x1b" not in d.markdown and "\x9b" not in d.markdown
+    assert d.headings == ["Heading"]
+
+
+def test_huge_text_is_fast() -> None:
+    block = "\n".join(
+        [LONG, "A Section Heading", "first item here\nsecond item\nthird", LONG2, "code();"]
+    )
+    text = (block + "\n") * (1_000_000 // (len(block) + 1) + 1)
+    assert len(text) >= 1_000_000
+    started = time.perf_counter()
+    d = plain_text_to_document(text)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, elapsed
+    assert len(d.headings) > 1000
+    one_line = "word " * 200_000
+    started = time.perf_counter()
+    plain_text_to_document(one_line)
+    assert time.perf_counter() - started < 1.0
+
+
+def _control_free(text: str) -> bool:
+    return not any(
+        (unicodedata.category(c) == "Cc" and c not in "\n\t") or c in "\u202e\u200b" for c in text
+    )
+
+
+TEXTS = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("\n\n\n\r\t #*-_`[]<>•“”1.:!?")),
+    ),
+    max_size=400,
+)
+LINES = st.lists(
+    st.one_of(
+        st.just(""),
+        st.just(LONG),
+        st.text(alphabet="abcdefgh ABCDEFGH.,:!?-*#•“\"'1", min_size=1, max_size=60),
+    ),
+    max_size=25,
+).map("\n".join)
+
+
+@given(st.one_of(TEXTS, LINES))
+@settings(max_examples=300, deadline=None)
+def test_property_no_crash_no_control_characters(text: str) -> None:
+    d = plain_text_to_document(text)
+    assert _control_free(d.markdown)
+    assert all(_control_free(h) and "\n" not in h for h in d.headings)
+    assert d.title is None or (d.title and "\n" not in d.title and _control_free(d.title))
+    assert d.published is None or d.published.tzinfo is not None
+    assert not d.markdown.startswith(("\n", " ")) and not d.markdown.endswith("\n")
+
+
+@given(st.one_of(TEXTS, LINES))
+@settings(max_examples=300, deadline=None)
+def test_property_line_ends_do_not_matter(text: str) -> None:
+    text = text.replace("\r", "")  # a lone CR is itself a line end
+    assert plain_text_to_document(text.replace("\n", "\r\n")) == plain_text_to_document(text)
+
+
+@given(LINES)
+@settings(max_examples=300, deadline=None)
+def test_property_headings_render_as_headings_and_nothing_is_invented(text: str) -> None:
+    d = plain_text_to_document(text)
+    assert _rendered_headings(d.markdown) == d.headings
+    # Every word of the output comes from the input (markup aside).
+    source_words = set(re.findall(r"\w+", text))
+    output_words = set(re.findall(r"\w+", _unescape(d.markdown))) - {"text"}
+    assert output_words <= source_words
+    # Headings are lines of the input.
+    source_lines = {" ".join(line.split()) for line in text.splitlines()}
+    assert all(h in source_lines for h in d.headings)
