@@ -1,0 +1,252 @@
+"""The article pane: header (title, source, author, date, reading time, link), an outline of
+the sections, the Markdown body with styled headings, and numbered links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.console import Group
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from newsreader.ingest.sanitize import clean_text, safe_link
+from newsreader.model import Article
+from newsreader.render import reading_minutes
+from newsreader.tui.text import long_date, plain
+
+# An inline Markdown link (not an image) whose target is an http(s) URL.
+_LINK = re.compile(
+    r"(?<!!)(\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\))", re.IGNORECASE
+)
+OUTLINE_BESIDE_WIDTH = 90
+
+WELCOME = Text.assemble(
+    ("No article open\n\n", "bold"),
+    "Highlight an article and press Enter to read it here.\n",
+    "Press ? for every key, Ctrl+P for the command palette.",
+)
+
+
+def number_links(markdown: str) -> tuple[str, list[str]]:
+    """Mark each http(s) link in ``markdown`` with its number, e.g. ``text [1]``.
+
+    Returns the marked Markdown and the link targets in order (a repeated target keeps its
+    first number).
+    """
+    targets: list[str] = []
+
+    def mark(match: re.Match[str]) -> str:
+        target = match.group(2).strip("<>")
+        if not target.lower().startswith(("http://", "https://")):
+            return match.group(0)
+        if target not in targets:
+            targets.append(target)
+        return f"{match.group(1)} \\[{targets.index(target) + 1}\\]"
+
+    return _LINK.sub(mark, markdown), targets
+
+
+class ArticleBody(Markdown):
+    """The rendered article; link clicks are checked before anything opens."""
+
+
+class ArticlePane(Vertical):
+    """Shows one article; scrolls, jumps between sections and opens its links."""
+
+    @dataclass
+    class LinkRequested(Message):
+        """The user clicked a link in the article."""
+
+        url: str
+
+    def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.clock = clock
+        self.article: Article | None = None
+        self.links: list[str] = []
+        self.outline_wanted = True
+        self._section = -1
+        self._section_scroll = -1.0
+
+    def compose(self) -> ComposeResult:
+        yield OptionList(id="outline")
+        with VerticalScroll(id="article-scroll"):
+            yield Static(WELCOME, id="article-header")
+            yield ArticleBody(id="article-body", open_links=False)
+            yield Static("", id="article-links")
+
+    @property
+    def scroller(self) -> VerticalScroll:
+        return self.query_one("#article-scroll", VerticalScroll)
+
+    @property
+    def body(self) -> ArticleBody:
+        return self.query_one("#article-body", ArticleBody)
+
+    @property
+    def outline(self) -> OptionList:
+        return self.query_one("#outline", OptionList)
+
+    def on_mount(self) -> None:
+        self.border_title = "Article"
+        self._place_outline()
+
+    # -- showing ----------------------------------------------------------------------------
+
+    async def show(self, article: Article, markdown: str) -> None:
+        """Display ``article`` with its body ``markdown``."""
+        self.article = article
+        marked, self.links = number_links(clean_text(markdown))
+        self.query_one("#article-header", Static).update(self._header(article))
+        self.query_one("#article-links", Static).update(self._links_text())
+        self.outline.clear_options()
+        self._section = -1
+        self._section_scroll = -1.0
+        self.scroller.scroll_home(animate=False)
+        await self.body.update(marked)
+        self.scroller.scroll_home(animate=False)
+
+    def update_state(self, article: Article) -> None:
+        """Redraw the header after ``article``'s read/starred state changed."""
+        if self.article is not None and self.article.id == article.id:
+            self.article = article
+            self.query_one("#article-header", Static).update(self._header(article))
+
+    def _header(self, article: Article) -> Group:
+        title = plain(article.title or "(untitled)", style="bold")
+        if article.starred:
+            title = Text.assemble(("★ ", "bold yellow"), title)
+        parts = [plain(article.feed_title)]
+        if article.author:
+            parts.append(plain(article.author, limit=120))
+        parts.append(Text(long_date(article.published, self.clock())))
+        minutes = reading_minutes(article.word_count)
+        parts.append(Text(f"{minutes} min read"))
+        meta = Text(" · ", style="dim").join(parts)
+        meta.stylize("dim")
+        lines: list[Text] = [title, meta]
+        for line in lines:
+            line.end = "\n"
+        link = safe_link(article.link)
+        shown = link or clean_text(article.link)
+        if shown:
+            lines.append(Text(shown, style="underline" if link else "dim", overflow="fold"))
+        return Group(*lines)
+
+    def _links_text(self) -> Text:
+        if not self.links:
+            return Text("")
+        text = Text("Links\n", style="bold")
+        for number, url in enumerate(self.links, start=1):
+            text.append(f"[{number}] ", style="bold")
+            text.append(url + "\n", style="dim")
+        text.rstrip()
+        return text
+
+    # -- outline ----------------------------------------------------------------------------
+
+    @on(Markdown.TableOfContentsUpdated)
+    def _contents(self, event: Markdown.TableOfContentsUpdated) -> None:
+        event.stop()
+        options = []
+        top = min((level for level, _, _ in event.table_of_contents), default=1)
+        for level, label, block_id in event.table_of_contents:
+            prompt = Text("  " * (level - top), end="")
+            prompt.append_text(plain(label))
+            options.append(Option(prompt, id=block_id))
+        self.outline.clear_options()
+        self.outline.add_options(options)
+        self._place_outline()
+
+    @on(Markdown.LinkClicked)
+    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+        event.stop()
+        self.post_message(self.LinkRequested(event.href))
+
+    @on(OptionList.OptionSelected, "#outline")
+    def _outline_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.jump_to(event.option_index)
+
+    def toggle_outline(self) -> None:
+        self.outline_wanted = not self.outline_wanted
+        self._place_outline()
+
+    def _place_outline(self) -> None:
+        shown = self.outline_wanted and self.outline.option_count > 0
+        self.set_class(not shown, "-outline-hidden")
+        self.set_class(self.size.width >= OUTLINE_BESIDE_WIDTH, "-outline-beside")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._place_outline()
+
+    # -- moving -----------------------------------------------------------------------------
+
+    def _headings(self) -> list[Widget]:
+        return list(self.body.query("MarkdownHeader"))
+
+    def _y(self, widget: Widget) -> int:
+        """``widget``'s top in the scroller's virtual space."""
+        scroller = self.scroller
+        return int(widget.region.y - scroller.region.y + scroller.scroll_y)
+
+    def _current_section(self) -> int:
+        headings = self._headings()
+        scroll_y = self.scroller.scroll_y
+        if self._section_scroll == scroll_y and 0 <= self._section < len(headings):
+            return self._section
+        current = -1
+        for index, heading in enumerate(headings):
+            if self._y(heading) <= scroll_y + 1:
+                current = index
+        return current
+
+    def jump_to(self, index: int) -> None:
+        """Scroll section ``index`` to the top (before the first: to the article's top)."""
+        headings = self._headings()
+        if index < 0:
+            self.scroller.scroll_home(animate=False)
+            self._section = -1
+        elif index < len(headings):
+            heading = headings[index]
+            self.scroller.scroll_to(y=self._y(heading), animate=False, immediate=True)
+            self._section = index
+            self.outline.highlighted = index
+        self._section_scroll = self.scroller.scroll_y
+
+    def next_section(self) -> bool:
+        """Jump to the next section heading; False when there is none."""
+        target = self._current_section() + 1
+        if target >= len(self._headings()):
+            return False
+        self.jump_to(target)
+        return True
+
+    def previous_section(self) -> bool:
+        """Jump to the start of this section, or the previous one when already there."""
+        headings = self._headings()
+        current = self._current_section()
+        if current < 0:
+            if self.scroller.scroll_y <= 0:
+                return False
+            self.jump_to(-1)
+            return True
+        remembered = self._section_scroll == self.scroller.scroll_y
+        at_heading = remembered or self._y(headings[current]) >= self.scroller.scroll_y - 1
+        self.jump_to(current - 1 if at_heading else current)
+        return True
+
+    def page_down(self) -> None:
+        self.scroller.scroll_page_down(animate=False)
+
+    def page_up(self) -> None:
+        self.scroller.scroll_page_up(animate=False)
