@@ -610,6 +610,25 @@ class Store:
         )
         return None if row is None else _summary(row)
 
+    def article_position(self, where: ArticleFilter, article_id: int) -> int | None:
+        """The 0-based row of an article in ``list_articles(where)`` order, None if unlisted."""
+        clause, params = self._where(where)
+        row = self._query_one(
+            f"SELECT a.published FROM articles a JOIN feeds f ON f.id = a.feed_id "
+            f"WHERE a.id = ? AND {clause}",
+            (article_id, *params),
+        )
+        if row is None:
+            return None
+        ts = row[0]
+        return int(
+            self._query_one(
+                f"SELECT count(*) FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE {clause} AND (a.published > ? OR (a.published = ? AND a.id > ?))",
+                (*params, ts, ts, article_id),
+            )[0]
+        )
+
     # -- search -----------------------------------------------------------------------------
 
     def search(
