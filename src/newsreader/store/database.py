@@ -331,6 +331,24 @@ class Store:
         with self.transaction() as db:
             db.execute("UPDATE feeds SET title = ? WHERE id = ?", (title, feed_id))
 
+    def set_site_link(self, feed_id: int, link: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE feeds SET site_link = ? WHERE id = ?", (link, feed_id))
+
+    def published_times(self, feed_id: int, keys: Collection[str]) -> dict[str, datetime]:
+        """When the stored articles of a feed with these keys were published."""
+        found: dict[str, datetime] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, published in self._query(
+                f"SELECT key, published FROM articles WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *chunk),
+            ):
+                found[key] = datetime.fromtimestamp(published, UTC)
+        return found
+
     def record_fetch(
         self,
         feed_id: int,

@@ -1,0 +1,529 @@
+"""Feed documents (RSS 0.9x/1.0/2.0, RDF, Atom 0.3/1.0, JSON Feed 1.0/1.1) → articles.
+
+feedparser reads the XML formats; it runs with its own HTML sanitiser and URL resolver off
+(they cost most of its time) and this module does both once, with nh3, resolving relative
+URLs against each entry's ``xml:base`` or the feed's URL. JSON Feed has a small parser here.
+
+Articles keep their sanitised HTML as ``content`` (``content_type=HTML``, ``body=None``): the
+Markdown is made on first display (:func:`newsreader.render.article_markdown`) and cached.
+``text`` is a cheap plain-text rendering for the search index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
+from newsreader.model import ContentType, Enclosure, NewArticle
+
+TITLE_FROM_TEXT_CHARS = 80
+SUMMARY_CHARS = 300
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """What one feed document held."""
+
+    title: str = ""
+    link: str = ""
+    articles: list[NewArticle] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)  # keys whose date was made up
+    format: str = ""  # feedparser's version ("rss20", "atom10"...) or "json1.1"
+    encoding: str = ""
+    warning: str = ""  # a problem, though articles were still read (malformed XML...)
+    error: str = ""  # nothing could be read: the cached articles should stay as they are
+
+
+# -- sniffing -------------------------------------------------------------------------------
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_FEED_ROOT = re.compile(rb"<(?:[A-Za-z0-9_]+:)?(rss|feed|RDF|rdf:RDF|channel)[\s>/]")
+_HTML_ROOT = re.compile(rb"<(html|head|body|!doctype\s+html)[\s>]", re.IGNORECASE)
+
+
+def is_json(data: bytes) -> bool:
+    """Whether ``data`` looks like a JSON document rather than XML."""
+    head = data[:64]
+    for bom in _BOMS[:1]:
+        head = head.removeprefix(bom)
+    return head.lstrip()[:1] in (b"{", b"[")
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Whether ``data`` is probably a feed (XML feed root or JSON Feed), not a web page."""
+    if is_json(data):
+        try:
+            document = json.loads(data.decode("utf-8-sig", "replace"))
+        except ValueError:
+            return False
+        return isinstance(document, dict) and _is_json_feed(document)
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            head = data[:8192].decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return False
+    feed = _FEED_ROOT.search(head)
+    page = _HTML_ROOT.search(head)
+    return feed is not None and (page is None or feed.start() < page.start())
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def parse_feed(
+    data: bytes, url: str, content_type: str = "", now: datetime | None = None
+) -> ParsedFeed:
+    """Parse a feed document fetched from ``url``. Never raises for bad input."""
+    now = now or datetime.now(UTC)
+    try:
+        if is_json(data):
+            return _parse_json_feed(data, url, now)
+        return _parse_xml_feed(data, url, content_type, now)
+    except RecursionError:
+        return ParsedFeed(error="the feed is nested too deeply to read")
+
+
+# -- XML formats (feedparser) ---------------------------------------------------------------
+
+_DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
+_SINGLE_BYTE_LATIN = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252", "cp1252"}
+
+
+def _fix_encoding(data: bytes) -> bytes:
+    """Repair a prolog that declares Latin-1 for what are plainly UTF-8 bytes.
+
+    Valid multi-byte UTF-8 is very unlikely in real Latin-1 text, so when the bytes decode as
+    UTF-8 and contain non-ASCII, the declaration is the mistake.
+    """
+    match = _DECLARED.match(data[:512])
+    if not match or match.group(1).decode("ascii").lower() not in _SINGLE_BYTE_LATIN:
+        return data
+    if data.isascii():
+        return data
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    start, end = match.span(1)
+    return data[:start] + b"utf-8" + data[end:]
+
+
+def _response_headers(data: bytes, url: str, content_type: str) -> dict[str, str]:
+    """Headers for feedparser: the base URL, and the HTTP charset only where the document
+    itself does not say (servers often send a wrong or missing charset)."""
+    headers = {"content-location": url, "content-type": "application/xml"}
+    if (
+        "charset=" in content_type.lower()
+        and not data.startswith(_BOMS)
+        and not _DECLARED.match(data[:512])
+    ):
+        charset = content_type.lower().split("charset=", 1)[1].split(";")[0].strip(" \"'")
+        headers["content-type"] = f"application/xml; charset={charset}"
+    return headers
+
+
+def _bozo_message(exception: BaseException | None) -> str:
+    if exception is None:
+        return ""
+    name = type(exception).__name__
+    text = clean_line(str(exception), limit=200)
+    if name == "CharacterEncodingOverride":
+        return f"encoding guessed: {text}"
+    if "SAX" in name:
+        return f"malformed XML: {text}"
+    return f"malformed feed: {text}"
+
+
+def _parse_xml_feed(data: bytes, url: str, content_type: str, now: datetime) -> ParsedFeed:
+    import io
+
+    import feedparser
+
+    data = _fix_encoding(data)
+    parsed = feedparser.parse(
+        io.BytesIO(data),
+        sanitize_html=False,
+        resolve_relative_uris=False,
+        response_headers=_response_headers(data, url, content_type),
+    )
+    feed = parsed.get("feed", {})
+    version = parsed.get("version", "") or ""
+    warning = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
+    result = ParsedFeed(
+        title=_plain_title(feed.get("title", ""), feed.get("title_detail")),
+        link=safe_link(feed.get("link", "") or ""),
+        format=version,
+        encoding=parsed.get("encoding", "") or "",
+        warning=warning,
+    )
+    entries = parsed.get("entries", [])
+    if not entries and not version:
+        if not data.strip():
+            result.error = "the feed is empty"
+        elif _HTML_ROOT.search(data[:4096]):
+            result.error = "not a feed: the URL returns a web page"
+        else:
+            result.error = warning or "not a feed: no RSS, Atom or RDF document found"
+        result.warning = ""
+        return result
+    feed_date = _date(feed.get("updated_parsed") or feed.get("published_parsed"))
+    for position, entry in enumerate(entries):
+        result.articles.append(_xml_entry(entry, url, now, feed_date, position, result))
+    return result
+
+
+def _date(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _base(candidate: str | None, fallback: str) -> str:
+    """An ``xml:base`` when it is a usable absolute http(s) URL, else ``fallback``."""
+    if candidate:
+        candidate = urljoin(fallback, candidate)
+        if urlsplit(candidate).scheme in ("http", "https", "file"):
+            return candidate
+    return fallback
+
+
+def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
+    """The richest content of an entry: (value, mime type, xml:base)."""
+    best: tuple[str, str, str | None] = ("", "", None)
+    for item in entry.get("content", []) or []:
+        value = item.get("value", "") or ""
+        kind = (item.get("type", "") or "text/html").lower()
+        richer = "html" in kind and "html" not in best[1]
+        if richer or (("html" in kind) == ("html" in best[1]) and len(value) > len(best[0])):
+            best = (value, kind, item.get("base"))
+    summary = entry.get("summary_detail") or {}
+    value = entry.get("summary", "") or ""
+    if value and (not best[0] or len(best[0]) < len(value) // 2):
+        best = (value, (summary.get("type", "") or "text/html").lower(), summary.get("base"))
+    return best
+
+
+def _xml_entry(
+    entry: Mapping[str, Any],
+    url: str,
+    now: datetime,
+    feed_date: datetime | None,
+    position: int,
+    result: ParsedFeed,
+) -> NewArticle:
+    value, kind, base = _pick_content(entry)
+    base = _base(base, url)
+    content = _html_fragment(value, kind, base)
+    text = html_to_text(content)
+    summary_raw = entry.get("summary", "") or ""
+    summary_kind = ((entry.get("summary_detail") or {}).get("type", "") or "text/html").lower()
+    summary_text = (
+        text if summary_raw == value else html_to_text(_html_fragment(summary_raw, summary_kind))
+    )
+    link = safe_link(urljoin(url, entry.get("link", "") or ""))
+    title = _plain_title(entry.get("title", ""), entry.get("title_detail"))
+    enclosures = _xml_enclosures(entry, url)
+    published = _date(entry.get("published_parsed") or entry.get("created_parsed"))
+    updated = _date(entry.get("updated_parsed"))
+    key = clean_line(str(entry.get("id", "") or ""), limit=2000) or link
+    if not key:
+        key = "sha1:" + _digest(title, value, *(e.url for e in enclosures))
+    if published is None:
+        published = updated
+    if published is None:
+        published = (feed_date or now) - timedelta(seconds=position)
+        result.undated.append(key)
+    return NewArticle(
+        key=key,
+        title=title or _title_from_text(text or summary_text),
+        published=published,
+        updated=updated if updated != published else None,
+        content=content,
+        content_type=ContentType.HTML,
+        body=None,
+        text=text,
+        author=_author(entry),
+        link=link,
+        summary=clean_line(summary_text or text, limit=SUMMARY_CHARS),
+        enclosures=enclosures,
+    )
+
+
+def _author(entry: Mapping[str, Any]) -> str:
+    names = [
+        clean_line(str(a.get("name", "") or ""), limit=200) for a in entry.get("authors", []) or []
+    ]
+    names = [n for n in names if n]
+    if names:
+        return clean_line(", ".join(dict.fromkeys(names)), limit=300)
+    detail = entry.get("author_detail") or {}
+    return clean_line(str(detail.get("name") or entry.get("author", "") or ""), limit=300)
+
+
+def _xml_enclosures(entry: Mapping[str, Any], url: str) -> tuple[Enclosure, ...]:
+    found: dict[str, Enclosure] = {}
+    for item in entry.get("enclosures", []) or []:
+        href = safe_link(urljoin(url, item.get("href", "") or item.get("url", "") or ""))
+        if href and href not in found:
+            found[href] = Enclosure(
+                url=href,
+                type=clean_line(str(item.get("type", "") or ""), limit=200),
+                length=_int(item.get("length")),
+            )
+    return tuple(found.values())
+
+
+def _int(value: Any) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if number >= 0 else None
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha1(usedforsecurity=False)
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+# -- HTML: sanitising, text, titles ---------------------------------------------------------
+
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite", "longdesc", "poster"})
+
+
+def sanitize_html(fragment: str, base: str | None = None) -> str:
+    """Sanitise an HTML fragment (nh3), resolving relative URLs against ``base``.
+
+    Scripts, styles, event handlers, forms, frames and non-http(s)/mailto URLs go; escape
+    sequences and control characters are removed from the text.
+    """
+    import nh3
+
+    if not fragment:
+        return ""
+
+    def resolve(tag: str, attribute: str, value: str) -> str | None:
+        if attribute in _URL_ATTRIBUTES:
+            value = value.strip()
+            if base and value and not value.startswith("#"):
+                try:
+                    value = urljoin(base, value)
+                except ValueError:
+                    return None
+        return value
+
+    cleaned = nh3.clean(
+        clean_text(fragment),
+        attribute_filter=resolve,
+        link_rel=None,
+        url_schemes={"http", "https", "mailto"},
+        strip_comments=True,
+    )
+    return clean_text(cleaned)
+
+
+def _html_fragment(value: str, kind: str, base: str | None = None) -> str:
+    """Content of any type as a sanitised HTML fragment."""
+    if not value:
+        return ""
+    if "html" in kind:
+        return sanitize_html(value, base)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", clean_text(value)) if p.strip()]
+    return "".join(
+        "<p>" + html.escape(paragraph).replace("\n", "<br>") + "</p>" for paragraph in paragraphs
+    )
+
+
+_BLOCK = re.compile(
+    r"</?(?:p|div|br|li|ul|ol|h[1-6]|tr|table|blockquote|pre|figure|figcaption|section|"
+    r"article|header|footer|dt|dd|hr)\b[^>]*>",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"<[^>]*>")
+_SPACES = re.compile(r"[ \t\r\f\v\xa0]+")
+_BLANK_LINES = re.compile(r"\s*\n\s*")
+
+
+def html_to_text(fragment: str) -> str:
+    """Cheap plain text of a (sanitised) HTML fragment, for the search index."""
+    if not fragment:
+        return ""
+    text = _BLOCK.sub("\n", fragment)
+    text = _TAG.sub("", text)
+    text = clean_text(html.unescape(text))
+    text = _SPACES.sub(" ", text)
+    return _BLANK_LINES.sub("\n", text).strip()
+
+
+def _plain_title(value: str, detail: Mapping[str, Any] | None = None) -> str:
+    if not value:
+        return ""
+    kind = ((detail or {}).get("type", "") or "").lower()
+    if "html" in kind or ("<" in value and _TAG.search(value)):
+        value = html.unescape(_TAG.sub("", value))
+    return clean_line(value, limit=500)
+
+
+def _title_from_text(text: str) -> str:
+    return clean_line(text, limit=TITLE_FROM_TEXT_CHARS) or "Untitled"
+
+
+# -- JSON Feed ------------------------------------------------------------------------------
+
+
+def _is_json_feed(document: Mapping[str, Any]) -> bool:
+    version = document.get("version")
+    return (
+        isinstance(version, str)
+        and re.match(r"^https?://jsonfeed\.org/version/", version) is not None
+        and isinstance(document.get("items"), list)
+    )
+
+
+def _parse_json_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _json_authors(item: Mapping[str, Any]) -> list[str]:
+    authors = item.get("authors")
+    if not isinstance(authors, list) or not authors:
+        single = item.get("author")
+        authors = [single] if isinstance(single, dict) else []
+    names = [
+        clean_line(str(a.get("name", "")), limit=200)
+        for a in authors
+        if isinstance(a, dict) and a.get("name")
+    ]
+    return [n for n in names if n]
+
+
+def _str(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
+    try:
+        document = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return ParsedFeed(error="malformed JSON Feed: not UTF-8", format="json")
+    except ValueError as error:
+        return ParsedFeed(error=f"malformed JSON Feed: {clean_line(str(error), limit=200)}")
+    if not isinstance(document, dict) or not _is_json_feed(document):
+        return ParsedFeed(error="not a feed: JSON without a JSON Feed version and items")
+    version = str(document["version"]).rstrip("/").rsplit("/", 1)[-1]
+    home = safe_link(urljoin(url, _str(document.get("home_page_url"))))
+    result = ParsedFeed(
+        title=clean_line(_str(document.get("title")), limit=500),
+        link=home,
+        format="json1.0" if version == "1" else f"json{version}",
+        encoding="utf-8",
+    )
+    feed_authors = _json_authors(document)
+    skipped = 0
+    for position, item in enumerate(document["items"]):
+        if not isinstance(item, dict):
+            skipped += 1
+            continue
+        result.articles.append(_json_item(item, url, now, feed_authors, position, result))
+    if skipped:
+        result.warning = f"skipped {skipped} item(s) that are not JSON objects"
+    return result
+
+
+def _json_item(
+    item: Mapping[str, Any],
+    url: str,
+    now: datetime,
+    feed_authors: list[str],
+    position: int,
+    result: ParsedFeed,
+) -> NewArticle:
+    link = safe_link(urljoin(url, _str(item.get("url")) or _str(item.get("external_url"))))
+    html_value = _str(item.get("content_html"))
+    text_value = _str(item.get("content_text"))
+    summary_value = _str(item.get("summary"))
+    if html_value:
+        content = _html_fragment(html_value, "text/html", link or url)
+    elif text_value:
+        content = _html_fragment(text_value, "text/plain")
+    else:
+        content = _html_fragment(summary_value, "text/plain")
+    image = safe_link(urljoin(url, _str(item.get("image"))))
+    if image and image not in content:
+        content = f'<p><img src="{html.escape(image)}" alt=""></p>' + content
+    text = html_to_text(content)
+    title = clean_line(_str(item.get("title")), limit=500)
+    published = _parse_json_date(item.get("date_published"))
+    updated = _parse_json_date(item.get("date_modified"))
+    enclosures = _json_attachments(item.get("attachments"), url)
+    key = clean_line(_str(item.get("id")), limit=2000) or link
+    if not key:
+        key = "sha1:" + _digest(title, html_value, text_value)
+    if published is None:
+        published = updated
+    if published is None:
+        published = now - timedelta(seconds=position)
+        result.undated.append(key)
+    authors = _json_authors(item) or feed_authors
+    return NewArticle(
+        key=key,
+        title=title or _title_from_text(text),
+        published=published,
+        updated=updated if updated != published else None,
+        content=content,
+        content_type=ContentType.HTML,
+        body=None,
+        text=text,
+        author=clean_line(", ".join(authors), limit=300),
+        link=link,
+        summary=clean_line(summary_value or text, limit=SUMMARY_CHARS),
+        enclosures=enclosures,
+    )
+
+
+def _json_attachments(value: Any, url: str) -> tuple[Enclosure, ...]:
+    if not isinstance(value, list):
+        return ()
+    found: dict[str, Enclosure] = {}
+    for attachment in value:
+        if not isinstance(attachment, dict):
+            continue
+        href = safe_link(urljoin(url, _str(attachment.get("url"))))
+        if href and href not in found:
+            found[href] = Enclosure(
+                url=href,
+                type=clean_line(_str(attachment.get("mime_type")), limit=200),
+                length=_int(attachment.get("size_in_bytes")),
+            )
+    return tuple(found.values())

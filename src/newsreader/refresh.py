@@ -1,0 +1,363 @@
+"""One refresh: every source concurrently, progress per source, failures kept per source.
+
+Feeds are fetched with conditional GET (a 304 costs nothing), parsed off the event loop and
+stored one transaction per feed. A feed that fails keeps its cached articles and records the
+error; repeated failures back off; 410 Gone stops fetching; 429/503 honour ``Retry-After``.
+Stored-article folders from the config are rescanned in a thread alongside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsreader.config import Config
+from newsreader.model import Feed as FeedRow
+from newsreader.model import FeedKind, FetchResult, NewArticle, UpsertCounts
+from newsreader.store import Store
+
+if TYPE_CHECKING:
+    from newsreader.ingest.feed import ParsedFeed
+
+BACKOFF_BASE = timedelta(minutes=5)
+BACKOFF_MAX = timedelta(hours=12)
+RETRY_AFTER_MAX = timedelta(days=1)
+# Parsing in a pool of processes pays off once there is enough to parse to cover the pool's
+# start-up (importing feedparser and nh3 in each worker).
+PROCESS_POOL_MIN_FEEDS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOutcome:
+    """How refreshing one source went."""
+
+    feed_id: int
+    title: str
+    status: str  # "ok", "not modified", "error", "gone", "skipped"
+    counts: UpsertCounts = field(default_factory=UpsertCounts)
+    error: str = ""  # one readable line when status is error/gone (or a warning when ok)
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("error", "gone")
+
+
+@dataclass
+class RefreshSummary:
+    """What a whole refresh did."""
+
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def new(self) -> int:
+        return sum(o.counts.new for o in self.outcomes)
+
+    @property
+    def updated(self) -> int:
+        return sum(o.counts.updated for o in self.outcomes)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(o.counts.unchanged for o in self.outcomes)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+    @property
+    def failures(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.failed]
+
+
+ProgressCallback = Callable[[FeedOutcome, int, int], None]
+
+
+def backoff_delay(failures: int) -> timedelta | None:
+    """How long to wait after ``failures`` failures in a row (the first is retried at once)."""
+    if failures < 2:
+        return None
+    return min(BACKOFF_BASE * 2 ** (failures - 2), BACKOFF_MAX)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _skip_reason(feed: FeedRow, now: datetime) -> str | None:
+    if feed.last_status == "gone":
+        return "gone (HTTP 410): no longer fetched; remove it or refresh with --force"
+    if feed.next_fetch is not None and feed.next_fetch > now:
+        local = feed.next_fetch.astimezone().strftime("%H:%M")
+        cause = feed.last_error or "earlier failures"
+        return f"waiting until {local} after {cause}"
+    return None
+
+
+def sources_to_refresh(
+    store: Store, config: Config, feed_ids: Collection[int] | None = None
+) -> list[FeedRow]:
+    """The active feeds and the config's stored folders, optionally only ``feed_ids``."""
+    folders = {folder.url for folder in config.stored}
+    wanted = None if feed_ids is None else set(feed_ids)
+    chosen: list[FeedRow] = []
+    for feed in store.feeds():
+        if wanted is not None and feed.id not in wanted:
+            continue
+        if feed.kind is FeedKind.FEED or feed.url in folders:
+            chosen.append(feed)
+    return chosen
+
+
+async def refresh(
+    store: Store,
+    config: Config,
+    feed_ids: Collection[int] | None = None,
+    on_progress: ProgressCallback | None = None,
+    force: bool = False,
+) -> RefreshSummary:
+    """Refresh active feeds (kind FEED) and the config's stored folders concurrently.
+
+    ``on_progress(outcome, done, total)`` is called after each source. Never raises for a
+    single source's failure. ``feed_ids=None`` means all; ``force`` ignores back-off and
+    ``Retry-After`` and fetches gone feeds again.
+    """
+    from newsreader.sources.feeds import Fetcher, FetchLimits
+
+    sources = sources_to_refresh(store, config, feed_ids)
+    summary = RefreshSummary()
+    total = len(sources)
+    if not total:
+        return summary
+    settings = config.settings
+    limits = FetchLimits(
+        concurrency=settings.concurrency, per_host=settings.per_host, timeout=settings.timeout
+    )
+    now = _now()
+    feeds = [s for s in sources if s.kind is FeedKind.FEED]
+    due = [f for f in feeds if force or _skip_reason(f, now) is None]
+    job = _Job(store, config, force)
+    executor = _parse_executor(len(due))
+    job.executor = executor
+    try:
+        async with Fetcher(limits) as fetcher:
+            job.fetcher = fetcher
+            tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
+            for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
+                outcome = await next_done
+                summary.outcomes.append(outcome)
+                if on_progress is not None:
+                    # A view's callback must not stop the refresh.
+                    with contextlib.suppress(Exception):
+                        on_progress(outcome, done, total)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+    return summary
+
+
+def _parse_executor(count: int) -> Executor | None:
+    """A process pool for parsing when there is enough to parse and more than one core."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if count < PROCESS_POOL_MIN_FEEDS or not cores or cores < 2:
+        return None
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
+    except (OSError, ValueError):
+        return None
+
+
+class _Job:
+    """The shared state of one refresh."""
+
+    def __init__(self, store: Store, config: Config, force: bool) -> None:
+        from newsreader.sources.feeds import Fetcher
+
+        self.store = store
+        self.config = config
+        self.force = force
+        self.fetcher: Fetcher | None = None
+        self.executor: Executor | None = None
+        self.retention = {entry.url: entry.retention for entry in config.feeds}
+        self.folders = {folder.url: folder for folder in config.stored}
+
+    async def run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
+        try:
+            if feed.kind is FeedKind.STORED:
+                return await asyncio.to_thread(self._scan, feed)
+            return await self._feed(feed, now)
+        except Exception as error:  # one source's bug must not sink the others
+            message = f"{type(error).__name__}: {error}".splitlines()[0]
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(self.store.record_fetch, feed.id, "error", message)
+            return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), message)
+
+    # -- stored folders ---------------------------------------------------------------------
+
+    def _scan(self, feed: FeedRow) -> FeedOutcome:
+        from newsreader.sources.stored import scan_folder
+
+        folder = self.folders[feed.url]
+        report = scan_folder(self.store, feed.id, Path(folder.path))
+        if report.errors and not report.files:
+            error = report.errors[0]
+            self.store.record_fetch(feed.id, "error", error)
+            return FeedOutcome(feed.id, feed.title, "error", report.counts, error)
+        warning = ""
+        if report.errors:
+            warning = f"{len(report.errors)} file(s) unreadable, e.g. {report.errors[0]}"
+        self.store.record_fetch(feed.id, "ok", warning)
+        return FeedOutcome(feed.id, feed.title, "ok", report.counts, warning)
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    async def _feed(self, feed: FeedRow, now: datetime) -> FeedOutcome:
+        store = self.store
+        if not self.force:
+            reason = _skip_reason(feed, now)
+            if reason is not None:
+                return FeedOutcome(feed.id, feed.title, "skipped", UpsertCounts(), reason)
+        assert self.fetcher is not None
+        etag, modified = feed.etag, feed.last_modified
+        if self.force and feed.last_status in ("gone", "error"):
+            etag = modified = None
+        result = await self.fetcher.fetch(feed.url, etag, modified)
+        if result.permanent_redirect and result.final_url:
+            await asyncio.to_thread(self._moved, feed, result.final_url)
+        if result.error:
+            return await asyncio.to_thread(self._failed, feed, result)
+        if result.not_modified:
+            await asyncio.to_thread(
+                store.record_fetch,
+                feed.id,
+                "not modified",
+                "",
+                result.etag or feed.etag,
+                result.last_modified or feed.last_modified,
+            )
+            return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
+        parsed = await self._parse(result)
+        return await asyncio.to_thread(self._store, feed, result, parsed)
+
+    async def _parse(self, result: FetchResult) -> ParsedFeed:
+        from newsreader.ingest.feed import parse_feed
+
+        base = result.final_url or result.url
+        if self.executor is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    self.executor, parse_feed, result.body, base, result.content_type
+                )
+            except Exception:  # a broken pool: parse here instead
+                self.executor = None
+        return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
+
+    def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
+        status = "gone" if result.status == 410 else "error"
+        if status == "gone":
+            error = "gone (HTTP 410): the server says this feed was removed; no longer fetched"
+            next_fetch = None
+        else:
+            error = result.error
+            next_fetch = None
+            if result.retry_after is not None:
+                wait = min(timedelta(seconds=result.retry_after), RETRY_AFTER_MAX)
+                next_fetch = _now() + wait
+            else:
+                delay = backoff_delay(feed.failures + 1)
+                if delay is not None:
+                    next_fetch = _now() + delay
+        self.store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
+        return FeedOutcome(feed.id, feed.title, status, UpsertCounts(), error)
+
+    def _moved(self, feed: FeedRow, url: str) -> None:
+        """Remember a permanent redirect: in the cache and in ``feeds.toml``."""
+        from newsreader.config_edit import ConfigEditError, replace_feed_url
+
+        if url == feed.url or self.store.feed_by_url(url) is not None:
+            return
+        in_config = any(entry.url == feed.url for entry in self.config.feeds)
+        if in_config:
+            try:
+                replace_feed_url(self.config.path, feed.url, url)
+            except (ConfigEditError, OSError):
+                return  # keep the old URL everywhere rather than let the two disagree
+        self.store.set_feed_url(feed.id, url)
+
+    def _store(self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed) -> FeedOutcome:
+        store = self.store
+        if parsed.error:
+            delay = backoff_delay(feed.failures + 1)
+            store.record_fetch(
+                feed.id,
+                "error",
+                parsed.error,
+                next_fetch=_now() + delay if delay else None,
+                keep_validators=True,
+            )
+            return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), parsed.error)
+        articles = parsed.articles
+        if parsed.undated:
+            articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
+        counts = store.upsert_articles(feed.id, articles)
+        keep = self.retention.get(feed.url) or self.config.settings.retention
+        if keep:
+            removed = store.prune(feed.id, keep)
+            if removed:
+                counts = replace(counts, removed=counts.removed + removed)
+        title = feed.title
+        untitled = not feed.title or feed.title == _url_title(feed.url)
+        if parsed.title and untitled and not self._configured_title(feed.url):
+            store.set_feed_title(feed.id, parsed.title)
+            title = parsed.title
+        if parsed.link and parsed.link != feed.site_link:
+            store.set_site_link(feed.id, parsed.link)
+        store.record_fetch(feed.id, "ok", parsed.warning, result.etag, result.last_modified)
+        return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
+
+    def _configured_title(self, url: str) -> bool:
+        return any(entry.url == url and entry.title for entry in self.config.feeds)
+
+
+def _url_title(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.netloc or Path(parts.path).name or url
+
+
+def _keep_first_seen_dates(
+    store: Store, feed_id: int, articles: Sequence[NewArticle], undated: Sequence[str]
+) -> list[NewArticle]:
+    """Undated entries keep the date they were first stored with, so they do not move."""
+    known = store.published_times(feed_id, undated)
+    if not known:
+        return list(articles)
+    return [
+        replace(article, published=known[article.key]) if article.key in known else article
+        for article in articles
+    ]
+
+
+def run_refresh(
+    store: Store,
+    config: Config,
+    feed_ids: Collection[int] | None = None,
+    on_progress: ProgressCallback | None = None,
+    force: bool = False,
+) -> RefreshSummary:
+    """:func:`refresh` for synchronous callers (the command line)."""
+    return asyncio.run(refresh(store, config, feed_ids, on_progress, force))

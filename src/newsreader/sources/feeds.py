@@ -1,0 +1,286 @@
+"""Fetching feeds politely: conditional GET, limits on size, time and redirects.
+
+One :class:`Fetcher` serves a whole refresh. It bounds concurrency overall and per host,
+sends the validators (ETag, Last-Modified) remembered from the last fetch, follows redirects
+itself so that permanent ones can be remembered, and turns every failure into a
+:class:`~newsreader.model.FetchResult` with a readable ``error`` rather than an exception.
+``file://`` URLs and plain paths are read from disk under the same size limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urljoin, urlsplit
+
+from newsreader import __version__
+from newsreader.model import FetchResult
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = (
+    f"newsreader/{__version__} (terminal news reader; +https://pypi.org/project/newsreader/)"
+)
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1"
+)
+MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 5
+PERMANENT = frozenset({301, 308})
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class FetchError(Exception):
+    """One fetch failed; the message is one line a person can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """How politely and how patiently to fetch."""
+
+    concurrency: int = 16
+    per_host: int = 4
+    timeout: float = 20.0  # connect and per-read timeout, seconds
+    total_timeout: float | None = None  # whole request incl. body; default 3 x timeout
+    max_bytes: int = MAX_BYTES
+    max_redirects: int = MAX_REDIRECTS
+
+    @property
+    def deadline(self) -> float:
+        return self.total_timeout if self.total_timeout is not None else self.timeout * 3
+
+
+def is_local(url: str) -> bool:
+    """Whether ``url`` names a file on disk (``file://`` or a path) rather than a web URL."""
+    return url.startswith(("file:", "/", "~", ".")) or not urlsplit(url).scheme
+
+
+def local_path(url: str) -> Path:
+    """The path a ``file://`` URL or a plain path names."""
+    if url.startswith("file:"):
+        parts = urlsplit(url)
+        return Path(unquote(parts.path))
+    return Path(url).expanduser()
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay in seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def describe_error(error: BaseException) -> str:
+    """A one-line description of a network failure."""
+    import httpx
+
+    if isinstance(error, FetchError):
+        return str(error)
+    if isinstance(error, httpx.ConnectTimeout):
+        return "timed out connecting"
+    if isinstance(error, httpx.ReadTimeout):
+        return "timed out waiting for data"
+    if isinstance(error, httpx.TimeoutException | TimeoutError):
+        return "timed out"
+    if isinstance(error, httpx.ConnectError):
+        reason = str(error) or "connection failed"
+        if "Name or service not known" in reason or "nodename nor servname" in reason:
+            return "host not found"
+        if "Connection refused" in reason:
+            return "connection refused"
+        return f"cannot connect: {reason.splitlines()[0]}"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"bad response from server: {str(error).splitlines()[0] if str(error) else 'protocol error'}"
+    if isinstance(error, httpx.DecodingError):
+        return "cannot decode the compressed response"
+    if isinstance(error, httpx.HTTPError):
+        text = str(error).splitlines()[0] if str(error) else type(error).__name__
+        return f"network error: {text}"
+    text = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"{type(error).__name__}: {text}"
+
+
+class Fetcher:
+    """Fetches feeds over one HTTP connection pool; use as an async context manager."""
+
+    def __init__(self, limits: FetchLimits = FetchLimits()) -> None:
+        self.limits = limits
+        self._client: httpx.AsyncClient | None = None
+        self._all = asyncio.Semaphore(max(1, limits.concurrency))
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        import httpx
+
+        limits = self.limits
+        self._client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(limits.timeout, pool=None),
+            limits=httpx.Limits(
+                max_connections=max(1, limits.concurrency),
+                max_keepalive_connections=max(1, limits.concurrency),
+            ),
+            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            trust_env=False,
+        )
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def _host(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        semaphore = self._hosts.get(host)
+        if semaphore is None:
+            semaphore = self._hosts[host] = asyncio.Semaphore(max(1, self.limits.per_host))
+        return semaphore
+
+    async def fetch(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> FetchResult:
+        """Fetch ``url`` (conditionally when validators are given). Never raises for I/O."""
+        if is_local(url):
+            return await asyncio.to_thread(self._read_file, url)
+        result = FetchResult(url=url, final_url=url)
+        try:
+            async with asyncio.timeout(self.limits.deadline):
+                await self._fetch(result, etag, last_modified, extra_headers)
+        except TimeoutError:
+            result.error = f"timed out after {self.limits.deadline:g} s"
+        except Exception as error:
+            result.error = describe_error(error)
+        return result
+
+    async def _fetch(
+        self,
+        result: FetchResult,
+        etag: str | None,
+        last_modified: str | None,
+        extra_headers: Mapping[str, str] | None,
+    ) -> None:
+        assert self._client is not None, "use Fetcher as an async context manager"
+        headers: dict[str, str] = dict(extra_headers or {})
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        url = result.url
+        seen = {url}
+        permanent = True
+        for _hop in range(self.limits.max_redirects + 1):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme not in ("http", "https"):
+                raise FetchError(f"redirected to an unsupported URL: {url}")
+            async with self._all, self._host(url):
+                response = await self._get(url, headers, result)
+            if response is None:  # a redirect
+                assert result.headers is not None
+                target = urljoin(url, result.headers.get("location", ""))
+                permanent = permanent and result.status in PERMANENT
+                if target in seen:
+                    raise FetchError(f"redirect loop at {target}")
+                seen.add(target)
+                url = target
+                continue
+            result.final_url = url
+            result.permanent_redirect = permanent and url != result.url
+            return
+        raise FetchError(f"too many redirects (more than {self.limits.max_redirects})")
+
+    async def _get(
+        self, url: str, headers: dict[str, str], result: FetchResult
+    ) -> FetchResult | None:
+        """One request; None when the response is a redirect to follow."""
+        assert self._client is not None
+        async with self._client.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            result.status = status
+            result.headers = {k.lower(): v for k, v in response.headers.items()}
+            if status in REDIRECTS and "location" in response.headers:
+                return None
+            result.etag = response.headers.get("etag")
+            result.last_modified = response.headers.get("last-modified")
+            result.content_type = response.headers.get("content-type", "")
+            if status == 304:
+                result.not_modified = True
+                return result
+            if status in (429, 503):
+                result.retry_after = retry_after_seconds(response.headers.get("retry-after"))
+            if status >= 400:
+                result.error = _status_error(status, result.retry_after)
+                return result
+            if status != 200:
+                result.error = f"unexpected HTTP status {status}"
+                return result
+            declared = response.headers.get("content-length", "")
+            limit = self.limits.max_bytes
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(f"response too large ({int(declared)} bytes; limit {limit})")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError(f"response too large (over {limit} bytes)")
+                chunks.append(chunk)
+            result.body = b"".join(chunks)
+            return result
+
+    def _read_file(self, url: str) -> FetchResult:
+        path = local_path(url)
+        result = FetchResult(url=url, final_url=url)
+        try:
+            size = path.stat().st_size
+            if size > self.limits.max_bytes:
+                result.error = f"file too large ({size} bytes; limit {self.limits.max_bytes})"
+                return result
+            result.body = path.read_bytes()
+            result.status = 200
+        except FileNotFoundError:
+            result.error = f"file not found: {path}"
+        except IsADirectoryError:
+            result.error = f"is a folder, not a feed file: {path}"
+        except OSError as error:
+            result.error = f"cannot read {path}: {error.strerror or error}"
+        return result
+
+
+def _status_error(status: int, retry_after: float | None) -> str:
+    from http import HTTPStatus
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "error"
+    text = f"HTTP {status} {phrase}"
+    if retry_after is not None:
+        text += f" (retry after {retry_after:.0f} s)"
+    return text
