@@ -79,3 +79,23 @@ def make_app(store: Store, config: Config) -> Callable[..., NewsreaderApp]:
         return NewsreaderApp(AppContext(config=cfg or config, store=store), clock=lambda: NOW)
 
     return make
+
+
+SEED_TIME = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+
+
+def import_seed(store: Store, shared_dir: Path, tmp_path: Path) -> int:
+    """Import the seed article (a copy with a fixed file time); returns its id."""
+    import os
+    import shutil
+
+    from newsreader.sources.stored import import_paths
+
+    source = shared_dir / "fixtures" / "stored" / "trump-putin-budapest.txt"
+    copy = tmp_path / "articles" / source.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, copy)
+    os.utime(copy, (SEED_TIME.timestamp(), SEED_TIME.timestamp()))
+    report = import_paths(store, [copy])
+    assert not report.errors, report.errors
+    return store.list_articles(limit=1)[0].id

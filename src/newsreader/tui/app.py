@@ -199,7 +199,7 @@ class NewsreaderApp(App[None]):
         self.articles.focus()
         self._load_feeds()
         if settings.refresh_on_start:
-            self.call_after_refresh(self.action_refresh_all)
+            self.call_after_refresh(self._start_refresh, None, "all feeds", False)
 
     def _apply_keymap(self, keys: dict[str, str]) -> None:
         known = {b.id for b in self._all_bindings() if b.id}
@@ -449,8 +449,8 @@ class NewsreaderApp(App[None]):
             self._before_search = current.id if current else None
         self.search_bar.focus()
 
-    @on(SearchBar.Changed)
-    def _search_changed(self, event: SearchBar.Changed) -> None:
+    @on(SearchBar.QueryChanged)
+    def _search_changed(self, event: SearchBar.QueryChanged) -> None:
         query = event.query.strip()
         if not query:
             if self.articles.searching:
@@ -516,16 +516,19 @@ class NewsreaderApp(App[None]):
     def action_refresh_all(self) -> None:
         self._start_refresh(None, "all feeds")
 
-    def _start_refresh(self, feed_ids: tuple[int, ...] | None, label: str) -> None:
+    def _start_refresh(
+        self, feed_ids: tuple[int, ...] | None, label: str, force: bool = True
+    ) -> None:
+        """Refresh in the background; a refresh the user asks for ignores back-off."""
         if self._refresh_cancel is not None:
             self.notify("A refresh is already running.")
             return
         self.sub_title = f"Refreshing {label}…"
         self._refresh_cancel = lambda: None
-        self._refresh(feed_ids)
+        self._refresh(feed_ids, force)
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self, feed_ids: tuple[int, ...] | None) -> None:
+    def _refresh(self, feed_ids: tuple[int, ...] | None, force: bool) -> None:
         try:
             from newsreader.refresh import refresh
         except ImportError as error:
@@ -538,7 +541,7 @@ class NewsreaderApp(App[None]):
         loop = asyncio.new_event_loop()
         try:
             task = loop.create_task(
-                refresh(self.store, self.ctx.config, feed_ids, on_progress=progress)
+                refresh(self.store, self.ctx.config, feed_ids, on_progress=progress, force=force)
             )
             self._refresh_cancel = partial(loop.call_soon_threadsafe, task.cancel)
             summary = loop.run_until_complete(task)

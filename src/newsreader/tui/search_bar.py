@@ -23,7 +23,7 @@ class SearchBar(Input):
     ]
 
     @dataclass
-    class Changed(Message):
+    class QueryChanged(Message):
         """The user paused typing ``query`` (empty: the search was cleared)."""
 
         query: str
@@ -51,7 +51,7 @@ class SearchBar(Input):
 
     def _settled(self) -> None:
         self._timer = None
-        self.post_message(self.Changed(self.value))
+        self.post_message(self.QueryChanged(self.value))
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -59,7 +59,7 @@ class SearchBar(Input):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-            self.post_message(self.Changed(self.value))
+            self.post_message(self.QueryChanged(self.value))
         self.post_message(self.Accepted(self.value))
 
     async def action_submit(self) -> None:
