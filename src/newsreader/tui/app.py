@@ -569,7 +569,8 @@ class NewsreaderApp(App[None]):
             )
             return
         self.sub_title = f"Updated {stamp}"
-        self.notify(*_refresh_report(event.summary), markup=False)
+        text, title, severity = _refresh_report(event.summary)
+        self.notify(text, title=title, severity=severity, markup=False)
         self._load_feeds()
         if not self.articles.searching:
             self.articles.reload()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import unquote, urlsplit
 
 from rich.console import Group
 from rich.text import Text
@@ -137,9 +138,11 @@ class ArticlePane(Vertical):
         for line in lines:
             line.end = "\n"
         link = safe_link(article.link)
-        shown = link or clean_text(article.link)
-        if shown:
-            lines.append(Text(shown, style="underline" if link else "dim", overflow="fold"))
+        if link:
+            lines.append(Text(link, style="underline", overflow="fold"))
+        elif article.link.startswith("file:"):
+            name = unquote(urlsplit(article.link).path).rsplit("/", 1)[-1]
+            lines.append(plain(f"File: {name}", style="dim"))
         return Group(*lines)
 
     def _links_text(self) -> Text:
