@@ -173,7 +173,12 @@ def _parse_executor(count: int) -> Executor | None:
     try:
         import multiprocessing
 
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        if os.name == "posix":
+            context = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has already imported the parser.
+            context.set_forkserver_preload(["newsreader.ingest.feed", "feedparser", "nh3"])
+        else:
+            context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
     except (OSError, ValueError):
         return None
