@@ -319,3 +319,16 @@ async def test_theme_is_remembered(store: Store, make_app: App) -> None:
     again = make_app()
     async with again.run_test(size=(100, 30)):
         assert again.theme == "nord"
+
+
+async def test_quick_section_jumps_land_on_the_right_heading(store: Store, make_app: App) -> None:
+    add_articles(store, 1)
+    app = make_app()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press(*["right_square_bracket"] * 3)
+        await pilot.pause()
+        heading = app.pane._headings()[2]
+        assert app.pane.scroller.scroll_y == app.pane._y(heading)
+        assert app.pane.scroller.region.contains(heading.region.x, heading.region.y)

@@ -199,8 +199,16 @@ class ArticlePane(Vertical):
 
     def _y(self, widget: Widget) -> int:
         """``widget``'s top in the scroller's virtual space."""
+        # Virtual regions do not depend on the scroll position, so this stays right between
+        # a scroll and the next screen update (keys pressed in quick succession).
         scroller = self.scroller
-        return int(widget.region.y - scroller.region.y + scroller.scroll_y)
+        y = 0
+        node: Widget | None = widget
+        while node is not None and node is not scroller:
+            y += node.virtual_region.y
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        return y
 
     def _current_section(self) -> int:
         headings = self._headings()
