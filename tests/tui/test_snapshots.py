@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import add_articles, import_seed
-
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 
