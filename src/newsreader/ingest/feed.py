@@ -215,10 +215,27 @@ def _parse_xml_feed(data: bytes, url: str, content_type: str, now: datetime) -> 
             result.error = warning or "not a feed: no RSS, Atom or RDF document found"
         result.warning = ""
         return result
-    feed_date = _date(feed.get("updated_parsed") or feed.get("published_parsed"))
+    feed_date = _date(dict.get(feed, "updated_parsed") or dict.get(feed, "published_parsed"))
     for position, entry in enumerate(entries):
         result.articles.append(_xml_entry(entry, url, now, feed_date, position, result))
+    _unique_keys(result)
     return result
+
+
+def _unique_keys(result: ParsedFeed) -> None:
+    """Give entries that share an id (a publisher's mistake) keys of their own.
+
+    The first keeps the id; the others add a hash of their content, which stays the same
+    from one refresh to the next whatever the order of the entries.
+    """
+    seen: set[str] = set()
+    for article in result.articles:
+        if article.key in seen:
+            old = article.key
+            article.key = f"{old}#sha1:{_digest(article.title, article.text, article.link)}"
+            if old in result.undated:
+                result.undated.append(article.key)
+        seen.add(article.key)
 
 
 def _date(value: Any) -> datetime | None:
@@ -273,8 +290,9 @@ def _xml_entry(
     link = safe_link(_join(url, entry.get("link", "") or ""))
     title = _plain_title(entry.get("title", ""), entry.get("title_detail"))
     enclosures = _xml_enclosures(entry, url)
-    published = _date(entry.get("published_parsed") or entry.get("created_parsed"))
-    updated = _date(entry.get("updated_parsed"))
+    # dict.get: FeedParserDict would answer a missing key from a similar one, with a warning.
+    published = _date(dict.get(entry, "published_parsed") or dict.get(entry, "created_parsed"))
+    updated = _date(dict.get(entry, "updated_parsed"))
     key = clean_line(str(entry.get("id", "") or ""), limit=2000) or link
     if not key:
         key = "sha1:" + _digest(title, value, *(e.url for e in enclosures))
@@ -424,7 +442,7 @@ def _plain_title(value: str, detail: Mapping[str, Any] | None = None) -> str:
     if not value:
         return ""
     kind = ((detail or {}).get("type", "") or "").lower()
-    if "html" in kind or ("<" in value and _TAG.search(value)):
+    if "html" in kind:
         value = html.unescape(_TAG.sub("", value))
     return clean_line(value, limit=500)
 
@@ -506,6 +524,7 @@ def _parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
             skipped += 1
             continue
         result.articles.append(_json_item(item, url, now, feed_authors, position, result))
+    _unique_keys(result)
     if skipped:
         result.warning = f"skipped {skipped} item(s) that are not JSON objects"
     return result

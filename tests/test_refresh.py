@@ -1,0 +1,280 @@
+"""Whole refreshes against a real local server: corpus feeds, 304s, failures, state kept."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from feed_server import conditional, endless, rss, serve_corpus, start_server, stop_server
+from newsreader.config import Config, load_config
+from newsreader.context import sync_sources
+from newsreader.ingest.feed import parse_feed
+from newsreader.refresh import FeedOutcome, backoff_delay, refresh
+from newsreader.store import ArticleFilter, Store
+
+SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 0.5\n"
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[HTTPServer]:
+    running = start_server()
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def server(shared_server: HTTPServer) -> Iterator[HTTPServer]:
+    yield shared_server
+    shared_server.clear()
+
+
+def configure(tmp_path: Path, store: Store, urls: list[str], extra: str = "") -> Config:
+    lines = [SETTINGS + extra, "# my subscriptions"]
+    for url in urls:
+        lines += ["[[feeds]]", f'url = "{url}"  # kept', ""]
+    path = tmp_path / "feeds.toml"
+    path.write_text("\n".join(lines), "utf-8")
+    config = load_config(path)
+    sync_sources(store, config)
+    return config
+
+
+def outcome_for(outcomes: list[FeedOutcome], store: Store, url: str) -> FeedOutcome:
+    feed = store.feed_by_url(url)
+    assert feed is not None
+    return next(o for o in outcomes if o.feed_id == feed.id)
+
+
+async def test_corpus_refresh_then_all_not_modified(
+    shared_dir: Path, server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    folder = shared_dir / "corpus" / "feeds"
+    urls = serve_corpus(server, folder)
+    config = configure(tmp_path, store, list(urls.values()))
+    progress: list[tuple[int, int]] = []
+    summary = await refresh(store, config, on_progress=lambda o, d, t: progress.append((d, t)))
+    assert [d for d, _ in progress] == list(range(1, len(urls) + 1))
+    failed = {o.feed_id for o in summary.failures}
+    for name, url in urls.items():
+        parsed = parse_feed((folder / name).read_bytes(), url)
+        outcome = outcome_for(summary.outcomes, store, url)
+        feed = store.feed_by_url(url)
+        assert feed is not None
+        if parsed.error:
+            assert outcome.status == "error" and feed.last_error == parsed.error
+            continue
+        assert outcome.status == "ok", (name, outcome)
+        assert outcome.counts.new == len({a.key for a in parsed.articles})
+        assert store.count_articles(ArticleFilter(feed_id=feed.id)) == outcome.counts.new
+        assert feed.etag and feed.last_modified
+    assert len(failed) == 2  # the truncated JSON Feed and the JSON that is not a feed
+
+    second = await refresh(store, config)
+    statuses = {o.status for o in second.outcomes if o.feed_id not in failed}
+    assert statuses == {"not modified"}
+    assert second.new == second.updated == 0
+
+
+async def test_read_and_starred_state_survive_updates(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    version = {"prefix": "item"}
+    server.expect_request("/feed").respond_with_handler(
+        conditional(lambda: rss(3, prefix="item").replace(b"Body", version["prefix"].encode()))
+    )
+    url = server.url_for("/feed")
+    config = configure(tmp_path, store, [url])
+    await refresh(store, config)
+    ids = [a.id for a in store.list_articles()]
+    feed_ids = {a.id for a in store.list_articles() if a.feed_title == "Test feed"}
+    store.set_read(feed_ids, True)
+    store.set_starred(list(feed_ids)[:1], True)
+    version["prefix"] = "Changed body"
+    summary = await refresh(store, config)
+    assert summary.updated == 3 and summary.new == 0
+    after = {a.id: a for a in store.list_articles()}
+    assert set(ids) == set(after)
+    assert all(after[i].read for i in feed_ids)
+    assert sum(after[i].starred for i in feed_ids) == 1
+
+
+async def test_failures_are_per_feed_and_keep_cached_articles(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    healthy = {"ok": True}
+
+    def flaky(request: Request) -> Response:
+        if healthy["ok"]:
+            return Response(rss(4, title="Flaky"), content_type="application/rss+xml")
+        return Response("broken", status=500)
+
+    def slow(request: Request) -> Response:
+        time.sleep(1.0)
+        return Response(rss(1))
+
+    server.expect_request("/good").respond_with_data(rss(5, title="Good"))
+    server.expect_request("/flaky").respond_with_handler(flaky)
+    server.expect_request("/slow").respond_with_handler(slow)
+    server.expect_request("/endless").respond_with_handler(lambda request: Response(endless()))
+    server.expect_request("/html").respond_with_data("<html><body>no feed</body></html>")
+    server.expect_request("/loop").respond_with_data("", status=301, headers={"Location": "/loop"})
+    urls = {name: server.url_for(f"/{name}") for name in ("good", "flaky")}
+    config = configure(tmp_path, store, list(urls.values()))
+    await refresh(store, config)
+    healthy["ok"] = False
+    bad = {name: server.url_for(f"/{name}") for name in ("slow", "endless", "html", "loop")}
+    bad["dead"] = "http://127.0.0.1:9/feed.xml"
+    config = configure(tmp_path, store, [*urls.values(), *bad.values()], "max_bytes = 1\n" * 0)
+    start = time.perf_counter()
+    summary = await refresh(store, config, force=True)
+    assert time.perf_counter() - start < 5
+    assert summary.failed == 6
+    flaky_feed = store.feed_by_url(urls["flaky"])
+    assert flaky_feed is not None
+    assert flaky_feed.last_status == "error" and "HTTP 500" in flaky_feed.last_error
+    assert store.count_articles(ArticleFilter(feed_id=flaky_feed.id)) == 4  # cache kept
+    for url in bad.values():
+        feed = store.feed_by_url(url)
+        assert feed is not None and feed.last_status == "error" and feed.last_error, url
+    good = store.feed_by_url(urls["good"])
+    assert good is not None and good.last_status in ("ok", "not modified")
+
+
+async def test_gone_feeds_stop_being_fetched(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    server.expect_request("/gone").respond_with_data("", status=410)
+    url = server.url_for("/gone")
+    config = configure(tmp_path, store, [url])
+    first = await refresh(store, config)
+    assert first.outcomes[0].status == "gone" and "410" in first.outcomes[0].error
+    second = await refresh(store, config)
+    assert second.outcomes[0].status == "skipped"
+    assert len(server.log) == 1
+    forced = await refresh(store, config, force=True)
+    assert forced.outcomes[0].status == "gone" and len(server.log) == 2
+
+
+async def test_retry_after_is_honoured(server: HTTPServer, store: Store, tmp_path: Path) -> None:
+    server.expect_request("/busy").respond_with_data("", status=429, headers={"Retry-After": "600"})
+    url = server.url_for("/busy")
+    config = configure(tmp_path, store, [url])
+    await refresh(store, config)
+    feed = store.feed_by_url(url)
+    assert feed is not None and feed.next_fetch is not None
+    assert 500 < (feed.next_fetch - datetime.now(UTC)).total_seconds() <= 600
+    again = await refresh(store, config)
+    assert again.outcomes[0].status == "skipped" and len(server.log) == 1
+
+
+async def test_repeated_failures_back_off(server: HTTPServer, store: Store, tmp_path: Path) -> None:
+    server.expect_request("/down").respond_with_data("", status=503)
+    url = server.url_for("/down")
+    config = configure(tmp_path, store, [url])
+    await refresh(store, config)
+    await refresh(store, config)  # the first failure is retried at once
+    third = await refresh(store, config)
+    assert third.outcomes[0].status == "skipped"
+    feed = store.feed_by_url(url)
+    assert feed is not None and feed.failures == 2 and feed.next_fetch is not None
+    assert backoff_delay(1) is None
+    delays = [backoff_delay(n) for n in range(2, 12)]
+    assert delays == sorted(delays)  # type: ignore[type-var]
+
+
+async def test_permanent_redirect_updates_cache_and_config(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_data(rss(2))
+    old, new = server.url_for("/old"), server.url_for("/new")
+    config = configure(tmp_path, store, [old])
+    summary = await refresh(store, config)
+    assert summary.outcomes[0].status == "ok"
+    assert store.feed_by_url(new) is not None and store.feed_by_url(old) is None
+    text = config.path.read_text("utf-8")
+    assert new in text and old not in text
+    assert "# my subscriptions" in text and "# kept" in text
+    # The next start sees the same URL in the config and the cache: nothing is duplicated.
+    sync_sources(store, load_config(config.path))
+    assert [f.url for f in store.feeds() if f.url.startswith("http")] == [new]
+
+
+async def test_retention_keeps_starred_articles(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    count = {"n": 4}
+    server.expect_request("/feed").respond_with_handler(lambda request: Response(rss(count["n"])))
+    url = server.url_for("/feed")
+    config = configure(tmp_path, store, [url], "retention = 3\n")
+    await refresh(store, config)
+    feed = store.feed_by_url(url)
+    assert feed is not None
+    assert store.count_articles(ArticleFilter(feed_id=feed.id)) == 3
+    oldest = store.list_articles(ArticleFilter(feed_id=feed.id))[-1]
+    store.set_starred([oldest.id], True)
+    count["n"] = 8
+    await refresh(store, config)
+    left = store.list_articles(ArticleFilter(feed_id=feed.id))
+    assert len(left) == 4 and oldest.id in {a.id for a in left}
+
+
+async def test_malformed_feed_is_stored_with_a_warning(
+    shared_dir: Path, server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    data = (
+        shared_dir / "corpus" / "feeds" / "malformed_rss20_truncated-unclosed-tags_invalid-date.xml"
+    ).read_bytes()
+    server.expect_request("/bad").respond_with_data(data)
+    url = server.url_for("/bad")
+    config = configure(tmp_path, store, [url])
+    summary = await refresh(store, config)
+    feed = store.feed_by_url(url)
+    assert feed is not None and store.count_articles(ArticleFilter(feed_id=feed.id)) == 2
+    assert feed.last_status == "ok" and feed.last_error.startswith("malformed XML")
+    assert summary.failed == 0
+
+
+async def test_undated_entries_keep_their_date(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    server.expect_request("/feed").respond_with_handler(lambda r: Response(rss(3, dated=False)))
+    url = server.url_for("/feed")
+    config = configure(tmp_path, store, [url])
+    await refresh(store, config)
+    before = {a.id: a.published for a in store.list_articles()}
+    second = await refresh(store, config)
+    assert second.updated == 0 and second.unchanged == 3
+    assert {a.id: a.published for a in store.list_articles()} == before
+
+
+async def test_file_feeds_and_stored_folders(store: Store, tmp_path: Path) -> None:
+    feed = tmp_path / "local.xml"
+    feed.write_bytes(rss(2, title="Local"))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "note.md").write_text("# A note\n\nSome text.\n", "utf-8")
+    config = configure(
+        tmp_path, store, [feed.as_uri()], f'\n[[stored]]\npath = "{folder}"\ntitle = "Notes"\n'
+    )
+    sync_sources(store, config)
+    summary = await refresh(store, config)
+    by_title = {o.title: o for o in summary.outcomes}
+    assert by_title["Local"].counts.new == 2
+    assert by_title["Notes"].status == "ok" and by_title["Notes"].counts.new == 1
+
+
+async def test_feed_ids_limit_the_refresh(server: HTTPServer, store: Store, tmp_path: Path) -> None:
+    server.expect_request("/a").respond_with_data(rss(1, title="A"))
+    server.expect_request("/b").respond_with_data(rss(1, title="B"))
+    config = configure(tmp_path, store, [server.url_for("/a"), server.url_for("/b")])
+    feed = store.feed_by_url(server.url_for("/b"))
+    assert feed is not None
+    summary = await refresh(store, config, feed_ids=[feed.id])
+    assert [o.feed_id for o in summary.outcomes] == [feed.id]
