@@ -131,7 +131,7 @@ class ArticlePane(Vertical):
             parts.append(plain(article.author, limit=120))
         parts.append(Text(long_date(article.published, self.clock())))
         minutes = reading_minutes(article.word_count)
-        parts.append(Text(f"{minutes} min read"))
+        parts.append(Text(f"{minutes}\u00a0min\u00a0read"))
         meta = Text(" · ", style="dim").join(parts)
         meta.stylize("dim")
         lines: list[Text] = [title, meta]

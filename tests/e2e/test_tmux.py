@@ -1,0 +1,146 @@
+"""End to end: the installed ``newsreader`` command driven through tmux like a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+SEED = "fixtures/stored/trump-putin-budapest.txt"
+HEADING = "The Tomahawk Missile Debate"
+
+
+def newsreader_command() -> str:
+    beside = Path(sys.executable).parent / "newsreader"
+    found = str(beside) if beside.exists() else shutil.which("newsreader")
+    if not found:
+        pytest.skip("the newsreader command is not installed (pip install -e .)")
+    return found
+
+
+class Terminal:
+    """One tmux server with one window running a command."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"newsreader-e2e-{uuid.uuid4().hex[:8]}"
+        self.env = env
+
+    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        assert TMUX is not None
+        return subprocess.run(
+            [TMUX, "-L", self.socket, *args], capture_output=True, text=True, env=self.env
+        )
+
+    def start(self, command: str) -> None:
+        result = self.tmux("new-session", "-d", "-x", "120", "-y", "35", command)
+        assert result.returncode == 0, result.stderr
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p").stdout
+
+    def keys(self, *keys: str) -> None:
+        self.tmux("send-keys", *keys)
+
+    def running(self) -> bool:
+        return self.tmux("has-session").returncode == 0
+
+    def wait_for(self, check: Callable[[str], bool], what: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if check(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}; the screen shows:\n{screen}")
+
+    def wait_until_exit(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"the app did not quit; the screen shows:\n{self.screen()}")
+
+    def kill(self) -> None:
+        self.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(isolated_home: Path, tmp_path: Path) -> Iterator[Terminal]:
+    config = tmp_path / "feeds.toml"
+    config.write_text("[settings]\nrefresh_on_start = false\n", "utf-8")
+    env = {
+        **os.environ,
+        "NEWSREADER_CONFIG": str(config),
+        "NEWSREADER_DB": str(tmp_path / "cache.db"),
+        "TERM": "xterm-256color",
+    }
+    env.pop("TMUX", None)
+    term = Terminal(env)
+    yield term
+    term.kill()
+
+
+def test_read_jump_star_quit_and_relaunch(terminal: Terminal, shared_dir: Path) -> None:
+    command = newsreader_command()
+    imported = subprocess.run(
+        [command, "import", str(shared_dir / SEED)],
+        capture_output=True,
+        text=True,
+        env=terminal.env,
+    )
+    assert imported.returncode == 0, imported.stderr
+
+    terminal.start(command)
+    terminal.wait_for(lambda s: "All articles" in s and "1 of " in s, "the article list")
+    # Find the seed article with the search bar, open it.
+    terminal.keys("/")
+    terminal.wait_for(lambda s: "Clear search" in s, "the search bar")
+    terminal.keys("-l", "zelenskyy")
+    terminal.wait_for(lambda s: "Search: zelenskyy" in s and "1 of 1" in s, "search results")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "⏎ Open" in s, "the results list")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "Imported articles ·" in s, "the open article")
+    # The outline lists the heading once; it is in view in the body when it shows twice.
+    for _ in range(8):
+        if terminal.screen().count(HEADING) >= 2:
+            break
+        terminal.keys("]")
+        time.sleep(0.3)
+    screen = terminal.wait_for(lambda s: s.count(HEADING) >= 2, "the Tomahawk section")
+    body_line = [line for line in screen.splitlines() if HEADING in line][-1]
+    assert body_line.index(HEADING) > 0
+    terminal.keys("s")
+    terminal.wait_for(
+        lambda s: any("★" in line and "United States" in line for line in s.splitlines()),
+        "the star in the list",
+    )
+    terminal.keys("q")
+    terminal.wait_until_exit()
+
+    listed = subprocess.run(
+        [command, "list", "--starred", "--json"], capture_output=True, text=True, env=terminal.env
+    )
+    starred = json.loads(listed.stdout)
+    assert len(starred) == 1 and "Trump" in starred[0]["title"]
+    assert starred[0]["read"] is True
+
+    terminal.start(command)
+    screen = terminal.wait_for(lambda s: "All articles" in s, "the relaunched app")
+    seed_row = next(line for line in screen.splitlines() if "United States" in line)
+    assert "★" in seed_row
+    assert "●" not in seed_row.split("│")[2]  # read: no unread dot in the list column
+    terminal.keys("q")
+    terminal.wait_until_exit()
