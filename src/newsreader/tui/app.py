@@ -197,7 +197,8 @@ class NewsreaderApp(App[None]):
         self.articles.border_title = ALL.title
         self.articles.show_view(ALL.where, _empty_text(ALL))
         self.articles.focus()
-        self._load_feeds()
+        # Counting unread per feed reads every article: start it once the list is on screen.
+        self.call_after_refresh(self._load_feeds)
         if settings.refresh_on_start:
             self.call_after_refresh(self._start_refresh, None, "all feeds", False)
 
