@@ -142,8 +142,7 @@ async def refresh(
     feeds = [s for s in sources if s.kind is FeedKind.FEED]
     due = [f for f in feeds if force or _skip_reason(f, now) is None]
     job = _Job(store, config, force)
-    executor = _parse_executor(len(due))
-    job.executor = executor
+    job.pool_wanted = len(due) >= PROCESS_POOL_MIN_FEEDS
     try:
         async with Fetcher(limits) as fetcher:
             job.fetcher = fetcher
@@ -156,17 +155,17 @@ async def refresh(
                     with contextlib.suppress(Exception):
                         on_progress(outcome, done, total)
     finally:
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+        if job.executor is not None:
+            job.executor.shutdown(wait=False, cancel_futures=True)
     return summary
 
 
-def _parse_executor(count: int) -> Executor | None:
-    """A process pool for parsing when there is enough to parse and more than one core."""
+def _parse_executor() -> Executor | None:
+    """A process pool for parsing, when there is more than one core."""
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if count < PROCESS_POOL_MIN_FEEDS or not cores or cores < 2:
+    if not cores or cores < 2:
         return None
     from concurrent.futures import ProcessPoolExecutor
 
@@ -195,6 +194,7 @@ class _Job:
         self.force = force
         self.fetcher: Fetcher | None = None
         self.executor: Executor | None = None
+        self.pool_wanted = False  # start a process pool for parsing on first need
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
 
@@ -260,6 +260,9 @@ class _Job:
         from newsreader.ingest.feed import parse_feed
 
         base = result.final_url or result.url
+        if self.pool_wanted:
+            self.pool_wanted = False  # only one attempt
+            self.executor = _parse_executor()
         if self.executor is not None:
             loop = asyncio.get_running_loop()
             try:
@@ -267,7 +270,9 @@ class _Job:
                     self.executor, parse_feed, result.body, base, result.content_type
                 )
             except Exception:  # a broken pool: parse here instead
-                self.executor = None
+                broken, self.executor = self.executor, None
+                if broken is not None:
+                    broken.shutdown(wait=False, cancel_futures=True)
         return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
 
     def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
