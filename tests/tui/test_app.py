@@ -332,3 +332,18 @@ async def test_quick_section_jumps_land_on_the_right_heading(store: Store, make_
         heading = app.pane._headings()[2]
         assert app.pane.scroller.scroll_y == app.pane._y(heading)
         assert app.pane.scroller.region.contains(heading.region.x, heading.region.y)
+
+
+async def test_outline_beside_wide_panes_and_toggles(store: Store, make_app: App) -> None:
+    add_articles(store, 1)
+    app = make_app()
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.pane.has_class("-outline-beside")
+        assert not app.pane.has_class("-outline-hidden")
+        assert app.pane.outline.option_count == 4
+        await pilot.press("t")
+        assert app.pane.has_class("-outline-hidden")
+        await pilot.press("t")
+        assert not app.pane.has_class("-outline-hidden")

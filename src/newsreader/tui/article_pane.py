@@ -29,6 +29,7 @@ _LINK = re.compile(
     r"(?<!!)(\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\))", re.IGNORECASE
 )
 OUTLINE_BESIDE_WIDTH = 90
+OUTLINE_ABOVE_HEIGHT = 20
 
 WELCOME = Text.assemble(
     ("No article open\n\n", "bold"),
@@ -75,6 +76,7 @@ class ArticlePane(Vertical):
         self.article: Article | None = None
         self.links: list[str] = []
         self.outline_wanted = True
+        self.outline_forced = False
         self._section = -1
         self._section_scroll = -1.0
 
@@ -181,13 +183,18 @@ class ArticlePane(Vertical):
         self.jump_to(event.option_index)
 
     def toggle_outline(self) -> None:
-        self.outline_wanted = not self.outline_wanted
+        shown = not self.has_class("-outline-hidden")
+        self.outline_wanted = not shown
+        self.outline_forced = not shown
         self._place_outline()
 
     def _place_outline(self) -> None:
-        shown = self.outline_wanted and self.outline.option_count > 0
+        beside = self.size.width >= OUTLINE_BESIDE_WIDTH
+        # Above the body, the outline only fits when the pane is tall enough to read below it.
+        fits = beside or self.size.height >= OUTLINE_ABOVE_HEIGHT or self.outline_forced
+        shown = self.outline_wanted and fits and self.outline.option_count > 0
         self.set_class(not shown, "-outline-hidden")
-        self.set_class(self.size.width >= OUTLINE_BESIDE_WIDTH, "-outline-beside")
+        self.set_class(beside, "-outline-beside")
 
     def on_resize(self, event: events.Resize) -> None:
         self._place_outline()
