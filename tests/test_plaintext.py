@@ -617,3 +617,48 @@ def test_property_headings_render_as_headings_and_nothing_is_invented(text: str)
     # Headings are lines of the input.
     source_lines = {" ".join(line.split()) for line in text.splitlines()}
     assert all(h in source_lines for h in d.headings)
+
+
+# --------------------------------------------------------------------------- general rules
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_table_of_contents_gives_the_headings(sep: str) -> None:
+    contents = "Getting Started\nGoing Further\nWrapping Up"
+    d = doc(
+        "Contents",
+        contents,
+        LONG,
+        "Getting Started¶",
+        LONG2,
+        "Going Further¶",
+        LONG,
+        "Wrapping Up¶",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Getting Started¶", "Going Further¶", "Wrapping Up¶"]
+    assert "- Getting Started\n- Going Further\n- Wrapping Up" in d.markdown
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "When",
+        "4.3333333333333333",
+        "Comments (5 posted)",
+        "Page editor: Jane Doe",
+        "[figure 3: the parts of the device]",
+        "# note: see https://example.org/issue/48",
+    ],
+)
+def test_more_lines_that_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2).headings == []
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_sql_keyword_line_opens_the_code_block(sep: str) -> None:
+    code = "SELECT\n   avg(n) AS mean\nFROM\n   unnest(array[2, 3, 5]) AS n;"
+    d = doc(LONG, code, LONG2, sep=sep)
+    assert d.headings == []
+    assert f"```text\n{code}\n```" in d.markdown

@@ -15,13 +15,20 @@ rules, which look at one line and its neighbours:
   follows ("list then heading");
 * lines starting with a bullet ("•", "-", "*", "1.", "a)") are list items, except that a lone
   numbered line between paragraphs ("1. Introduction") is a numbered heading;
-* indented or code-like runs of lines, and tab-separated rows, are kept as they are in a
-  fenced block;
+* indented or code-like runs of lines (including drawn tables and SQL clauses, with a
+  keyword line such as "SELECT" opening an indented clause), and tab-separated rows, are
+  kept as they are in a fenced block;
 * the title is a title-like first line followed by a blank line: pasted text, which has no
   blank lines, has no title, and its first line may be a heading;
 * lines ending with "!" are not headings (captions and exclamations are more common than
   exclamatory headings), nor are lines ending with ":", except a reader's comment header
-  ("Jane Doe wrote on December 24, 2020 at 3:53 am:").
+  ("Jane Doe wrote on December 24, 2020 at 3:53 am:"); nor are lines without a letter,
+  lines carrying a URL, bracketed notes ("[figure 3]"), bylines and comment counts;
+* a table of contents (a run of short lines most of which come back later as lines of
+  their own, maybe with a "¶" permalink mark) is a list, its label ("Contents") is not a
+  heading, and the lines it lists are headings wherever they stand. When the listed
+  headings are nearly all in Title Case, other sentence-case headings are dropped as
+  captions;
 
 Page furniture after the article ("Leave a Reply", "Share this", "Related posts"...) is
 dropped from the first such line to the end (see :func:`strip_trailer`). Everything else is
@@ -81,8 +88,9 @@ _CONTINUATION_WORDS = frozenset(
         r"\S+",
         """a an the and or but nor of to for with from by as at in on into onto than that which
     who whose whom is are was were be been being has have had do does did will would can could
-    should may might must shall such via per its their our your my his her le la les de des
-    du et ou un une au aux en par pour sur avec dans que qui""",
+    should may might must shall such via per its their our your my his her when while whereas
+    whether because although though unless le la les de des du et ou un une au aux en par pour
+    sur avec dans que qui""",
     )
 )
 # Words that stay in lower case in a Title Case heading.
@@ -100,7 +108,11 @@ _CODE_LINE = re.compile(
     | ^\s*(?:var|let|const|function|def|class|import|return|if|for|while|elif|else|try|except
            |catch|public|private|static|void|int|fn|func|package)\b[^.!?]*[=({:;]
     | ^\s*\$\s\S                                   # shell prompt
+    | ^\s*(?:SELECT|FROM|WHERE|GROUP\ BY|ORDER\ BY|HAVING|LIMIT|JOIN|UNION|INSERT\ INTO
+           |UPDATE|DELETE\ FROM|CREATE\ TABLE)(?:$|\s+[^A-Z\s])   # an SQL clause
     | ^\s*[\w.\[\]"']+\s*(?:\+|-|\*)?=\s*\S.*[;)\]}"']\s*$   # assignment
+    | [│┃║┆┊]                                     # a column of a drawn table
+    | ^[\s─━═┄┈┼╋╬┬┴├┤+|-]*[─━═┄┈┼╋╬][\s─━═┄┈┼╋╬┬┴├┤+|-]*$   # a rule of a drawn table
     """,
     re.VERBOSE,
 )
@@ -111,7 +123,15 @@ _COMMENT_HEADER = re.compile(
     re.IGNORECASE,
 )
 _INDENTED = re.compile(r"^(?:\t| {2,})\S")
-_BYLINE = re.compile(r"^(?:by|par|posted by|written by|photo(?:graph)?s? by)\s", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"^(?:by|par|posted by|written by|edited by|photo(?:graph)?s? by|(?:page |copy )?editors?:)\s",
+    re.IGNORECASE,
+)
+# Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments").
+_FURNITURE = re.compile(
+    r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
+)
+_HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 _URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
@@ -189,7 +209,12 @@ def _title_like(line: str) -> bool:
     first = line.lstrip(_QUOTES + "(")[:1]
     if first.isalpha() and first.islower() and not _mixed_case_word(words[0]):
         return False
-    if _last_word(line) in _CONTINUATION_WORDS and len(words) > 1:
+    if _last_word(line) in _CONTINUATION_WORDS:
+        return False
+    if not any(c.isalpha() for c in line):
+        return False
+    # An editor's note or placeholder ("[figure 3: ...]"), or a line carrying a link.
+    if (line[0] == "[" and line[-1] == "]") or _HAS_URL.search(line):
         return False
     if _SENTENCE_BREAK.search(line) and not line.endswith("?"):
         return False
@@ -205,7 +230,12 @@ def _title_like(line: str) -> bool:
         return False
     if _CODE_LINE.search(line) or "\t" in line:
         return False
-    return not (_BYLINE.match(line) or _URL_ONLY.match(line) or _is_date_line(line))
+    return not (_not_prose(line) or _URL_ONLY.match(line) or _is_date_line(line))
+
+
+def _not_prose(line: str) -> bool:
+    """A byline or a comment count: page furniture, neither heading nor list item."""
+    return bool(_BYLINE.match(line) or _FURNITURE.match(line))
 
 
 def _last_word(line: str) -> str:
@@ -416,6 +446,20 @@ def _is_code_like(line: str) -> bool:
     return bool(_INDENTED.match(line) or _CODE_LINE.search(line))
 
 
+# A keyword line opening an indented clause of code ("SELECT", "GROUP BY", "BEGIN").
+_CODE_KEYWORD = re.compile(r"[A-Z][A-Z_]+(?: [A-Z][A-Z_]+){0,2}")
+
+
+def _code_lead(lines: list[str], i: int) -> bool:
+    """Whether ``lines[i]`` is a keyword line directly followed by an indented code line."""
+    return (
+        i + 1 < len(lines)
+        and bool(_CODE_KEYWORD.fullmatch(lines[i].strip()))
+        and bool(_INDENTED.match(lines[i + 1]))
+        and _is_code_like(lines[i + 1])
+    )
+
+
 def _find_code(lines: list[str]) -> list[tuple[int, int]]:
     """Spans ``(start, end)`` of lines to keep preformatted: code, indented text, tables.
 
@@ -452,7 +496,7 @@ def _find_code(lines: list[str]) -> list[tuple[int, int]]:
                 and _is_code_like(lines[j + 1])
                 and len(_words(line)) <= 8
                 and re.search(r"[(){}\[\]=;\"']", line)
-            ):
+            ) or _code_lead(lines, j):
                 j += 1
                 continue
             break
@@ -463,6 +507,9 @@ def _find_code(lines: list[str]) -> list[tuple[int, int]]:
         tabbed = sum(1 for line in code if "\t" in line.strip())
         codeish = sum(1 for line in code if _CODE_LINE.search(line))
         if len(code) >= 2 and (indented or codeish >= 2 or tabbed == len(code)):
+            # A keyword line just before the block opens it ("SELECT" above its columns).
+            if i > 0 and (not spans or spans[-1][1] < i) and _code_lead(lines, i - 1):
+                i -= 1
             spans.append((i, end))
             i = end
         else:
@@ -590,6 +637,7 @@ def _classify(units: list[_Unit]) -> None:
             and not _ends_closed(unit.text)
             and not (_SENTENCE_BREAK.search(unit.text) and not unit.text.endswith("?"))
             and not _TRAILER_LINE.match(unit.text)
+            and not _not_prose(unit.text)
         )
         unit.title_like = _title_like(unit.text)
         unit.short = unit.short or unit.title_like
@@ -613,6 +661,104 @@ def _classify(units: list[_Unit]) -> None:
             j += 1
         _classify_run(units, i, j + 1, blank_separated, repeated)
         i = j + 1
+    _classify_contents(units)
+
+
+# Permalink marks that documentation pages put after a heading ("Setting up¶").
+_ANCHOR_MARKS = "¶§#🔗 "
+# A table of contents lists at least this many of the headings that follow it.
+_MIN_CONTENTS = 3
+
+
+def _anchorless(text: str) -> str:
+    return text.rstrip(_ANCHOR_MARKS).casefold()
+
+
+def _classify_contents(units: list[_Unit]) -> None:
+    """Find a table of contents and make the lines it lists into headings (in place).
+
+    A table of contents is a run of short lines, most of which come back later as lines of
+    their own: those later lines are the headings, the run is a list, and a short line just
+    before the run ("Contents") is its label rather than a section heading.
+    """
+    n = len(units)
+    later: dict[str, list[int]] = {}
+    for index, unit in enumerate(units):
+        if unit.kind is not _Kind.CODE and unit.short:
+            later.setdefault(_anchorless(unit.text), []).append(index)
+    contents: set[int] = set()
+    i = 0
+    while i < n:
+        if not (units[i].short and units[i].kind in (_Kind.PARAGRAPH, _Kind.HEADING, _Kind.ITEM)):
+            i += 1
+            continue
+        # The run, up to a line that repeats its first entry (the body has begun; the first
+        # line may be a label, so the second counts as well).
+        opening: set[str] = set()
+        j = i
+        while j < n and units[j].short and units[j].kind is not _Kind.CODE:
+            key = _anchorless(units[j].text)
+            if key in opening:
+                break
+            if j - i < 2:
+                opening.add(key)
+            if units[j].blank_after and not (j == i and i + 1 < n and units[i + 1].short):
+                j += 1
+                break
+            j += 1
+        matches = {
+            k: next((m for m in later.get(_anchorless(units[k].text), []) if m >= j), None)
+            for k in range(i, j)
+        }
+        found = {k: m for k, m in matches.items() if m is not None}
+        # Headings are apart from each other; lines repeated together are a repeated block.
+        targets = set(found.values())
+        found = {k: m for k, m in found.items() if not {m - 1, m + 1} & targets}
+        if len(found) < _MIN_CONTENTS or len(found) * 2 < j - i:
+            i = max(j, i + 1)
+            continue
+        for k in range(i, j):
+            units[k].kind = _Kind.ITEM
+        label = i if i not in found else i - 1
+        if 0 <= label < n and units[label].kind is not _Kind.CODE and label not in found:
+            units[label].kind = _Kind.PARAGRAPH
+        for m in found.values():
+            units[m].kind = _Kind.HEADING
+            contents.add(m)
+        i = j
+    _consistent_style(units, contents)
+
+
+# A document whose headings are nearly all in Title Case ...
+_TITLE_CASE_SHARE = 0.9
+# ... judged on at least this many headings of two words or more ...
+_MIN_STYLED = 6
+
+
+def _title_case(text: str) -> bool | None:
+    """Whether ``text`` is in Title Case; ``None`` for a single word, which could be either."""
+    words = _words(_NUMBERED.sub("", text, count=1))
+    counted = [w for w in words if w.lower().strip(_QUOTES + "()[],:") not in _SMALL_WORDS]
+    if len(counted) < 2:
+        return None
+    return _capitalised_ratio(words) >= 0.75
+
+
+def _consistent_style(units: list[_Unit], contents: set[int]) -> None:
+    """Headings of one document share one style: drop sentence-case ones among Title Case.
+
+    The style is that of the headings a table of contents confirmed. When nearly all of them
+    are in Title Case, a heading in sentence case that the contents do not list is more likely
+    a caption or a line of prose. (Without a table of contents the headings found are not a
+    reliable enough reference: the sentence-case ones are the first to be missed.)
+    """
+    styles = [_title_case(units[i].text) for i in contents]
+    styled = [style for style in styles if style is not None]
+    if len(styled) < _MIN_STYLED or sum(styled) < _TITLE_CASE_SHARE * len(styled):
+        return
+    for index, unit in enumerate(units):
+        if unit.kind is _Kind.HEADING and index not in contents and _title_case(unit.text) is False:
+            unit.kind = _Kind.PARAGRAPH
 
 
 def _classify_numbered(units: list[_Unit]) -> None:
@@ -664,6 +810,11 @@ def _context_allows(units: list[_Unit], i: int) -> bool:
     return len(words) <= 3 and _capitalised_ratio(words) >= 0.7
 
 
+def _ends_sentence(unit: _Unit) -> bool:
+    """Whether ``unit`` is not a paragraph, or a paragraph whose last sentence is complete."""
+    return unit.kind is not _Kind.PARAGRAPH or _ends_closed(unit.text) or unit.text.endswith("?")
+
+
 def _heading_allowed(units: list[_Unit], i: int) -> bool:
     unit = units[i]
     return unit.title_like and not unit.text.endswith("?") and _context_allows(units, i)
@@ -696,7 +847,11 @@ def _classify_run(
         and not following.short
         and _heading_allowed(units, end - 1)
         and (
-            len(run) == 2
+            (
+                # Two short lines after a line of prose that does not end a sentence are
+                # the end of a list whose items are longer lines.
+                len(run) == 2 and (start == 0 or _ends_sentence(units[start - 1]))
+            )
             or (
                 len(_words(last.text))
                 <= max(3, _median([len(_words(u.text)) for u in run[-_NEAR_ITEMS:]]))
@@ -715,7 +870,8 @@ def _classify_run(
             and units[start - 1].kind is _Kind.PARAGRAPH
             and not units[start - 1].short
             and len(_words(first.text)) <= 6
-            and _heading_allowed(units, start)
+            and first.title_like
+            and _context_allows(units, start)
             and _prefix(first.text) not in repeated
         ):
             first.kind = _Kind.HEADING
