@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import NOW, add_articles, import_seed, write_config
+from tui_helpers import NOW, add_articles, import_seed, write_config
+
 from newsreader.model import FeedKind, NewArticle
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui.app import NewsreaderApp

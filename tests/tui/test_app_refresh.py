@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_helpers import NOW, write_config
 
-from conftest import NOW, write_config
 from newsreader.config import Config
 from newsreader.context import AppContext, sync_sources
 from newsreader.store import Store

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from conftest import add_articles, import_seed
+from tui_helpers import add_articles, import_seed
+
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 
