@@ -230,6 +230,8 @@ def test_entities_and_markdown_escaping() -> None:
 
 def test_line_breaks() -> None:
     assert html_to_markdown("<p>one<br>two<br></p><p>three</p>") == "one\\\ntwo\n\nthree\n"
+    # Two or more breaks in a row separate paragraphs.
+    assert html_to_markdown("a<br><br>b<br><br><br>c") == "a\n\nb\n\nc\n"
 
 
 def test_pretty_printed_inline_markup_does_not_split_paragraphs() -> None:

@@ -324,9 +324,11 @@ def _tidy(markdown: str) -> str:
             if marker:
                 fence = marker.group(1)
             else:
-                if line.endswith("\\") and _HARD_BREAK.search(line):
+                if line.strip() == "\\":
+                    line = ""  # a hard break alone on a line (<br><br>): a paragraph break
+                elif line.endswith("\\") and _HARD_BREAK.search(line):
                     following = source[index + 1] if index + 1 < len(source) else ""
-                    if not following.strip():
+                    if following.strip() in ("", "\\"):
                         # A hard break before a blank line or the end: a stray backslash.
                         line = line[:-1].rstrip()
                 if "  " in line:
