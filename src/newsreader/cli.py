@@ -325,6 +325,8 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    import sqlite3
+
     from newsreader.config import ConfigError
     from newsreader.store import StoreError
 
@@ -343,6 +345,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, StoreError, ConfigError) as error:
         print(f"newsreader: error: {error}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as error:
+        print(
+            f"newsreader: error: the cache {ctx.store.path} cannot be used ({error}); "
+            "move it aside or pass --db to use another file",
+            file=sys.stderr,
+        )
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

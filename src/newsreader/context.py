@@ -49,7 +49,7 @@ def sync_sources(store: Store, config: Config) -> None:
     """
     from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL, import_bundled
 
-    known = {feed.url: feed for feed in store.feeds(include_inactive=True)}
+    known = {feed.url: feed for feed in store.feeds(include_inactive=True, counts=False)}
     for entry in config.feeds:
         feed = known.get(entry.url)
         if (
@@ -58,9 +58,9 @@ def sync_sources(store: Store, config: Config) -> None:
             or feed.tags != entry.tags
             or (entry.title and feed.title != entry.title)
         ):
-            store.ensure_feed(
-                entry.url, entry.title or _title_from_url(entry.url), FeedKind.FEED, entry.tags
-            )
+            # A feed without a configured title keeps the one its refreshes found.
+            title = entry.title or ("" if feed else _title_from_url(entry.url))
+            store.ensure_feed(entry.url, title, FeedKind.FEED, entry.tags)
     for folder in config.stored:
         url = folder.url
         feed = known.get(url)
@@ -71,10 +71,13 @@ def sync_sources(store: Store, config: Config) -> None:
             or feed.title != folder.title
         ):
             store.ensure_feed(url, folder.title, FeedKind.STORED, folder.tags)
-    store.deactivate_feeds_except([f.url for f in config.feeds], FeedKind.FEED)
-    store.deactivate_feeds_except(
-        [f.url for f in config.stored] + [IMPORTED_URL, BUNDLED_URL], FeedKind.STORED
-    )
+    wanted = {
+        FeedKind.FEED: {f.url for f in config.feeds},
+        FeedKind.STORED: {f.url for f in config.stored} | {IMPORTED_URL, BUNDLED_URL},
+    }
+    for kind, urls in wanted.items():
+        if any(f.kind is kind and f.active and f.url not in urls for f in known.values()):
+            store.deactivate_feeds_except(urls, kind)
     if store.get_meta("bundled_version") != __version__:
         import_bundled(store)
         store.set_meta("bundled_version", __version__)

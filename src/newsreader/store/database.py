@@ -173,9 +173,11 @@ class Store:
         db.execute("PRAGMA synchronous = NORMAL")
         if version < SCHEMA_VERSION:
             self._migrate(version)
-        check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(check)
+            # A full check reads the whole file, so it runs only when the schema changes;
+            # damage found later surfaces as sqlite3.DatabaseError, which callers report.
+            check = db.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(check)
 
     def _migrate(self, version: int) -> None:
         db = self._db
@@ -298,9 +300,15 @@ class Store:
         row = self._query_one(f"SELECT {self._FEED_COLUMNS} FROM feeds f WHERE f.url = ?", (url,))
         return None if row is None else self._feed(row)
 
-    def feeds(self, include_inactive: bool = False) -> list[Feed]:
-        """Every feed with its total and unread counts, in title order."""
+    def feeds(self, include_inactive: bool = False, counts: bool = True) -> list[Feed]:
+        """Every feed with its total and unread counts (zero without ``counts``), by title."""
         where = "" if include_inactive else "WHERE f.active = 1"
+        if not counts:
+            rows = self._query(
+                f"SELECT {self._FEED_COLUMNS} FROM feeds f {where} "
+                "ORDER BY f.kind DESC, lower(f.title), f.id"
+            )
+            return [self._feed(row) for row in rows]
         rows = self._query(
             f"SELECT {self._FEED_COLUMNS}, "
             "(SELECT count(*) FROM articles a WHERE a.feed_id = f.id), "
