@@ -198,6 +198,10 @@ _BACKTICKS = re.compile(r"`+")
 _ALT_UNSAFE = re.compile(r"([\[\]\\])")
 _ALT_ESCAPE = r"\\\1"
 _WHITESPACE = re.compile(r"\s+")
+# Text that Markdown would read as markup: backticks, and "<" opening a tag or comment.
+_INLINE_MARKUP = re.compile(r"(`|<(?=[A-Za-z/!?]))")
+# A block marker at the start of a line: heading, quote, bullet, numbered item.
+_BLOCK_MARKER = re.compile(r"(^[ \t]*)(#{1,6}(?=\s|$)|>|[-+*](?=\s)|\d{1,9}(?=[.)]\s))", re.M)
 
 
 def _pixel_size(value: str | None) -> bool:
@@ -206,6 +210,13 @@ def _pixel_size(value: str | None) -> bool:
         return False
     value = value.strip().lower().removesuffix("px").strip()
     return value in ("0", "1")
+
+
+def _escape_block_marker(match: re.Match[str]) -> str:
+    indent, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{indent}{marker}\\"  # a numbered item is escaped before its dot
+    return f"{indent}\\{marker}"
 
 
 @lru_cache(maxsize=1)
@@ -220,7 +231,7 @@ def _converter_class() -> type[MarkdownConverter]:
             super().__init__(
                 heading_style="ATX",
                 bullets="-",
-                escape_misc=True,
+                escape_misc=False,
                 newline_style=BACKSLASH,
                 strip_document="strip",
                 autolinks=True,
@@ -230,6 +241,15 @@ def _converter_class() -> type[MarkdownConverter]:
                 wrap_width=None,
             )
             self.base_url = base_url
+
+        def escape(self, text: str, parent_tags: set[str]) -> str:
+            # Escape only what would turn text into markup (emphasis, code, raw HTML, a
+            # block marker at the start of a line), so "C++" and "1.5" stay readable.
+            text = str(super().escape(text, parent_tags))
+            if "_noformat" in parent_tags or not text:
+                return text
+            text = _INLINE_MARKUP.sub(r"\\\1", text)
+            return _BLOCK_MARKER.sub(_escape_block_marker, text)
 
         def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
             href = _absolute_url(_attribute(el, "href"), self.base_url, _URL_SCHEMES)
