@@ -64,14 +64,18 @@ def headings(markdown: str) -> list[Heading]:
     return found
 
 
-_LINK = re.compile(r"(?<!!)\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(
+    r"(?<!!)\[(?:[^\[\]]|\\.)*\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?"
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|<(https?://[^<>\s]+)>"
+)
 
 
 def links(markdown: str) -> list[str]:
     """The http(s) link targets of a Markdown body, in order, without repeats."""
     seen: dict[str, None] = {}
     for match in _LINK.finditer(markdown):
-        target = match.group(1).strip("<>")
+        target = match.group(1) or match.group(2) or ""
         if target.lower().startswith(("http://", "https://")):
             seen.setdefault(target, None)
     return list(seen)

@@ -57,3 +57,83 @@ def safe_link(url: str) -> str:
     if url.lower().startswith(_SAFE_SCHEMES):
         return url
     return ""
+
+
+# -- Markdown written by others -------------------------------------------------------------
+
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MD_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_MD_LINK = re.compile(
+    r"(!?)\[((?:\\.|[^\[\]\\])*)\]"  # [label] or ![alt]
+    r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # (target, balanced parentheses allowed
+    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"  #  with an optional "title")
+)
+_MD_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
+_MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$")
+_MD_DROP_BLOCK = re.compile(r"<(script|style|iframe|object|embed)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+# Raw HTML: comments and tags (an autolink such as <https://...> is not a tag).
+_MD_HTML = re.compile(
+    r"<!--.*?(?:-->|$)|</?(?![A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*>)[A-Za-z][^<>]*>", re.S
+)
+_SAFE_MD_SCHEMES = ("http:", "https:", "mailto:")
+
+
+def _safe_target(url: str) -> bool:
+    """Links may be http(s), mailto or relative (no scheme); nothing else."""
+    url = url.strip()
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", url)
+    return scheme is None or url.lower().startswith(_SAFE_MD_SCHEMES)
+
+
+def _sanitize_inline(text: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        if _safe_target(match.group(3)):
+            return match.group(0)
+        return match.group(2)  # keep the words, drop the target (and the image)
+
+    text = _MD_LINK.sub(link, text)
+    text = _MD_AUTOLINK.sub(lambda m: m.group(0) if _safe_target(m.group(1)) else "", text)
+    return _MD_HTML.sub("", text)
+
+
+def _sanitize_prose(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in _MD_DROP_BLOCK.sub("", "\n".join(lines)).split("\n"):
+        reference = _MD_REFERENCE.match(line)
+        if reference:
+            if _safe_target(reference.group(1)):
+                out.append(line)
+            continue
+        pieces: list[str] = []
+        last = 0
+        for span in _MD_CODE_SPAN.finditer(line):
+            pieces.append(_sanitize_inline(line[last : span.start()]))
+            pieces.append(span.group(0))
+            last = span.end()
+        pieces.append(_sanitize_inline(line[last:]))
+        out.append("".join(pieces))
+    return out
+
+
+def sanitize_markdown(markdown: str) -> str:
+    """Markdown from a file, made safe to render: clean text, only http(s)/mailto/relative
+    links, no raw HTML (scripts and embeds dropped with their content, other tags removed and
+    their text kept). Code blocks
+    and code spans are left as written."""
+    out: list[str] = []
+    prose: list[str] = []
+    fence: str | None = None
+    for line in clean_text(markdown).split("\n"):
+        marker = _MD_FENCE.match(line)
+        if fence is None and not marker:
+            prose.append(line)
+            continue
+        if fence is None:
+            out.extend(_sanitize_prose(prose))
+            prose = []
+            fence = marker.group(1) if marker else None
+        elif marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
+            fence = None
+        out.append(line)
+    out.extend(_sanitize_prose(prose))
+    return "\n".join(out)

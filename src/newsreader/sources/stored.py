@@ -109,7 +109,7 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
             unsupported type.
     """
     from newsreader.ingest.markdown_text import markdown_to_text
-    from newsreader.ingest.sanitize import clean_line, clean_text
+    from newsreader.ingest.sanitize import clean_line, sanitize_markdown
 
     kind = SUFFIXES.get(path.suffix.lower())
     if kind is None:
@@ -135,7 +135,7 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
         document = plain_text_to_document(text)
         title, body, published = document.title, document.markdown, document.published
     elif kind is ContentType.MARKDOWN:
-        fields, body = _front_matter(clean_text(text))
+        fields, body = _front_matter(sanitize_markdown(text))
         title = fields.get("title") or None
         author = fields.get("author", "")
         published = parse_date(fields.get("date", "") or fields.get("published", ""))
