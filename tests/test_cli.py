@@ -121,3 +121,18 @@ def test_flags_override_environment(config: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "https://example.org/feed" in [f["url"] for f in json.loads(result.stdout)]
     assert other_db.exists() and not Path(os.environ["NEWSREADER_DB"]).exists()
+
+
+def test_cache_damaged_past_its_header_gives_one_line(config: Path) -> None:
+    assert run("list").returncode == 0  # creates the cache and imports the guide
+    db = Path(os.environ["NEWSREADER_DB"])
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    data = bytearray(db.read_bytes())
+    page = 4096
+    data[page * 2 :] = b"\xa5" * (len(data) - page * 2)  # keep the header, ruin the pages
+    db.write_bytes(bytes(data))
+    result = run("list")
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    assert str(db) in result.stderr

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -325,36 +326,46 @@ def _positive(value: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    import sqlite3
-
-    from newsreader.config import ConfigError
-    from newsreader.store import StoreError
-
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        ctx = open_context(args.config, args.db)
-    except (ConfigError, StoreError) as error:
-        print(f"newsreader: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"newsreader: error: {error}", file=sys.stderr)
-        return 2
-    try:
-        return int(args.handler(ctx, args))
-    except (CommandError, StoreError, ConfigError) as error:
-        print(f"newsreader: error: {error}", file=sys.stderr)
-        return 1
-    except sqlite3.DatabaseError as error:
-        print(
-            f"newsreader: error: the cache {ctx.store.path} cannot be used ({error}); "
-            "move it aside or pass --db to use another file",
-            file=sys.stderr,
-        )
-        return 2
+        return _run(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a bug: still one line, unless asked for the details
+        if os.environ.get("NEWSREADER_DEBUG"):
+            raise
+        print(
+            f"newsreader: error: unexpected {type(error).__name__}: {error} "
+            "(set NEWSREADER_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 70
+
+
+def _run(args: argparse.Namespace) -> int:
+    import sqlite3
+
+    from newsreader.config import ConfigError
+    from newsreader.paths import db_path
+    from newsreader.store import StoreError
+
+    ctx: AppContext | None = None
+    try:
+        ctx = open_context(args.config, args.db)
+        return int(args.handler(ctx, args))
+    except (ConfigError, StoreError, CommandError, OSError) as error:
+        print(f"newsreader: error: {error}", file=sys.stderr)
+        return 1 if ctx is not None else 2
+    except sqlite3.DatabaseError as error:
+        print(
+            f"newsreader: error: the cache {db_path(args.db)} cannot be used ({error}); "
+            "move it aside or pass --db to use another file",
+            file=sys.stderr,
+        )
+        return 2
     finally:
-        ctx.close()
+        if ctx is not None:
+            ctx.close()
