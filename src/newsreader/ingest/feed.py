@@ -120,14 +120,23 @@ def looks_like_feed(data: bytes) -> bool:
 
 
 def parse_feed(
-    data: bytes, url: str, content_type: str = "", now: datetime | None = None
+    data: bytes,
+    url: str,
+    content_type: str = "",
+    now: datetime | None = None,
+    *,
+    fast: bool = True,
 ) -> ParsedFeed:
-    """Parse a feed document fetched from ``url``. Never raises for bad input."""
+    """Parse a feed document fetched from ``url``. Never raises for bad input.
+
+    ``fast=False`` reads every XML document with feedparser, never with the equivalent
+    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.fastrss`).
+    """
     now = now or datetime.now(UTC)
     try:
         if is_json(data):
             return _parse_json_feed(data, url, now)
-        return _parse_xml_feed(data, url, content_type, now)
+        return _parse_xml_feed(data, url, content_type, now, fast)
     except RecursionError:
         return ParsedFeed(error="the feed is nested too deeply to read")
 
@@ -183,18 +192,26 @@ def _bozo_message(exception: BaseException | None) -> str:
     return f"malformed feed: {text}"
 
 
-def _parse_xml_feed(data: bytes, url: str, content_type: str, now: datetime) -> ParsedFeed:
-    import io
-
-    import feedparser
-
+def _parse_xml_feed(
+    data: bytes, url: str, content_type: str, now: datetime, fast: bool = True
+) -> ParsedFeed:
     data = _fix_encoding(data)
-    parsed = feedparser.parse(
-        io.BytesIO(data),
-        sanitize_html=False,
-        resolve_relative_uris=False,
-        response_headers=_response_headers(data, url, content_type),
-    )
+    parsed: Mapping[str, Any] | None = None
+    if fast:
+        from newsreader.ingest.fastrss import parse_rss
+
+        parsed = parse_rss(data, url, content_type)
+    if parsed is None:
+        import io
+
+        import feedparser
+
+        parsed = feedparser.parse(
+            io.BytesIO(data),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+            response_headers=_response_headers(data, url, content_type),
+        )
     feed = parsed.get("feed", {})
     version = parsed.get("version", "") or ""
     warning = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""

@@ -1,0 +1,248 @@
+"""The fast RSS 2.0 reader gives exactly what feedparser gives, and never expands entities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsreader.ingest.fastrss import parse_rss
+from newsreader.ingest.feed import ParsedFeed, parse_feed
+
+NOW = datetime(2025, 1, 1, tzinfo=UTC)
+URL = "https://example.org/blog/feed.xml"
+
+
+def both(data: bytes, url: str = URL, content_type: str = "") -> tuple[ParsedFeed, ParsedFeed]:
+    fast = parse_feed(data, url, content_type, now=NOW)
+    slow = parse_feed(data, url, content_type, now=NOW, fast=False)
+    return fast, slow
+
+
+def assert_same(fast: ParsedFeed, slow: ParsedFeed) -> None:
+    assert (fast.title, fast.link, fast.format, fast.encoding) == (
+        slow.title,
+        slow.link,
+        slow.format,
+        slow.encoding,
+    )
+    assert (fast.warning, fast.error, fast.undated) == (slow.warning, slow.error, slow.undated)
+    assert len(fast.articles) == len(slow.articles)
+    for mine, theirs in zip(fast.articles, slow.articles, strict=True):
+        assert mine.key == theirs.key
+        assert mine.title == theirs.title
+        assert mine.link == theirs.link
+        assert (mine.published, mine.updated) == (theirs.published, theirs.updated)
+        assert mine.author == theirs.author
+        assert mine.content == theirs.content
+        assert mine.text == theirs.text
+        assert mine.summary == theirs.summary
+        assert mine.enclosures == theirs.enclosures
+        assert mine == theirs
+
+
+def corpus_files(shared: Path) -> list[Path]:
+    corpus = shared / "corpus"
+    return sorted(
+        path
+        for folder in ("feeds", "malicious")
+        for path in (corpus / folder).iterdir()
+        if path.is_file()
+    )
+
+
+def test_corpus_same_through_both_paths(shared_dir: Path) -> None:
+    fast_count = 0
+    for path in corpus_files(shared_dir):
+        data = path.read_bytes()
+        url = f"https://example.org/feeds/{path.name}"
+        fast_count += parse_rss(data, url) is not None
+        fast, slow = both(data, url)
+        assert_same(fast, slow)
+        # The same with a server that names a charset.
+        fast, slow = both(data, url, "application/rss+xml; charset=utf-8")
+        assert_same(fast, slow)
+    assert fast_count >= 4  # the plain RSS 2.0 feeds of the corpus take the fast path
+
+
+def test_malicious_entities_never_expanded(shared_dir: Path) -> None:
+    malicious = shared_dir / "corpus" / "malicious"
+    for path in sorted(malicious.iterdir()):
+        data = path.read_bytes()
+        if b"<!ENTITY" not in data and b"<!DOCTYPE" not in data:
+            continue
+        assert parse_rss(data, URL) is None, path.name
+        parsed = parse_feed(data, URL, now=NOW)
+        everything = " ".join(
+            [parsed.title] + [a.title + a.content + a.text for a in parsed.articles]
+        )
+        assert "lollollol" not in everything
+        assert "root:" not in everything  # /etc/passwd
+
+
+def test_fast_parser_does_not_expand_entities_itself() -> None:
+    from lxml import etree
+
+    from newsreader.ingest.fastrss import _parser
+
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><title>&b;&c;</title></channel></rss>'
+    )
+    try:
+        root = etree.fromstring(bomb, _parser())
+    except etree.XMLSyntaxError:
+        return
+    title = root.find("channel/title")
+    assert title is not None
+    assert "aaaaaaaaaa" not in "".join(title.itertext())
+    assert "root:" not in "".join(title.itertext())
+
+
+def rss(items: str, channel: str = "<title>Blog</title><link>https://example.org/</link>") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:atom="http://www.w3.org/2005/Atom">'
+        f"<channel>{channel}{items}</channel></rss>"
+    ).encode()
+
+
+CASES = {
+    "plain": rss(
+        "<item><title>One</title><link>https://example.org/1</link><guid>https://example.org/1</guid>"
+        "<pubDate>Tue, 10 Jun 2003 04:00:00 GMT</pubDate><description>&lt;p&gt;Hi&lt;/p&gt;</description>"
+        "</item>"
+    ),
+    "guid is the link": rss("<item><title>T</title><guid>/posts/2</guid></item>"),
+    "guid not a permalink": rss(
+        '<item><title>T</title><guid isPermaLink="false">/posts/2</guid></item>'
+    ),
+    "link after guid": rss(
+        "<item><guid>https://example.org/g</guid><link>https://example.org/l</link></item>"
+    ),
+    "relative link, ampersands": rss(
+        "<item><title>T</title><link>story?a=1&amp;amp;b=2&amp;c;d</link></item>"
+    ),
+    "html-looking title": rss(
+        "<item><title>Fish &amp;amp; &lt;b&gt;chips&lt;/b&gt;</title></item>"
+    ),
+    "title with brackets": rss("<item><title>[PATCH] a &lt; b</title></item>"),
+    "cp1252 and mojibake": rss(
+        "<item><title>caf\u00c3\u00a9 \u0093quoted\u0094</title><description>x</description></item>"
+    ),
+    "authors": rss(
+        "<item><title>A</title><author>jane@example.org (Jane Doe)</author></item>"
+        "<item><title>B</title><dc:creator>Ann</dc:creator><dc:creator>Bob</dc:creator></item>"
+        "<item><title>C</title><author>bob@example.org</author></item>"
+        "<item><title>D</title><dc:creator></dc:creator></item>"
+    ),
+    "content before description": rss(
+        "<item><title>T</title><content:encoded><![CDATA[<p>Full <a href='/x'>text</a></p>]]>"
+        "</content:encoded><description>Short</description></item>"
+    ),
+    "content only": rss(
+        "<item><title>T</title><content:encoded><![CDATA[<p>Only</p>]]></content:encoded></item>"
+    ),
+    "untitled, undated": rss(
+        "<item><description>Just some text, no title at all.</description></item>"
+        "<item><description>Another.</description></item>"
+    ),
+    "dates": rss(
+        "<item><title>T</title><pubDate>bogus</pubDate><dc:date>2024-05-01T10:00:00+02:00</dc:date>"
+        "</item><item><title>U</title><dc:date>2024-05-02T10:00:00Z</dc:date></item>",
+        "<title>B</title><lastBuildDate>Wed, 01 May 2024 00:00:00 GMT</lastBuildDate>",
+    ),
+    "enclosures": rss(
+        '<item><title>E</title><enclosure url="/a.mp3" length="123" type="Audio/MPEG"/>'
+        '<enclosure url="https://cdn.example.org/b.mp3" length="x"/><enclosure length="1"/>'
+        '<atom:link rel="enclosure" href="/c.ogg" type="audio/ogg"/></item>'
+    ),
+    "channel furniture": rss(
+        "<item><title>T</title><category>a</category><category domain='d'>b</category>"
+        "<comments>/c</comments></item>",
+        '<atom:link href="https://example.org/feed.xml" rel="self" type="application/rss+xml"/>'
+        "<title>Blog &amp;amp; more</title><link>https://example.org/</link>"
+        "<description>About</description><language>en</language><ttl>60</ttl>"
+        "<image><url>/logo.png</url><title>Logo</title><link>/</link></image>"
+        "<generator>gen</generator><docs>/docs</docs>",
+    ),
+    "alternate atom link": rss(
+        "<item><title>T</title></item>",
+        '<title>B</title><atom:link href="/home" rel="alternate"/>',
+    ),
+    "image before title": rss(
+        "<item><title>T</title></item>",
+        "<image><url>/logo.png</url><title>Logo</title><link>/img</link></image>"
+        "<title>Real title</title><link>/home</link>",
+    ),
+    "duplicate guids": rss(
+        "<item><title>A</title><guid>same</guid></item><item><title>B</title><guid>same</guid></item>"
+    ),
+    "whitespace and control characters": rss(
+        "<item><title>\n  Spaced\u200b  out \u202e  </title>"
+        "<description>\tline\r\nbreak \u009b31m red \u0085 next</description></item>"
+    ),
+    "script in description": rss(
+        "<item><title>S</title><description><![CDATA[<script>alert(1)</script>"
+        '<a href="javascript:x">j</a><img src="/i.png" onerror="x">]]></description></item>'
+    ),
+    "no declaration": rss("<item><title>T</title></item>").split(b"?>", 1)[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fast_path_matches_feedparser(name: str) -> None:
+    data = CASES[name]
+    assert parse_rss(data, URL) is not None, f"{name}: not read by the fast path"
+    fast, slow = both(data)
+    assert_same(fast, slow)
+    assert fast.articles
+
+
+FALLBACK = {
+    "rss 0.91": rss("<item><title>T</title></item>").replace(b'"2.0"', b'"0.91"'),
+    "latin-1": rss("<item><title>T</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "xml:base": rss('<item xml:base="/x/"><title>T</title></item>'),
+    "itunes": rss("<item><title>T</title><itunes:author>A</itunes:author></item>").replace(
+        b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+    ),
+    "media title": rss("<item><title>T</title><media:title>M</media:title></item>").replace(
+        b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '
+    ),
+    "mixed content": rss("<item><title>T <b>bold</b></title></item>"),
+    "two titles": rss("<item><title>T</title><title>U</title></item>"),
+    "typed title": rss('<item><title type="html">T</title></item>'),
+    "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
+        b"<rss ", b'<rss xmlns:x="urn:x" '
+    ),
+    "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
+    "not well-formed": rss("<item><title>T</item>"),
+    "source": rss('<item><title>T</title><source url="https://x/">X</source></item>'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FALLBACK))
+def test_unusual_documents_go_to_feedparser(name: str) -> None:
+    data = FALLBACK[name]
+    assert parse_rss(data, URL) is None
+    fast, slow = both(data)
+    assert_same(fast, slow)
+
+
+def test_bench_feed_takes_fast_path() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_refresh", Path(__file__).resolve().parents[1] / "bench" / "refresh.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = module.make_feed(3, 50)
+    assert parse_rss(data, "http://127.0.0.1/feed/3.xml") is not None
+    fast, slow = both(data, "http://127.0.0.1/feed/3.xml")
+    assert_same(fast, slow)
+    assert len(fast.articles) == 50
