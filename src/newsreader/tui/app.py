@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
+from urllib.parse import unquote, urlsplit
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
 from newsreader.context import AppContext
@@ -64,11 +65,34 @@ def _empty_text(view: View) -> str:
         return "No unread articles."
     if view.key == "starred":
         return "No starred articles. Press s on an article to star it."
-    if view.feed is not None and view.feed.failed:
-        return f"No articles. The last refresh failed: {clean_line(view.feed.last_error, 200)}"
+    failed = view.failed_feeds
+    if view.feed is not None and failed:
+        error = clean_line(view.feed.last_error, 200) or "unknown error"
+        return f"No articles. The last refresh failed:\n{error}\n\nPress r to try again."
+    if failed:
+        return f"No articles here yet. {_failures_text(view)}\n\nPress r to try again."
     if view.kind in ("feed", "tag"):
         return "No articles here yet. Press r to refresh."
     return "No articles yet. Press R to refresh your feeds."
+
+
+def _failures_text(view: View) -> str:
+    """Which of ``view``'s feeds failed to refresh, and why ("" when none did)."""
+    failed = view.failed_feeds
+    if not failed:
+        return ""
+    if view.feed is not None:
+        error = clean_line(view.feed.last_error, 300) or "unknown error"
+        return f"The last refresh of {clean_line(view.title, 80)} failed: {error}"
+    shown = "; ".join(
+        f"{clean_line(f.title or f.url, 40)}: {clean_line(f.last_error, 80) or 'unknown error'}"
+        for f in failed[:3]
+    )
+    more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+    total = len(view.members)
+    return (
+        f"{len(failed)} of {total} feed{'s' if total != 1 else ''} failed to refresh: {shown}{more}"
+    )
 
 
 class NewsreaderApp(App[None]):
@@ -169,6 +193,7 @@ class NewsreaderApp(App[None]):
         self.articles = ArticleList(self.store, self.clock, id="articles")
         self.pane = ArticlePane(self.clock, id="article")
         self.search_bar = SearchBar(id="search")
+        self.feed_status = Static("", id="feed-status", markup=False)
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -176,7 +201,9 @@ class NewsreaderApp(App[None]):
         yield Header()
         with Horizontal(id="main"):
             yield self.feeds
-            yield self.articles
+            with Vertical(id="list-column"):
+                yield self.feed_status
+                yield self.articles
             yield self.pane
         yield self.search_bar
         yield Footer()
@@ -229,6 +256,26 @@ class NewsreaderApp(App[None]):
     def _show_views(self, views: Sequence[View]) -> None:
         self.feeds.set_views(views)
         self.feeds.loading = False
+        view = self.feeds.current
+        if not self.articles.searching:
+            self.articles.set_empty_text(_empty_text(view))
+        self._show_feed_status(view)
+
+    def _show_feed_status(self, view: View) -> None:
+        """Say above the list (and in the feed list's tooltip) which feeds failed and why."""
+        text = _failures_text(view)
+        text_with_urls = ""
+        if text:
+            urls = "\n".join(clean_line(f.url, 200) for f in view.failed_feeds[:5])
+            text_with_urls = f"{text}\n{urls}"
+        self.feeds.tooltip = text_with_urls if text else None
+        # An empty list already says why, in its place.
+        listing = self.articles
+        shown = bool(text) and listing.count > 0 and not listing.searching
+        if shown:
+            self.feed_status.update(f"! {text}")
+        self.feed_status.tooltip = text_with_urls if text else None
+        self.feed_status.display = shown
 
     @on(FeedList.ViewChosen)
     def _view_chosen(self, event: FeedList.ViewChosen) -> None:
@@ -237,6 +284,7 @@ class NewsreaderApp(App[None]):
             self.search_bar.value = ""
         self.articles.border_title = clean_line(view.title, 80)
         self.articles.show_view(view.where, _empty_text(view))
+        self._show_feed_status(view)
         if event.focus_articles:
             self.articles.focus()
 
@@ -414,14 +462,76 @@ class NewsreaderApp(App[None]):
             self.notify("Only http and https links open in the browser.", severity="warning")
             return
         self.open_url(link)
-        self.notify(clean_line(link, 200), title="Opening", markup=False)
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open ``url`` in the web browser, saying so, or why it could not."""
+        self._launch_browser(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _launch_browser(self, url: str) -> None:
+        # webbrowser may run a program and wait for it: never on the UI thread.
+        import webbrowser
+
+        shown = clean_line(url, 200)
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self.call_from_thread(
+                self.notify,
+                f"No web browser found (set $BROWSER). The link is:\n{shown}",
+                title="Cannot open",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+            return
+        if type(browser) is webbrowser.GenericBrowser:
+            # A terminal browser (lynx, w3m...) needs the terminal: lend it while it runs.
+            self.call_from_thread(self._open_in_terminal, browser, url)
+            return
+        try:
+            opened = browser.open(url)
+        except Exception:  # a browser that fails to start is reported, never a crash
+            opened = False
+        self.call_from_thread(self._report_open, url, opened)
+
+    def _open_in_terminal(self, browser: Any, url: str) -> None:
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.suspend():
+                opened = bool(browser.open(url))
+        except SuspendNotSupported:
+            opened = False
+        self._report_open(url, opened)
+
+    def _report_open(self, url: str, opened: bool) -> None:
+        shown = clean_line(url, 200)
+        if opened:
+            self.notify(shown, title="Opening", markup=False)
+        else:
+            self.notify(
+                f"The web browser could not open:\n{shown}",
+                title="Cannot open",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
 
     def action_open_browser(self) -> None:
         target = self._target()
         if target is None:
             return
         if not safe_link(target.link):
-            self.notify("This article has no web page to open.", severity="warning")
+            if target.link.lower().startswith("file:"):
+                name = unquote(urlsplit(target.link).path).rsplit("/", 1)[-1]
+                self.notify(
+                    f"This article is a local file ({clean_line(name, 100)}), not a web page: "
+                    "it is all here to read.",
+                    markup=False,
+                )
+            else:
+                self.notify("This article has no web page to open.", severity="warning")
             return
         self._open_url(target.link)
 
@@ -486,6 +596,7 @@ class NewsreaderApp(App[None]):
         if error:
             empty = f"Cannot search for that: {clean_line(error, 200)}"
         listing.show_hits(hits, empty)
+        self.feed_status.display = False
 
     @on(SearchBar.Accepted)
     def _search_accepted(self, event: SearchBar.Accepted) -> None:
@@ -507,6 +618,7 @@ class NewsreaderApp(App[None]):
         view = self.feeds.current
         self.articles.border_title = clean_line(view.title, 80)
         self.articles.show_view(self.articles.where, _empty_text(view), keep=self._before_search)
+        self._show_feed_status(view)
 
     # -- refresh ----------------------------------------------------------------------------
 

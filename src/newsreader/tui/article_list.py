@@ -81,6 +81,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = 0
         self.empty_text = "No articles yet. Press R to refresh your feeds."
         self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
+        self._empty_cache: tuple[tuple[str, int, Style], list[Text]] | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -121,6 +122,13 @@ class ArticleList(ScrollView, can_focus=True):
             kept = self.store.article_position(where, keep)
             row = kept if kept is not None else 0
         self._reset(row)
+
+    def set_empty_text(self, empty_text: str) -> None:
+        """Change what the list says when it is empty."""
+        if empty_text != self.empty_text:
+            self.empty_text = empty_text
+            if self.count == 0:
+                self.refresh()
 
     def show_hits(self, hits: Sequence[ArticleSummary], empty_text: str) -> None:
         """List search results in their order."""
@@ -238,15 +246,27 @@ class ArticleList(ScrollView, can_focus=True):
         base = self.rich_style
         row = self.scroll_offset.y + y
         if self.count == 0:
-            if y == 1:
-                style = self.get_component_rich_style("article-list--empty")
-                text = Text(self.empty_text, style=style, justify="center", end="")
-                return self._strip(text, width, base)
+            lines = self._empty_lines(width)
+            if 1 <= y <= len(lines):
+                return self._strip(lines[y - 1], width, base)
             return Strip.blank(width, base)
         article = self.article_at(row)
         if article is None:
             return Strip.blank(width, base)
         return self._strip(self._row(article, row, width), width, base)
+
+    def _empty_lines(self, width: int) -> list[Text]:
+        """The empty-state message wrapped to ``width`` (with a margin), centred."""
+        style = self.get_component_rich_style("article-list--empty")
+        key = (self.empty_text, width, style)
+        if self._empty_cache is None or self._empty_cache[0] != key:
+            text = Text(self.empty_text, style=style, justify="center", end="")
+            wrapped = list(text.wrap(self.app.console, max(1, width - 2), justify="center"))
+            for line in wrapped:
+                line.pad_left(1)
+                line.end = ""
+            self._empty_cache = (key, wrapped)
+        return self._empty_cache[1]
 
     def _row(self, article: ArticleSummary, row: int, width: int) -> Text:
         state = self.get_component_rich_style(

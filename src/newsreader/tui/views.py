@@ -21,6 +21,14 @@ class View:
     total: int = 0
     depth: int = 0
     feed: Feed | None = None
+    members: tuple[Feed, ...] = ()  # a tag's feeds
+
+    @property
+    def failed_feeds(self) -> tuple[Feed, ...]:
+        """The feeds of this view whose last refresh failed."""
+        if self.feed is not None:
+            return (self.feed,) if self.feed.failed else ()
+        return tuple(f for f in self.members if f.failed)
 
     @property
     def feed_ids(self) -> tuple[int, ...] | None:
@@ -57,6 +65,7 @@ def build_views(feeds: Sequence[Feed], starred: int) -> list[View]:
                 "tag",
                 sum(f.unread for f in members),
                 sum(f.total for f in members),
+                members=tuple(members),
             )
         )
         views.extend(_feed_view(f, f"tag:{tag}/", depth=1) for f in members)

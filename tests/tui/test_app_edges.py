@@ -1,0 +1,176 @@
+"""Pilot tests of rough edges found by using the app: failed feeds, empty states, opening
+links without a browser, terminal sizes and colours."""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from tui_helpers import add_articles
+
+from newsreader.model import FeedKind
+from newsreader.store import Store
+from newsreader.tui.app import NewsreaderApp
+from newsreader.tui.article_list import ArticleList
+
+App = Callable[..., NewsreaderApp]
+
+
+def list_text(listing: ArticleList) -> str:
+    """Every drawn row of the list, joined with spaces (wrapped lines read as one)."""
+    rows = [listing.render_line(y).text.strip() for y in range(listing.size.height)]
+    return " ".join(row for row in rows if row)
+
+
+async def settle(app: NewsreaderApp, pilot: Any) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def capture_notes(app: NewsreaderApp) -> list[str]:
+    notes: list[str] = []
+    original = app.notify
+
+    def notify(message: str, **kwargs: Any) -> None:
+        notes.append(f"{kwargs.get('title', '')}: {message}")
+        original(message, **kwargs)
+
+    app.notify = notify  # type: ignore[method-assign]
+    return notes
+
+
+@pytest.mark.parametrize("size", [(120, 35), (100, 30)])
+async def test_failed_feed_error_is_readable_in_the_empty_list(
+    store: Store, make_app: App, size: tuple[int, int]
+) -> None:
+    feed = store.ensure_feed("https://lwn.net/headlines/rss", "LWN.net", FeedKind.FEED)
+    store.record_fetch(feed.id, "error", "host not found")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        keys = [v.key for v in app.feeds.views]
+        app.feeds.focus()
+        app.feeds.highlighted = keys.index(f"feed:{feed.id}")
+        await pilot.pause()
+        text = list_text(app.articles)
+        assert "The last refresh failed" in text
+        assert "host not found" in text
+        assert "Press r to try again" in text
+
+
+async def test_failed_feed_with_cached_articles_shows_its_error_above_the_list(
+    store: Store, make_app: App
+) -> None:
+    feed_id = add_articles(store, 3)
+    store.record_fetch(feed_id, "error", "host not found")
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        status = app.feed_status
+        assert not status.display
+        app.feeds.focus()
+        app.feeds.highlighted = [v.key for v in app.feeds.views].index(f"tag:world/feed:{feed_id}")
+        await pilot.pause()
+        assert app.articles.count == 3
+        assert status.display and status.region.height >= 1
+        assert status.region.y < app.articles.region.y
+        shown = str(status.render())
+        assert "host not found" in shown and "Example News" in shown
+        assert "host not found" in str(app.feeds.tooltip)
+        # The tag holding the feed says which of its feeds failed.
+        app.feeds.highlighted = [v.key for v in app.feeds.views].index("tag:world")
+        await pilot.pause()
+        assert status.display and "Example News" in str(status.render())
+        app.feeds.highlighted = 0
+        await pilot.pause()
+        assert not status.display
+        assert app.feeds.tooltip is None
+
+
+async def test_empty_state_wraps_in_a_narrow_list(store: Store, make_app: App) -> None:
+    add_articles(store, 1)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        app.feeds.highlighted = [v.key for v in app.feeds.views].index("starred")
+        await pilot.pause()
+        assert app.articles.size.width < 40
+        assert "No starred articles. Press s on an article to star it." in list_text(app.articles)
+
+
+async def test_no_browser_is_reported_not_claimed(
+    store: Store, make_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_browser(using: str | None = None) -> webbrowser.BaseBrowser:
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    add_articles(store, 1)
+    app = make_app()
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("1")
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+    assert not any(n.startswith("Opening") for n in notes), notes
+    assert sum("No web browser" in n for n in notes) == 2, notes
+    assert any("https://example.com/one" in n for n in notes)
+
+
+async def test_browser_failure_is_reported(
+    store: Store, make_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Refusing(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            return False
+
+    monkeypatch.setattr(webbrowser, "get", lambda using=None: Refusing("refusing"))
+    add_articles(store, 1)
+    app = make_app()
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("o")
+        await settle(app, pilot)
+    assert any("could not open" in n.lower() for n in notes), notes
+
+
+async def test_file_link_is_refused_politely(store: Store, make_app: App) -> None:
+    feed = store.ensure_feed("file:///tmp/articles", "Saved", FeedKind.STORED)
+    from datetime import timedelta
+
+    from tui_helpers import NOW
+
+    from newsreader.model import ContentType, NewArticle
+
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key="f1",
+                title="A saved page",
+                published=NOW - timedelta(hours=1),
+                content="Text [local](file:///etc/passwd) and [web](https://example.com/x).",
+                content_type=ContentType.MARKDOWN,
+                body="Text [local](file:///etc/passwd) and [web](https://example.com/x).",
+                text="Text",
+                link="file:///tmp/articles/saved%20page.html",
+            )
+        ],
+    )
+    app = make_app()
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    notes = capture_notes(app)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.pane.links == ["https://example.com/x"]
+        await pilot.press("o")
+        await pilot.pause()
+    assert opened == []
+    assert any("saved page.html" in n for n in notes), notes
