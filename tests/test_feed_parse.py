@@ -260,3 +260,31 @@ def test_javascript_xml_base_is_not_used(shared_dir: Path) -> None:
     for article in ours.articles:
         assert "javascript" not in article.content.lower()
         assert not article.link.lower().startswith("javascript")
+
+
+def test_root_relative_shortcut_matches_urljoin() -> None:
+    import random
+    from urllib.parse import urljoin
+
+    from newsreader.ingest.feed import _ROOT_RELATIVE, _origin
+
+    bases = [
+        "http://h.example/a/b.html",
+        "https://User@H.example:8080/x/?q#f",
+        "HTTP://H.example",
+        "http://h/a;p?q",
+        "https://h/a/../b/",
+    ]
+    atoms = ["/", "a", ".", "..", "?", "#", ";", "\\", "\t", " ", "x=1", "%2e", "é", "//", ":"]
+    pick = random.Random(7)
+    values = {"/" + "".join(pick.choices(atoms, k=pick.randint(0, 7))) for _ in range(20000)}
+    values |= {"/story/1", "/a/b?c=d&e=f#g", "/a/./b", "/a/../b", "/a?", "/a#", "/a;p", "//h2/x"}
+    shortcut = 0
+    for base in bases:
+        origin = _origin(base)
+        for value in values:
+            value = value.strip()
+            if value and _ROOT_RELATIVE.match(value):
+                shortcut += 1
+                assert origin + value == urljoin(base, value), (base, value)
+    assert shortcut > 1000

@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -385,6 +386,26 @@ _RELATIVE = re.compile(
 )
 
 
+# A root-relative URL that urljoin would only prefix with the base's scheme and host: no
+# dot segments to remove, no empty query, fragment or parameters that it would drop, none of
+# the tab and line-break characters it deletes.
+_ROOT_RELATIVE = re.compile(
+    r"/(?![./\\])(?:[^\t\r\n;?#/]|/(?![./\\]))*(?:\?[^#\t\r\n]+)?(?:#[^\t\r\n]+)?\Z"
+)
+
+
+@lru_cache(maxsize=64)
+def _origin(base: str) -> str:
+    """``scheme://host`` of an http(s) base URL, or "" when it is anything else."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return ""
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def sanitize_html(fragment: str, base: str | None = None) -> str:
     """Sanitise an HTML fragment (nh3), resolving relative URLs against ``base``.
 
@@ -396,10 +417,14 @@ def sanitize_html(fragment: str, base: str | None = None) -> str:
     if not fragment:
         return ""
 
+    origin = _origin(base) if base else ""
+
     def resolve(tag: str, attribute: str, value: str) -> str | None:
         if attribute in _URL_ATTRIBUTES:
             value = value.strip()
             if base and value and not value.startswith(_ABSOLUTE):
+                if origin and _ROOT_RELATIVE.match(value):
+                    return origin + value  # what urljoin gives, without its parsing
                 try:
                     value = urljoin(base, value)
                 except ValueError:
