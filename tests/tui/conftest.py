@@ -14,6 +14,14 @@ from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 
 
+@pytest.fixture(autouse=True)
+def truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw in true colour whatever $TERM the tests run under (16 colours draw differently)."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", "truecolor")
+
+
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return write_config(tmp_path / "feeds.toml")

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from rich.color import ColorSystem
 from tui_helpers import add_articles
 
 from newsreader.model import FeedKind
@@ -174,3 +175,60 @@ async def test_file_link_is_refused_politely(store: Store, make_app: App) -> Non
         await pilot.pause()
     assert opened == []
     assert any("saved page.html" in n for n in notes), notes
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    def luminance(rgb: tuple[int, int, int]) -> float:
+        def channel(c: int) -> float:
+            v = c / 255
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (channel(c) for c in rgb)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _in_16_colours(segment_style: Any, foreground: bool) -> tuple[int, int, int]:
+    from rich.color import ColorSystem
+
+    if segment_style.reverse:
+        foreground = not foreground
+    color = segment_style.color if foreground else segment_style.bgcolor
+    assert color is not None
+    triplet = color.downgrade(ColorSystem.STANDARD).get_truecolor(foreground=foreground)
+    return (triplet.red, triplet.green, triplet.blue)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "nord", "gruvbox"])
+async def test_rows_stay_distinct_in_16_colours(store: Store, make_app: App, theme: str) -> None:
+    add_articles(store, 5)
+    ids = [a.id for a in store.list_articles()]
+    store.set_read(ids[1:3], True)
+    store.set_starred([ids[2]], True)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.console._color_system = ColorSystem.STANDARD  # as with TEXTUAL_COLOR_SYSTEM=standard
+        app.theme = theme
+        await settle(app, pilot)
+        listing = app.articles
+        for focused in (True, False):
+            if not focused:
+                app.feeds.focus()
+                await pilot.pause()
+            # The highlighted row (unread, row 0): its title readable on the cursor colour.
+            title = next(s for s in listing.render_line(0) if "Article number 0" in s.text)
+            fore, back = _in_16_colours(title.style, True), _in_16_colours(title.style, False)
+            assert _contrast(fore, back) >= 3.0, (theme, focused, fore, back)
+            # ... and it stands out from the other rows.
+            other = next(s for s in listing.render_line(3) if "Article number 3" in s.text)
+            differs = back != _in_16_colours(other.style, False)
+            assert differs or (title.style.underline and not other.style.underline)
+        unread = next(s for s in listing.render_line(3) if "Article number 3" in s.text)
+        read = next(s for s in listing.render_line(1) if "Article number 1" in s.text)
+        assert unread.style.bold and not read.style.bold
+        assert read.style.dim or _in_16_colours(read.style, True) != _in_16_colours(
+            unread.style, True
+        )
+        assert "★" in listing.render_line(2).text

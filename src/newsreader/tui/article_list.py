@@ -292,11 +292,18 @@ class ArticleList(ScrollView, can_focus=True):
         line.append(" ")
         line.append(date, style=meta)
         if row == self.cursor:
-            cursor = self.get_component_rich_style("article-list--cursor")
-            if not self.has_focus:
-                cursor = Style(bgcolor=cursor.bgcolor, dim=False) if cursor.bgcolor else cursor
-            line.stylize(cursor)
+            line.stylize(self._cursor_style())
         return line
+
+    def _cursor_style(self) -> Style:
+        if self.app.console.color_system in ("standard", "windows"):
+            # 16 colours flatten the theme's cursor colours into ones that may clash with the
+            # text: reverse video is always readable (underlined when the list is not focused).
+            return Style(reverse=True) if self.has_focus else Style(underline=True, bold=True)
+        cursor = self.get_component_rich_style("article-list--cursor")
+        if not self.has_focus:
+            cursor = Style(bgcolor=cursor.bgcolor, dim=False) if cursor.bgcolor else cursor
+        return cursor
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
         segments = [
