@@ -232,3 +232,30 @@ async def test_rows_stay_distinct_in_16_colours(store: Store, make_app: App, the
             unread.style, True
         )
         assert "★" in listing.render_line(2).text
+
+
+async def test_quitting_during_a_refresh_exits_cleanly(
+    store: Store, make_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    import newsreader.refresh
+
+    started = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    async def slow_refresh(*args: Any, **kwargs: Any) -> None:
+        loop.call_soon_threadsafe(started.set)
+        await asyncio.sleep(60)
+
+    monkeypatch.setattr(newsreader.refresh, "refresh", slow_refresh)
+    add_articles(store, 2)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("R")
+        await asyncio.wait_for(started.wait(), 5)
+        assert "Refreshing" in app.sub_title
+        await pilot.press("q")
+        await asyncio.wait_for(app.workers.wait_for_complete(), 5)
+    assert app._exception is None
+    assert app.return_code in (0, None)

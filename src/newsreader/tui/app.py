@@ -8,6 +8,7 @@ writes, article rendering, search and refresh run in workers that answer with me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -664,6 +665,8 @@ class NewsreaderApp(App[None]):
             self.post_message(self.RefreshFinished(None, str(error) or type(error).__name__))
             return
         finally:
+            if self._refresh_cancel is not None:
+                self._refresh_cancel = lambda: None
             loop.close()
         self.post_message(self.RefreshFinished(summary))
 
@@ -693,8 +696,11 @@ class NewsreaderApp(App[None]):
         self.exit()
 
     def _stop_refresh(self) -> None:
-        if self._refresh_cancel is not None:
-            self._refresh_cancel()
+        cancel, self._refresh_cancel = self._refresh_cancel, None
+        if cancel is not None:
+            # The refresh's loop may have closed already: then there is nothing to stop.
+            with contextlib.suppress(RuntimeError):
+                cancel()
 
     def on_unmount(self) -> None:
         self._stop_refresh()
