@@ -59,7 +59,7 @@ def sync_sources(store: Store, config: Config) -> None:
             or (entry.title and feed.title != entry.title)
         ):
             # A feed without a configured title keeps the one its refreshes found.
-            title = entry.title or ("" if feed else _title_from_url(entry.url))
+            title = entry.title or ("" if feed else title_from_url(entry.url))
             store.ensure_feed(entry.url, title, FeedKind.FEED, entry.tags)
     for folder in config.stored:
         url = folder.url
@@ -83,7 +83,8 @@ def sync_sources(store: Store, config: Config) -> None:
         store.set_meta("bundled_version", __version__)
 
 
-def _title_from_url(url: str) -> str:
+def title_from_url(url: str) -> str:
+    """A feed's name until it has one of its own: its host, else its file name."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)

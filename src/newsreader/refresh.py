@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.config import Config
+from newsreader.context import title_from_url
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, NewArticle, UpsertCounts
 from newsreader.store import Store
@@ -329,7 +330,7 @@ class _Job:
             if removed:
                 counts = replace(counts, removed=counts.removed + removed)
         title = feed.title
-        untitled = not feed.title or feed.title == _url_title(feed.url)
+        untitled = not feed.title or feed.title == title_from_url(feed.url)
         if parsed.title and untitled and not self._configured_title(feed.url):
             store.set_feed_title(feed.id, parsed.title)
             title = parsed.title
@@ -340,13 +341,6 @@ class _Job:
 
     def _configured_title(self, url: str) -> bool:
         return any(entry.url == url and entry.title for entry in self.config.feeds)
-
-
-def _url_title(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return parts.netloc or Path(parts.path).name or url
 
 
 def _keep_first_seen_dates(
