@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from newsreader.store import Store
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -40,3 +44,20 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(tmp_path / "cache" / "newsreader.db")
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="module")
+def shared_server() -> Iterator[HTTPServer]:
+    """A real HTTP server on 127.0.0.1, shared by one test module."""
+    from feed_server import start_server, stop_server
+
+    running = start_server()
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture
+def server(shared_server: HTTPServer) -> Iterator[HTTPServer]:
+    """The module's HTTP server, with no handlers left from the previous test."""
+    yield shared_server
+    shared_server.clear()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
-from feed_server import conditional, rss, start_server, stop_server
+from feed_server import conditional, rss
 from newsreader.cli import main
 from newsreader.sources.opml import parse_opml
 
@@ -21,19 +20,6 @@ timeout = 0.5  # short, for tests
 
 # Subscriptions below.
 """
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[HTTPServer]:
-    running = start_server()
-    yield running
-    stop_server(running)
-
-
-@pytest.fixture
-def server(shared_server: HTTPServer) -> Iterator[HTTPServer]:
-    yield shared_server
-    shared_server.clear()
 
 
 @pytest.fixture

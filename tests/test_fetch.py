@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feed_server import conditional, endless, etag_of, rss, start_server, stop_server
+from feed_server import conditional, endless, etag_of, rss
 from newsreader import __version__
 from newsreader.model import FetchResult
 from newsreader.sources.feeds import Fetcher, FetchLimits, retry_after_seconds
 
 FAST = FetchLimits(concurrency=8, per_host=4, timeout=0.5, total_timeout=1.5)
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[HTTPServer]:
-    running = start_server()
-    yield running
-    stop_server(running)
-
-
-@pytest.fixture
-def server(shared_server: HTTPServer) -> Iterator[HTTPServer]:
-    yield shared_server
-    shared_server.clear()
 
 
 async def fetch(url: str, limits: FetchLimits = FAST, **validators: str | None) -> FetchResult:

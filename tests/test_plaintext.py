@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from heading_scores import Score, score_headings
 from newsreader.ingest.plaintext import (
     TextDocument,
     escape_markdown,
@@ -114,46 +115,8 @@ def _trailer_lines(case: Case) -> list[str]:
     return [line for line in case.lines[case.trailer_start - 1 :] if line.strip()]
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: Score) -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def _score(case: Case, found: list[str]) -> tuple[Score, list[str], list[str]]:
-    """Heading detection compared with the expected list (as multisets, h5 lines ignored)."""
-    expected = list(case.headings)
-    predicted = [h for h in found if h not in case.dont_care]
-    score = Score()
-    missed = []
-    for heading in expected:
-        if heading in predicted:
-            predicted.remove(heading)
-            score.tp += 1
-        else:
-            missed.append(heading)
-            score.fn += 1
-    score.fp = len(predicted)
-    return score, predicted, missed
+    return score_headings(case.headings, case.dont_care, found)
 
 
 SHAPES = {"saved": _saved, "pasted": _pasted}

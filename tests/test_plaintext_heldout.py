@@ -24,6 +24,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from heading_scores import Score, score_headings
 from newsreader.ingest.plaintext import plain_text_to_document
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results" / "headings-heldout.txt"
@@ -177,45 +178,8 @@ def _pasted(case: HeldOutCase) -> str:
 SHAPES = {"saved": _saved, "pasted": _pasted}
 
 
-@dataclass
-class Score:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    def add(self, other: Score) -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-
 def _score(case: HeldOutCase, found: list[str]) -> tuple[Score, list[str], list[str]]:
-    """Found headings against the expected ones, as multisets; h5/h6 lines are ignored."""
-    predicted = [h for h in found if h not in case.dont_care]
-    score = Score()
-    missed = []
-    for heading in case.headings:
-        if heading in predicted:
-            predicted.remove(heading)
-            score.tp += 1
-        else:
-            missed.append(heading)
-            score.fn += 1
-    score.fp = len(predicted)
-    return score, predicted, missed
+    return score_headings(case.headings, case.dont_care, found)
 
 
 Row = tuple[str, Score, list[str], list[str]]

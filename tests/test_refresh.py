@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from feed_server import conditional, endless, rss, serve_corpus, start_server, stop_server
+from feed_server import conditional, endless, rss, serve_corpus
 from newsreader.config import Config, load_config
 from newsreader.context import sync_sources
 from newsreader.ingest.feed import parse_feed
@@ -19,19 +17,6 @@ from newsreader.refresh import FeedOutcome, backoff_delay, refresh
 from newsreader.store import ArticleFilter, Store
 
 SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 0.5\n"
-
-
-@pytest.fixture(scope="module")
-def shared_server() -> Iterator[HTTPServer]:
-    running = start_server()
-    yield running
-    stop_server(running)
-
-
-@pytest.fixture
-def server(shared_server: HTTPServer) -> Iterator[HTTPServer]:
-    yield shared_server
-    shared_server.clear()
 
 
 def configure(tmp_path: Path, store: Store, urls: list[str], extra: str = "") -> Config:
