@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 from newsreader.ingest.sanitize import clean_text, safe_link
 from newsreader.model import Article
 from newsreader.render import reading_minutes
+from newsreader.tui.long_article import LongArticleBody, is_long, split_sections
 from newsreader.tui.text import long_date, plain
 
 # An inline Markdown link (not an image) whose target is an http(s) URL.
@@ -79,12 +80,14 @@ class ArticlePane(Vertical):
         self.outline_forced = False
         self._section = -1
         self._section_scroll = -1.0
+        self._resume_section = -1
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="outline")
         with VerticalScroll(id="article-scroll"):
             yield Static(WELCOME, id="article-header")
             yield ArticleBody(id="article-body", open_links=False)
+            yield LongArticleBody(id="article-long-body")
             yield Static("", id="article-links")
 
     @property
@@ -96,11 +99,23 @@ class ArticlePane(Vertical):
         return self.query_one("#article-body", ArticleBody)
 
     @property
+    def long_body(self) -> LongArticleBody:
+        return self.query_one("#article-long-body", LongArticleBody)
+
+    @property
+    def is_long(self) -> bool:
+        """Whether the open article is drawn by the long-article body."""
+        return self.long_body.display
+
+    @property
     def outline(self) -> OptionList:
         return self.query_one("#outline", OptionList)
 
     def on_mount(self) -> None:
         self.border_title = "Article"
+        self.long_body.display = False
+        self.long_body.on_sections = self._long_sections
+        self.long_body.on_restart = self._long_restart
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------
@@ -114,8 +129,23 @@ class ArticlePane(Vertical):
         self.outline.clear_options()
         self._section = -1
         self._section_scroll = -1.0
+        self._resume_section = -1
         self.scroller.scroll_home(animate=False)
-        await self.body.update(marked)
+        long = is_long(marked)
+        # A long article keeps its scrollbar from the start, so its width never changes.
+        self.set_class(long, "-long")
+        if long:
+            # Hundreds of sections take the Markdown widget minutes to lay out.
+            await self.body.update("")
+            self.body.display = False
+            self.long_body.display = True
+            self._long_outline(marked)
+            self.long_body.show(marked)
+        else:
+            self.long_body.clear()
+            self.long_body.display = False
+            self.body.display = True
+            await self.body.update(marked)
         self.scroller.scroll_home(animate=False)
 
     def update_state(self, article: Article) -> None:
@@ -162,6 +192,8 @@ class ArticlePane(Vertical):
     @on(Markdown.TableOfContentsUpdated)
     def _contents(self, event: Markdown.TableOfContentsUpdated) -> None:
         event.stop()
+        if self.is_long:
+            return  # The long-article body fills the outline itself.
         options = []
         top = min((level for level, _, _ in event.table_of_contents), default=1)
         for level, label, block_id in event.table_of_contents:
@@ -171,6 +203,28 @@ class ArticlePane(Vertical):
         self.outline.clear_options()
         self.outline.add_options(options)
         self._place_outline()
+
+    def _long_outline(self, markdown: str) -> None:
+        """The outline of a long article, before its body is drawn (so its width is known)."""
+        headings = [(s.level, s.label) for s in split_sections(markdown) if s.level]
+        top = min((level for level, _ in headings), default=1)
+        options = []
+        for index, (level, label) in enumerate(headings):
+            prompt = Text("  " * (level - top), end="")
+            prompt.append_text(plain(label))
+            options.append(Option(prompt, id=f"section-{index}"))
+        self.outline.add_options(options)
+        self._place_outline()
+
+    def _long_sections(self, added: list[tuple[int, str, int]]) -> None:
+        """More of a long article was drawn: jump to a section that was waiting for it."""
+        if 0 <= self._resume_section < len(self.long_body.headings):
+            self.jump_to(self._resume_section)
+
+    def _long_restart(self) -> None:
+        """The long article is drawn again at a new width: come back to the same section."""
+        if self._section >= 0 and self._section_scroll == self.scroller.scroll_y:
+            self._resume_section = self._section
 
     @on(Markdown.LinkClicked)
     def _link_clicked(self, event: Markdown.LinkClicked) -> None:
@@ -217,49 +271,73 @@ class ArticlePane(Vertical):
             node = parent if isinstance(parent, Widget) else None
         return y
 
-    def _current_section(self) -> int:
-        headings = self._headings()
+    def _heading_ys(self) -> list[int]:
+        """Each section heading's top in the scroller's virtual space."""
+        if self.is_long:
+            top = self._y(self.long_body)
+            return [top + line for _, _, line in self.long_body.headings]
+        return [self._y(heading) for heading in self._headings()]
+
+    def _current_section(self, ys: list[int]) -> int:
         scroll_y = self.scroller.scroll_y
-        if self._section_scroll == scroll_y and 0 <= self._section < len(headings):
+        if self._section_scroll == scroll_y and 0 <= self._section < len(ys):
             return self._section
         current = -1
-        for index, heading in enumerate(headings):
-            if self._y(heading) <= scroll_y + 1:
+        for index, y in enumerate(ys):
+            if y <= scroll_y + 1:
                 current = index
         return current
 
     def jump_to(self, index: int) -> None:
         """Scroll section ``index`` to the top (before the first: to the article's top)."""
-        headings = self._headings()
+        ys = self._heading_ys()
+        scroller = self.scroller
         if index < 0:
-            self.scroller.scroll_home(animate=False)
+            scroller.scroll_home(animate=False)
             self._section = -1
-        elif index < len(headings):
-            heading = headings[index]
-            self.scroller.scroll_to(y=self._y(heading), animate=False, immediate=True)
+        elif index >= len(ys) and self.is_long and index < self.outline.option_count:
+            # Not drawn yet: go there as soon as it is.
+            self._resume_section = index
+            self.outline.highlighted = index
+            return
+        elif index < len(ys):
+            self._resume_section = -1
+            y = ys[index]
+            scroller.scroll_to(y=y, animate=False, immediate=True)
             self._section = index
             self.outline.highlighted = index
-        self._section_scroll = self.scroller.scroll_y
+            if scroller.scroll_y != y and scroller.max_scroll_y < y:
+                # Lines were just added and the scroller does not know its new height yet:
+                # scroll again once it does (the article's end cannot come to the top, though).
+                self.call_after_refresh(self._scroll_again, index, y, scroller.scroll_y)
+        self._section_scroll = scroller.scroll_y
+
+    def _scroll_again(self, index: int, y: int, scrolled: float) -> None:
+        scroller = self.scroller
+        if self._section == index and scroller.scroll_y == scrolled:
+            scroller.scroll_to(y=y, animate=False, immediate=True)
+            self._section_scroll = scroller.scroll_y
 
     def next_section(self) -> bool:
         """Jump to the next section heading; False when there is none."""
-        target = self._current_section() + 1
-        if target >= len(self._headings()):
+        ys = self._heading_ys()
+        target = self._current_section(ys) + 1
+        if target >= len(ys):
             return False
         self.jump_to(target)
         return True
 
     def previous_section(self) -> bool:
         """Jump to the start of this section, or the previous one when already there."""
-        headings = self._headings()
-        current = self._current_section()
+        ys = self._heading_ys()
+        current = self._current_section(ys)
         if current < 0:
             if self.scroller.scroll_y <= 0:
                 return False
             self.jump_to(-1)
             return True
         remembered = self._section_scroll == self.scroller.scroll_y
-        at_heading = remembered or self._y(headings[current]) >= self.scroller.scroll_y - 1
+        at_heading = remembered or ys[current] >= self.scroller.scroll_y - 1
         self.jump_to(current - 1 if at_heading else current)
         return True
 
