@@ -715,3 +715,13 @@ def test_javascript_xml_base() -> None:
         '<div>Example <a href="test.html">test</a></div>', "javascript:alert('unsafe')"
     )
     assert markdown == "Example test\n"
+
+
+def test_definition_lists_keep_terms_and_separate_definitions() -> None:
+    markdown = html_to_markdown(
+        "<dl><dt>Monitoring</dt><dd>Collecting data.</dd>"
+        "<dt>White-box</dt><dd>Based on <em>metrics</em>.</dd><dd>Also logs.</dd></dl>"
+    )
+    assert markdown == (
+        "**Monitoring**\n\nCollecting data.\n\n**White-box**\n\nBased on *metrics*.\n\nAlso logs.\n"
+    )

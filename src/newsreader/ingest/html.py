@@ -251,6 +251,16 @@ def _converter_class() -> type[MarkdownConverter]:
             text = _INLINE_MARKUP.sub(r"\\\1", text)
             return _BLOCK_MARKER.sub(_escape_block_marker, text)
 
+        def convert_dt(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            # CommonMark has no definition lists: a term is a bold line of its own...
+            text = text.strip()
+            return f"\n\n**{text}**\n\n" if text else ""
+
+        def convert_dd(self, el: Tag, text: str, parent_tags: set[str]) -> str:
+            # ...and each definition a paragraph, so definitions never run together.
+            text = text.strip()
+            return f"\n\n{text}\n\n" if text else ""
+
         def convert_a(self, el: Tag, text: str, parent_tags: set[str]) -> str:
             href = _absolute_url(_attribute(el, "href"), self.base_url, _URL_SCHEMES)
             if href is None:
