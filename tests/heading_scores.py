@@ -52,3 +52,23 @@ def score_headings(
             score.fn += 1
     score.fp = len(predicted)
     return score, predicted, missed
+
+
+Row = tuple[str, Score, list[str], list[str]]
+
+
+def report(results: dict[str, tuple[Score, list[Row]]], title: str = "") -> str:
+    """A per-case and overall table for each text shape, with the wrong and missed headings."""
+    out = [title] if title else []
+    for shape, (total, rows) in results.items():
+        out.append(f"shape: {shape}")
+        out.append(f"{'case':<22} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>6} {'R':>6} {'F1':>6}")
+        for name, s, wrong, missed in [*rows, ("OVERALL (micro)", total, [], [])]:
+            out.append(
+                f"{name:<22} {s.tp:>3} {s.fp:>3} {s.fn:>3} "
+                f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
+            )
+            out.extend(f"    false positive: {h}" for h in wrong)
+            out.extend(f"    missed:         {h}" for h in missed)
+        out.append("")
+    return "\n".join(out)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from heading_scores import Score, score_headings
+from heading_scores import Score, report, score_headings
 from newsreader.ingest.plaintext import (
     TextDocument,
     escape_markdown,
@@ -137,19 +137,7 @@ def _benchmark() -> dict[str, tuple[Score, list[tuple[str, Score, list[str], lis
 
 
 def _report(results: dict[str, tuple[Score, list[tuple[str, Score, list[str], list[str]]]]]) -> str:
-    out = []
-    for shape, (total, rows) in results.items():
-        out.append(f"shape: {shape}")
-        out.append(f"{'case':<22} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>6} {'R':>6} {'F1':>6}")
-        for name, s, wrong, missed in [*rows, ("OVERALL (micro)", total, [], [])]:
-            out.append(
-                f"{name:<22} {s.tp:>3} {s.fp:>3} {s.fn:>3} "
-                f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
-            )
-            out.extend(f"    false positive: {h}" for h in wrong)
-            out.extend(f"    missed:         {h}" for h in missed)
-        out.append("")
-    return "\n".join(out)
+    return report(results)
 
 
 def test_heading_detection_on_corpus() -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from heading_scores import Score, score_headings
+from heading_scores import Row, Score, report, score_headings
 from newsreader.ingest.plaintext import plain_text_to_document
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results" / "headings-heldout.txt"
@@ -182,9 +182,6 @@ def _score(case: HeldOutCase, found: list[str]) -> tuple[Score, list[str], list[
     return score_headings(case.headings, case.dont_care, found)
 
 
-Row = tuple[str, Score, list[str], list[str]]
-
-
 def _benchmark(cases: list[HeldOutCase]) -> dict[str, tuple[Score, list[Row]]]:
     results = {}
     for shape, make in SHAPES.items():
@@ -199,19 +196,10 @@ def _benchmark(cases: list[HeldOutCase]) -> dict[str, tuple[Score, list[Row]]]:
 
 
 def _report(results: dict[str, tuple[Score, list[Row]]]) -> str:
-    out = ["held-out readability cases (not in corpus/plaintext), built by the plaintext recipe"]
-    for shape, (total, rows) in results.items():
-        out.append(f"shape: {shape}")
-        out.append(f"{'case':<22} {'tp':>3} {'fp':>3} {'fn':>3} {'P':>6} {'R':>6} {'F1':>6}")
-        for name, s, wrong, missed in [*rows, ("OVERALL (micro)", total, [], [])]:
-            out.append(
-                f"{name:<22} {s.tp:>3} {s.fp:>3} {s.fn:>3} "
-                f"{s.precision:>6.3f} {s.recall:>6.3f} {s.f1:>6.3f}"
-            )
-            out.extend(f"    false positive: {h}" for h in wrong)
-            out.extend(f"    missed:         {h}" for h in missed)
-        out.append("")
-    return "\n".join(out)
+    return report(
+        results,
+        "held-out readability cases (not in corpus/plaintext), built by the plaintext recipe",
+    )
 
 
 @pytest.fixture
