@@ -144,3 +144,20 @@ def test_opml_import_refuses_hostile_files(
     status, _, err = run(capsys, "opml", "import", str(hostile))
     assert status == 1 and "entities" in err
     assert config.read_text("utf-8") == CONFIG
+
+
+def test_add_without_refresh_works_offline(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = "http://127.0.0.1:9/offline.xml"  # nothing listens on the discard port
+    status, out, err = run(capsys, "add", url, "--no-refresh", "--tag", "later")
+    assert status == 0, err
+    assert "cannot fetch" in out and "subscribing to" in out
+    assert f'url = "{url}"' in config.read_text("utf-8")
+    (feed,) = [f for f in feeds_json(capsys) if f["url"] == url]
+    assert feed["status"] == "never fetched" and feed["total"] == 0
+    status, _, err = run(capsys, "refresh")
+    assert status == 1 and "offline.xml" in err
+    status, _, err = run(capsys, "add", "http://127.0.0.1:9/other.xml")
+    assert status == 1 and "cannot fetch" in err  # without --no-refresh nothing is added
+    assert "other.xml" not in config.read_text("utf-8")

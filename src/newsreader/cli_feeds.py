@@ -131,12 +131,19 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
             async with Fetcher(limits) as fetcher:
                 return await discover(fetcher, url)
 
-        with _command_errors():
+        from newsreader.sources.discover import DiscoveryError
+
+        try:
             found = asyncio.run(find())
-        if found.url != url:
-            print(f"found the feed {found.url}")
-        url = found.url
-        title = title or found.title
+        except DiscoveryError as error:
+            if not (error.unreachable and args.no_refresh):
+                raise CommandError(str(error)) from None
+            print(f"{error}; subscribing to {url} as given")
+        else:
+            if found.url != url:
+                print(f"found the feed {found.url}")
+            url = found.url
+            title = title or found.title
     if any(entry.url == url for entry in ctx.config.feeds):
         raise CommandError(f"already subscribed to {url}")
     with _command_errors():
@@ -274,7 +281,12 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("url", metavar="URL", help="a feed or web page URL, or a feed file path")
     p.add_argument("--title", metavar="T", help="the title to show (default: the feed's own)")
     p.add_argument("--tag", action="append", default=[], metavar="T", help="a tag; may be repeated")
-    p.add_argument("--no-refresh", action="store_true", help="do not fetch the feed now")
+    p.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="do not fetch the feed now; if URL cannot be reached (offline, say), "
+        "subscribe to it as given",
+    )
     p.set_defaults(handler=cmd_add)
 
     p = sub.add_parser(

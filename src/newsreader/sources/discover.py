@@ -31,7 +31,15 @@ COMMON_PATHS = (
 
 
 class DiscoveryError(Exception):
-    """No feed could be found at or behind a URL; the message says what was tried."""
+    """No feed could be found at or behind a URL; the message says what was tried.
+
+    ``unreachable`` is set when the URL itself could not be fetched (offline, say), as
+    opposed to a page that was read and holds no feed.
+    """
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +108,7 @@ async def discover(fetcher: Fetcher, url: str, try_common_paths: bool = True) ->
 
     result = await fetcher.fetch(url)
     if result.error:
-        raise DiscoveryError(f"cannot fetch {url}: {result.error}")
+        raise DiscoveryError(f"cannot fetch {url}: {result.error}", unreachable=True)
     final = result.final_url or url
     if looks_like_feed(result.body):
         parsed = parse_feed(result.body, final, result.content_type)
