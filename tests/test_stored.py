@@ -171,3 +171,21 @@ def test_bundled_guide_has_sections(store: Store) -> None:
         "Plain-text articles",
     ]
     assert "Leave a Reply" not in markdown
+
+
+def test_pasted_text_title_line_becomes_the_title(tmp_path: Path) -> None:
+    path = tmp_path / "pasted.txt"
+    path.write_text(
+        "Trump to Meet Putin in Budapest\n"
+        "United States President Donald Trump has announced plans to meet Russian President "
+        "Vladimir Putin in Budapest, Hungary, for talks on the ongoing war in Ukraine.\n"
+        "Context of the Talks\n"
+        "The phone call comes a day before Trump is scheduled to meet Ukrainian President "
+        "Volodymyr Zelenskyy at the White House.\n",
+        "utf-8",
+    )
+    article = read_article_file(path)
+    assert article.title == "Trump to Meet Putin in Budapest"
+    assert article.body is not None
+    assert [h.text for h in headings(article.body)] == ["Context of the Talks"]
+    assert article.body.startswith("United States President")
