@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import newsreader.refresh as refresh_module
 from feed_server import conditional, endless, rss, serve_corpus
 from newsreader.config import Config, load_config
 from newsreader.context import sync_sources
@@ -263,3 +266,47 @@ async def test_feed_ids_limit_the_refresh(server: HTTPServer, store: Store, tmp_
     assert feed is not None
     summary = await refresh(store, config, feed_ids=[feed.id])
     assert [o.feed_id for o in summary.outcomes] == [feed.id]
+
+
+async def test_worker_processes_parse_and_store(
+    server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a process pool, workers store through their own connection and keep all state."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the process pool needs two cores")
+    monkeypatch.setattr(refresh_module, "PROCESS_POOL_MIN_FEEDS", 1)
+
+    def stored_here(*args: object) -> FeedOutcome:
+        raise AssertionError("stored in the refreshing process, not in a worker")
+
+    monkeypatch.setattr(refresh_module, "store_parsed", stored_here)
+    version = {"text": "Body"}
+    server.expect_request("/dated").respond_with_handler(
+        conditional(lambda: rss(5, title="Dated").replace(b"Body", version["text"].encode()))
+    )
+    server.expect_request("/undated").respond_with_handler(
+        lambda r: Response(rss(3, title="Undated", dated=False))
+    )
+    dated, undated = server.url_for("/dated"), server.url_for("/undated")
+    config = configure(tmp_path, store, [dated, undated], "retention = 4\n")
+    first = await refresh(store, config)
+    assert first.failed == 0 and first.new == 8
+    assert {o.title for o in first.outcomes} == {"Dated", "Undated"}
+    feed = store.feed_by_url(dated)
+    assert feed is not None and feed.title == "Dated" and feed.last_status == "ok"
+    assert feed.etag and feed.site_link == "https://example.org/"
+    assert store.count_articles(ArticleFilter(feed_id=feed.id)) == 4
+    kept = [a.id for a in store.list_articles(ArticleFilter(feed_id=feed.id))]
+    store.set_read(kept, True)
+    store.set_starred(kept[:1], True)
+    before = {a.id: a.published for a in store.list_articles() if a.feed_title == "Undated"}
+
+    version["text"] = "Changed"
+    second = await refresh(store, config)
+    assert second.failed == 0 and second.updated == 4 and second.unchanged == 3
+    assert store.count_articles(ArticleFilter(feed_id=feed.id)) == 4  # the pruned one again
+    after = {a.id: a for a in store.list_articles(ArticleFilter(feed_id=feed.id))}
+    assert set(after) == set(kept) and all(a.read for a in after.values())
+    assert after[kept[0]].starred
+    now_undated = {a.id: a.published for a in store.list_articles() if a.feed_title == "Undated"}
+    assert now_undated == before

@@ -162,7 +162,7 @@ async def refresh(
 
 
 def _parse_executor() -> Executor | None:
-    """A process pool for parsing, when there is more than one core."""
+    """A process pool for parsing and storing, when there is more than one core."""
     import os
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -176,7 +176,9 @@ def _parse_executor() -> Executor | None:
         if os.name == "posix":
             context = multiprocessing.get_context("forkserver")
             # Workers fork from a server that has already imported the parser.
-            context.set_forkserver_preload(["newsreader.ingest.feed", "feedparser", "nh3"])
+            context.set_forkserver_preload(
+                ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
+            )
         else:
             context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
@@ -254,6 +256,40 @@ class _Job:
                 result.last_modified or feed.last_modified,
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
+        return await self._parse_and_store(feed, result)
+
+    def _start_pool(self) -> Executor | None:
+        if self.pool_wanted:
+            self.pool_wanted = False  # only one attempt
+            self.executor = _parse_executor()
+        return self.executor
+
+    def _drop_pool(self) -> None:
+        broken, self.executor = self.executor, None
+        if broken is not None:
+            broken.shutdown(wait=False, cancel_futures=True)
+
+    async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
+        """Parse and store in a worker process when there is a pool and a cache file."""
+        executor = self._start_pool()
+        if executor is not None and self.store.path is not None:
+            loop = asyncio.get_running_loop()
+            try:
+                return await loop.run_in_executor(
+                    executor,
+                    parse_and_store,
+                    str(self.store.path.absolute()),
+                    feed,
+                    result.body,
+                    result.final_url or result.url,
+                    result.content_type,
+                    result.etag,
+                    result.last_modified,
+                    self._keep(feed.url),
+                    self._configured_title(feed.url),
+                )
+            except Exception:  # a broken pool or an unusable cache there: do it here instead
+                self._drop_pool()
         parsed = await self._parse(result)
         return await asyncio.to_thread(self._store, feed, result, parsed)
 
@@ -261,19 +297,15 @@ class _Job:
         from newsreader.ingest.feed import parse_feed
 
         base = result.final_url or result.url
-        if self.pool_wanted:
-            self.pool_wanted = False  # only one attempt
-            self.executor = _parse_executor()
-        if self.executor is not None:
+        executor = self._start_pool()
+        if executor is not None:
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
-                    self.executor, parse_feed, result.body, base, result.content_type
+                    executor, parse_feed, result.body, base, result.content_type
                 )
             except Exception:  # a broken pool: parse here instead
-                broken, self.executor = self.executor, None
-                if broken is not None:
-                    broken.shutdown(wait=False, cancel_futures=True)
+                self._drop_pool()
         return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
 
     def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
@@ -309,38 +341,93 @@ class _Job:
         self.store.set_feed_url(feed.id, url)
 
     def _store(self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed) -> FeedOutcome:
-        store = self.store
-        if parsed.error:
-            delay = backoff_delay(feed.failures + 1)
-            store.record_fetch(
-                feed.id,
-                "error",
-                parsed.error,
-                next_fetch=_now() + delay if delay else None,
-                keep_validators=True,
-            )
-            return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), parsed.error)
-        articles = parsed.articles
-        if parsed.undated:
-            articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
-        counts = store.upsert_articles(feed.id, articles)
-        keep = self.retention.get(feed.url) or self.config.settings.retention
-        if keep:
-            removed = store.prune(feed.id, keep)
-            if removed:
-                counts = replace(counts, removed=counts.removed + removed)
-        title = feed.title
-        untitled = not feed.title or feed.title == title_from_url(feed.url)
-        if parsed.title and untitled and not self._configured_title(feed.url):
-            store.set_feed_title(feed.id, parsed.title)
-            title = parsed.title
-        if parsed.link and parsed.link != feed.site_link:
-            store.set_site_link(feed.id, parsed.link)
-        store.record_fetch(feed.id, "ok", parsed.warning, result.etag, result.last_modified)
-        return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
+        return store_parsed(
+            self.store,
+            feed,
+            parsed,
+            result.etag,
+            result.last_modified,
+            self._keep(feed.url),
+            self._configured_title(feed.url),
+        )
+
+    def _keep(self, url: str) -> int | None:
+        return self.retention.get(url) or self.config.settings.retention
 
     def _configured_title(self, url: str) -> bool:
         return any(entry.url == url and entry.title for entry in self.config.feeds)
+
+
+def store_parsed(
+    store: Store,
+    feed: FeedRow,
+    parsed: ParsedFeed,
+    etag: str | None,
+    last_modified: str | None,
+    keep: int | None,
+    configured_title: bool,
+) -> FeedOutcome:
+    """Store one parsed feed: its articles in one transaction, then prune and record the fetch.
+
+    ``keep`` is the feed's retention (``None`` or 0: keep all); ``configured_title`` says the
+    config names the feed, so its title in the feed does not replace that name.
+    """
+    if parsed.error:
+        delay = backoff_delay(feed.failures + 1)
+        store.record_fetch(
+            feed.id,
+            "error",
+            parsed.error,
+            next_fetch=_now() + delay if delay else None,
+            keep_validators=True,
+        )
+        return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), parsed.error)
+    articles = parsed.articles
+    if parsed.undated:
+        articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
+    counts = store.upsert_articles(feed.id, articles)
+    if keep:
+        removed = store.prune(feed.id, keep)
+        if removed:
+            counts = replace(counts, removed=counts.removed + removed)
+    title = feed.title
+    untitled = not feed.title or feed.title == title_from_url(feed.url)
+    if parsed.title and untitled and not configured_title:
+        store.set_feed_title(feed.id, parsed.title)
+        title = parsed.title
+    if parsed.link and parsed.link != feed.site_link:
+        store.set_site_link(feed.id, parsed.link)
+    store.record_fetch(feed.id, "ok", parsed.warning, etag, last_modified)
+    return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
+
+
+# A worker process's own connection to the cache, opened on its first feed.
+_worker_stores: dict[str, Store] = {}
+
+
+def parse_and_store(
+    db_path: str,
+    feed: FeedRow,
+    body: bytes,
+    base: str,
+    content_type: str,
+    etag: str | None,
+    last_modified: str | None,
+    keep: int | None,
+    configured_title: bool,
+) -> FeedOutcome:
+    """In a worker process: parse a fetched feed and store it through its own connection.
+
+    The cache is in WAL mode and each connection waits for the single writer's lock, so
+    workers and the refreshing process write to it side by side.
+    """
+    from newsreader.ingest.feed import parse_feed
+
+    store = _worker_stores.get(db_path)
+    if store is None:
+        store = _worker_stores[db_path] = Store.open(db_path)
+    parsed = parse_feed(body, base, content_type)
+    return store_parsed(store, feed, parsed, etag, last_modified, keep, configured_title)
 
 
 def _keep_first_seen_dates(
