@@ -15,17 +15,12 @@ if TYPE_CHECKING:
     from newsreader.context import AppContext
     from newsreader.refresh import FeedOutcome
 
-
-def _line(text: str) -> str:
-    from newsreader.ingest.sanitize import clean_line
-
-    return clean_line(text)
+from newsreader.cli import CommandError, _line, _resolve_feed
 
 
 @contextmanager
 def _command_errors() -> Iterator[None]:
     """Turn the errors of config edits, OPML and discovery into one-line command errors."""
-    from newsreader.cli import CommandError
     from newsreader.config_edit import ConfigEditError
     from newsreader.sources.discover import DiscoveryError
     from newsreader.sources.opml import OpmlError
@@ -73,7 +68,6 @@ def _progress_line(outcome: FeedOutcome, done: int, total: int) -> str:
 
 
 def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli import _resolve_feed
     from newsreader.refresh import run_refresh
 
     feed_ids = [_resolve_feed(ctx, name) for name in args.feed] if args.feed else None
@@ -106,7 +100,6 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
     import asyncio
 
-    from newsreader.cli import CommandError
     from newsreader.config_edit import add_feed
     from newsreader.sources.feeds import Fetcher, FetchLimits, is_local, local_path
 
@@ -163,7 +156,6 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli import _resolve_feed
     from newsreader.config_edit import remove_feed
 
     feed = ctx.store.feed(_resolve_feed(ctx, args.name))
@@ -183,7 +175,6 @@ def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli import CommandError
     from newsreader.config_edit import NewFeed, add_feeds
     from newsreader.model import FeedKind
     from newsreader.sources.opml import parse_opml
@@ -218,7 +209,6 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
 
 def cmd_opml_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.cli import CommandError
     from newsreader.sources.opml import OpmlFeed, export_opml
 
     rows = {feed.url: feed for feed in ctx.store.feeds(include_inactive=True)}

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from newsreader.ingest.dates import parse_datetime
 from newsreader.ingest.sanitize import clean_line as _clean_line
 from newsreader.ingest.sanitize import clean_text as _clean_text
 from newsreader.ingest.sanitize import safe_link
@@ -505,22 +506,6 @@ def _is_json_feed(document: Mapping[str, Any]) -> bool:
     )
 
 
-def _parse_json_date(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _json_authors(item: Mapping[str, Any]) -> list[str]:
     authors = item.get("authors")
     if not isinstance(authors, list) or not authors:
@@ -595,8 +580,8 @@ def _json_item(
         content = f'<p><img src="{html.escape(image)}" alt=""></p>' + content
     text = html_to_text(content)
     title = clean_line(_str(item.get("title")), limit=500)
-    published = _parse_json_date(item.get("date_published"))
-    updated = _parse_json_date(item.get("date_modified"))
+    published = parse_datetime(item.get("date_published"))
+    updated = parse_datetime(item.get("date_modified"))
     enclosures = _json_attachments(item.get("attachments"), url)
     key = clean_line(_str(item.get("id")), limit=2000) or link
     if not key:

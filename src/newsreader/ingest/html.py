@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from newsreader.ingest.dates import parse_datetime
 from newsreader.ingest.markdown_text import markdown_to_text
 from newsreader.ingest.sanitize import clean_line, clean_text
 
@@ -590,36 +591,6 @@ def _ld_name(value: Any) -> str | None:
     return None
 
 
-def _parse_datetime(value: str | None) -> datetime | None:
-    """A timezone-aware datetime from an ISO 8601 or RFC 2822 string (UTC if no zone)."""
-    if not value:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    parsed: datetime | None = None
-    candidate = value.replace("Z", "+00:00").replace("z", "+00:00")
-    try:
-        parsed = datetime.fromisoformat(candidate)
-    except ValueError:
-        match = re.match(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", value)
-        if match:
-            try:
-                parsed = datetime.fromisoformat(match.group(0))
-            except ValueError:
-                parsed = None
-    if parsed is None:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
-
-
 def _published(doc: HtmlElement, ld: list[dict[str, Any]]) -> datetime | None:
     candidates: list[str | None] = [
         _meta(
@@ -645,7 +616,7 @@ def _published(doc: HtmlElement, ld: list[dict[str, Any]]) -> datetime | None:
             candidates.append(time.get("datetime"))
             break
     for value in candidates:
-        parsed = _parse_datetime(value)
+        parsed = parse_datetime(value)
         if parsed is not None:
             return parsed
     return None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsreader.ingest.dates import parse_datetime
 from newsreader.model import ContentType, FeedKind, NewArticle, UpsertCounts
 from newsreader.store import Store
 
@@ -76,23 +77,6 @@ def _front_matter(text: str) -> tuple[dict[str, str], str]:
     return fields, text[match.end() :]
 
 
-def parse_date(value: str) -> datetime | None:
-    """A date written in front matter or a header (ISO 8601 or an e-mail style date)."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        from email.utils import parsedate_to_datetime
-
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _title_from_text(text: str, path: Path) -> str:
     for line in text.splitlines():
         words = re.sub(r"[#*_`>\[\]]", " ", line).split()
@@ -144,7 +128,7 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
         fields, body = _front_matter(sanitize_markdown(text))
         title = fields.get("title") or None
         author = fields.get("author", "")
-        published = parse_date(fields.get("date", "") or fields.get("published", ""))
+        published = parse_datetime(fields.get("date", "") or fields.get("published", ""))
         heading = _ATX_TITLE.match(body) or _SETEXT_TITLE.match(body)
         if heading:
             title = title or heading.group(1).strip()
