@@ -147,7 +147,7 @@ def set_flag(db: Database, column: str, article_ids: Iterable[int], value: bool)
 
 def mark_all_read(db: Database, where: ArticleFilter) -> list[int]:
     """Mark every unread article matching ``where`` read; returns their ids (for undo)."""
-    clause, params = where_sql(where)
+    clause, params = where_sql(where, ordered=False)
     with db.transaction() as connection:
         ids = [
             int(row["id"])

@@ -27,7 +27,7 @@ def search(
     ``match`` must already be a valid FTS5 query; :func:`newsreader.search.to_fts_query`
     builds one from what a user typed.
     """
-    clause, params = where_sql(where)
+    clause, params = where_sql(where, ordered=False)
     try:
         rows = db.query(
             f"SELECT {SUMMARY_COLUMNS}, "
