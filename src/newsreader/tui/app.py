@@ -316,7 +316,7 @@ class NewsreaderApp(App[None]):
             return
         markdown = article_markdown(self.store, article)
         if not article.read:
-            self.store.set_read([article.id], True)
+            self.store.set_read([article.id], read=True)
             article = dataclasses.replace(article, read=True)
         if not get_current_worker().is_cancelled:
             self.call_from_thread(self._show_article, article, markdown)
@@ -350,7 +350,7 @@ class NewsreaderApp(App[None]):
             return
         changed = dataclasses.replace(target, starred=not target.starred)
         self._changed(changed)
-        self._write(partial(self.store.set_starred, [target.id], changed.starred))
+        self._write(partial(self.store.set_starred, [target.id], starred=changed.starred))
 
     def action_toggle_read(self) -> None:
         target = self._target()
@@ -358,7 +358,7 @@ class NewsreaderApp(App[None]):
             return
         changed = dataclasses.replace(target, read=not target.read)
         self._changed(changed)
-        self._write(partial(self.store.set_read, [target.id], changed.read))
+        self._write(partial(self.store.set_read, [target.id], read=changed.read))
 
     @work(thread=True, group="write", exit_on_error=False)
     def _write(self, change: Callable[[], object]) -> None:
@@ -407,7 +407,7 @@ class NewsreaderApp(App[None]):
         self.articles.update_state(ids, read=False)
         self.clear_notifications()
         self.notify(f"Marked {len(ids)} article{'s' if len(ids) != 1 else ''} unread again.")
-        self._write(partial(self.store.set_read, ids, False))
+        self._write(partial(self.store.set_read, ids, read=False))
         self.refresh_bindings()
 
     def _step_unread(self, forward: bool) -> None:
@@ -426,7 +426,9 @@ class NewsreaderApp(App[None]):
             )
             found = next((listing.hits[r] for r in rows if not listing.hits[r].read), None)
         else:
-            found = self.store.neighbour_unread(listing.where, current, forward)
+            found = self.store.neighbour_unread(
+                listing.where, None if current is None else current.key, forward=forward
+            )
         if found is None:
             self.notify("No more unread articles " + ("below." if forward else "above."))
             return
