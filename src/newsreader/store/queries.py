@@ -91,7 +91,8 @@ def view_keys(db: Database, where: ArticleFilter) -> list[PageKey]:
     rows = db.tuples(
         f"SELECT a.published, a.id FROM articles a WHERE {clause} {_NEWEST_FIRST}", params
     )
-    return [(float(published), int(article_id)) for published, article_id in rows]
+    # Rows are (REAL, INTEGER) tuples already: no per-row conversion over 100,000 keys.
+    return rows
 
 
 def _keyset(
@@ -138,14 +139,17 @@ def _merged(
         one = replace(where, feed_id=feed_id, feed_ids=None, tag=None)
         clause, clause_params = where_sql(one, active_checked=True)
         parts.append(
-            "SELECT * FROM (SELECT a.id AS id FROM articles a "
+            "SELECT * FROM (SELECT a.published AS published, a.id AS id FROM articles a "
             f"WHERE {clause} AND {position} {order} LIMIT ?)"
         )
         params.extend((*clause_params, *position_params, limit))
+    # Keys only until the merge has picked its ``limit`` rows; then one row lookup each.
+    merged_order = order.replace("a.", "")
     return db.query(
-        f"SELECT {SUMMARY_COLUMNS} FROM ({' UNION ALL '.join(parts)}) AS k "
-        f"CROSS JOIN articles a ON a.id = k.id CROSS JOIN feeds f ON f.id = a.feed_id "
-        f"{order} LIMIT ?",
+        f"SELECT {SUMMARY_COLUMNS} FROM ("
+        f"SELECT id FROM ({' UNION ALL '.join(parts)}) {merged_order} LIMIT ?"
+        f") AS k CROSS JOIN articles a ON a.id = k.id CROSS JOIN feeds f ON f.id = a.feed_id "
+        f"{order}",
         (*params, limit),
     )
 
