@@ -39,8 +39,20 @@ def article(db: Database, article_id: int) -> Article | None:
 
 
 def count_articles(db: Database, where: ArticleFilter) -> int:
-    clause, params = where_sql(where, ordered=False)
-    return db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    """How many articles ``where`` lists."""
+    if where.feed_id is not None or feed_set_sql(where) is not None:
+        clause, params = where_sql(where, ordered=False)
+        return db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    # Every feed: count without the per-row active-feed test (SQLite counts an index range
+    # without reading its rows), then take away the removed feeds' articles, one feed's
+    # index range each (usually none).
+    clause, params = where_sql(where, ordered=False, active_checked=True)
+    count = db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    for row in db.tuples("SELECT id FROM feeds WHERE active = 0"):
+        hidden = replace(where, feed_id=int(row[0]))
+        clause, params = where_sql(hidden, ordered=False, active_checked=True)
+        count -= db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    return count
 
 
 def list_articles(

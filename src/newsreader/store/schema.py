@@ -94,7 +94,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_unread_listing
         ON articles (read, published DESC, id DESC, feed_id, starred);
     CREATE INDEX articles_starred_listing
-        ON articles (published DESC, id DESC, feed_id, read) WHERE starred = 1;
+        ON articles (published DESC, id DESC, feed_id, read, starred) WHERE starred = 1;
     """,
 ]
 
