@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.model import FeedKind, NewArticle
+from newsreader.model import FeedKind, FetchStatus, NewArticle
 from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.store.schema import SCHEMA_VERSION
 
@@ -255,3 +255,22 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     raw.close()
     assert "ok" not in columns
     store.close()
+
+
+def test_fetch_status_is_an_enum_stored_as_its_old_string(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed", "Example")
+    assert store.feeds()[0].last_status is FetchStatus.NEVER
+    for status, failed in [
+        (FetchStatus.GONE, True),
+        (FetchStatus.NOT_MODIFIED, False),
+        (FetchStatus.OK, False),
+    ]:
+        store.record_fetch(feed.id, status)
+        stored = store.feed(feed.id)
+        assert stored is not None
+        assert stored.last_status is status and stored.failed is failed
+        assert store.path is not None
+        raw = sqlite3.connect(store.path)
+        assert raw.execute("SELECT last_status FROM feeds").fetchone() == (str(status),)
+        raw.close()
+    assert [s.value for s in FetchStatus] == ["", "ok", "not modified", "error", "gone"]
