@@ -79,14 +79,27 @@ MIGRATIONS: list[str] = [
     );
     """,
     # 2: list indexes that cover keyset paging: each holds the (published, id) order and the
-    # columns the shared filter and a list row read (feed_id, read, starred), so a view's
-    # keys or a count walk one index without visiting the table, and a page row reads only
-    # the head of its table record (read and starred sit behind the long text columns).
+    # columns the shared filter reads (feed_id, read), so a page, a view's keys or a count
+    # walks one index without visiting the table.
     """
     DROP INDEX articles_published;
     DROP INDEX articles_feed_published;
     DROP INDEX articles_unread;
     DROP INDEX articles_starred;
+    CREATE INDEX articles_listing ON articles (published DESC, id DESC, feed_id, read);
+    CREATE INDEX articles_feed_listing ON articles (feed_id, published DESC, id DESC, read);
+    CREATE INDEX articles_unread_listing ON articles (read, published DESC, id DESC, feed_id);
+    CREATE INDEX articles_starred_listing ON articles (published DESC, id DESC, feed_id, read)
+        WHERE starred = 1;
+    """,
+    # 3: the list indexes also hold ``starred``, so a page row reads only the head of its
+    # table record (read and starred sit behind the long text columns), and the starred
+    # index covers its own condition (SQLite preferred scanning a wider index before).
+    """
+    DROP INDEX articles_listing;
+    DROP INDEX articles_feed_listing;
+    DROP INDEX articles_unread_listing;
+    DROP INDEX articles_starred_listing;
     CREATE INDEX articles_listing
         ON articles (published DESC, id DESC, feed_id, read, starred);
     CREATE INDEX articles_feed_listing
