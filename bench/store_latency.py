@@ -151,6 +151,8 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 def operations(store: Any, rng: random.Random) -> dict[str, Callable[[], object]]:
     """The queries to time, each a closure over a fixed, realistic argument."""
     from newsreader.store import ArticleFilter
+    from newsreader.store.filters import where_sql
+    from newsreader.store.rows import SUMMARY_COLUMNS
 
     every = ArticleFilter()
     keys = store.view_keys(every)
@@ -169,6 +171,12 @@ def operations(store: Any, rng: random.Random) -> dict[str, Callable[[], object]
         return found[max(0, len(found) - 150)]
 
     deep_unread, deep_feed = deep_key(unread), deep_key(one_feed)
+    # What the list ran before keyset paging: the same rows, reached by OFFSET.
+    offset_where, offset_params = where_sql(every)
+    offset_sql = (
+        f"SELECT {SUMMARY_COLUMNS} FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id "
+        f"WHERE {offset_where} ORDER BY a.published DESC, a.id DESC LIMIT 100 OFFSET 99900"
+    )
     deep_sparse, deep_wide = deep_key(sparse_tag), deep_key(wide_tag)
     middle_key = keys[len(keys) // 2]
     print(
@@ -188,9 +196,7 @@ def operations(store: Any, rng: random.Random) -> dict[str, Callable[[], object]
             sparse_tag, after=deep_sparse, limit=100
         ),
         "page_before deep (All)": lambda: store.page_before(every, deep, limit=100),
-        "OLD page OFFSET 99,900 (All)": lambda: store.list_articles(
-            every, limit=100, offset=99_900
-        ),
+        "OLD page OFFSET 99,900 (All)": lambda: store._db.query(offset_sql, offset_params),
         "view_keys (All)": lambda: store.view_keys(every),
         "view_keys (unread)": lambda: store.view_keys(unread),
         "view_keys (one feed)": lambda: store.view_keys(one_feed),
@@ -213,29 +219,22 @@ def time_once(operation: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def plans(store: Any) -> dict[str, list[str]]:
-    """EXPLAIN QUERY PLAN of the keyset queries (index use, no temp sort)."""
-    from newsreader.store import ArticleFilter
-    from newsreader.store.filters import where_sql
-    from newsreader.store.rows import SUMMARY_COLUMNS
-
+def plans(store: Any, ops: dict[str, Callable[[], object]]) -> dict[str, list[str]]:
+    """EXPLAIN QUERY PLAN of the last statement each timed query runs (index use, sorts)."""
+    connection = store._db._db  # the reader's sqlite3 connection: a look inside, for the plan
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
     found: dict[str, list[str]] = {}
-    for name, where in {
-        "all": ArticleFilter(),
-        "unread": ArticleFilter(unread=True),
-        "feed": ArticleFilter(feed_id=1),
-        "feed unread": ArticleFilter(feed_id=1, unread=True),
-        "tag": ArticleFilter(tag="world"),
-        "starred": ArticleFilter(starred=True),
-    }.items():
-        clause, params = where_sql(where)
-        sql = (
-            f"SELECT {SUMMARY_COLUMNS} FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id "
-            f"WHERE {clause} AND (a.published, a.id) < (?, ?) "
-            "ORDER BY a.published DESC, a.id DESC LIMIT 100"
-        )
-        rows = store._db.query(f"EXPLAIN QUERY PLAN {sql}", (*params, 1e12, 0))
-        found[f"page ({name})"] = [row["detail"] for row in rows]
+    try:
+        for name, operation in ops.items():
+            statements.clear()
+            operation()
+            if statements:
+                sql = statements[-1]
+                rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+                found[name] = [str(row[3]) for row in rows]
+    finally:
+        connection.set_trace_callback(None)
     return found
 
 
@@ -263,7 +262,7 @@ def main() -> int:
     rng = random.Random(3)
     ops = operations(reader, rng)
     results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds}
-    results["plans"] = plans(reader)
+    results["plans"] = plans(reader, ops)
 
     idle: dict[str, list[float]] = {name: [] for name in ops}
     for operation in ops.values():  # warm the page cache once
@@ -309,7 +308,8 @@ def main() -> int:
         )
     print(f"\n(ms; {args.write:,} articles written by another process in {write_seconds:.1f} s)")
     for name, lines in results["plans"].items():
-        print(f"plan {name}: " + " | ".join(lines))
+        text = " | ".join(lines)
+        print(f"plan {name}: {text[:160]}{'…' if len(text) > 160 else ''}")
     out = RESULTS / "store_latency.json"
     out.write_text(json.dumps(results, indent=2), "utf-8")
     print(f"wrote {out}")

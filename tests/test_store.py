@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.model import FeedKind, NewArticle
+from newsreader.model import FeedKind, FetchStatus, NewArticle
 from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.store.schema import SCHEMA_VERSION
 
@@ -27,8 +27,16 @@ def make(key: str, title: str = "", body: str = "", minutes: int = 0) -> NewArti
     )
 
 
+def user_version(path: Path | None) -> int:
+    assert path is not None
+    raw = sqlite3.connect(path)
+    version = int(raw.execute("PRAGMA user_version").fetchone()[0])
+    raw.close()
+    return version
+
+
 def test_new_cache_is_wal_with_current_schema(store: Store) -> None:
-    assert store.schema_version == SCHEMA_VERSION
+    assert user_version(store.path) == SCHEMA_VERSION
     assert store.path is not None
     mode = sqlite3.connect(store.path).execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"
@@ -70,7 +78,9 @@ def test_list_is_newest_first_and_filters(store: Store) -> None:
     newest = store.list_articles(limit=1)[0]
     store.set_read([newest.id])
     assert store.count_articles(ArticleFilter(unread=True)) == 2
-    assert [a.title for a in store.list_articles(limit=1, offset=1)] == ["Article mid"]
+    assert [a.title for a in store.page(ArticleFilter(), after=newest.key, limit=1)] == [
+        "Article mid"
+    ]
 
 
 def test_search_follows_updates_and_deletes(store: Store) -> None:
@@ -120,7 +130,7 @@ def test_remove_missing_keeps_starred_and_kept_keys(store: Store) -> None:
 def test_prune_never_deletes_starred(store: Store) -> None:
     feed = store.ensure_feed("https://example.org/feed", "Example")
     store.upsert_articles(feed.id, [make(str(i), minutes=i) for i in range(10)])
-    oldest = store.list_articles(limit=1, offset=9)[0]
+    oldest = store.list_articles(limit=10)[9]
     store.set_starred([oldest.id])
     assert store.prune(feed.id, keep=3) == 6
     titles = {a.title for a in store.list_articles()}
@@ -185,7 +195,7 @@ def test_migration_from_empty_file_and_reopen_keeps_data(tmp_path: Path) -> None
     store.upsert_articles(feed.id, [make("a")])
     store.close()
     reopened = Store.open(path)
-    assert reopened.schema_version == SCHEMA_VERSION
+    assert user_version(path) == SCHEMA_VERSION
     assert [a.title for a in reopened.list_articles()] == ["Article a"]
     reopened.close()
 
@@ -218,7 +228,7 @@ def test_upgrade_applies_only_new_migrations_and_keeps_data(
     monkeypatch.setattr(connection, "MIGRATIONS", upgraded)
     monkeypatch.setattr(connection, "SCHEMA_VERSION", len(upgraded))
     store = Store.open(path)
-    assert store.schema_version == len(upgraded)
+    assert user_version(path) == len(upgraded)
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT colour FROM feeds").fetchone() == (None,)
     raw.close()
@@ -239,9 +249,28 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
         Store.open(path)
     monkeypatch.undo()
     store = Store.open(path)
-    assert store.schema_version == SCHEMA_VERSION
+    assert user_version(path) == SCHEMA_VERSION
     raw = sqlite3.connect(path)
     columns = [row[1] for row in raw.execute("PRAGMA table_info(feeds)")]
     raw.close()
     assert "ok" not in columns
     store.close()
+
+
+def test_fetch_status_is_an_enum_stored_as_its_old_string(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed", "Example")
+    assert store.feeds()[0].last_status is FetchStatus.NEVER
+    for status, failed in [
+        (FetchStatus.GONE, True),
+        (FetchStatus.NOT_MODIFIED, False),
+        (FetchStatus.OK, False),
+    ]:
+        store.record_fetch(feed.id, status)
+        stored = store.feed(feed.id)
+        assert stored is not None
+        assert stored.last_status is status and stored.failed is failed
+        assert store.path is not None
+        raw = sqlite3.connect(store.path)
+        assert raw.execute("SELECT last_status FROM feeds").fetchone() == (str(status),)
+        raw.close()
+    assert [s.value for s in FetchStatus] == ["", "ok", "not modified", "error", "gone"]

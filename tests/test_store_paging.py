@@ -185,3 +185,17 @@ def test_data_version_changes_when_another_connection_writes(filled: Store) -> N
         assert reader.data_version() != before
     finally:
         reader.close()
+
+
+def test_keys_of_sub_second_times_round_trip_exactly(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed", "Example")
+    odd = [T0 + timedelta(microseconds=m) for m in (1, 123_457, 999_999, 500_001, 333_333)]
+    store.upsert_articles(
+        feed.id, [NewArticle(key=str(n), title=str(n), published=t) for n, t in enumerate(odd)]
+    )
+    keys = store.view_keys(ALL)
+    assert [a.key for a in store.page(ALL)] == keys
+    for key in keys:
+        # A row is never "after" or "before" its own key.
+        assert key not in [a.key for a in store.page(ALL, after=key)]
+        assert key not in [a.key for a in store.page_before(ALL, key)]

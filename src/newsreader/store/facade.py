@@ -12,11 +12,9 @@ A writer (:meth:`Store.open`) migrates the file and may write. A reader
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from sqlite3 import Connection
 
 from newsreader.model import (
     Article,
@@ -71,23 +69,9 @@ class Store:
     def path(self) -> Path | None:
         return self._db.path
 
-    @property
-    def read_only(self) -> bool:
-        return self._db.read_only
-
-    @property
-    def schema_version(self) -> int:
-        return self._db.scalar("PRAGMA user_version")
-
     def data_version(self) -> int:
         """A number that changes when another connection commits a write to the file."""
         return self._db.scalar("PRAGMA data_version")
-
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        """One write transaction; rolled back whole if anything inside fails."""
-        with self._db.transaction() as connection:
-            yield connection
 
     # -- meta -------------------------------------------------------------------------------
 

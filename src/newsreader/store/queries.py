@@ -39,8 +39,20 @@ def article(db: Database, article_id: int) -> Article | None:
 
 
 def count_articles(db: Database, where: ArticleFilter) -> int:
-    clause, params = where_sql(where, ordered=False)
-    return db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    """How many articles ``where`` lists."""
+    if where.feed_id is not None or feed_set_sql(where) is not None:
+        clause, params = where_sql(where, ordered=False)
+        return db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    # Every feed: count without the per-row active-feed test (SQLite counts an index range
+    # without reading its rows), then take away the removed feeds' articles, one feed's
+    # index range each (usually none).
+    clause, params = where_sql(where, ordered=False, active_checked=True)
+    count = db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    for row in db.tuples("SELECT id FROM feeds WHERE active = 0"):
+        hidden = replace(where, feed_id=int(row[0]))
+        clause, params = where_sql(hidden, ordered=False, active_checked=True)
+        count -= db.scalar(f"SELECT count(*) FROM articles a WHERE {clause}", params)
+    return count
 
 
 def list_articles(
@@ -91,7 +103,8 @@ def view_keys(db: Database, where: ArticleFilter) -> list[PageKey]:
     rows = db.tuples(
         f"SELECT a.published, a.id FROM articles a WHERE {clause} {_NEWEST_FIRST}", params
     )
-    return [(float(published), int(article_id)) for published, article_id in rows]
+    # Rows are (REAL, INTEGER) tuples already: no per-row conversion over 100,000 keys.
+    return rows
 
 
 def _keyset(
@@ -138,14 +151,17 @@ def _merged(
         one = replace(where, feed_id=feed_id, feed_ids=None, tag=None)
         clause, clause_params = where_sql(one, active_checked=True)
         parts.append(
-            "SELECT * FROM (SELECT a.id AS id FROM articles a "
+            "SELECT * FROM (SELECT a.published AS published, a.id AS id FROM articles a "
             f"WHERE {clause} AND {position} {order} LIMIT ?)"
         )
         params.extend((*clause_params, *position_params, limit))
+    # Keys only until the merge has picked its ``limit`` rows; then one row lookup each.
+    merged_order = order.replace("a.", "")
     return db.query(
-        f"SELECT {SUMMARY_COLUMNS} FROM ({' UNION ALL '.join(parts)}) AS k "
-        f"CROSS JOIN articles a ON a.id = k.id CROSS JOIN feeds f ON f.id = a.feed_id "
-        f"{order} LIMIT ?",
+        f"SELECT {SUMMARY_COLUMNS} FROM ("
+        f"SELECT id FROM ({' UNION ALL '.join(parts)}) {merged_order} LIMIT ?"
+        f") AS k CROSS JOIN articles a ON a.id = k.id CROSS JOIN feeds f ON f.id = a.feed_id "
+        f"{order}",
         (*params, limit),
     )
 
