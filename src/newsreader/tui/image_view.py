@@ -1,0 +1,238 @@
+"""One picture of an article, drawn inline: a placeholder, then the image, and its caption.
+
+Pictures are drawn by ``textual-image``: the Kitty graphics protocol (``kitty``), Sixel
+(``sixel``) or coloured Unicode half-blocks (``blocks``, which work in every terminal, tmux and
+SSH included). ``textual-image`` asks the terminal what it supports and how large a cell is in
+pixels when it is first imported, and it can only ask before Textual takes over the terminal,
+so :func:`detect_image_mode` must run before ``App.run()``.
+
+The widget never fetches: the article pane hands it a loader (an async callable, normally
+``ImageLoader.load``), which it runs in a worker after it has been laid out, so the text of the
+article is on screen first and the picture follows.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Static
+
+from newsreader.images.refs import ImageRef
+from newsreader.ingest.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from textual_image.widget._base import Image as BaseImage
+
+    from newsreader.images.loader import ImageResult
+
+#: Loads one picture: (url, box in pixels) → result. ``ImageLoader.load`` fits.
+Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
+
+DRAWN_MODES = ("kitty", "sixel", "blocks")
+DEFAULT_MAX_HEIGHT = 20  # rows; a picture taller than this is shrunk, keeping its shape
+PLACEHOLDER_ASPECT = 9 / 16  # height / width of a picture whose size is not known yet
+ICON = "🖼 "
+
+
+def detect_image_mode(setting: str, environ: Mapping[str, str] | None = None) -> str:
+    """The drawing mode for ``setting`` (``auto``, ``kitty``, ``sixel``, ``blocks``, ``off``).
+
+    ``auto`` picks Sixel or Kitty graphics when the terminal answers that it supports them,
+    and half-blocks elsewhere; inside tmux or screen it picks half-blocks without asking
+    (graphics there need passthrough and are lost on redraw). Call it once, before the app
+    starts: importing ``textual-image`` queries the terminal.
+    """
+    if setting == "off":
+        return "off"
+    env = os.environ if environ is None else environ
+    import textual_image.widget  # noqa: F401  (queries the terminal: cell size, protocols)
+    from textual_image.renderable import Image as Detected
+    from textual_image.renderable.sixel import Image as SixelRenderable
+    from textual_image.renderable.tgp import Image as TGPRenderable
+
+    if setting in DRAWN_MODES:
+        return setting
+    if env.get("TMUX") or env.get("TERM", "").startswith(("screen", "tmux")):
+        return "blocks"
+    if Detected is SixelRenderable:
+        return "sixel"
+    if Detected is TGPRenderable:
+        return "kitty"
+    return "blocks"
+
+
+def cell_pixels(mode: str) -> tuple[int, int]:
+    """How many pixels of the picture one cell shows (width, height) in ``mode``."""
+    if mode == "blocks":
+        return 1, 2  # one pixel across, two down (upper and lower half-block)
+    from textual_image._terminal import get_cell_size
+
+    size = get_cell_size()
+    return size.width, size.height
+
+
+def image_widget_class(mode: str) -> type[BaseImage]:
+    """The ``textual-image`` widget that draws in ``mode``."""
+    from textual_image.widget import HalfcellImage, SixelImage, TGPImage
+
+    classes: dict[str, type[BaseImage]] = {
+        "kitty": TGPImage,
+        "sixel": SixelImage,
+        "blocks": HalfcellImage,
+    }
+    return classes[mode]
+
+
+class ImageView(Vertical):
+    """An inline picture with its caption; shows the alt text when it cannot be drawn."""
+
+    DEFAULT_CSS = """
+    ImageView {
+        height: auto;
+        width: 1fr;
+        margin: 0 0 1 0;
+    }
+    ImageView > .image-placeholder {
+        width: 1fr;
+        background: $boost;
+        color: $text-muted;
+        content-align: center middle;
+    }
+    ImageView > .image-failed {
+        height: auto;
+        color: $text-muted;
+    }
+    ImageView > .image-caption {
+        height: auto;
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    @dataclass
+    class Drawn(Message):
+        """The picture was drawn, or replaced by its alt text (``error`` says why)."""
+
+        view: ImageView
+        error: str = ""
+
+        @property
+        def control(self) -> ImageView:
+            return self.view
+
+    def __init__(
+        self,
+        ref: ImageRef,
+        mode: str,
+        *,
+        max_height: int = DEFAULT_MAX_HEIGHT,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.ref = ref
+        self.mode = mode
+        self.max_height = max(2, max_height)
+        self.error = ""
+        self.drawn = False
+        self._loader: Loader | None = None
+
+    # -- sizes -------------------------------------------------------------------------------
+
+    @property
+    def columns(self) -> int:
+        """The width the picture may take, in cells."""
+        return max(4, self.content_size.width or self.size.width or 40)
+
+    def pixel_box(self) -> tuple[int, int]:
+        """The largest picture (in pixels) that fits the pane's width and the height limit."""
+        cell_width, cell_height = cell_pixels(self.mode)
+        return self.columns * cell_width, self.max_height * cell_height
+
+    def cells_for(self, width: int, height: int) -> tuple[int, int]:
+        """The cells (columns, rows) a picture of ``width`` x ``height`` pixels takes."""
+        cell_width, cell_height = cell_pixels(self.mode)
+        columns = min(self.columns, max(1, math.ceil(width / cell_width)))
+        rows = min(self.max_height, max(1, math.ceil(height / cell_height)))
+        return columns, rows
+
+    def placeholder_rows(self) -> int:
+        """Rows to keep for a picture of unknown size, so that the text does not jump much."""
+        cell_width, cell_height = cell_pixels(self.mode)
+        pixels_high = self.columns * cell_width * PLACEHOLDER_ASPECT
+        return max(1, min(self.max_height, round(pixels_high / cell_height)))
+
+    # -- content -----------------------------------------------------------------------------
+
+    def alt_text(self) -> Text:
+        label = clean_line(self.ref.alt or "image", limit=300)
+        return Text(ICON + label, end="")
+
+    def compose(self) -> ComposeResult:
+        if self.mode == "off":
+            yield Static(self.alt_text(), classes="image-failed")
+            return
+        yield Static(Text(ICON + "loading…", end=""), classes="image-placeholder")
+        caption = clean_line(self.ref.caption, limit=500)
+        caption_widget = Static(Text(caption, end=""), classes="image-caption")
+        caption_widget.display = bool(caption)
+        yield caption_widget
+
+    def on_mount(self) -> None:
+        if self.mode != "off":
+            self.query_one(".image-placeholder", Static).styles.height = 8
+
+    def on_resize(self) -> None:
+        if self.mode != "off" and not self.drawn and not self.error:
+            self.query_one(".image-placeholder", Static).styles.height = self.placeholder_rows()
+
+    def load_with(self, loader: Loader) -> None:
+        """Fetch and draw the picture with ``loader`` once the widget has its width."""
+        if self.mode == "off":
+            return
+        self._loader = loader
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        if self._loader is not None and self.is_mounted:
+            self.run_worker(
+                self._load(self._loader), group="image", exclusive=True, exit_on_error=False
+            )
+
+    async def _load(self, loader: Loader) -> None:
+        from newsreader.images.loader import ImageResult
+
+        try:
+            result = await loader(self.ref.url, self.pixel_box())
+        except Exception as error:  # a loader bug must not take the article down
+            result = ImageResult(self.ref.url, error=f"{type(error).__name__}: {error}")
+        await self.show_result(result)
+
+    async def show_result(self, result: ImageResult) -> None:
+        """Draw a loaded picture in place of the placeholder, or the alt text and the reason."""
+        placeholder = self.query(".image-placeholder")
+        if result.decoded is None:
+            self.error = result.error or "cannot be drawn"
+            failed = Text(ICON, end="")
+            failed.append(clean_line(self.ref.alt or "image", limit=300))
+            failed.append(f"  ({clean_line(self.error, limit=200)})", style="dim")
+            await placeholder.remove()
+            await self.mount(Static(failed, classes="image-failed"), before=0)
+        else:
+            picture = result.decoded.image
+            columns, rows = self.cells_for(picture.width, picture.height)
+            image = image_widget_class(self.mode)(picture, classes="image-picture")
+            image.styles.width = columns
+            image.styles.height = rows
+            await placeholder.remove()
+            await self.mount(image, before=0)
+            self.drawn = True
+        self.post_message(self.Drawn(self, self.error))
