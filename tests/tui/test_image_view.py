@@ -161,3 +161,51 @@ async def test_images_off_shows_the_alt_text_and_fetches_nothing(
         text = str(app.query_one(".image-failed", Static).render())
         assert text == "🖼 [bold]not markup[/]"
     assert not server.log
+
+
+async def test_mount_images_places_each_picture_after_its_block(
+    server: HTTPServer, tmp_path: Path
+) -> None:
+    from textual.widgets import Markdown
+
+    from newsreader.images.refs import find_image_refs, without_images
+    from newsreader.tui.image_view import mount_images
+
+    server.expect_request("/q.png").respond_with_data(quadrants(), content_type="image/png")
+    url = server.url_for("/q.png")
+    article = (
+        f"First paragraph.\n\n![one]({url})\n\nSecond paragraph ![two]({url}) inline.\n\n"
+        "## A heading\n\nLast paragraph.\n"
+    )
+    refs = find_image_refs(article)
+
+    class ArticleApp(App[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield Markdown(id="body")
+
+    async with ImageLoader(ImageCache(tmp_path / "images")) as loader:
+        app = ArticleApp()
+        async with app.run_test(size=(50, 40)) as pilot:
+            body = app.query_one(Markdown)
+            await body.update(without_images(article))
+            views = await mount_images(body, refs, "blocks", loader.load, max_height=6)
+            assert [view.id for view in views] == ["image-0", "image-1"]
+            order = [
+                child.id if isinstance(child, ImageView) else type(child).__name__
+                for child in body.children
+            ]
+            assert order == [
+                "MarkdownParagraph",
+                "image-0",  # its own paragraph vanished with without_images
+                "MarkdownParagraph",
+                "image-1",  # after the paragraph that holds it
+                "MarkdownH2",
+                "MarkdownParagraph",
+            ]
+            await until(lambda: all(view.drawn for view in views), pilot)
+            # Showing the next article removes the old pictures before mounting new ones.
+            await body.update("Another article.")
+            assert await mount_images(body, [], "blocks", loader.load) == []
+            await pilot.pause()
+            assert not body.query(ImageView)

@@ -10,6 +10,7 @@ text, not a picture, and is not listed).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -62,3 +63,35 @@ def find_image_refs(markdown: str) -> list[ImageRef]:
                 )
             )
     return refs
+
+
+# ![alt](target "title"): the same shape the plain-text Markdown writer recognises.
+_IMAGE = re.compile(r"!\[(?:[^\]\n]|\\\])*\]\((?:[^()\n]|\([^()\n]*\))*\)")
+# [![alt](src)](href): a linked picture keeps its link, with the alt text as the words.
+_LINKED_IMAGE = re.compile(r"\[!\[((?:[^\]\n]|\\\])*)\]\((?:[^()\n]|\([^()\n]*\))*\)\]\(")
+
+
+def _link_words(match: re.Match[str]) -> str:
+    return f"[{match.group(1) or 'image'}]("
+
+
+def without_images(markdown: str) -> str:
+    """``markdown`` with its ``![alt](url)`` removed (outside code), every line kept in place.
+
+    When pictures are drawn beside the text, the text no longer needs its "🖼 alt"
+    stand-ins; line numbers do not change, so the :class:`ImageRef` lines found before still
+    say where each picture goes (after the last block that starts at or before its line).
+    """
+    if "![" not in markdown:
+        return markdown
+    from markdown_it import MarkdownIt
+
+    code_lines: set[int] = set()
+    for token in MarkdownIt("gfm-like").parse(markdown):
+        if token.type in ("fence", "code_block") and token.map is not None:
+            code_lines.update(range(token.map[0], token.map[1]))
+    lines = markdown.split("\n")
+    for number, line in enumerate(lines):
+        if number not in code_lines and "![" in line:
+            lines[number] = _IMAGE.sub("", _LINKED_IMAGE.sub(_link_words, line))
+    return "\n".join(lines)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Static
 
 from newsreader.images.refs import ImageRef
@@ -236,3 +237,50 @@ class ImageView(Vertical):
             await self.mount(image, before=0)
             self.drawn = True
         self.post_message(self.Drawn(self, self.error))
+
+
+async def mount_images(
+    body: Widget,
+    refs: Sequence[ImageRef],
+    mode: str,
+    loader: Loader | None,
+    *,
+    max_height: int = DEFAULT_MAX_HEIGHT,
+) -> list[ImageView]:
+    """Put an :class:`ImageView` for each of ``refs`` where it stands in a ``Markdown`` widget.
+
+    ``body`` is the ``Markdown`` widget after its ``update()`` has been awaited; each picture
+    goes after the last top-level block that starts at or before the picture's line (the
+    block holding it, or, when the text was passed through ``without_images``, the block
+    before it). Pictures already there are removed first (``Markdown.update`` leaves them).
+    With a ``loader``, each picture starts loading once it is laid out.
+    """
+    from textual.widgets.markdown import MarkdownBlock
+
+    await body.query_children(ImageView).remove()
+    if mode == "off" or not refs:
+        return []
+    blocks = [child for child in body.children if isinstance(child, MarkdownBlock)]
+    groups: dict[int, list[ImageView]] = {}
+    for ref in refs:
+        anchor = -1
+        for position, block in enumerate(blocks):
+            if block.source_range[0] <= ref.line:
+                anchor = position
+            else:
+                break
+        view = ImageView(ref, mode, max_height=max_height, id=f"image-{ref.index}")
+        groups.setdefault(anchor, []).append(view)
+    views: list[ImageView] = []
+    for anchor, group in groups.items():
+        if anchor < 0 and body.children:
+            await body.mount_all(group, before=0)
+        elif anchor < 0:
+            await body.mount_all(group)
+        else:
+            await body.mount_all(group, after=blocks[anchor])
+        views.extend(group)
+    if loader is not None:
+        for view in views:
+            view.load_with(loader)
+    return views
