@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
+from email.utils import formatdate
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,13 @@ from werkzeug import Request, Response
 
 from feed_server import conditional
 from image_samples import HTML_PAGE, SVG, bomb_png, many_frames_gif, picture
-from newsreader.images.cache import ImageCache, clear_image_cache, image_cache_dir
+from newsreader.images.cache import (
+    MAX_FRESHNESS,
+    ImageCache,
+    clear_image_cache,
+    freshness,
+    image_cache_dir,
+)
 from newsreader.images.decode import MAX_PIXELS, UndrawableImage, decode_image
 from newsreader.images.loader import MAX_IMAGE_BYTES, ImageLoader, ImageResult
 from newsreader.images.policy import host_is_private, is_private_address
@@ -287,3 +294,65 @@ def test_cache_lives_in_the_user_cache_dir_and_clears(isolated_home: Path) -> No
     assert cache.get("http://x/a") is None
     assert (folder / "unrelated.txt").exists()
     assert clear_image_cache() == (0, 0)
+
+
+async def test_a_fresh_entry_is_reused_without_a_request(
+    server: HTTPServer, cache: ImageCache
+) -> None:
+    hits: list[str] = []
+
+    def handler(request: Request) -> Response:
+        hits.append(request.headers.get("If-None-Match", "plain"))
+        return Response(
+            picture("PNG"),
+            content_type="image/png",
+            headers={"Cache-Control": "public, max-age=3600", "ETag": '"v1"'},
+        )
+
+    server.expect_request("/fresh.png").respond_with_handler(handler)
+    url = server.url_for("/fresh.png")
+    assert (await load(url, cache)).ok
+    again = await load(url, cache)
+    assert again.ok and again.from_cache
+    assert hits == ["plain"]
+
+
+async def test_a_304_with_max_age_makes_the_entry_fresh_again(
+    server: HTTPServer, cache: ImageCache
+) -> None:
+    hits: list[str] = []
+
+    def handler(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            hits.append("304")
+            return Response(status=304, headers={"ETag": '"v1"', "Cache-Control": "max-age=600"})
+        hits.append("200")
+        return Response(picture("PNG"), content_type="image/png", headers={"ETag": '"v1"'})
+
+    server.expect_request("/r.png").respond_with_handler(handler)
+    url = server.url_for("/r.png")
+    for _ in range(4):
+        assert (await load(url, cache)).ok
+    assert hits == ["200", "304"]  # the third and fourth loads asked nobody
+    entry = cache.get(url)
+    assert entry is not None and entry.is_fresh() and entry.etag == '"v1"'
+
+
+async def test_no_store_is_not_cached(server: HTTPServer, cache: ImageCache) -> None:
+    server.expect_request("/private.png").respond_with_data(
+        picture("PNG"), content_type="image/png", headers={"Cache-Control": "no-store"}
+    )
+    url = server.url_for("/private.png")
+    assert (await load(url, cache)).ok
+    assert cache.get(url) is None
+
+
+def test_freshness_from_headers() -> None:
+    now = 1_700_000_000.0
+    assert freshness({}) == 0.0
+    assert freshness({"cache-control": "max-age=60"}) == 60.0
+    assert freshness({"cache-control": "public, max-age=999999999"}) == MAX_FRESHNESS
+    assert freshness({"cache-control": "no-cache, max-age=60"}) == 0.0
+    assert freshness({"cache-control": "no-store"}) is None
+    assert freshness({"expires": formatdate(now + 120, usegmt=True)}, now) == 120.0
+    assert freshness({"expires": "0"}, now) == 0.0

@@ -5,17 +5,21 @@ overrides it), not in the SQLite file: pictures are large, disposable and read w
 entry is one file named by a hash of the URL, holding a line of JSON (the URL and the
 validators for a conditional GET) and then the body as it was fetched, written to a temporary
 file and renamed so that a reader never sees half an entry. Reading an entry touches its
-modification time; eviction removes the oldest until the total is under the cap.
+modification time; eviction removes the oldest until the total is under the cap. An entry is
+reused without a request while the server said it stays fresh (``Cache-Control: max-age``,
+``Expires``), and with a conditional GET after that.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import hashlib
 import json
 import os
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +53,10 @@ class CachedImage:
     etag: str | None = None
     last_modified: str | None = None
     stored_at: float = 0.0
+    fresh_until: float = 0.0  # reused without asking the server until then
+
+    def is_fresh(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) < self.fresh_until
 
 
 class ImageCache:
@@ -80,6 +88,7 @@ class ImageCache:
             etag=header.get("etag"),
             last_modified=header.get("last_modified"),
             stored_at=float(header.get("stored_at") or 0.0),
+            fresh_until=float(header.get("fresh_until") or 0.0),
         )
 
     def put(
@@ -89,9 +98,17 @@ class ImageCache:
         content_type: str = "",
         etag: str | None = None,
         last_modified: str | None = None,
+        fresh_for: float = 0.0,
     ) -> CachedImage:
-        """Store a response (replacing any older one), then evict down to the cap."""
-        entry = CachedImage(url, body, content_type, etag, last_modified, time.time())
+        """Store a response (replacing any older one), then evict down to the cap.
+
+        ``fresh_for`` is how many seconds it may be reused without a request (from the
+        response's ``Cache-Control: max-age`` or ``Expires``); after that it is revalidated.
+        """
+        now = time.time()
+        entry = CachedImage(
+            url, body, content_type, etag, last_modified, now, now + max(0.0, fresh_for)
+        )
         if len(body) > self.max_bytes:
             return entry  # would evict everything else and itself; keep it out
         header = {
@@ -100,6 +117,7 @@ class ImageCache:
             "etag": etag,
             "last_modified": last_modified,
             "stored_at": entry.stored_at,
+            "fresh_until": entry.fresh_until,
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
@@ -166,6 +184,39 @@ class ImageCache:
                 files += 1
                 size += length
         return files, size
+
+
+MAX_FRESHNESS = 7 * 24 * 3600.0
+
+
+def freshness(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds a response may be reused without revalidation; None when it must not be stored.
+
+    ``Cache-Control: no-store`` → None; ``no-cache`` → 0; ``max-age`` (else ``Expires``) →
+    that, at most a week; otherwise 0 (revalidate on every reuse). ``headers`` are lowercased.
+    """
+    control = {
+        part.strip().split("=", 1)[0].lower(): part.strip().partition("=")[2].strip('" ')
+        for part in headers.get("cache-control", "").split(",")
+        if part.strip()
+    }
+    if "no-store" in control:
+        return None
+    if "no-cache" in control:
+        return 0.0
+    if control.get("max-age", "").isdigit():
+        return min(MAX_FRESHNESS, float(control["max-age"]))
+    expires = headers.get("expires")
+    if expires:
+        try:
+            when = email.utils.parsedate_to_datetime(expires)
+        except (TypeError, ValueError, IndexError):
+            return 0.0
+        if when is None or when.tzinfo is None:
+            return 0.0
+        current = time.time() if now is None else now
+        return min(MAX_FRESHNESS, max(0.0, when.timestamp() - current))
+    return 0.0
 
 
 def clear_image_cache(folder: Path | None = None) -> tuple[int, int]:

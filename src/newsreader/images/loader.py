@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
-from newsreader.images.cache import CachedImage, ImageCache
+from newsreader.images.cache import CachedImage, ImageCache, freshness
 from newsreader.images.decode import DecodedImage, UndrawableImage, decode_image, sniff_markup
 from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, check_scheme
 from newsreader.images.policy import host_is_private as _host_is_private
@@ -42,6 +42,7 @@ class FetchedImage:
     error: str = ""
     etag: str | None = None
     last_modified: str | None = None
+    fresh_for: float | None = 0.0  # seconds it may be reused unasked; None: do not store
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,8 @@ class ImageLoader:
     # -- fetching --------------------------------------------------------------------------
 
     async def fetch(self, url: str, page_url: str | None = None) -> FetchedImage:
-        """The bytes at ``url``: a conditional GET when cached, the policy on every hop."""
+        """The bytes at ``url``: from the cache while fresh, else a conditional GET when
+        cached, else a plain one; the policy is checked on every hop."""
         try:
             check_scheme(url)
             if page_url:
@@ -134,6 +136,8 @@ class ImageLoader:
         except RefusedURL as error:
             return FetchedImage(url, error=str(error))
         entry = await asyncio.to_thread(self.cache.get, url)
+        if entry is not None and entry.is_fresh():
+            return FetchedImage(url, entry.body, entry.content_type, from_cache=True)
         headers = {"Accept": IMAGE_ACCEPT}
         etag = entry.etag if entry else None
         last_modified = entry.last_modified if entry else None
@@ -154,6 +158,17 @@ class ImageLoader:
         self, url: str, result: FetchResult, cached: CachedImage | None
     ) -> FetchedImage:
         if result.not_modified and cached is not None:
+            fresh_for = freshness(result.headers or {})
+            if fresh_for:  # the server says how long it stays fresh from now on
+                await asyncio.to_thread(
+                    self.cache.put,
+                    url,
+                    cached.body,
+                    cached.content_type,
+                    result.etag or cached.etag,
+                    result.last_modified or cached.last_modified,
+                    fresh_for,
+                )
             return FetchedImage(url, cached.body, cached.content_type, from_cache=True)
         if result.error:
             return FetchedImage(url, error=result.error)
@@ -165,6 +180,7 @@ class ImageLoader:
             result.content_type or "",
             etag=result.etag,
             last_modified=result.last_modified,
+            fresh_for=freshness(result.headers or {}),
         )
 
     async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
@@ -180,8 +196,15 @@ class ImageLoader:
         return await asyncio.to_thread(work)
 
     def _store(self, fetched: FetchedImage) -> None:
+        if fetched.fresh_for is None:
+            return  # Cache-Control: no-store
         self.cache.put(
-            fetched.url, fetched.body, fetched.content_type, fetched.etag, fetched.last_modified
+            fetched.url,
+            fetched.body,
+            fetched.content_type,
+            fetched.etag,
+            fetched.last_modified,
+            fetched.fresh_for,
         )
 
 
