@@ -58,7 +58,7 @@ class PictureApp(App[None]):
         self.drawn.append(message)
 
 
-async def until(condition: object, pilot: object, tries: int = 100) -> None:
+async def until(condition: object, pilot: object, tries: int = 500) -> None:
     for _ in range(tries):
         if callable(condition) and condition():
             return

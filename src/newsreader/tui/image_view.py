@@ -135,13 +135,22 @@ class ImageView(Vertical):
         mode: str,
         *,
         max_height: int = DEFAULT_MAX_HEIGHT,
+        columns: int | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
+        """Args:
+        ref: the picture's place in the article.
+        mode: ``kitty``, ``sixel``, ``blocks`` (from :func:`detect_image_mode`) or ``off``.
+        max_height: the most rows a picture takes; taller ones are shrunk.
+        columns: the width it will have, when known before it is laid out (sizes the
+            placeholder at once, saving the article a second layout).
+        """
         super().__init__(id=id, classes=classes)
         self.ref = ref
         self.mode = mode
         self.max_height = max(2, max_height)
+        self._columns_hint = columns
         self.error = ""
         self.drawn = False
         self._loader: Loader | None = None
@@ -151,7 +160,7 @@ class ImageView(Vertical):
     @property
     def columns(self) -> int:
         """The width the picture may take, in cells."""
-        return max(4, self.content_size.width or self.size.width or 40)
+        return max(4, self.content_size.width or self._columns_hint or 40)
 
     def pixel_box(self) -> tuple[int, int]:
         """The largest picture (in pixels) that fits the pane's width and the height limit."""
@@ -181,19 +190,22 @@ class ImageView(Vertical):
         if self.mode == "off":
             yield Static(self.alt_text(), classes="image-failed")
             return
-        yield Static(Text(ICON + "loading…", end=""), classes="image-placeholder")
+        placeholder = Static(Text(ICON + "loading…", end=""), classes="image-placeholder")
+        placeholder.styles.height = self.placeholder_rows()
+        yield placeholder
         caption = clean_line(self.ref.caption, limit=500)
         caption_widget = Static(Text(caption, end=""), classes="image-caption")
         caption_widget.display = bool(caption)
         yield caption_widget
 
-    def on_mount(self) -> None:
-        if self.mode != "off":
-            self.query_one(".image-placeholder", Static).styles.height = 8
-
     def on_resize(self) -> None:
-        if self.mode != "off" and not self.drawn and not self.error:
-            self.query_one(".image-placeholder", Static).styles.height = self.placeholder_rows()
+        found = self.query(".image-placeholder")
+        if self.mode == "off" or not found:
+            return
+        placeholder = found.first()
+        rows = self.placeholder_rows()
+        if placeholder.styles.height is None or placeholder.styles.height.value != rows:
+            placeholder.styles.height = rows
 
     def load_with(self, loader: Loader) -> None:
         """Fetch and draw the picture with ``loader`` once the widget has its width."""
@@ -249,7 +261,9 @@ async def mount_images(
 ) -> list[ImageView]:
     """Put an :class:`ImageView` for each of ``refs`` where it stands in a ``Markdown`` widget.
 
-    ``body`` is the ``Markdown`` widget after its ``update()`` has been awaited; each picture
+    ``body`` is the ``Markdown`` widget after its ``update()`` has been awaited (and, so that
+    the text is on screen first, after the next refresh: call this through
+    ``call_after_refresh``); each picture
     goes after the last top-level block that starts at or before the picture's line (the
     block holding it, or, when the text was passed through ``without_images``, the block
     before it). Pictures already there are removed first (``Markdown.update`` leaves them).
@@ -261,6 +275,7 @@ async def mount_images(
     if mode == "off" or not refs:
         return []
     blocks = [child for child in body.children if isinstance(child, MarkdownBlock)]
+    columns = body.content_size.width or None
     groups: dict[int, list[ImageView]] = {}
     for ref in refs:
         anchor = -1
@@ -269,17 +284,23 @@ async def mount_images(
                 anchor = position
             else:
                 break
-        view = ImageView(ref, mode, max_height=max_height, id=f"image-{ref.index}")
+        view = ImageView(
+            ref, mode, max_height=max_height, columns=columns, id=f"image-{ref.index}"
+        )
         groups.setdefault(anchor, []).append(view)
     views: list[ImageView] = []
-    for anchor, group in groups.items():
-        if anchor < 0 and body.children:
-            await body.mount_all(group, before=0)
-        elif anchor < 0:
-            await body.mount_all(group)
-        else:
-            await body.mount_all(group, after=blocks[anchor])
-        views.extend(group)
+    pending: list[Awaitable[object]] = []
+    with body.app.batch_update():  # one layout for all the pictures, not one per picture
+        for anchor, group in groups.items():
+            if anchor < 0 and body.children:
+                pending.append(body.mount_all(group, before=0))
+            elif anchor < 0:
+                pending.append(body.mount_all(group))
+            else:
+                pending.append(body.mount_all(group, after=blocks[anchor]))
+            views.extend(group)
+    for waiting in pending:
+        await waiting
     if loader is not None:
         for view in views:
             view.load_with(loader)
