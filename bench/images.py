@@ -151,6 +151,7 @@ async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) 
             result["rss_before_mb"] = max_rss_mb()
             body = app.query_one(Markdown)
             start = time.perf_counter()
+            cpu = time.process_time()
             refs = find_image_refs(markdown)
             text = without_images(markdown) if mode != "off" else markdown
             await body.update(text)
@@ -165,32 +166,40 @@ async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) 
                     await pilot.pause(0.002)
                 await pilot.pause()
                 result["all_drawn_s"] = time.perf_counter() - start
+                result["all_drawn_after_placeholders_s"] = (
+                    result["all_drawn_s"] - result["placeholders_s"]
+                )
                 result["failed"] = sum(1 for view in views if view.error)
-                app.screen.scroll_to(0, 0)
+            result["cpu_s"] = time.process_time() - cpu
     result["rss_peak_mb"] = max_rss_mb()
     return result
 
 
-async def loader_phase(urls: list[str], cache_dir: Path) -> dict[str, float]:
+async def loader_phase(urls: list[str], cache_dir: Path, traced: bool) -> dict[str, float]:
     import tracemalloc
 
     from newsreader.images.cache import ImageCache
     from newsreader.images.loader import ImageLoader
 
-    tracemalloc.start()
+    if traced:
+        tracemalloc.start()
     async with ImageLoader(ImageCache(cache_dir)) as loader:
         start = time.perf_counter()
+        cpu = time.process_time()
         results = await asyncio.gather(*(loader.load(url, (1000, 400)) for url in urls))
         seconds = time.perf_counter() - start
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return {
+        cpu = time.process_time() - cpu
+    result = {
         "all_loaded_s": seconds,
+        "cpu_s": cpu,
         "failed": sum(1 for result in results if not result.ok),
         "from_cache": sum(1 for result in results if result.from_cache),
-        "tracemalloc_peak_mb": peak / 1024 / 1024,
         "rss_peak_mb": max_rss_mb(),
     }
+    if traced:
+        result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    return result
 
 
 def run_phase(args: argparse.Namespace) -> None:
@@ -202,14 +211,16 @@ def run_phase(args: argparse.Namespace) -> None:
         from newsreader.images.refs import find_image_refs
 
         urls = [ref.url for ref in find_image_refs(markdown)]
-        result = asyncio.run(loader_phase(urls, cache_dir))
+        result = asyncio.run(loader_phase(urls, cache_dir, args.phase == "loader-traced"))
     print(json.dumps(result))
 
 
 # -- the driver -----------------------------------------------------------------------------
 
 
-def phase(args: argparse.Namespace, name: str, base: str, cache: Path, fresh: bool = False) -> dict[str, float]:
+def phase(
+    args: argparse.Namespace, name: str, base: str, cache: Path, fresh: bool = False
+) -> dict[str, float]:
     command = [
         sys.executable,
         __file__,
@@ -267,6 +278,7 @@ def main() -> None:
         results["tui-warm"] = phase(args, "tui-warm", base, tui_cache)
         results["tui-cold-fresh"] = phase(args, "tui-cold", base, fresh_cache, fresh=True)
         results["tui-warm-fresh"] = phase(args, "tui-warm", base, fresh_cache, fresh=True)
+        results["loader-cold-traced"] = phase(args, "loader-traced", base, Path(folder) / "t")
         results["loader-cold"] = phase(args, "loader", base, loader_cache)
         results["loader-warm"] = phase(args, "loader", base, loader_cache)
         results["loader-cold-fresh"] = phase(args, "loader", base, loader_fresh, fresh=True)
@@ -276,24 +288,36 @@ def main() -> None:
 
     none = results["tui-none"]
     print(f"\nTUI, half-blocks, {args.columns}-column pane (headless Textual):")
-    print(f"  {'run':<16}{'text on screen':>16}{'all drawn':>12}{'peak RSS':>11}{'+ vs none':>11}")
+    print(
+        f"  {'run':<16}{'text':>9}{'places':>10}{'all drawn':>11}{'(after places)':>15}"
+        f"{'CPU':>9}{'peak RSS':>10}{'+ vs none':>11}"
+    )
     for name in ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh"):
         row = results[name]
-        drawn = f"{row['all_drawn_s'] * 1000:.0f} ms" if "all_drawn_s" in row else "-"
+
+        def ms(key: str, row: dict[str, float] = row) -> str:
+            return f"{row[key] * 1000:.0f} ms" if key in row else "-"
+
         extra = row["rss_peak_mb"] - none["rss_peak_mb"]
         print(
-            f"  {name:<16}{row['text_on_screen_s'] * 1000:>13.0f} ms{drawn:>12}"
-            f"{row['rss_peak_mb']:>8.0f} MB{extra:>+8.0f} MB"
+            f"  {name:<16}{ms('text_on_screen_s'):>9}{ms('placeholders_s'):>10}"
+            f"{ms('all_drawn_s'):>11}{ms('all_drawn_after_placeholders_s'):>15}"
+            f"{ms('cpu_s'):>9}{row['rss_peak_mb']:>7.0f} MB{extra:>+8.0f} MB"
         )
     print("\nImageLoader alone, box 1000 x 400 px (Kitty/Sixel size):")
-    print(f"  {'run':<19}{'all loaded':>12}{'from cache':>12}{'tracemalloc':>13}{'peak RSS':>11}")
+    print(f"  {'run':<19}{'all loaded':>12}{'CPU':>9}{'from cache':>12}{'peak RSS':>11}")
     for name in ("loader-cold", "loader-warm", "loader-cold-fresh", "loader-warm-fresh"):
         row = results[name]
         print(
-            f"  {name:<19}{row['all_loaded_s'] * 1000:>9.0f} ms{row['from_cache']:>12.0f}"
-            f"{row['tracemalloc_peak_mb']:>10.1f} MB{row['rss_peak_mb']:>8.0f} MB"
+            f"  {name:<19}{row['all_loaded_s'] * 1000:>9.0f} ms{row['cpu_s'] * 1000:>6.0f} ms"
+            f"{row['from_cache']:>12.0f}{row['rss_peak_mb']:>8.0f} MB"
         )
+    traced = results["loader-cold-traced"]
+    print(f"  tracemalloc peak of a cold load: {traced['tracemalloc_peak_mb']:.1f} MB")
     print(f"\ncache on disk after the TUI runs: {results['cache_mb']:.1f} MB")
+    results["load_average"] = os.getloadavg()
+    results["cpus"] = os.cpu_count()
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "images.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print(f"written to {RESULTS / 'images.json'}")
