@@ -120,6 +120,17 @@ async def test_placeholder_first_then_the_picture_in_half_blocks(
             ]
             assert got == expected_rows
 
+            # The long-article body's lines show the same cells.
+            from newsreader.tui.image_view import picture_strips
+
+            assert view.drawn
+            strips = picture_strips(Image.open(io.BytesIO(quadrants())), 8, 2)
+            assert [strip.cell_length for strip in strips] == [8, 8]
+            assert [
+                [(seg.text, seg.style.color, seg.style.bgcolor) for seg in strip if seg.text]
+                for strip in strips
+            ] == expected_rows
+
 
 async def test_a_failed_picture_shows_its_alt_text_and_why(
     server: HTTPServer, tmp_path: Path

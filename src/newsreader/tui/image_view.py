@@ -30,6 +30,8 @@ from newsreader.images.refs import ImageRef
 from newsreader.ingest.sanitize import clean_line
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+    from textual.strip import Strip
     from textual_image.widget._base import Image as BaseImage
 
     from newsreader.images.loader import ImageResult
@@ -305,3 +307,21 @@ async def mount_images(
         for view in views:
             view.load_with(loader)
     return views
+
+
+def picture_strips(image: PILImage, columns: int, rows: int) -> list[Strip]:
+    """A picture as ``rows`` lines of ``columns`` half-blocks, for a line-drawn view.
+
+    The long-article body draws Markdown as lines (no widgets inside), so a picture can only
+    stand there as lines: half-blocks, whatever the terminal supports (Kitty graphics and
+    Sixel need a widget of their own).
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+    from textual.strip import Strip
+    from textual_image.renderable.halfcell import Image as HalfcellRenderable
+
+    console = Console(width=columns, color_system="truecolor", legacy_windows=False)
+    options = console.options.update(width=columns, height=rows)
+    lines = console.render_lines(HalfcellRenderable(image, columns, rows), options, pad=True)
+    return [Strip(Segment.adjust_line_length(line, columns), columns) for line in lines[:rows]]
