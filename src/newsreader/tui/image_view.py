@@ -286,9 +286,7 @@ async def mount_images(
                 anchor = position
             else:
                 break
-        view = ImageView(
-            ref, mode, max_height=max_height, columns=columns, id=f"image-{ref.index}"
-        )
+        view = ImageView(ref, mode, max_height=max_height, columns=columns, id=f"image-{ref.index}")
         groups.setdefault(anchor, []).append(view)
     views: list[ImageView] = []
     pending: list[Awaitable[object]] = []
