@@ -356,3 +356,11 @@ def test_freshness_from_headers() -> None:
     assert freshness({"cache-control": "no-store"}) is None
     assert freshness({"expires": formatdate(now + 120, usegmt=True)}, now) == 120.0
     assert freshness({"expires": "0"}, now) == 0.0
+
+
+async def test_host_is_private_for_names_and_literals() -> None:
+    assert await host_is_private("localhost")
+    assert await host_is_private("127.0.0.1")
+    assert await host_is_private("[::1]")
+    assert not await host_is_private("93.184.216.34")
+    assert not await host_is_private("no-such-host.invalid")  # unresolvable: the fetch fails

@@ -73,3 +73,19 @@ def test_cache_clear_without_what_is_an_error(capsys: pytest.CaptureFixture[str]
     assert args.handler(None, args) == 2
     assert "--images" in capsys.readouterr().err
     assert cache.get("https://example.org/a.png") is not None
+
+
+def test_image_modules_import_neither_textual_nor_heavy_libraries() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import newsreader.cli_cache, newsreader.images.refs, newsreader.images.cache\n"
+        "import newsreader.images.decode, newsreader.images.policy, newsreader.images.loader\n"
+        "heavy = {'textual', 'rich', 'PIL', 'httpx', 'markdown_it', 'textual_image'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
