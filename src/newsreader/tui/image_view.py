@@ -241,6 +241,8 @@ class ImageView(Vertical):
             failed.append(f"  ({clean_line(self.error, limit=200)})", style="dim")
             await placeholder.remove()
             await self.mount(Static(failed, classes="image-failed"), before=0)
+            if not self.ref.title:  # the caption would only repeat the alt text
+                self.query_one(".image-caption").display = False
         else:
             picture = result.decoded.image
             columns, rows = self.cells_for(picture.width, picture.height)
