@@ -233,25 +233,28 @@ class ImageView(Vertical):
 
     async def show_result(self, result: ImageResult) -> None:
         """Draw a loaded picture in place of the placeholder, or the alt text and the reason."""
-        placeholder = self.query(".image-placeholder")
+        replacement: Widget
         if result.decoded is None:
             self.error = result.error or "cannot be drawn"
             failed = Text(ICON, end="")
             failed.append(clean_line(self.ref.alt or "image", limit=300))
             failed.append(f"  ({clean_line(self.error, limit=200)})", style="dim")
-            await placeholder.remove()
-            await self.mount(Static(failed, classes="image-failed"), before=0)
-            if not self.ref.title:  # the caption would only repeat the alt text
-                self.query_one(".image-caption").display = False
+            replacement = Static(failed, classes="image-failed")
         else:
             picture = result.decoded.image
             columns, rows = self.cells_for(picture.width, picture.height)
-            image = image_widget_class(self.mode)(picture, classes="image-picture")
-            image.styles.width = columns
-            image.styles.height = rows
-            await placeholder.remove()
-            await self.mount(image, before=0)
-            self.drawn = True
+            replacement = image_widget_class(self.mode)(picture, classes="image-picture")
+            replacement.styles.width = columns
+            replacement.styles.height = rows
+        with self.app.batch_update():  # swap in one layout, not two
+            mounted = self.mount(replacement, before=0)
+            removed = self.query(".image-placeholder").remove()
+            if result.decoded is None and not self.ref.title:
+                # The caption would only repeat the alt text.
+                self.query_one(".image-caption").display = False
+        await mounted
+        await removed
+        self.drawn = result.decoded is not None
         self.post_message(self.Drawn(self, self.error))
 
 
