@@ -13,6 +13,7 @@ article is on screen first and the picture follows.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -156,6 +157,7 @@ class ImageView(Vertical):
         self.error = ""
         self.drawn = False
         self._loader: Loader | None = None
+        self._swaps: PictureSwaps | None = None
 
     # -- sizes -------------------------------------------------------------------------------
 
@@ -209,11 +211,16 @@ class ImageView(Vertical):
         if placeholder.styles.height is None or placeholder.styles.height.value != rows:
             placeholder.styles.height = rows
 
-    def load_with(self, loader: Loader) -> None:
-        """Fetch and draw the picture with ``loader`` once the widget has its width."""
+    def load_with(self, loader: Loader, swaps: PictureSwaps | None = None) -> None:
+        """Fetch and draw the picture with ``loader`` once the widget has its width.
+
+        With ``swaps`` (shared by the pictures of one article), pictures that arrive close
+        together are drawn together, in one layout of the article.
+        """
         if self.mode == "off":
             return
         self._loader = loader
+        self._swaps = swaps
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
@@ -229,7 +236,10 @@ class ImageView(Vertical):
             result = await loader(self.ref.url, self.pixel_box())
         except Exception as error:  # a loader bug must not take the article down
             result = ImageResult(self.ref.url, error=f"{type(error).__name__}: {error}")
-        await self.show_result(result)
+        if self._swaps is not None:
+            self._swaps.add(self, result)
+        else:
+            await self.show_result(result)
 
     async def show_result(self, result: ImageResult) -> None:
         """Draw a loaded picture in place of the placeholder, or the alt text and the reason."""
@@ -256,6 +266,34 @@ class ImageView(Vertical):
         await removed
         self.drawn = result.decoded is not None
         self.post_message(self.Drawn(self, self.error))
+
+
+class PictureSwaps:
+    """Draws the pictures of one article that arrive within ``delay`` seconds in one go.
+
+    Each swap of a placeholder for its picture makes Textual lay the whole article out
+    again; twenty pictures arriving one by one would cost twenty layouts.
+    """
+
+    def __init__(self, owner: Widget, delay: float = 0.05) -> None:
+        self.owner = owner
+        self.delay = delay
+        self._pending: list[tuple[ImageView, ImageResult]] = []
+        self._scheduled = False
+
+    def add(self, view: ImageView, result: ImageResult) -> None:
+        self._pending.append((view, result))
+        if not self._scheduled and self.owner.is_mounted:
+            self._scheduled = True
+            self.owner.set_timer(self.delay, self._flush)
+
+    async def _flush(self) -> None:
+        self._scheduled = False
+        pending, self._pending = self._pending, []
+        with self.owner.app.batch_update():
+            await asyncio.gather(
+                *(view.show_result(result) for view, result in pending if view.is_attached)
+            )
 
 
 async def mount_images(
@@ -307,8 +345,9 @@ async def mount_images(
     for waiting in pending:
         await waiting
     if loader is not None:
+        swaps = PictureSwaps(body)
         for view in views:
-            view.load_with(loader)
+            view.load_with(loader, swaps)
     return views
 
 
