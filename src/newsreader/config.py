@@ -56,6 +56,11 @@ class Settings:
     timeout: float = 20.0
     retention: int | None = None
     show_outline: bool = True
+    images: str = "auto"  # one of IMAGE_MODES
+    prefetch_images: bool = False
+
+
+IMAGE_MODES = ("auto", "kitty", "sixel", "blocks", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +174,8 @@ class _Validator:
             "timeout": (int, float),
             "retention": (int,),
             "show_outline": (bool,),
+            "images": (str,),
+            "prefetch_images": (bool,),
         }
         for key, value in table.items():
             if key not in types:
@@ -185,6 +192,10 @@ class _Validator:
                 )
             if key in ("concurrency", "per_host", "retention", "timeout") and value <= 0:
                 self.fail(f"must be greater than 0, got {value!r}", "settings", None, key)
+            if key == "images" and value not in IMAGE_MODES:
+                self.fail(
+                    f"must be one of {', '.join(IMAGE_MODES)}, got {value!r}", "settings", None, key
+                )
             values[key] = float(value) if key == "timeout" else value
         return Settings(**{**{k: getattr(defaults, k) for k in types}, **values})
 

@@ -1,0 +1,328 @@
+"""Image benchmark: an article with 20 pictures, each a ~300 KB JPEG of 2000 x 1500 pixels.
+
+The pictures are generated with Pillow and served from 127.0.0.1 with 50 ms of latency per
+request (ETag and Last-Modified, 304 when unchanged; with ``?fresh`` in the URL the server
+also sends ``Cache-Control: max-age=3600``). Every phase runs in its own process, so that its
+peak memory (``ru_maxrss``) is its own:
+
+- ``tui-none``: the article in a headless Textual app with images off (the Markdown widget
+  alone, pictures shown as "🖼 alt"): time to text on screen;
+- ``tui-cold``: the same article with the pictures drawn in half-blocks by ``ImageView``s
+  mounted with ``mount_images``, empty cache: time to text on screen, time to all drawn;
+- ``tui-warm``: again, with the cache from ``tui-cold`` (every picture revalidated: 20
+  conditional GETs answered 304);
+- ``tui-warm-fresh``: again, pictures served with ``max-age`` and cached by a cold run
+  first, so the warm run asks nobody;
+- ``loader-*``: ``ImageLoader.load`` alone (no TUI) for a Kitty/Sixel-sized box of
+  1000 x 400 pixels: cold, warm (304s) and warm-fresh, with tracemalloc's peak.
+
+Usage: .venv/bin/python bench/images.py [--images 20] [--latency 0.05] [--columns 100]
+Results are printed and written to bench/results/images.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+PARAGRAPH = (
+    "Officials said on Tuesday that the new measures would take effect next month, after a "
+    "lengthy consultation with residents, businesses and local councils across the region. "
+    "Critics argued the plan does too little, too late."
+)
+
+
+# -- the pictures and the server ------------------------------------------------------------
+
+
+def make_jpeg(index: int) -> bytes:
+    """A 2000 x 1500 JPEG of about 300 KB (noise over gradients, different every time)."""
+    from PIL import Image
+
+    noise = Image.effect_noise((500, 375), 20).resize((2000, 1500), Image.Resampling.BICUBIC)
+    gradient = Image.linear_gradient("L").resize((2000, 1500))
+    if index % 2:
+        gradient = gradient.rotate(90, expand=False)
+    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=75)
+    return out.getvalue()
+
+
+def serve(pictures: list[bytes], latency: float) -> ThreadingHTTPServer:
+    etags = ['"' + hashlib.sha1(body).hexdigest()[:16] + '"' for body in pictures]
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:
+            time.sleep(latency)
+            path, _, query = self.path.partition("?")
+            try:
+                index = int(path.rsplit("/", 1)[-1].split(".")[0])
+                body, etag = pictures[index], etags[index]
+            except (ValueError, IndexError):
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            cache = "max-age=3600" if "fresh" in query else "no-cache"
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Cache-Control", cache)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/jpeg")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", LAST_MODIFIED)
+            self.send_header("Cache-Control", cache)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def article(base: str, count: int, fresh: bool) -> str:
+    parts = ["# Twenty pictures\n"]
+    suffix = "?fresh" if fresh else ""
+    for n in range(count):
+        parts.append(f"## Section {n + 1}\n\n{PARAGRAPH}\n")
+        parts.append(f'![Picture {n + 1}]({base}/{n}.jpg{suffix} "Caption of picture {n + 1}")\n')
+        parts.append(f"{PARAGRAPH} {PARAGRAPH}\n")
+    return "\n".join(parts)
+
+
+# -- one phase, in its own process ----------------------------------------------------------
+
+
+def max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+
+
+async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) -> dict[str, float]:
+    from textual.app import App, ComposeResult
+    from textual.containers import VerticalScroll
+    from textual.widgets import Markdown
+
+    from newsreader.images.cache import ImageCache
+    from newsreader.images.loader import ImageLoader
+    from newsreader.images.refs import find_image_refs, without_images
+    from newsreader.tui.image_view import detect_image_mode, mount_images
+
+    mode = detect_image_mode("blocks" if images else "off")
+
+    class ArticleApp(App[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                yield Markdown(id="body")
+
+    result: dict[str, float] = {}
+    async with ImageLoader(ImageCache(cache_dir)) as loader:
+        app = ArticleApp()
+        async with app.run_test(size=(columns + 2, 50)) as pilot:
+            await pilot.pause()
+            result["rss_before_mb"] = max_rss_mb()
+            body = app.query_one(Markdown)
+            start = time.perf_counter()
+            cpu = time.process_time()
+            refs = find_image_refs(markdown)
+            text = without_images(markdown) if mode != "off" else markdown
+            await body.update(text)
+            await pilot.pause()
+            result["text_on_screen_s"] = time.perf_counter() - start
+            # As the article pane does it: the pictures' places after the text is drawn.
+            views = await mount_images(body, refs, mode, loader.load)
+            await pilot.pause()
+            result["placeholders_s"] = time.perf_counter() - start
+            if views:
+                while not all(view.drawn or view.error for view in views):
+                    await pilot.pause(0.002)
+                await pilot.pause()
+                result["all_drawn_s"] = time.perf_counter() - start
+                result["all_drawn_after_placeholders_s"] = (
+                    result["all_drawn_s"] - result["placeholders_s"]
+                )
+                result["failed"] = sum(1 for view in views if view.error)
+            result["cpu_s"] = time.process_time() - cpu
+    result["rss_peak_mb"] = max_rss_mb()
+    return result
+
+
+async def loader_phase(urls: list[str], cache_dir: Path, traced: bool) -> dict[str, float]:
+    import tracemalloc
+
+    from newsreader.images.cache import ImageCache
+    from newsreader.images.loader import ImageLoader
+
+    if traced:
+        tracemalloc.start()
+    async with ImageLoader(ImageCache(cache_dir)) as loader:
+        start = time.perf_counter()
+        cpu = time.process_time()
+        results = await asyncio.gather(*(loader.load(url, (1000, 400)) for url in urls))
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+    result = {
+        "all_loaded_s": seconds,
+        "cpu_s": cpu,
+        "failed": sum(1 for result in results if not result.ok),
+        "from_cache": sum(1 for result in results if result.from_cache),
+        "rss_peak_mb": max_rss_mb(),
+    }
+    if traced:
+        result["tracemalloc_peak_mb"] = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+        tracemalloc.stop()
+    return result
+
+
+def run_phase(args: argparse.Namespace) -> None:
+    markdown = article(args.base, args.images, args.fresh)
+    cache_dir = Path(args.cache)
+    if args.phase.startswith("tui"):
+        result = asyncio.run(tui_phase(markdown, args.phase != "tui-none", args.columns, cache_dir))
+    else:
+        from newsreader.images.refs import find_image_refs
+
+        urls = [ref.url for ref in find_image_refs(markdown)]
+        result = asyncio.run(loader_phase(urls, cache_dir, args.phase == "loader-traced"))
+    print(json.dumps(result))
+
+
+# -- the driver -----------------------------------------------------------------------------
+
+
+def phase(
+    args: argparse.Namespace, name: str, base: str, cache: Path, fresh: bool = False
+) -> dict[str, float]:
+    command = [
+        sys.executable,
+        __file__,
+        "--phase", name,
+        "--base", base,
+        "--cache", str(cache),
+        "--images", str(args.images),
+        "--columns", str(args.columns),
+    ]  # fmt: skip
+    if fresh:
+        command.append("--fresh")
+    out = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if out.returncode != 0:
+        sys.exit(f"phase {name} failed:\n{out.stderr}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--images", type=int, default=20)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--columns", type=int, default=100, help="width of the article pane")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help=argparse.SUPPRESS)
+    parser.add_argument("--fresh", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase:
+        run_phase(args)
+        return
+
+    started = time.perf_counter()
+    pictures = [make_jpeg(n) for n in range(args.images)]
+    sizes = [len(body) for body in pictures]
+    print(
+        f"{args.images} JPEGs 2000 x 1500, {sum(sizes) / len(sizes) / 1024:.0f} KB on average "
+        f"(made in {time.perf_counter() - started:.1f} s); latency {args.latency * 1000:.0f} ms; "
+        f"pane {args.columns} columns"
+    )
+    server = serve(pictures, args.latency)
+    base = f"http://127.0.0.1:{server.server_address[1]}/img"
+    results: dict[str, Any] = {
+        "images": args.images,
+        "average_kb": sum(sizes) / len(sizes) / 1024,
+        "latency_ms": args.latency * 1000,
+        "columns": args.columns,
+    }
+    with tempfile.TemporaryDirectory(prefix="newsreader-bench-images-") as folder:
+        tui_cache = Path(folder) / "tui"
+        fresh_cache = Path(folder) / "tui-fresh"
+        loader_cache = Path(folder) / "loader"
+        loader_fresh = Path(folder) / "loader-fresh"
+        results["tui-none"] = phase(args, "tui-none", base, Path(folder) / "unused")
+        results["tui-cold"] = phase(args, "tui-cold", base, tui_cache)
+        results["tui-warm"] = phase(args, "tui-warm", base, tui_cache)
+        results["tui-cold-fresh"] = phase(args, "tui-cold", base, fresh_cache, fresh=True)
+        results["tui-warm-fresh"] = phase(args, "tui-warm", base, fresh_cache, fresh=True)
+        results["loader-cold-traced"] = phase(args, "loader-traced", base, Path(folder) / "t")
+        results["loader-cold"] = phase(args, "loader", base, loader_cache)
+        results["loader-warm"] = phase(args, "loader", base, loader_cache)
+        results["loader-cold-fresh"] = phase(args, "loader", base, loader_fresh, fresh=True)
+        results["loader-warm-fresh"] = phase(args, "loader", base, loader_fresh, fresh=True)
+        results["cache_mb"] = sum(p.stat().st_size for p in tui_cache.iterdir()) / 1024 / 1024
+    server.shutdown()
+
+    none = results["tui-none"]
+    print(f"\nTUI, half-blocks, {args.columns}-column pane (headless Textual):")
+    print(
+        f"  {'run':<16}{'text':>9}{'places':>10}{'all drawn':>11}{'(after places)':>15}"
+        f"{'CPU':>9}{'peak RSS':>10}{'+ vs none':>11}"
+    )
+    for name in ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh"):
+        row = results[name]
+
+        def ms(key: str, row: dict[str, float] = row) -> str:
+            return f"{row[key] * 1000:.0f} ms" if key in row else "-"
+
+        extra = row["rss_peak_mb"] - none["rss_peak_mb"]
+        print(
+            f"  {name:<16}{ms('text_on_screen_s'):>9}{ms('placeholders_s'):>10}"
+            f"{ms('all_drawn_s'):>11}{ms('all_drawn_after_placeholders_s'):>15}"
+            f"{ms('cpu_s'):>9}{row['rss_peak_mb']:>7.0f} MB{extra:>+8.0f} MB"
+        )
+    print("\nImageLoader alone, box 1000 x 400 px (Kitty/Sixel size):")
+    print(f"  {'run':<19}{'all loaded':>12}{'CPU':>9}{'from cache':>12}{'peak RSS':>11}")
+    for name in ("loader-cold", "loader-warm", "loader-cold-fresh", "loader-warm-fresh"):
+        row = results[name]
+        print(
+            f"  {name:<19}{row['all_loaded_s'] * 1000:>9.0f} ms{row['cpu_s'] * 1000:>6.0f} ms"
+            f"{row['from_cache']:>12.0f}{row['rss_peak_mb']:>8.0f} MB"
+        )
+    traced = results["loader-cold-traced"]
+    print(f"  tracemalloc peak of a cold load: {traced['tracemalloc_peak_mb']:.1f} MB")
+    print(f"\ncache on disk after the TUI runs: {results['cache_mb']:.1f} MB")
+    results["load_average"] = os.getloadavg()
+    results["cpus"] = os.cpu_count()
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "images.json").write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print(f"written to {RESULTS / 'images.json'}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONDONTWRITEBYTECODE", "1")
+    main()

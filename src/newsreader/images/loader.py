@@ -1,0 +1,216 @@
+"""Loading an article's pictures: cache first, then the polite fetcher, then Pillow.
+
+:class:`ImageLoader` is the one thing the views call. It never raises for a bad picture: a
+result carries either a decoded image or a short reason to show beside the alt text. Network
+I/O is asynchronous (through :class:`~newsreader.sources.feeds.Fetcher`, so timeouts and the
+per-host limits apply); the disk cache and Pillow run in worker threads, so the event loop
+(the UI thread, in the app) only waits.
+
+The fetcher is made to stop at the first redirect (``max_redirects=0``); the loader follows
+redirects itself, one hop at a time, so that each target is checked by
+:mod:`~newsreader.images.policy` *before* it is requested.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from types import TracebackType
+from urllib.parse import urljoin
+
+from newsreader.images.cache import CachedImage, ImageCache, freshness
+from newsreader.images.decode import DecodedImage, UndrawableImage, decode_image, sniff_markup
+from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, check_scheme
+from newsreader.images.policy import host_is_private as _host_is_private
+from newsreader.model import FetchResult
+from newsreader.sources.feeds import REDIRECTS, Fetcher, FetchLimits
+
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
+IMAGE_ACCEPT = "image/avif;q=0.5, image/webp, image/png, image/jpeg, image/gif, image/*;q=0.8"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedImage:
+    """The bytes of one picture, or why there are none."""
+
+    url: str
+    body: bytes = b""
+    content_type: str = ""
+    from_cache: bool = False  # served from the cache (fresh, or revalidated with a 304)
+    error: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    fresh_for: float | None = 0.0  # seconds it may be reused unasked; None: do not store
+
+
+@dataclass(frozen=True, slots=True)
+class ImageResult:
+    """A picture ready to draw, or the reason it will not be drawn."""
+
+    url: str
+    decoded: DecodedImage | None = None
+    error: str = ""
+    from_cache: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.decoded is not None
+
+
+def image_fetch_limits(base: FetchLimits | None = None) -> FetchLimits:
+    """The app's fetch limits with the image size cap, stopping at each redirect."""
+    return replace(base or FetchLimits(), max_bytes=MAX_IMAGE_BYTES, max_redirects=0)
+
+
+class ImageLoader:
+    """Fetches, caches and decodes pictures; use as an async context manager."""
+
+    def __init__(
+        self,
+        cache: ImageCache | None = None,
+        limits: FetchLimits | None = None,
+        *,
+        is_private: PrivacyCheck = _host_is_private,
+    ) -> None:
+        self.cache = cache if cache is not None else ImageCache()
+        self.fetcher = Fetcher(image_fetch_limits(limits))
+        self.is_private = is_private
+
+    async def __aenter__(self) -> ImageLoader:
+        await self.fetcher.__aenter__()
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.fetcher.__aexit__(kind, error, trace)
+
+    # -- the views' entry points -----------------------------------------------------------
+
+    async def cached(self, url: str, box: tuple[int, int]) -> ImageResult | None:
+        """The picture from the cache alone, without any request; None when not cached."""
+        entry = await asyncio.to_thread(self.cache.get, url)
+        if entry is None:
+            return None
+        return await self._decode(
+            FetchedImage(url, entry.body, entry.content_type, from_cache=True), box
+        )
+
+    async def load(
+        self, url: str, box: tuple[int, int], page_url: str | None = None
+    ) -> ImageResult:
+        """The picture at ``url`` fitted into ``box`` (pixels), revalidating a cached copy."""
+        fetched = await self.fetch(url, page_url)
+        if fetched.error:
+            return ImageResult(url, error=fetched.error)
+        return await self._decode(fetched, box)
+
+    async def prefetch(self, urls: Iterable[str], page_url: str | None = None) -> int:
+        """Fetch pictures into the cache without decoding them; how many are now cached."""
+
+        async def one(url: str) -> bool:
+            fetched = await self.fetch(url, page_url)
+            if fetched.error:
+                return False
+            if not fetched.from_cache and sniff_markup(fetched.body, fetched.content_type) is None:
+                await asyncio.to_thread(self._store, fetched)
+            return True
+
+        results = await asyncio.gather(*(one(url) for url in urls))
+        return sum(results)
+
+    # -- fetching --------------------------------------------------------------------------
+
+    async def fetch(self, url: str, page_url: str | None = None) -> FetchedImage:
+        """The bytes at ``url``: from the cache while fresh, else a conditional GET when
+        cached, else a plain one; the policy is checked on every hop."""
+        try:
+            check_scheme(url)
+            if page_url:
+                await check_redirect(page_url, url, self.is_private)
+        except RefusedURL as error:
+            return FetchedImage(url, error=str(error))
+        entry = await asyncio.to_thread(self.cache.get, url)
+        if entry is not None and entry.is_fresh():
+            return FetchedImage(url, entry.body, entry.content_type, from_cache=True)
+        headers = {"Accept": IMAGE_ACCEPT}
+        etag = entry.etag if entry else None
+        last_modified = entry.last_modified if entry else None
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            result = await self.fetcher.fetch(current, etag, last_modified, headers)
+            target = _redirect_target(current, result)
+            if target is None:
+                return await self._finish(url, result, entry)
+            try:
+                await check_redirect(current, target, self.is_private)
+            except RefusedURL as error:
+                return FetchedImage(url, error=str(error))
+            current = target
+        return FetchedImage(url, error=f"too many redirects (more than {MAX_REDIRECTS})")
+
+    async def _finish(
+        self, url: str, result: FetchResult, cached: CachedImage | None
+    ) -> FetchedImage:
+        if result.not_modified and cached is not None:
+            fresh_for = freshness(result.headers or {})
+            if fresh_for:  # the server says how long it stays fresh from now on
+                await asyncio.to_thread(
+                    self.cache.put,
+                    url,
+                    cached.body,
+                    cached.content_type,
+                    result.etag or cached.etag,
+                    result.last_modified or cached.last_modified,
+                    fresh_for,
+                )
+            return FetchedImage(url, cached.body, cached.content_type, from_cache=True)
+        if result.error:
+            return FetchedImage(url, error=result.error)
+        if result.status != 200 or not result.body:
+            return FetchedImage(url, error=f"empty response (HTTP {result.status})")
+        return FetchedImage(
+            url,
+            result.body,
+            result.content_type or "",
+            etag=result.etag,
+            last_modified=result.last_modified,
+            fresh_for=freshness(result.headers or {}),
+        )
+
+    async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
+        def work() -> ImageResult:
+            try:
+                decoded = decode_image(fetched.body, box, fetched.content_type)
+            except UndrawableImage as error:
+                return ImageResult(fetched.url, error=str(error))
+            if not fetched.from_cache:
+                self._store(fetched)
+            return ImageResult(fetched.url, decoded, from_cache=fetched.from_cache)
+
+        return await asyncio.to_thread(work)
+
+    def _store(self, fetched: FetchedImage) -> None:
+        if fetched.fresh_for is None:
+            return  # Cache-Control: no-store
+        self.cache.put(
+            fetched.url,
+            fetched.body,
+            fetched.content_type,
+            fetched.etag,
+            fetched.last_modified,
+            fetched.fresh_for,
+        )
+
+
+def _redirect_target(url: str, result: FetchResult) -> str | None:
+    """Where a redirect response points (the fetcher stops at the first one), else None."""
+    location = result.headers.get("location") if result.headers else None
+    if result.status in REDIRECTS and location:
+        return urljoin(url, location)
+    return None
