@@ -47,7 +47,8 @@ def sync_sources(store: Store, config: Config) -> None:
 
     Feeds dropped from the config become inactive: their articles (and starred state) stay.
     """
-    from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL, import_bundled
+    from newsreader.importing import import_bundled
+    from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL
 
     known = {feed.url: feed for feed in store.feeds(include_inactive=True, counts=False)}
     for entry in config.feeds:

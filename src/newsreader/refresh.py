@@ -215,7 +215,7 @@ class _Job:
     # -- stored folders ---------------------------------------------------------------------
 
     def _scan(self, feed: FeedRow) -> FeedOutcome:
-        from newsreader.sources.stored import scan_folder
+        from newsreader.importing import scan_folder
 
         folder = self.folders[feed.url]
         report = scan_folder(self.store, feed.id, Path(folder.path))

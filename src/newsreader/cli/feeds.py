@@ -1,42 +1,27 @@
-"""Subcommands for subscriptions: refresh, add, remove, opml import/export."""
+"""Subcommands for subscriptions: feeds, refresh, add, remove."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
-from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
+from newsreader.cli.common import (
+    CommandError,
+    apply_config,
+    command_errors,
+    iso,
+    line,
+    print_json,
+    resolve_feed,
+)
 
+if TYPE_CHECKING:
+    import argparse
+
+    from newsreader.cli.common import Subparsers
     from newsreader.context import AppContext
     from newsreader.refresh import FeedOutcome
-
-from newsreader.cli import CommandError, _line, _resolve_feed
-
-
-@contextmanager
-def _command_errors() -> Iterator[None]:
-    """Turn the errors of config edits, OPML and discovery into one-line command errors."""
-    from newsreader.config_edit import ConfigEditError
-    from newsreader.sources.discover import DiscoveryError
-    from newsreader.sources.opml import OpmlError
-
-    try:
-        yield
-    except (ConfigEditError, OpmlError, DiscoveryError) as error:
-        raise CommandError(str(error)) from None
-
-
-def _apply(ctx: AppContext, config: Any) -> None:
-    """Use the edited config from now on and bring the cache's feed list in step."""
-    from newsreader.context import sync_sources
-
-    ctx.config = config
-    sync_sources(ctx.store, config)
 
 
 def _counts(outcome: FeedOutcome) -> str:
@@ -50,32 +35,63 @@ def _counts(outcome: FeedOutcome) -> str:
     return ", ".join(parts)
 
 
-def _progress_line(outcome: FeedOutcome, done: int, total: int) -> str:
+def _progressline(outcome: FeedOutcome, done: int, total: int) -> str:
     width = len(str(total))
-    title = _line(outcome.title)[:48]
+    title = line(outcome.title)[:48]
     if outcome.status == "ok":
         detail = _counts(outcome)
         if outcome.error:
-            detail += f" (warning: {_line(outcome.error)})"
+            detail += f" (warning: {line(outcome.error)})"
     elif outcome.status == "not modified":
         detail = "unchanged since last time"
     else:
-        detail = _line(outcome.error)
+        detail = line(outcome.error)
     return f"[{done:>{width}}/{total}] {outcome.status:<12} {title}: {detail}"
 
 
 # -- commands -------------------------------------------------------------------------------
 
 
+def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
+    feeds = ctx.store.feeds()
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": f.id,
+                    "title": f.title,
+                    "url": f.url,
+                    "kind": str(f.kind),
+                    "tags": list(f.tags),
+                    "total": f.total,
+                    "unread": f.unread,
+                    "status": f.last_status or "never fetched",
+                    "error": f.last_error or None,
+                    "last_fetched": iso(f.last_fetched),
+                    "next_fetch": iso(f.next_fetch),
+                }
+                for f in feeds
+            ]
+        )
+        return 0
+    for f in feeds:
+        status = f.last_status or "never fetched"
+        if f.last_error:
+            status = f"{status}: {line(f.last_error)}"
+        print(f"{f.id:>4}  {line(f.title)[:36]:<36} {f.unread:>5}/{f.total:<6} {status}")
+        print(f"      {f.url}")
+    return 0
+
+
 def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.refresh import run_refresh
 
-    feed_ids = [_resolve_feed(ctx, name) for name in args.feed] if args.feed else None
+    feed_ids = [resolve_feed(ctx, name) for name in args.feed] if args.feed else None
     quiet = args.quiet
 
     def progress(outcome: FeedOutcome, done: int, total: int) -> None:
         if not quiet or outcome.failed:
-            print(_progress_line(outcome, done, total), flush=True)
+            print(_progressline(outcome, done, total), flush=True)
 
     start = time.perf_counter()
     summary = run_refresh(ctx.store, ctx.config, feed_ids, progress, force=args.force)
@@ -91,7 +107,7 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
         feed = ctx.store.feed(failure.feed_id)
         where = f" ({feed.url})" if feed else ""
         print(
-            f"newsreader: failed: {_line(failure.title)}{where}: {_line(failure.error)}",
+            f"newsreader: failed: {line(failure.title)}{where}: {line(failure.error)}",
             file=sys.stderr,
         )
     return 1 if summary.failed else 0
@@ -139,107 +155,55 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
             title = title or found.title
     if any(entry.url == url for entry in ctx.config.feeds):
         raise CommandError(f"already subscribed to {url}")
-    with _command_errors():
+    with command_errors():
         config = add_feed(ctx.config.path, url, title, tuple(args.tag))
-    _apply(ctx, config)
+    apply_config(ctx, config)
     feed = ctx.store.feed_by_url(url)
     assert feed is not None
-    print(f"added {_line(feed.title)} ({url}) to {ctx.config.path}")
+    print(f"added {line(feed.title)} ({url}) to {ctx.config.path}")
     if args.no_refresh:
         return 0
     from newsreader.refresh import run_refresh
 
     summary = run_refresh(ctx.store, ctx.config, [feed.id], force=True)
     for outcome in summary.outcomes:
-        print(_progress_line(outcome, 1, 1))
+        print(_progressline(outcome, 1, 1))
     return 1 if summary.failed else 0
 
 
 def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import remove_feed
 
-    feed = ctx.store.feed(_resolve_feed(ctx, args.name))
+    feed = ctx.store.feed(resolve_feed(ctx, args.name))
     assert feed is not None
-    with _command_errors():
+    with command_errors():
         config = remove_feed(ctx.config.path, feed.url)
-    _apply(ctx, config)
+    apply_config(ctx, config)
     if args.delete:
         ctx.store.delete_feed(feed.id)
-        print(f"removed {_line(feed.title)} and its {feed.total} cached article(s)")
+        print(f"removed {line(feed.title)} and its {feed.total} cached article(s)")
     else:
         print(
-            f"removed {_line(feed.title)} from {ctx.config.path}; its cached articles are "
+            f"removed {line(feed.title)} from {ctx.config.path}; its cached articles are "
             "kept (hidden) and come back if you add it again (--delete to forget them)"
         )
-    return 0
-
-
-def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.config_edit import NewFeed, add_feeds
-    from newsreader.model import FeedKind
-    from newsreader.sources.opml import parse_opml
-
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
-    with _command_errors():
-        document = parse_opml(data)
-        config, added = add_feeds(
-            ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in document.feeds]
-        )
-    _apply(ctx, config)
-    for feed in document.feeds:
-        if feed.site_link:
-            row = ctx.store.feed_by_url(feed.url)
-            if row is not None and not row.site_link:
-                ctx.store.ensure_feed(
-                    row.url, row.title, FeedKind.FEED, row.tags, site_link=feed.site_link
-                )
-    for problem in document.skipped:
-        print(f"newsreader: skipped {_line(problem)}", file=sys.stderr)
-    already = len(document.feeds) - len(added)
-    print(
-        f"imported {len(added)} feed(s) from {args.file}"
-        + (f" ({already} already subscribed)" if already else "")
-        + (f", skipped {len(document.skipped)}" if document.skipped else "")
-        + "; run `newsreader refresh` to fetch them"
-    )
-    return 0
-
-
-def cmd_opml_export(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.sources.opml import OpmlFeed, export_opml
-
-    rows = {feed.url: feed for feed in ctx.store.feeds(include_inactive=True)}
-    feeds: list[OpmlFeed] = []
-    for entry in ctx.config.feeds:
-        row = rows.get(entry.url)
-        feeds.append(
-            OpmlFeed(
-                url=entry.url,
-                title=entry.title or (row.title if row else ""),
-                tags=entry.tags,
-                site_link=row.site_link if row else "",
-            )
-        )
-    text = export_opml(feeds)
-    if args.file in (None, "-"):
-        sys.stdout.write(text)
-        return 0
-    try:
-        Path(args.file).write_text(text, "utf-8")
-    except OSError as error:
-        raise CommandError(f"cannot write {args.file}: {error.strerror or error}") from None
-    print(f"exported {len(feeds)} feed(s) to {args.file}", file=sys.stderr)
     return 0
 
 
 # -- parser ---------------------------------------------------------------------------------
 
 
-def add_parsers(sub: Any) -> None:
-    """Register the subscription commands on the main parser's subparsers."""
+def register(sub: Subparsers) -> None:
+    """Add the subscription commands to the main parser's subcommands."""
+    p = sub.add_parser(
+        "feeds",
+        help="list feeds and stored sources with counts and status",
+        description="Every feed and stored source with its total and unread "
+        "counts and the outcome of its last refresh.",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_feeds)
+
     p = sub.add_parser(
         "refresh",
         help="fetch every feed (or some) and rescan stored folders",
@@ -290,27 +254,3 @@ def add_parsers(sub: Any) -> None:
         "--delete", action="store_true", help="also delete its cached articles (starred too)"
     )
     p.set_defaults(handler=cmd_remove)
-
-    p = sub.add_parser(
-        "opml",
-        help="import or export subscriptions as OPML",
-        description="Exchange subscriptions with other readers.",
-    )
-    opml = p.add_subparsers(title="opml commands", metavar="COMMAND", required=True)
-    q = opml.add_parser(
-        "import",
-        help="subscribe to every feed in an OPML file (folders become tags)",
-        description="Add every feed of an OPML file to feeds.toml; folders become tags "
-        "(nested folders as Parent/Child).",
-    )
-    q.add_argument("file", metavar="FILE", help="the OPML file ('-' for standard input)")
-    q.set_defaults(handler=cmd_opml_import)
-    q = opml.add_parser(
-        "export",
-        help="write subscriptions as OPML 2.0 (tags become folders)",
-        description="Write every subscription as OPML 2.0, each tag a folder.",
-    )
-    q.add_argument(
-        "file", nargs="?", metavar="FILE", help="where to write (default: standard output)"
-    )
-    q.set_defaults(handler=cmd_opml_export)
