@@ -77,7 +77,7 @@ path = "relative/folder"
     [
         (
             '[[feeds]]\nurl = "https://a.example/"\n\n[[feeds]]\ntitle = "x"\nurl = 5\n',
-            r"line 6: feeds\[2\]\.url: missing or empty",
+            r"line 6: feeds\[2\]\.url: must be a string, got 5",
         ),
         (
             '[[feeds]]\nurl = "https://a.example/"\ntags = "ok"\n\n[[feeds]]\nurl = "x"\ntags = [1]\n',

@@ -40,7 +40,13 @@ def import_paths(store: Store, paths: Iterable[Path]) -> ImportReport:
                 f"{path}: unsupported file type (use {', '.join(sorted(SUFFIXES))})"
             )
             continue
-        found.extend((file, str(file.resolve())) for file in iter_article_files(path))
+        files = [(file, str(file.resolve())) for file in iter_article_files(path)]
+        if not files:
+            report.errors.append(
+                f"{path}: no article files in this folder (newsreader imports "
+                f"{', '.join(sorted(SUFFIXES))} files; hidden files and folders are skipped)"
+            )
+        found.extend(files)
     articles = read_files(found, report)
     if articles:
         feed = store.ensure_feed(IMPORTED_URL, IMPORTED_TITLE, FeedKind.STORED)

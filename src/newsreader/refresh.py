@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.config import Config
-from newsreader.context import title_from_url
+from newsreader.context import title_from_url, unique_title
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, NewArticle, UpsertCounts
 from newsreader.store import Store
@@ -393,8 +393,8 @@ def store_parsed(
     title = feed.title
     untitled = not feed.title or feed.title == title_from_url(feed.url)
     if parsed.title and untitled and not configured_title:
-        store.set_feed_title(feed.id, parsed.title)
-        title = parsed.title
+        title = unique_title(store, parsed.title, exclude_id=feed.id)  # names stay unique
+        store.set_feed_title(feed.id, title)
     if parsed.link and parsed.link != feed.site_link:
         store.set_site_link(feed.id, parsed.link)
     store.record_fetch(feed.id, "ok", parsed.warning, etag, last_modified)

@@ -64,17 +64,54 @@ def summary_line(article: Any) -> str:
     """An article summary as one line of ``list`` and ``search``."""
     flags = ("★" if article.starred else " ") + (" " if article.read else "●")
     when = article.published.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{article.id:>6} {flags} {when}  {line(article.feed_title)[:24]:<24}  {line(article.title)}"
+    return f"{article.id:>6} {flags} {when}  {fit(line(article.feed_title), 24)}  {line(article.title)}"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` padded or cut to ``width`` terminal cells (wide CJK characters count two);
+    a cut ends with an ellipsis."""
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 # -- arguments ------------------------------------------------------------------------------
 
 
+# SQLite integers are signed 64-bit: a larger id or limit cannot be asked for.
+MAX_NUMBER = 2**63 - 1
+
+
+def _whole_number(value: str) -> int | None:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        return None
+    return number if 0 <= number <= MAX_NUMBER else None
+
+
 def positive(value: str) -> int:
-    """An argparse type: a positive whole number."""
-    number = int(value)
-    if number <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive number, got {value}")
+    """An argparse type: a positive whole number (as a count or limit)."""
+    number = _whole_number(value)
+    if number is None or number == 0:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {value!r}")
+    return number
+
+
+def article_id(value: str) -> int:
+    """An argparse type: an article id, a whole number that SQLite can hold."""
+    number = _whole_number(value)
+    if number is None:
+        raise argparse.ArgumentTypeError(
+            f"not an article id: {value!r} (ids are whole numbers; see `newsreader list`)"
+        )
     return number
 
 
@@ -82,20 +119,39 @@ def positive(value: str) -> int:
 
 
 def resolve_feed(ctx: AppContext, name: str) -> int:
-    """A feed id from an id, a URL or a (case-insensitive, unique) title fragment."""
-    feeds = ctx.store.feeds(include_inactive=True)
-    if name.isdigit() and any(f.id == int(name) for f in feeds):
-        return int(name)
+    """A feed id from its id, URL, name or a (case-insensitive) fragment of its name.
+
+    Raises:
+        CommandError: nothing matches, or the name is ambiguous (the message lists the ids).
+    """
+    feeds = ctx.store.feeds(include_inactive=True, counts=False)
+    by_id = {f.id: f for f in feeds}
+    number = _whole_number(name)
+    if number is not None and number in by_id:
+        return number
     for feed in feeds:
-        if feed.url == name or feed.title.lower() == name.lower():
+        if feed.url == name:
             return feed.id
-    matches = [f for f in feeds if name.lower() in f.title.lower() or name in f.url]
+    wanted = name.strip().casefold()
+    exact = [f for f in feeds if f.title.casefold() == wanted]
+    exact = [f for f in exact if f.active] or exact
+    if len(exact) == 1:
+        return exact[0].id
+    if exact:
+        ids = ", ".join(f"id {f.id} ({f.url})" for f in exact[:5])
+        raise CommandError(f"{name!r} names {len(exact)} feeds: {ids}; give the feed's id instead")
+    matches = [f for f in feeds if wanted in f.title.casefold() or name in f.url]
+    matches = [f for f in matches if f.active] or matches
     if len(matches) == 1:
         return matches[0].id
     if not matches:
-        raise CommandError(f"no feed matches {name!r} (see `newsreader feeds`)")
-    names = ", ".join(repr(f.title) for f in matches[:5])
-    raise CommandError(f"{name!r} matches several feeds: {names}; be more specific")
+        raise CommandError(
+            f"no feed matches {name!r}: give a feed's id, URL or name (see `newsreader feeds`)"
+        )
+    names = ", ".join(f"{line(f.title)!r} (id {f.id})" for f in matches[:5])
+    raise CommandError(
+        f"{name!r} matches several feeds: {names}; give the feed's id or its whole name"
+    )
 
 
 # -- config edits ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from newsreader import __version__
 from newsreader.cli.common import CommandError
@@ -30,8 +30,15 @@ def cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
     return run_app(ctx)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with errors in newsreader's one-line form (its subcommands use it too)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"newsreader: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="newsreader",
         description="A keyboard-driven terminal news reader. With no command, opens the app.",
         epilog="Config: feeds.toml in your config folder (or --config / $NEWSREADER_CONFIG). "
@@ -60,10 +67,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        status = _run(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+        return status
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        # The reader went away (`newsreader list | head`): stop quietly, as Unix tools do.
+        _discard_stdout()
         return 0
     except Exception as error:  # a bug: still one line, unless asked for the details
         if os.environ.get("NEWSREADER_DEBUG"):
@@ -74,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 70
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (stdout captured or replaced)
+        pass
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -88,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         ctx = open_context(args.config, args.db)
         return int(args.handler(ctx, args))
+    except BrokenPipeError:
+        raise
     except (ConfigError, StoreError, CommandError, OSError) as error:
         print(f"newsreader: error: {error}", file=sys.stderr)
         return 1 if ctx is not None else 2

@@ -10,8 +10,10 @@ from newsreader.cli.common import (
     CommandError,
     apply_config,
     command_errors,
+    fit,
     iso,
     line,
+    plural,
     print_json,
     resolve_feed,
 )
@@ -35,7 +37,7 @@ def _counts(outcome: FeedOutcome) -> str:
     return ", ".join(parts)
 
 
-def _progressline(outcome: FeedOutcome, done: int, total: int) -> str:
+def _progress_line(outcome: FeedOutcome, done: int, total: int) -> str:
     width = len(str(total))
     title = line(outcome.title)[:48]
     if outcome.status == "ok":
@@ -78,7 +80,7 @@ def cmd_feeds(ctx: AppContext, args: argparse.Namespace) -> int:
         status = f.last_status or "never fetched"
         if f.last_error:
             status = f"{status}: {line(f.last_error)}"
-        print(f"{f.id:>4}  {line(f.title)[:36]:<36} {f.unread:>5}/{f.total:<6} {status}")
+        print(f"{f.id:>4}  {fit(line(f.title), 36)} {f.unread:>5}/{f.total:<6} {status}")
         print(f"      {f.url}")
     return 0
 
@@ -91,7 +93,7 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
 
     def progress(outcome: FeedOutcome, done: int, total: int) -> None:
         if not quiet or outcome.failed:
-            print(_progressline(outcome, done, total), flush=True)
+            print(_progress_line(outcome, done, total), flush=True)
 
     start = time.perf_counter()
     summary = run_refresh(ctx.store, ctx.config, feed_ids, progress, force=args.force)
@@ -113,6 +115,51 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def _web_url(url: str) -> str:
+    """``url`` checked to be one newsreader can fetch (a scheme-less one gets https://).
+
+    Raises:
+        CommandError: the scheme is not http(s), or there is no usable host.
+    """
+    from urllib.parse import urlsplit
+
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise CommandError(
+            f"unsupported URL scheme {scheme + ':'!r} in {line(url)!r}: "
+            "give an http(s) URL, a file:// URL or a file path"
+        )
+    try:
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        host = None
+    if not host or any(c.isspace() for c in parts.netloc):
+        raise CommandError(
+            f"not a usable URL: {line(url)!r} (it needs a host name, e.g. https://example.org/feed)"
+        )
+    return url
+
+
+def _unique_title(ctx: AppContext, title: str, *, chosen: bool) -> str:
+    """``title`` if no other feed has it; else a numbered one, or an error if it was chosen."""
+    from newsreader.context import unique_title
+
+    name = unique_title(ctx.store, title)
+    if name != title:
+        if chosen:
+            taken = next(
+                f for f in ctx.store.feeds(counts=False) if f.title.casefold() == title.casefold()
+            )
+            raise CommandError(
+                f"a feed is already called {line(title)!r} (id {taken.id}): choose another --title"
+            )
+        print(f"another feed is already called {line(title)!r}; this one is named {line(name)!r}")
+    return name
+
+
 def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
     import asyncio
 
@@ -120,41 +167,36 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.sources.feeds import Fetcher, FetchLimits, is_local, local_path
 
     url: str = args.url.strip()
-    title: str = args.title or ""
+    title: str = (args.title or "").strip()
     if is_local(url):
         path = local_path(url).resolve()
         if not path.is_file():
             raise CommandError(f"no such feed file: {path}")
         url = path.as_uri()
     else:
-        if "://" not in url:
-            url = "https://" + url
-        from newsreader.sources.discover import discover
+        url = _web_url(url)
+        if not args.no_refresh:
+            from newsreader.sources.discover import discover
 
-        settings = ctx.config.settings
-        limits = FetchLimits(
-            concurrency=4, per_host=settings.per_host, timeout=min(settings.timeout, 20.0)
-        )
+            settings = ctx.config.settings
+            limits = FetchLimits(
+                concurrency=4, per_host=settings.per_host, timeout=min(settings.timeout, 20.0)
+            )
 
-        async def find() -> Any:
-            async with Fetcher(limits) as fetcher:
-                return await discover(fetcher, url)
+            async def find() -> Any:
+                async with Fetcher(limits) as fetcher:
+                    return await discover(fetcher, url)
 
-        from newsreader.sources.discover import DiscoveryError
-
-        try:
-            found = asyncio.run(find())
-        except DiscoveryError as error:
-            if not (error.unreachable and args.no_refresh):
-                raise CommandError(str(error)) from None
-            print(f"{error}; subscribing to {url} as given")
-        else:
+            with command_errors():
+                found = asyncio.run(find())
             if found.url != url:
                 print(f"found the feed {found.url}")
             url = found.url
             title = title or found.title
     if any(entry.url == url for entry in ctx.config.feeds):
         raise CommandError(f"already subscribed to {url}")
+    if title:
+        title = _unique_title(ctx, title, chosen=bool(args.title))
     with command_errors():
         config = add_feed(ctx.config.path, url, title, tuple(args.tag))
     apply_config(ctx, config)
@@ -162,17 +204,19 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
     assert feed is not None
     print(f"added {line(feed.title)} ({url}) to {ctx.config.path}")
     if args.no_refresh:
+        print("not fetched now: `newsreader refresh` fetches it")
         return 0
     from newsreader.refresh import run_refresh
 
     summary = run_refresh(ctx.store, ctx.config, [feed.id], force=True)
     for outcome in summary.outcomes:
-        print(_progressline(outcome, 1, 1))
+        print(_progress_line(outcome, 1, 1))
     return 1 if summary.failed else 0
 
 
 def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import remove_feed
+    from newsreader.store import ArticleFilter
 
     feed = ctx.store.feed(resolve_feed(ctx, args.name))
     assert feed is not None
@@ -180,17 +224,15 @@ def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
         config = remove_feed(ctx.config.path, feed.url)
     apply_config(ctx, config)
     if args.delete:
+        cached = ctx.store.count_articles(ArticleFilter(feed_id=feed.id))
         ctx.store.delete_feed(feed.id)
-        print(f"removed {line(feed.title)} and its {feed.total} cached article(s)")
+        print(f"removed {line(feed.title)} and its {plural(cached, 'cached article')}")
     else:
         print(
             f"removed {line(feed.title)} from {ctx.config.path}; its cached articles are "
             "kept (hidden) and come back if you add it again (--delete to forget them)"
         )
     return 0
-
-
-# -- parser ---------------------------------------------------------------------------------
 
 
 def register(sub: Subparsers) -> None:
@@ -215,7 +257,7 @@ def register(sub: Subparsers) -> None:
         "--feed",
         action="append",
         metavar="NAME",
-        help="only this feed (id, URL or title); may be repeated",
+        help="only this feed (its id, URL or name); may be repeated",
     )
     p.add_argument(
         "--force",
@@ -238,8 +280,8 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--no-refresh",
         action="store_true",
-        help="do not fetch the feed now; if URL cannot be reached (offline, say), "
-        "subscribe to it as given",
+        help="subscribe to URL as given, without fetching anything now (works offline; "
+        "no feed discovery)",
     )
     p.set_defaults(handler=cmd_add)
 
@@ -249,7 +291,7 @@ def register(sub: Subparsers) -> None:
         description="Remove a feed (or a stored folder) from feeds.toml. Its cached "
         "articles are kept, hidden, unless --delete is given.",
     )
-    p.add_argument("name", metavar="NAME", help="feed id, URL or title")
+    p.add_argument("name", metavar="NAME", help="the feed's id, URL or name")
     p.add_argument(
         "--delete", action="store_true", help="also delete its cached articles (starred too)"
     )

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsreader.cli.common import plural
+
 if TYPE_CHECKING:
     import argparse
 
@@ -18,13 +20,15 @@ def cmd_import(ctx: AppContext, args: argparse.Namespace) -> int:
 
     report = import_paths(ctx.store, [Path(p) for p in args.paths])
     for error in report.errors:
-        print(f"newsreader: {error}", file=sys.stderr)
+        print(f"newsreader: error: {error}", file=sys.stderr)
     counts = report.counts
-    print(
-        f"imported {report.files - len(report.errors) if report.files else 0} file(s): "
-        f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
-        + (f", {len(report.errors)} failed" if report.errors else "")
-    )
+    imported = counts.new + counts.updated + counts.unchanged
+    if imported or not report.errors:
+        print(
+            f"imported {plural(imported, 'file')}: "
+            f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+            + (f", {len(report.errors)} failed" if report.errors else "")
+        )
     return 1 if report.errors else 0
 
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsreader.cli.common import CommandError, apply_config, command_errors, line
+from newsreader.cli.common import CommandError, apply_config, command_errors, line, plural
 
 if TYPE_CHECKING:
     import argparse
@@ -26,6 +26,14 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
         raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     with command_errors():
         document = parse_opml(data)
+    for problem in document.skipped:
+        print(f"newsreader: skipped {line(problem)}", file=sys.stderr)
+    if not document.feeds:
+        skipped = (
+            f" (skipped {plural(len(document.skipped), 'outline')})" if document.skipped else ""
+        )
+        raise CommandError(f"{args.file} held no feeds{skipped}; nothing was imported")
+    with command_errors():
         config, added = add_feeds(
             ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in document.feeds]
         )
@@ -37,8 +45,6 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
                 ctx.store.ensure_feed(
                     row.url, row.title, FeedKind.FEED, row.tags, site_link=feed.site_link
                 )
-    for problem in document.skipped:
-        print(f"newsreader: skipped {line(problem)}", file=sys.stderr)
     already = len(document.feeds) - len(added)
     print(
         f"imported {len(added)} feed(s) from {args.file}"
@@ -46,7 +52,32 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
         + (f", skipped {len(document.skipped)}" if document.skipped else "")
         + "; run `newsreader refresh` to fetch them"
     )
+    _warn_shared_names(ctx, {feed.url for feed in added})
     return 0
+
+
+def _warn_shared_names(ctx: AppContext, urls: set[str]) -> None:
+    """Say which newly added feeds share their name with another feed (ids tell them apart).
+
+    The names are kept as the OPML file gives them, so an export gives the same list back.
+    """
+    from collections import defaultdict
+
+    by_name: defaultdict[str, list[int]] = defaultdict(list)
+    for feed in ctx.store.feeds(counts=False):
+        by_name[feed.title.casefold()].append(feed.id)
+    shared = [
+        feed
+        for feed in ctx.store.feeds(counts=False)
+        if feed.url in urls and feed.title and len(by_name[feed.title.casefold()]) > 1
+    ]
+    if shared:
+        names = sorted({line(feed.title) for feed in shared}, key=str.casefold)
+        listed = ", ".join(repr(name) for name in names[:5]) + (", …" if len(names) > 5 else "")
+        print(
+            f"note: {plural(len(names), 'name')} now belong to more than one feed ({listed}); "
+            "give such a feed's id (see `newsreader feeds`) where a command asks for a NAME"
+        )
 
 
 def cmd_opml_export(ctx: AppContext, args: argparse.Namespace) -> int:

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader.cli.common import (
     CommandError,
+    article_id,
     line,
+    plural,
     positive,
     print_json,
     resolve_feed,
@@ -56,24 +58,35 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
         meta.append(line(article.author))
     meta.append(article.published.astimezone().strftime("%Y-%m-%d %H:%M"))
     meta.append(f"{reading_minutes(article.word_count)} min read")
+    link, path = article.link, _file_path(article.link)
     if args.format == "text":
         from newsreader.ingest.markdown_text import markdown_to_text
 
         title = line(article.title)
         print(f"{title}\n{'=' * min(len(title), 80)}\n{' · '.join(meta)}")
-        if article.link:
-            print(article.link)
+        if link:
+            print(path or link)
         print()
         print(markdown_to_text(body).strip())
     else:
         print(f"# {line(article.title)}\n\n{' · '.join(meta)}")
-        if article.link:
-            print(f"<{article.link}>")
+        if link:
+            print(path or f"<{link}>")
         print()
         print(body.strip())
     if args.mark_read:
         ctx.store.set_read([article.id], True)
     return 0
+
+
+def _file_path(link: str) -> str:
+    """The path of a stored article's ``file://`` link, as text; "" for other links."""
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
+    if not link.startswith("file:"):
+        return ""
+    return line(url2pathname(urlsplit(link).path))
 
 
 def cmd_mark(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -84,10 +97,17 @@ def cmd_mark(ctx: AppContext, args: argparse.Namespace) -> int:
         changed = ctx.store.set_read(args.ids, args.action == "read")
     else:
         changed = ctx.store.set_starred(args.ids, args.action == "star")
-    print(
-        f"marked {changed} article(s) {args.action}"
-        + (f" ({len(args.ids) - changed} already were)" if changed < len(args.ids) else "")
-    )
+    articles = plural(changed, "article")
+    done = {
+        "read": f"marked {articles} read",
+        "unread": f"marked {articles} unread",
+        "star": f"starred {articles}",
+        "unstar": f"unstarred {articles}",
+    }[args.action]
+    already = len(set(args.ids)) - changed
+    if already > 0:
+        done += f" ({already} already {'was' if already == 1 else 'were'})"
+    print(done)
     return 0
 
 
@@ -116,7 +136,7 @@ def register(sub: Subparsers) -> None:
         help="list articles, newest first",
         description="List cached articles, newest first.",
     )
-    p.add_argument("--feed", metavar="NAME", help="only this feed (id, URL or title)")
+    p.add_argument("--feed", metavar="NAME", help="only this feed (its id, URL or name)")
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument(
@@ -131,7 +151,7 @@ def register(sub: Subparsers) -> None:
         description="Print an article as "
         "rendered: Markdown (headings as `## Heading` lines) or plain text.",
     )
-    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("id", type=article_id, metavar="ID")
     p.add_argument("--format", choices=("markdown", "text"), default="markdown")
     p.add_argument("--mark-read", action="store_true", help="also mark the article read")
     p.set_defaults(handler=cmd_show)
@@ -141,7 +161,7 @@ def register(sub: Subparsers) -> None:
         help="mark articles read/unread/starred",
         description="Change articles' read or starred state.",
     )
-    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.add_argument("ids", nargs="+", type=article_id, metavar="ID")
     group = p.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         group.add_argument(f"--{flag}", dest="action", action="store_const", const=flag)
