@@ -67,14 +67,21 @@ def summary_line(article: Any) -> str:
     return f"{article.id:>6} {flags} {when}  {fit(line(article.feed_title), 24)}  {line(article.title)}"
 
 
-def fit(text: str, width: int) -> str:
-    """``text`` padded or cut to ``width`` terminal cells (wide CJK characters count two);
-    a cut ends with an ellipsis."""
+def cut(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` terminal cells (wide CJK characters count two), the
+    cut marked with an ellipsis."""
     from rich.cells import cell_len, set_cell_size
 
-    if cell_len(text) > width:
-        text = set_cell_size(text, width - 1) + "…"
-    return set_cell_size(text, width)
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip(" ") + "…"
+
+
+def fit(text: str, width: int) -> str:
+    """``text`` cut (see :func:`cut`) and padded to exactly ``width`` terminal cells."""
+    from rich.cells import set_cell_size
+
+    return set_cell_size(cut(text, width), width)
 
 
 def plural(count: int, noun: str) -> str:

@@ -10,6 +10,7 @@ from newsreader.cli.common import (
     CommandError,
     apply_config,
     command_errors,
+    cut,
     fit,
     iso,
     line,
@@ -39,7 +40,7 @@ def _counts(outcome: FeedOutcome) -> str:
 
 def _progress_line(outcome: FeedOutcome, done: int, total: int) -> str:
     width = len(str(total))
-    title = line(outcome.title)[:48]
+    title = cut(line(outcome.title), 48)
     if outcome.status == "ok":
         detail = _counts(outcome)
         if outcome.error:
