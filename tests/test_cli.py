@@ -39,12 +39,17 @@ def test_version_and_help() -> None:
         assert result.returncode == 0 and "usage: newsreader" in result.stdout
 
 
-def test_first_run_copies_default_config_and_imports_the_guide(isolated_home: Path) -> None:
+def test_first_run_copies_default_config_and_imports_the_guide(
+    isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the default location is created on first run (a named config must exist).
+    monkeypatch.delenv("NEWSREADER_CONFIG")
     result = run("list", "--json")
     assert result.returncode == 0, result.stderr
     titles = [a["title"] for a in json.loads(result.stdout)]
     assert "Welcome to newsreader" in titles
-    assert Path(os.environ["NEWSREADER_CONFIG"]).read_text("utf-8").startswith("# newsreader")
+    default = isolated_home / ".config" / "newsreader" / "feeds.toml"
+    assert default.read_text("utf-8").startswith("# newsreader")
     feeds = json.loads(run("feeds", "--json").stdout)
     assert any(f["url"].startswith("https://") for f in feeds)
     for feed in feeds:

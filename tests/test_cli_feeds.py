@@ -73,7 +73,7 @@ def test_add_tries_common_paths_and_reports_pages_without_feeds(
 ) -> None:
     server.expect_request("/blog").respond_with_data("<html><body>no links</body></html>")
     server.expect_request("/feed").respond_with_data(rss(1, title="Found by path"))
-    status, _, err = run(capsys, "add", server.url_for("/blog"), "--no-refresh")
+    status, _, err = run(capsys, "add", server.url_for("/blog"))
     assert status == 0, err
     assert server.url_for("/feed") in config.read_text("utf-8")
     server.clear()
@@ -152,7 +152,7 @@ def test_add_without_refresh_works_offline(
     url = "http://127.0.0.1:9/offline.xml"  # nothing listens on the discard port
     status, out, err = run(capsys, "add", url, "--no-refresh", "--tag", "later")
     assert status == 0, err
-    assert "cannot fetch" in out and "subscribing to" in out
+    assert "not fetched now" in out  # --no-refresh fetches nothing, not even to discover
     assert f'url = "{url}"' in config.read_text("utf-8")
     (feed,) = [f for f in feeds_json(capsys) if f["url"] == url]
     assert feed["status"] == "never fetched" and feed["total"] == 0
@@ -161,3 +161,133 @@ def test_add_without_refresh_works_offline(
     status, _, err = run(capsys, "add", "http://127.0.0.1:9/other.xml")
     assert status == 1 and "cannot fetch" in err  # without --no-refresh nothing is added
     assert "other.xml" not in config.read_text("utf-8")
+
+
+def test_remove_delete_reports_the_articles_it_deleted(
+    server: HTTPServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.expect_request("/a").respond_with_data(rss(3, title="Doomed"))
+    with config.open("a", encoding="utf-8") as out:
+        out.write(f'[[feeds]]\nurl = "{server.url_for("/a")}"\n')
+    assert run(capsys, "refresh")[0] == 0
+    status, out, err = run(capsys, "remove", "Doomed", "--delete")
+    assert status == 0, err
+    assert out == "removed Doomed and its 3 cached articles\n"
+    status, out, _ = run(capsys, "list", "--json")
+    assert all(a["feed"] != "Doomed" for a in json.loads(out))
+
+
+def test_opml_without_feeds_says_so_and_fails(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.opml"
+    empty.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head>'
+        '<body><outline text="Folder"/></body></opml>',
+        "utf-8",
+    )
+    status, out, err = run(capsys, "opml", "import", str(empty))
+    assert status == 1 and out == ""
+    assert err == f"newsreader: error: {empty} held no feeds; nothing was imported\n"
+    assert config.read_text("utf-8") == CONFIG
+
+
+def test_opml_folders_are_named_by_their_text(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><body>'
+        '<outline text="Blogs" title="should be ignored">'
+        '<outline text="A" xmlUrl="https://a.example/feed"/></outline></body></opml>',
+        "utf-8",
+    )
+    assert run(capsys, "opml", "import", str(opml))[0] == 0
+    assert 'tags = ["Blogs"]' in config.read_text("utf-8")
+
+
+def test_add_without_refresh_fetches_nothing(
+    server: HTTPServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.expect_request("/page").respond_with_data(rss(1, title="Never asked"))
+    status, out, err = run(capsys, "add", server.url_for("/page"), "--no-refresh")
+    assert status == 0, err
+    assert server.log == []  # not even to discover a feed
+    assert f'url = "{server.url_for("/page")}"' in config.read_text("utf-8")
+    assert "not fetched now" in out
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/feed.xml", "unsupported URL scheme 'ftp:'"),
+        ("gopher://example.org/", "unsupported URL scheme 'gopher:'"),
+        ("http://", "not a usable URL: 'http://' (it needs a host name"),
+        ("https://exa mple.org/feed", "not a usable URL"),
+        ("http://example.org:99999/feed", "not a usable URL"),
+    ],
+)
+def test_add_refuses_urls_it_cannot_fetch_in_its_own_words(
+    config: Path, capsys: pytest.CaptureFixture[str], url: str, message: str
+) -> None:
+    for extra in ((), ("--no-refresh",)):
+        status, out, err = run(capsys, "add", url, *extra)
+        assert status == 1 and out == ""
+        assert err.startswith("newsreader: error: ") and message in err, err
+        assert err.count("\n") == 1 and "redirected" not in err
+    assert config.read_text("utf-8") == CONFIG
+
+
+def test_feed_names_stay_unique(
+    server: HTTPServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}").respond_with_data(rss(1, title="Hacker News"))
+    status, out, err = run(capsys, "add", server.url_for("/a"))
+    assert status == 0, err
+    status, out, err = run(capsys, "add", server.url_for("/b"))
+    assert status == 0, err
+    assert (
+        "another feed is already called 'Hacker News'; this one is named 'Hacker News (2)'" in out
+    )
+    assert sorted(f["title"] for f in feeds_json(capsys)) == ["Hacker News", "Hacker News (2)"]
+
+    server.expect_request("/c").respond_with_data(rss(1, title="Other"))
+    status, out, err = run(capsys, "add", server.url_for("/c"), "--title", "hacker news")
+    assert status == 1 and out == ""
+    assert "a feed is already called 'hacker news' (id" in err and "choose another --title" in err
+    assert server.url_for("/c") not in config.read_text("utf-8")
+
+
+def test_feed_titles_found_on_refresh_stay_unique(
+    server: HTTPServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}").respond_with_data(rss(1, title="Same Name"))
+        assert run(capsys, "add", server.url_for(f"/{name}"), "--no-refresh")[0] == 0
+    assert run(capsys, "refresh")[0] == 0
+    assert sorted(f["title"] for f in feeds_json(capsys)) == ["Same Name", "Same Name (2)"]
+
+
+def test_commands_taking_a_name_take_the_id_and_refuse_ambiguous_names(
+    server: HTTPServer, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}").respond_with_data(rss(2, title=f"Feed {name}"))
+    with config.open("a", encoding="utf-8") as out:  # two names made equal by hand
+        for name in ("a", "b"):
+            out.write(f'[[feeds]]\nurl = "{server.url_for("/" + name)}"\ntitle = "Twin"\n\n')
+    assert run(capsys, "refresh")[0] == 0
+    ids = sorted(int(str(f["id"])) for f in feeds_json(capsys))
+    for args in (("list", "--feed", "twin"), ("refresh", "--feed", "Twin"), ("remove", "Twin")):
+        status, _, err = run(capsys, *args)
+        assert status == 1
+        assert f"'{args[-1]}' names 2 feeds: id {ids[0]} (" in err and f"id {ids[1]} (" in err
+        assert "give the feed's id" in err
+    status, out, _ = run(capsys, "list", "--feed", str(ids[1]), "--json")
+    assert status == 0 and {a["feed_id"] for a in json.loads(out)} == {ids[1]}
+    status, _, err = run(capsys, "list", "--feed", "nothing like it")
+    assert status == 1 and "give a feed's id, URL or name" in err
+    status, out, err = run(capsys, "remove", str(ids[0]))
+    assert status == 0, err
+    assert server.url_for("/a") not in config.read_text("utf-8")

@@ -77,7 +77,7 @@ path = "relative/folder"
     [
         (
             '[[feeds]]\nurl = "https://a.example/"\n\n[[feeds]]\ntitle = "x"\nurl = 5\n',
-            r"line 6: feeds\[2\]\.url: missing or empty",
+            r"line 6: feeds\[2\]\.url: must be a string, got 5",
         ),
         (
             '[[feeds]]\nurl = "https://a.example/"\ntags = "ok"\n\n[[feeds]]\nurl = "x"\ntags = [1]\n',
@@ -131,3 +131,23 @@ def test_locations_follow_flags_then_environment(
     monkeypatch.delenv("NEWSREADER_DB")
     assert config_path().name == "feeds.toml" and "newsreader" in str(config_path())
     assert db_path().name == "newsreader.db" and "newsreader" in str(db_path())
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "-1.5", "0"])
+def test_timeout_must_be_a_finite_positive_number(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, f"[settings]\ntimeout = {value}\n")
+    with pytest.raises(ConfigError, match=r"line 2: settings\.timeout: must be"):
+        load_config(path)
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.toml"
+    path.write_bytes(b'\xef\xbb\xbf[[feeds]]\nurl = "https://a.example/"\ntitle = "A"\n')
+    config = load_config(path)
+    assert [(f.url, f.title) for f in config.feeds] == [("https://a.example/", "A")]
+
+
+def test_a_stored_path_that_is_not_a_string_says_so(tmp_path: Path) -> None:
+    path = write(tmp_path, "[[stored]]\npath = 5\n")
+    with pytest.raises(ConfigError, match=r"line 2: stored\[1\]\.path: must be a string, got 5"):
+        load_config(path)

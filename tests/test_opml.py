@@ -28,7 +28,8 @@ def test_round_trip_loses_nothing(shared_dir: Path, name: str) -> None:
 def test_nested_folders_become_path_tags(shared_dir: Path) -> None:
     document = parse_opml(read(shared_dir, "newsboat_example_nested-folders.opml"))
     tags = {f.title: f.tags for f in document.feeds}
-    assert tags["Notes by Mike"] == ("should be ignored/friends",)
+    # A folder's name is its `text` (what readers show), not its optional `title`.
+    assert tags["Notes by Mike"] == ("Blogs/friends",)
     assert tags["Fred on everything"] == ("eloquent",)
     assert tags["example.com website"] == ()
     assert len(document.feeds) == 7

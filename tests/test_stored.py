@@ -6,15 +6,10 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsreader.importing import import_bundled, import_paths, scan_folder
 from newsreader.model import FeedKind
 from newsreader.render import article_markdown, headings
-from newsreader.sources.stored import (
-    BUNDLED_URL,
-    import_bundled,
-    import_paths,
-    read_article_file,
-    scan_folder,
-)
+from newsreader.sources.stored import BUNDLED_URL, read_article_file
 from newsreader.store import ArticleFilter, Store
 
 SEED_SECTIONS = [

@@ -6,13 +6,14 @@ never writes anything.
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 DEFAULT_THEME = "textual-dark"
 
@@ -96,7 +97,7 @@ def load_config(path: Path) -> Config:
         ConfigError: the file cannot be read, is not valid TOML, or has a bad value.
     """
     try:
-        text = path.read_text("utf-8")
+        text = path.read_text("utf-8-sig")  # a byte order mark (Windows editors) is fine
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such config file") from None
     except (OSError, UnicodeDecodeError) as error:
@@ -109,6 +110,13 @@ def load_config(path: Path) -> Config:
 
 
 _TABLE_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _of_type(value: Any, expected: tuple[type, ...]) -> bool:
+    """Whether a TOML value is one of ``expected`` (a bool is not taken for an int)."""
+    if isinstance(value, bool) and bool not in expected:
+        return False
+    return isinstance(value, expected)
 
 
 class _Validator:
@@ -140,7 +148,9 @@ class _Validator:
                     return number
         return None
 
-    def fail(self, message: str, table: str, index: int | None = None, key: str | None = None):  # type: ignore[no-untyped-def]
+    def fail(
+        self, message: str, table: str, index: int | None = None, key: str | None = None
+    ) -> NoReturn:
         line = self.line_of(table, index, key)
         where = f"{self.path}, line {line}" if line else str(self.path)
         name = table if index is None else f"{table}[{index + 1}]"
@@ -181,14 +191,16 @@ class _Validator:
             if key not in types:
                 self.fail(f"unknown setting (known: {', '.join(types)})", "settings", None, key)
             expected = types[key]
-            if (isinstance(value, bool) and bool not in expected) or not isinstance(
-                value, expected
-            ):
+            if not _of_type(value, expected):
                 self.fail(
                     f"must be {' or '.join(t.__name__ for t in expected)}, got {value!r}",
                     "settings",
                     None,
                     key,
+                )
+            if key == "timeout" and not math.isfinite(value):
+                self.fail(
+                    f"must be a finite number of seconds, got {value!r}", "settings", None, key
                 )
             if key in ("concurrency", "per_host", "retention", "timeout") and value <= 0:
                 self.fail(f"must be greater than 0, got {value!r}", "settings", None, key)
@@ -220,6 +232,8 @@ class _Validator:
                         "unknown key (expected url, title, tags, retention)", "feeds", index, key
                     )
             url = entry.get("url")
+            if url is not None and not isinstance(url, str):
+                self.fail(f"must be a string, got {url!r}", "feeds", index, "url")
             if not isinstance(url, str) or not url.strip():
                 self.fail(
                     "missing or empty; every feed needs a url",
@@ -267,6 +281,8 @@ class _Validator:
                 if key not in ("path", "title", "tags"):
                     self.fail("unknown key (expected path, title, tags)", "stored", index, key)
             raw = entry.get("path")
+            if raw is not None and not isinstance(raw, str):
+                self.fail(f"must be a string, got {raw!r}", "stored", index, "path")
             if not isinstance(raw, str) or not raw.strip():
                 self.fail(
                     "missing or empty; every stored folder needs a path",

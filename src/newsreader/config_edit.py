@@ -34,7 +34,7 @@ def _load(path: Path) -> Any:
     import tomlkit
 
     try:
-        text = path.read_text("utf-8") if path.exists() else ""
+        text = path.read_text("utf-8-sig") if path.exists() else ""
     except OSError as error:
         raise ConfigEditError(f"{path}: cannot read: {error.strerror or error}") from None
     try:

@@ -6,13 +6,14 @@ changes nothing on disk.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from newsreader import __version__
-from newsreader.config import Config, ensure_config, load_config
+from newsreader.config import Config, ConfigError, ensure_config, load_config
 from newsreader.model import FeedKind
-from newsreader.paths import config_path, db_path
+from newsreader.paths import CONFIG_ENV, config_path, db_path
 from newsreader.store import Store
 
 
@@ -31,11 +32,19 @@ def open_context(config_file: str | None = None, db_file: str | None = None) -> 
     """Load the config (copying the default on first run), open the cache, sync sources.
 
     Raises:
-        ConfigError: the config is broken (nothing was written).
+        ConfigError: the config is broken, or a config file named by ``config_file`` or
+            ``$NEWSREADER_CONFIG`` does not exist (nothing was written).
         StoreError: the cache cannot be used (it was left as it is).
     """
     path = config_path(config_file)
-    ensure_config(path)
+    named_by = "--config" if config_file else CONFIG_ENV if os.environ.get(CONFIG_ENV) else ""
+    if not named_by:
+        ensure_config(path)  # only the default location is created on first run
+    elif not path.exists():
+        raise ConfigError(
+            f"{path}: no such config file (named by {named_by}); create it, "
+            f"or leave {named_by} out to use the default {config_path_default()}"
+        )
     config = load_config(path)
     store = Store.open(db_path(db_file))
     sync_sources(store, config)
@@ -47,7 +56,8 @@ def sync_sources(store: Store, config: Config) -> None:
 
     Feeds dropped from the config become inactive: their articles (and starred state) stay.
     """
-    from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL, import_bundled
+    from newsreader.importing import import_bundled
+    from newsreader.sources.stored import BUNDLED_URL, IMPORTED_URL
 
     known = {feed.url: feed for feed in store.feeds(include_inactive=True, counts=False)}
     for entry in config.feeds:
@@ -89,3 +99,24 @@ def title_from_url(url: str) -> str:
 
     parts = urlsplit(url)
     return parts.netloc or Path(parts.path).name or url
+
+
+def config_path_default() -> Path:
+    """The config file used when neither ``--config`` nor ``$NEWSREADER_CONFIG`` names one."""
+    from platformdirs import user_config_path
+
+    from newsreader.paths import APP_NAME
+
+    return user_config_path(APP_NAME) / "feeds.toml"
+
+
+def unique_title(store: Store, title: str, exclude_id: int | None = None) -> str:
+    """``title``, or ``title (2)``, ``(3)``… if another subscribed feed already has that name.
+
+    Names compare without regard to case; ``exclude_id`` is the feed being named itself.
+    """
+    taken = {feed.title.casefold() for feed in store.feeds(counts=False) if feed.id != exclude_id}
+    name, number = title, 2
+    while name.casefold() in taken:
+        name, number = f"{title} ({number})", number + 1
+    return name

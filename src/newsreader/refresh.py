@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.config import Config
-from newsreader.context import title_from_url
+from newsreader.context import title_from_url, unique_title
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
@@ -217,7 +217,7 @@ class _Job:
     # -- stored folders ---------------------------------------------------------------------
 
     def _scan(self, feed: FeedRow) -> FeedOutcome:
-        from newsreader.sources.stored import scan_folder
+        from newsreader.importing import scan_folder
 
         folder = self.folders[feed.url]
         report = scan_folder(self.store, feed.id, Path(folder.path))
@@ -395,8 +395,8 @@ def store_parsed(
     title = feed.title
     untitled = not feed.title or feed.title == title_from_url(feed.url)
     if parsed.title and untitled and not configured_title:
-        store.set_feed_title(feed.id, parsed.title)
-        title = parsed.title
+        title = unique_title(store, parsed.title, exclude_id=feed.id)  # names stay unique
+        store.set_feed_title(feed.id, title)
     if parsed.link and parsed.link != feed.site_link:
         store.set_site_link(feed.id, parsed.link)
     store.record_fetch(feed.id, FetchStatus.OK, parsed.warning, etag, last_modified)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsreader.sources.stored import import_paths
+from newsreader.importing import import_paths
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 

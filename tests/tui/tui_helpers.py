@@ -71,7 +71,7 @@ def import_seed(store: Store, shared_dir: Path, tmp_path: Path) -> int:
     import os
     import shutil
 
-    from newsreader.sources.stored import import_paths
+    from newsreader.importing import import_paths
 
     source = shared_dir / "fixtures" / "stored" / "trump-putin-budapest.txt"
     copy = tmp_path / "articles" / source.name

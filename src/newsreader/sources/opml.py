@@ -44,7 +44,8 @@ class OpmlDocument:
 
 
 def _folder_name(outline: Any) -> str:
-    return clean_line(outline.get("title") or outline.get("text") or "", limit=200).replace(
+    # OPML 2.0: `text` is what a reader shows; `title` is optional (and may say anything).
+    return clean_line(outline.get("text") or outline.get("title") or "", limit=200).replace(
         TAG_SEPARATOR, "-"
     )
 

@@ -1,7 +1,8 @@
-"""Stored articles: plain text, Markdown and HTML files on disk, imported or scanned.
+"""Stored articles: reading plain text, Markdown and HTML files on disk into articles.
 
 Each file becomes one :class:`NewArticle` whose key is the file's path, so importing or
-rescanning the same file again updates its text but never its read/starred state.
+rescanning the same file again updates its text but never its read/starred state. Nothing
+here writes to the cache: :mod:`newsreader.importing` stores what is read here.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsreader.ingest.dates import parse_datetime
-from newsreader.model import ContentType, FeedKind, NewArticle, UpsertCounts
-from newsreader.store import Store
+from newsreader.model import ContentType, NewArticle, UpsertCounts
 
 SUFFIXES: dict[str, ContentType] = {
     ".txt": ContentType.TEXT,
@@ -171,7 +171,8 @@ def iter_article_files(root: Path) -> Iterator[Path]:
                 yield Path(folder) / name
 
 
-def _read_all(paths: Iterable[tuple[Path, str]], report: ImportReport) -> list[NewArticle]:
+def read_files(paths: Iterable[tuple[Path, str]], report: ImportReport) -> list[NewArticle]:
+    """Read each ``(path, key)`` into an article; files that cannot be read go to ``report``."""
     articles: list[NewArticle] = []
     for path, key in paths:
         report.files += 1
@@ -180,58 +181,3 @@ def _read_all(paths: Iterable[tuple[Path, str]], report: ImportReport) -> list[N
         except StoredFileError as error:
             report.errors.append(str(error))
     return articles
-
-
-def import_paths(store: Store, paths: Iterable[Path]) -> ImportReport:
-    """Import files and folders into the "Imported articles" source.
-
-    Unreadable files are reported in the result and skipped; the rest are stored.
-    """
-    report = ImportReport()
-    found: list[tuple[Path, str]] = []
-    for path in paths:
-        if not path.exists():
-            report.errors.append(f"{path}: no such file or folder")
-            continue
-        if path.is_file() and path.suffix.lower() not in SUFFIXES:
-            report.errors.append(
-                f"{path}: unsupported file type (use {', '.join(sorted(SUFFIXES))})"
-            )
-            continue
-        found.extend((file, str(file.resolve())) for file in iter_article_files(path))
-    articles = _read_all(found, report)
-    if articles:
-        feed = store.ensure_feed(IMPORTED_URL, IMPORTED_TITLE, FeedKind.STORED)
-        report.counts = store.upsert_articles(feed.id, articles)
-    return report
-
-
-def scan_folder(store: Store, feed_id: int, root: Path) -> ImportReport:
-    """Bring a stored-article folder's source up to date: new, changed and removed files.
-
-    Files that cannot be read keep whatever the cache had for them. Removed files' articles
-    are dropped unless starred. A missing folder is an error and removes nothing.
-    """
-    report = ImportReport()
-    if not root.is_dir():
-        report.errors.append(f"{root}: folder not found")
-        return report
-    found = [(path, str(path.relative_to(root))) for path in iter_article_files(root)]
-    articles = _read_all(found, report)
-    failed = {key for path, key in found if key not in {a.key for a in articles}}
-    report.counts = store.upsert_articles(feed_id, articles, remove_missing=True, keep=failed)
-    return report
-
-
-def import_bundled(store: Store) -> ImportReport:
-    """Import the articles that ship with newsreader (the guide) into their own source."""
-    from importlib import resources
-
-    report = ImportReport()
-    folder = resources.files("newsreader.data").joinpath("articles")
-    with resources.as_file(folder) as root:
-        found = [(path, path.name) for path in iter_article_files(Path(root))]
-        articles = _read_all(found, report)
-    feed = store.ensure_feed(BUNDLED_URL, BUNDLED_TITLE, FeedKind.STORED, tags=())
-    report.counts = store.upsert_articles(feed.id, articles, remove_missing=True)
-    return report
