@@ -217,7 +217,6 @@ def cmd_add(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import remove_feed
-    from newsreader.store import ArticleFilter
 
     feed = ctx.store.feed(resolve_feed(ctx, args.name))
     assert feed is not None
@@ -225,8 +224,7 @@ def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
         config = remove_feed(ctx.config.path, feed.url)
     apply_config(ctx, config)
     if args.delete:
-        cached = ctx.store.count_articles(ArticleFilter(feed_id=feed.id))
-        ctx.store.delete_feed(feed.id)
+        cached = ctx.store.delete_feed(feed.id)
         print(f"removed {line(feed.title)} and its {plural(cached, 'cached article')}")
     else:
         print(

@@ -146,9 +146,9 @@ class Store:
             keep_validators=keep_validators,
         )
 
-    def delete_feed(self, feed_id: int) -> None:
-        """Forget a feed and its articles, starred ones included."""
-        feeds.delete_feed(self._db, feed_id)
+    def delete_feed(self, feed_id: int) -> int:
+        """Forget a feed and its articles, starred ones included; how many articles went."""
+        return feeds.delete_feed(self._db, feed_id)
 
     # -- storing articles -------------------------------------------------------------------
 

@@ -116,7 +116,11 @@ def record_fetch(
             )
 
 
-def delete_feed(db: Database, feed_id: int) -> None:
-    """Forget a feed and its articles, starred ones included."""
+def delete_feed(db: Database, feed_id: int) -> int:
+    """Forget a feed and its articles, starred ones included; how many articles went."""
     with db.transaction() as connection:
+        (articles,) = connection.execute(
+            "SELECT count(*) FROM articles WHERE feed_id = ?", (feed_id,)
+        ).fetchone()
         connection.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+    return int(articles)
