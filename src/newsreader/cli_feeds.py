@@ -177,14 +177,10 @@ def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import NewFeed, add_feeds
     from newsreader.model import FeedKind
-    from newsreader.sources.opml import parse_opml
+    from newsreader.sources.opml import parse_opml, read_opml
 
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     with _command_errors():
-        document = parse_opml(data)
+        document = parse_opml(read_opml(args.file, sys.stdin.buffer))
         config, added = add_feeds(
             ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in document.feeds]
         )

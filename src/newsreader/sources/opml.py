@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from newsreader.ingest.sanitize import clean_line, safe_link
 
 TAG_SEPARATOR = "/"
 MAX_OUTLINES = 100_000
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class OpmlError(Exception):
@@ -41,6 +43,31 @@ class OpmlDocument:
     title: str
     feeds: list[OpmlFeed]
     skipped: list[str]  # outlines with an unusable feed URL, described
+
+
+def read_opml(name: str, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of an OPML file, or of ``stdin`` when ``name`` is ``-``, at most 20 MB.
+
+    Only a regular file is read: a FIFO, a device such as ``/dev/zero`` or a socket is
+    refused without being read.
+
+    Raises:
+        OpmlError: the file cannot be read, is not a regular file or is too large.
+    """
+    from newsreader.sources.bounded import BoundedReadError, read_regular_file
+
+    if name == "-" and stdin is not None:
+        data = stdin.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise OpmlError(f"standard input holds more than {MAX_FILE_BYTES} bytes")
+        return data
+    try:
+        data, _info = read_regular_file(Path(name), MAX_FILE_BYTES)
+    except BoundedReadError as error:
+        raise OpmlError(f"cannot import {error}") from None
+    except OSError as error:
+        raise OpmlError(f"cannot read {name}: {error.strerror or error}") from None
+    return data
 
 
 def _folder_name(outline: Any) -> str:
