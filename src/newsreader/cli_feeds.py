@@ -177,12 +177,14 @@ def cmd_remove(ctx: AppContext, args: argparse.Namespace) -> int:
 def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import NewFeed, add_feeds
     from newsreader.model import FeedKind
-    from newsreader.sources.opml import parse_opml, read_opml
+    from newsreader.sources.opml import parse_opml, private_feeds, read_opml
 
     with _command_errors():
         document = parse_opml(read_opml(args.file, sys.stdin.buffer))
+        private = private_feeds(document.feeds)
+        wanted = [f for f in document.feeds if args.allow_private or f not in private]
         config, added = add_feeds(
-            ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in document.feeds]
+            ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in wanted]
         )
     _apply(ctx, config)
     for feed in document.feeds:
@@ -194,7 +196,19 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
                 )
     for problem in document.skipped:
         print(f"newsreader: skipped {_line(problem)}", file=sys.stderr)
-    already = len(document.feeds) - len(added)
+    for note in document.notes:
+        print(f"newsreader: {_line(note)}", file=sys.stderr)
+    if private:
+        print(
+            f"newsreader: {len(private)} feed(s) on private, loopback or link-local addresses"
+            + (":" if args.allow_private else " not subscribed (use --allow-private):"),
+            file=sys.stderr,
+        )
+        for feed in private[:50]:
+            print(f"  {_line(feed.url)}", file=sys.stderr)
+        if len(private) > 50:
+            print(f"  ... and {len(private) - 50} more", file=sys.stderr)
+    already = len(wanted) - len(added)
     print(
         f"imported {len(added)} feed(s) from {args.file}"
         + (f" ({already} already subscribed)" if already else "")
@@ -300,6 +314,12 @@ def add_parsers(sub: Any) -> None:
         "(nested folders as Parent/Child).",
     )
     q.add_argument("file", metavar="FILE", help="the OPML file ('-' for standard input)")
+    q.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="also subscribe to feeds on private, loopback or link-local addresses "
+        "(listed and left out by default)",
+    )
     q.set_defaults(handler=cmd_opml_import)
     q = opml.add_parser(
         "export",
