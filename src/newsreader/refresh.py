@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Collection, Coroutine, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -445,42 +445,12 @@ def run_refresh(
     SIGTERM and SIGHUP cancel the refresh, which stops its worker processes, and then end
     the process with status 128 + the signal's number, as the signal itself would.
     """
+    from newsreader.workers import until_signalled
+
     received: list[int] = []
     summary = asyncio.run(
-        _until_signalled(refresh(store, config, feed_ids, on_progress, force), received)
+        until_signalled(refresh(store, config, feed_ids, on_progress, force), received)
     )
     if summary is None:
         raise SystemExit(128 + received[0])
     return summary
-
-
-async def _until_signalled(
-    work: Coroutine[object, object, RefreshSummary], received: list[int]
-) -> RefreshSummary | None:
-    """``work``'s result, or None when SIGTERM or SIGHUP cancelled it (noted in ``received``)."""
-    import signal
-
-    loop = asyncio.get_running_loop()
-    task = asyncio.ensure_future(work)
-    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    handled: list[int] = []
-
-    def stop(signum: int) -> None:
-        received.append(signum)
-        task.cancel()
-
-    for signum in wanted:
-        try:
-            loop.add_signal_handler(signum, stop, signum)
-            handled.append(signum)
-        except (NotImplementedError, RuntimeError, ValueError):
-            pass  # not the main thread, or no signals here: the default action stands
-    try:
-        return await task
-    except asyncio.CancelledError:
-        if received:
-            return None
-        raise
-    finally:
-        for signum in handled:
-            loop.remove_signal_handler(signum)

@@ -24,7 +24,11 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Coroutine
 from concurrent.futures import Executor
+from typing import TypeVar
+
+T = TypeVar("T")
 
 PRELOAD = ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
 MAX_WORKERS = 4
@@ -76,6 +80,40 @@ def stop_pool(executor: Executor, terminate: bool = False) -> None:
         process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
+
+
+# -- the owning process ----------------------------------------------------------------------
+
+
+async def until_signalled(work: Coroutine[object, object, T], received: list[int]) -> T | None:
+    """``work``'s result, or None when SIGTERM or SIGHUP cancelled it (noted in ``received``)."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    handled: list[int] = []
+
+    def stop(signum: int) -> None:
+        received.append(signum)
+        task.cancel()
+
+    for signum in wanted:
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+            handled.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signals here: the default action stands
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if received:
+            return None
+        raise
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
 
 
 # -- in the worker ----------------------------------------------------------------------------
