@@ -216,3 +216,23 @@ def test_private_hosts(host: str) -> None:
 def test_public_hosts(host: str) -> None:
     assert not private_host(host)
     assert not private_address("8.8.8.8")
+
+
+async def test_a_public_page_cannot_point_discovery_at_a_private_feed(server: HTTPServer) -> None:
+    from newsreader.sources.discover import DiscoveryError, discover
+
+    private_feed = f"http://localhost:{server.port}/feed.xml"
+    page = (
+        '<html><head><link rel="alternate" type="application/rss+xml" '
+        f'href="{private_feed}"></head><body>hi</body></html>'
+    )
+    server.expect_request("/page").respond_with_data(page, content_type="text/html")
+    server.expect_request("/feed.xml").respond_with_data(rss(2))
+    async with Fetcher(LIMITS, PublicLoopbackLiteral()) as fetcher:
+        with pytest.raises(DiscoveryError, match="links only to feeds on private addresses"):
+            await discover(fetcher, server.url_for("/page"), try_common_paths=False)
+    assert [request.path for request, _response in server.log] == ["/page"]
+    # From a private page (a local bridge), a private feed is fine.
+    async with Fetcher(LIMITS) as fetcher:
+        found = await discover(fetcher, server.url_for("/page"), try_common_paths=False)
+    assert found.url == private_feed
