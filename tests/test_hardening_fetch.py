@@ -75,6 +75,7 @@ async def test_nested_and_odd_encodings_of_a_real_feed_decode(server: HTTPServer
         "/raw": (raw_deflate.compress(feed) + raw_deflate.flush(), "deflate"),
         "/members": (gzip.compress(feed[:100]) + gzip.compress(feed[100:]), "gzip"),
         "/identity": (feed, "identity"),
+        "/bogus": (feed, "utf-8"),  # not a compression: ignored, as browsers and httpx do
     }
     for path, (body, encoding) in cases.items():
         server.expect_request(path).respond_with_handler(encoded(body, encoding))

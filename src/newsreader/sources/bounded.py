@@ -90,10 +90,17 @@ class _ZlibLayer:
                 return
 
 
-def _layer(encoding: str) -> _Layer:
+# Compressions a server may apply although we never ask for them: refused by name.
+UNSUPPORTED = frozenset({"br", "zstd", "compress", "x-compress", "exi", "pack200-gzip"})
+
+
+def _layer(encoding: str) -> _Layer | None:
+    """The decoder for one encoding; None for a token that is not a compression at all."""
     if encoding in ("gzip", "x-gzip", "deflate"):
         return _ZlibLayer(encoding)
-    raise BoundedReadError(f"unsupported content encoding {encoding[:40]!r}")
+    if encoding in UNSUPPORTED:
+        raise BoundedReadError(f"unsupported content encoding {encoding!r}")
+    return None  # "utf-8", "none" and the like, sent by some servers: ignored, as browsers do
 
 
 class BoundedDecoder:
@@ -115,7 +122,8 @@ class BoundedDecoder:
                 f"too many content encodings ({len(names)}; at most {MAX_LAYERS})"
             )
         # Encodings are listed in the order they were applied, so undo the last first.
-        self._layers = [_layer(name) for name in reversed(names)]
+        layers = (_layer(name) for name in reversed(names))
+        self._layers = [layer for layer in layers if layer is not None]
         self.limit = limit
         self.max_ratio = max_ratio
         self.received = 0
