@@ -18,6 +18,7 @@ from newsreader.sources.stored import (
     IMPORTED_URL,
     SUFFIXES,
     ImportReport,
+    import_candidates,
     iter_article_files,
     read_files,
 )
@@ -32,16 +33,10 @@ def import_paths(store: Store, paths: Iterable[Path]) -> ImportReport:
     report = ImportReport()
     found: list[tuple[Path, str]] = []
     for path in paths:
-        if not path.exists():
-            report.errors.append(f"{path}: no such file or folder")
-            continue
-        if path.is_file() and path.suffix.lower() not in SUFFIXES:
-            report.errors.append(
-                f"{path}: unsupported file type (use {', '.join(sorted(SUFFIXES))})"
-            )
-            continue
-        files = [(file, str(file.resolve())) for file in iter_article_files(path)]
-        if not files:
+        files, error = import_candidates(path)
+        if error:
+            report.errors.append(error)
+        elif not files:
             report.errors.append(
                 f"{path}: no article files in this folder (newsreader imports "
                 f"{', '.join(sorted(SUFFIXES))} files; hidden files and folders are skipped)"

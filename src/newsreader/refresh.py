@@ -83,7 +83,8 @@ def backoff_delay(failures: int) -> timedelta | None:
     """How long to wait after ``failures`` failures in a row (the first is retried at once)."""
     if failures < 2:
         return None
-    return min(BACKOFF_BASE * 2 ** (failures - 2), BACKOFF_MAX)
+    # The exponent is capped so that a long run of failures cannot overflow timedelta.
+    return min(BACKOFF_BASE * (1 << min(failures - 2, 16)), BACKOFF_MAX)
 
 
 def _now() -> datetime:
@@ -144,6 +145,7 @@ async def refresh(
     due = [f for f in feeds if force or _skip_reason(f, now) is None]
     job = _Job(store, config, force)
     job.pool_wanted = len(due) >= PROCESS_POOL_MIN_FEEDS
+    finished = False
     try:
         async with Fetcher(limits) as fetcher:
             job.fetcher = fetcher
@@ -155,35 +157,21 @@ async def refresh(
                     # A view's callback must not stop the refresh.
                     with contextlib.suppress(Exception):
                         on_progress(outcome, done, total)
+        finished = True
     finally:
         if job.executor is not None:
-            job.executor.shutdown(wait=False, cancel_futures=True)
+            from newsreader.workers import stop_pool
+
+            # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
+            stop_pool(job.executor, terminate=not finished)
     return summary
 
 
 def _parse_executor() -> Executor | None:
     """A process pool for parsing and storing, when there is more than one core."""
-    import os
+    from newsreader.workers import start_pool
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not cores or cores < 2:
-        return None
-    from concurrent.futures import ProcessPoolExecutor
-
-    try:
-        import multiprocessing
-
-        if os.name == "posix":
-            context = multiprocessing.get_context("forkserver")
-            # Workers fork from a server that has already imported the parser.
-            context.set_forkserver_preload(
-                ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
-            )
-        else:
-            context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
-    except (OSError, ValueError):
-        return None
+    return start_pool()
 
 
 class _Job:
@@ -267,9 +255,11 @@ class _Job:
         return self.executor
 
     def _drop_pool(self) -> None:
+        from newsreader.workers import stop_pool
+
         broken, self.executor = self.executor, None
         if broken is not None:
-            broken.shutdown(wait=False, cancel_futures=True)
+            stop_pool(broken)
 
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
         """Parse and store in a worker process when there is a pool and a cache file."""
@@ -452,5 +442,17 @@ def run_refresh(
     on_progress: ProgressCallback | None = None,
     force: bool = False,
 ) -> RefreshSummary:
-    """:func:`refresh` for synchronous callers (the command line)."""
-    return asyncio.run(refresh(store, config, feed_ids, on_progress, force))
+    """:func:`refresh` for synchronous callers (the command line).
+
+    SIGTERM and SIGHUP cancel the refresh, which stops its worker processes, and then end
+    the process with status 128 + the signal's number, as the signal itself would.
+    """
+    from newsreader.workers import until_signalled
+
+    received: list[int] = []
+    summary = asyncio.run(
+        until_signalled(refresh(store, config, feed_ids, on_progress, force), received)
+    )
+    if summary is None:
+        raise SystemExit(128 + received[0])
+    return summary

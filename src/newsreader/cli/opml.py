@@ -18,24 +18,34 @@ if TYPE_CHECKING:
 def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
     from newsreader.config_edit import NewFeed, add_feeds
     from newsreader.model import FeedKind
-    from newsreader.sources.opml import parse_opml
+    from newsreader.sources.opml import parse_opml, private_feeds, read_opml
 
-    try:
-        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except OSError as error:
-        raise CommandError(f"cannot read {args.file}: {error.strerror or error}") from None
     with command_errors():
-        document = parse_opml(data)
+        document = parse_opml(read_opml(args.file, sys.stdin.buffer))
     for problem in document.skipped:
         print(f"newsreader: skipped {line(problem)}", file=sys.stderr)
+    for note in document.notes:
+        print(f"newsreader: {line(note)}", file=sys.stderr)
     if not document.feeds:
         skipped = (
             f" (skipped {plural(len(document.skipped), 'outline')})" if document.skipped else ""
         )
         raise CommandError(f"{args.file} held no feeds{skipped}; nothing was imported")
+    private = private_feeds(document.feeds)
+    wanted = [f for f in document.feeds if args.allow_private or f not in private]
+    if private:
+        print(
+            f"newsreader: {plural(len(private), 'feed')} on private, loopback or link-local "
+            "addresses" + (":" if args.allow_private else " not subscribed (use --allow-private):"),
+            file=sys.stderr,
+        )
+        for feed in private[:50]:
+            print(f"  {line(feed.url)}", file=sys.stderr)
+        if len(private) > 50:
+            print(f"  ... and {len(private) - 50} more", file=sys.stderr)
     with command_errors():
         config, added = add_feeds(
-            ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in document.feeds]
+            ctx.config.path, [NewFeed(f.url, f.title, f.tags) for f in wanted]
         )
     apply_config(ctx, config)
     for feed in document.feeds:
@@ -45,7 +55,7 @@ def cmd_opml_import(ctx: AppContext, args: argparse.Namespace) -> int:
                 ctx.store.ensure_feed(
                     row.url, row.title, FeedKind.FEED, row.tags, site_link=feed.site_link
                 )
-    already = len(document.feeds) - len(added)
+    already = len(wanted) - len(added)
     print(
         f"imported {len(added)} feed(s) from {args.file}"
         + (f" ({already} already subscribed)" if already else "")
@@ -122,6 +132,12 @@ def register(sub: Subparsers) -> None:
         "(nested folders as Parent/Child).",
     )
     q.add_argument("file", metavar="FILE", help="the OPML file ('-' for standard input)")
+    q.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="also subscribe to feeds on private, loopback or link-local addresses "
+        "(listed and left out by default)",
+    )
     q.set_defaults(handler=cmd_opml_import)
     q = opml.add_parser(
         "export",

@@ -125,6 +125,20 @@ async def discover(fetcher: Fetcher, url: str, try_common_paths: bool = True) ->
             candidate = root + path
             if candidate not in candidates and candidate != final:
                 candidates.append(candidate)
+    refused: list[str] = []
+    private: dict[str, bool] = {}
+
+    async def is_private(link: str) -> bool:
+        host = urlsplit(link).hostname or ""
+        if host not in private:
+            private[host] = await fetcher.addresses.is_private(host)
+        return private[host]
+
+    if candidates and not await is_private(final):
+        # A public page must not send us to a private address (a local service, a cloud
+        # metadata endpoint) by naming it as its feed.
+        refused = [candidate for candidate in candidates if await is_private(candidate)]
+        candidates = [c for c in candidates if c not in refused]
     for candidate in candidates:
         found = await fetcher.fetch(candidate)
         if found.error or not looks_like_feed(found.body):
@@ -133,6 +147,11 @@ async def discover(fetcher: Fetcher, url: str, try_common_paths: bool = True) ->
         parsed = parse_feed(found.body, location, found.content_type)
         if not parsed.error:
             return FoundFeed(location, parsed.title, found.body, found.content_type)
+    if refused and len(refused) == len(tried):
+        raise DiscoveryError(
+            f"{url} links only to feeds on private addresses, which a public page may not "
+            f"point to (e.g. {clean_line(refused[0], limit=200)}); add such a feed by its URL"
+        )
     if tried:
         raise DiscoveryError(
             f"{url} links to {len(tried)} feed(s) but none could be read (tried {', '.join(tried[:3])})"

@@ -21,6 +21,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from newsreader import __version__
 from newsreader.model import FetchResult
+from newsreader.sources.addresses import AddressPolicy
+from newsreader.sources.bounded import (
+    ACCEPT_ENCODING,
+    MAX_RATIO,
+    BoundedReadError,
+    NotRegularFileError,
+    TooLargeError,
+    read_regular_file,
+    read_response,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -42,6 +52,20 @@ class FetchError(Exception):
     """One fetch failed; the message is one line a person can act on."""
 
 
+class _Redirected(Exception):
+    """Raised from a response hook so that httpx never parses a redirect's target itself."""
+
+    def __init__(self, status: int, headers: dict[str, str]) -> None:
+        super().__init__(status)
+        self.status = status
+        self.headers = headers
+
+
+async def _stop_at_redirects(response: httpx.Response) -> None:
+    if response.status_code in REDIRECTS and "location" in response.headers:
+        raise _Redirected(response.status_code, {k.lower(): v for k, v in response.headers.items()})
+
+
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
     """How politely and how patiently to fetch."""
@@ -52,6 +76,7 @@ class FetchLimits:
     total_timeout: float | None = None  # whole request incl. body; default 3 x timeout
     max_bytes: int = MAX_BYTES
     max_redirects: int = MAX_REDIRECTS
+    max_ratio: int = MAX_RATIO  # how far a compressed body may expand
 
     @property
     def deadline(self) -> float:
@@ -91,7 +116,7 @@ def describe_error(error: BaseException) -> str:
     """A one-line description of a network failure."""
     import httpx
 
-    if isinstance(error, FetchError):
+    if isinstance(error, FetchError | BoundedReadError):
         return str(error)
     if isinstance(error, httpx.ConnectTimeout):
         return "timed out connecting"
@@ -100,6 +125,9 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, httpx.TimeoutException | TimeoutError):
         return "timed out"
     if isinstance(error, httpx.ConnectError):
+        refused = _socket_error(error)
+        if refused is not None:
+            return refused
         reason = str(error) or "connection failed"
         if "Name or service not known" in reason or "nodename nor servname" in reason:
             return "host not found"
@@ -117,11 +145,48 @@ def describe_error(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def _socket_error(error: BaseException) -> str | None:
+    """The operating system's reason behind a failed connection, when it is a known one.
+
+    httpx reports a refused connection as "All connection attempts failed"; the reason is
+    further down the chain of causes (possibly one per address tried).
+    """
+    import errno
+
+    words = {
+        errno.ECONNREFUSED: "connection refused",
+        errno.ENETUNREACH: "network unreachable",
+        errno.EHOSTUNREACH: "host unreachable",
+        errno.ECONNRESET: "connection reset",
+    }
+    seen: set[int] = set()
+    todo: list[BaseException] = [error]
+    found: list[str] = []
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in words:
+            found.append(words[current.errno])
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                todo.append(linked)
+    if not found:
+        return None
+    return "connection refused" if "connection refused" in found else found[0]
+
+
 class Fetcher:
     """Fetches feeds over one HTTP connection pool; use as an async context manager."""
 
-    def __init__(self, limits: FetchLimits = FetchLimits()) -> None:
+    def __init__(
+        self, limits: FetchLimits = FetchLimits(), addresses: AddressPolicy | None = None
+    ) -> None:
         self.limits = limits
+        self.addresses = addresses or AddressPolicy()
         self._client: httpx.AsyncClient | None = None
         self._all = asyncio.Semaphore(max(1, limits.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -137,8 +202,16 @@ class Fetcher:
                 max_connections=max(1, limits.concurrency),
                 max_keepalive_connections=max(1, limits.concurrency),
             ),
-            headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": ACCEPT,
+                # Only what read_response decodes itself, step by step under the size cap.
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             trust_env=False,
+            # httpx would parse a redirect's Location even when not following it, and fail
+            # with its own errors on `javascript:` and the like; redirects are handled here.
+            event_hooks={"response": [_stop_at_redirects]},
         )
         return self
 
@@ -193,21 +266,29 @@ class Fetcher:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         url = result.url
+        if urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise FetchError(f"unsupported URL: {_shown(url)} (use http, https or a file path)")
         seen = {url}
         permanent = True
+        origin_private: bool | None = None  # looked up on the first redirect only
         for _hop in range(self.limits.max_redirects + 1):
-            scheme = urlsplit(url).scheme.lower()
-            if scheme not in ("http", "https"):
-                raise FetchError(f"redirected to an unsupported URL: {url}")
             async with self._all, self._host(url):
                 response = await self._get(url, headers, result)
             if response is None:  # a redirect
                 assert result.headers is not None
-                target = urljoin(url, result.headers.get("location", ""))
+                target = _redirect_target(url, result.headers.get("location", ""))
                 permanent = permanent and result.status in PERMANENT
                 if target in seen:
-                    raise FetchError(f"redirect loop at {target}")
+                    raise FetchError(f"redirect loop at {_shown(target)}")
                 seen.add(target)
+                if origin_private is None:
+                    origin_private = await self.addresses.is_private(_hostname(result.url))
+                target_host = _hostname(target)
+                if not origin_private and await self.addresses.is_private(target_host):
+                    raise FetchError(
+                        "refused a redirect from a public address to a private one "
+                        f"({_shown(target_host)})"
+                    )
                 url = target
                 continue
             result.final_url = url
@@ -220,50 +301,46 @@ class Fetcher:
     ) -> FetchResult | None:
         """One request; None when the response is a redirect to follow."""
         assert self._client is not None
-        async with self._client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            result.status = status
-            result.headers = {k.lower(): v for k, v in response.headers.items()}
-            if status in REDIRECTS and "location" in response.headers:
-                return None
-            result.etag = response.headers.get("etag")
-            result.last_modified = response.headers.get("last-modified")
-            result.content_type = response.headers.get("content-type", "")
-            if status == 304:
-                result.not_modified = True
-                return result
-            if status in (429, 503):
-                result.retry_after = retry_after_seconds(response.headers.get("retry-after"))
-            if status >= 400:
-                result.error = _status_error(status, result.retry_after)
-                return result
-            if status != 200:
-                result.error = f"unexpected HTTP status {status}"
-                return result
-            declared = response.headers.get("content-length", "")
-            limit = self.limits.max_bytes
-            if declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"response too large ({int(declared)} bytes; limit {limit})")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(f"response too large (over {limit} bytes)")
-                chunks.append(chunk)
-            result.body = b"".join(chunks)
+        try:
+            async with self._client.stream("GET", url, headers=headers) as response:
+                return await self._read(response, result)
+        except _Redirected as redirect:
+            result.status = redirect.status
+            result.headers = redirect.headers
+            return None
+
+    async def _read(self, response: httpx.Response, result: FetchResult) -> FetchResult:
+        """Status, validators and (for a 200) the body, under the size cap."""
+        status = response.status_code
+        result.status = status
+        result.headers = {k.lower(): v for k, v in response.headers.items()}
+        result.etag = response.headers.get("etag")
+        result.last_modified = response.headers.get("last-modified")
+        result.content_type = response.headers.get("content-type", "")
+        if status == 304:
+            result.not_modified = True
             return result
+        if status in (429, 503):
+            result.retry_after = retry_after_seconds(response.headers.get("retry-after"))
+        if status >= 400:
+            result.error = _status_error(status, result.retry_after)
+            return result
+        if status != 200:
+            result.error = f"unexpected HTTP status {status}"
+            return result
+        result.body = await read_response(response, self.limits.max_bytes, self.limits.max_ratio)
+        return result
 
     def _read_file(self, url: str) -> FetchResult:
         path = local_path(url)
         result = FetchResult(url=url, final_url=url)
         try:
-            size = path.stat().st_size
-            if size > self.limits.max_bytes:
-                result.error = f"file too large ({size} bytes; limit {self.limits.max_bytes})"
-                return result
-            result.body = path.read_bytes()
+            result.body, _info = read_regular_file(path, self.limits.max_bytes)
             result.status = 200
+        except NotRegularFileError as error:
+            result.error = f"not read: {error}"
+        except TooLargeError as error:
+            result.error = f"file {str(error).removeprefix(f'{path}: ')}"
         except FileNotFoundError:
             result.error = f"file not found: {path}"
         except IsADirectoryError:
@@ -271,6 +348,48 @@ class Fetcher:
         except OSError as error:
             result.error = f"cannot read {path}: {error.strerror or error}"
         return result
+
+
+def _hostname(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _shown(text: str) -> str:
+    """Untrusted URL text for an error message: one line, printable, not too long."""
+    from newsreader.ingest.sanitize import clean_line
+
+    return clean_line(text, limit=200)
+
+
+def _redirect_target(url: str, location: str) -> str:
+    """The absolute http(s) URL a redirect's ``Location`` names.
+
+    Raises:
+        FetchError: the target is missing, not http(s) (``javascript:``, ``file:``...) or
+            not a valid URL.
+    """
+    import httpx
+
+    location = location.strip()
+    if not location:
+        raise FetchError("redirect without a target (empty Location header)")
+    try:
+        target = urljoin(url, location)
+        scheme = urlsplit(target).scheme.lower()
+    except ValueError:
+        raise FetchError(f"redirected to an invalid URL: {_shown(location)}") from None
+    if scheme not in ("http", "https"):
+        raise FetchError(f"redirected to an unsupported URL: {_shown(target)}")
+    try:
+        parsed = httpx.URL(target)
+    except (httpx.InvalidURL, ValueError):
+        raise FetchError(f"redirected to an invalid URL: {_shown(target)}") from None
+    if not parsed.host:
+        raise FetchError(f"redirected to a URL without a host: {_shown(target)}")
+    return target
 
 
 def _status_error(status: int, retry_after: float | None) -> str:

@@ -9,15 +9,18 @@ accepted from an OPML file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from newsreader.ingest.sanitize import clean_line, safe_link
 
 TAG_SEPARATOR = "/"
 MAX_OUTLINES = 100_000
+MAX_DEPTH = 16  # folder levels kept in a tag; deeper folders are flattened into the 16th
+MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
 class OpmlError(Exception):
@@ -41,6 +44,32 @@ class OpmlDocument:
     title: str
     feeds: list[OpmlFeed]
     skipped: list[str]  # outlines with an unusable feed URL, described
+    notes: list[str] = field(default_factory=list)  # what was changed on the way in
+
+
+def read_opml(name: str, stdin: BinaryIO | None = None) -> bytes:
+    """The bytes of an OPML file, or of ``stdin`` when ``name`` is ``-``, at most 20 MB.
+
+    Only a regular file is read: a FIFO, a device such as ``/dev/zero`` or a socket is
+    refused without being read.
+
+    Raises:
+        OpmlError: the file cannot be read, is not a regular file or is too large.
+    """
+    from newsreader.sources.bounded import BoundedReadError, read_regular_file
+
+    if name == "-" and stdin is not None:
+        data = stdin.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise OpmlError(f"standard input holds more than {MAX_FILE_BYTES} bytes")
+        return data
+    try:
+        data, _info = read_regular_file(Path(name), MAX_FILE_BYTES)
+    except BoundedReadError as error:
+        raise OpmlError(f"cannot import {error}") from None
+    except OSError as error:
+        raise OpmlError(f"cannot read {name}: {error.strerror or error}") from None
+    return data
 
 
 def _folder_name(outline: Any) -> str:
@@ -90,6 +119,7 @@ def parse_opml(data: bytes) -> OpmlDocument:
     # come out in document order.
     stack: list[tuple[Any, tuple[str, ...]]] = [(child, ()) for child in reversed(_outlines(body))]
     seen = 0
+    flattened: set[str] = set()
     while stack:
         outline, path = stack.pop()
         seen += 1
@@ -101,9 +131,19 @@ def parse_opml(data: bytes) -> OpmlDocument:
             _add(found, skipped, outline, raw, path)
         else:
             name = _folder_name(outline)
-            inner = (*path, name) if name else path
+            if name and len(path) >= MAX_DEPTH:
+                flattened.add(TAG_SEPARATOR.join(path))
+            elif name:
+                inner = (*path, name)
         stack.extend((child, inner) for child in reversed(_outlines(outline)))
-    return OpmlDocument(title=head_title, feeds=list(found.values()), skipped=skipped)
+    notes = [
+        f"folders nested more than {MAX_DEPTH} deep were flattened into "
+        f"{clean_line(folder, limit=120)!r}"
+        for folder in sorted(flattened)[:5]
+    ]
+    if len(flattened) > 5:
+        notes.append(f"... and {len(flattened) - 5} more folder(s) flattened")
+    return OpmlDocument(title=head_title, feeds=list(found.values()), skipped=skipped, notes=notes)
 
 
 def _outlines(element: Any) -> list[Any]:
@@ -130,6 +170,17 @@ def _add(
     else:
         merged = tuple(dict.fromkeys((*previous.tags, *tags)))
         found[url] = OpmlFeed(url, previous.title or title, merged, previous.site_link or site)
+
+
+def private_feeds(feeds: Sequence[OpmlFeed]) -> list[OpmlFeed]:
+    """The feeds whose host is private, loopback or link-local (``169.254.169.254``, ...).
+
+    Decided from the URL alone (addresses in any spelling, ``localhost``, ``.local``,
+    ``.internal``), without DNS lookups: importing a list must not reach out to its hosts.
+    """
+    from newsreader.sources.addresses import private_url
+
+    return [feed for feed in feeds if private_url(feed.url)]
 
 
 def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsreader subscriptions") -> str:
@@ -170,16 +221,23 @@ def export_opml(feeds: Sequence[OpmlFeed], title: str = "newsreader subscription
             attributes += f" htmlUrl={quoteattr(feed.site_link)}"
         return f"{indent}<outline {attributes}/>"
 
-    def emit(folder: Folder, depth: int) -> None:
+    # Depth-first without recursion: a tag may name folders thousands deep. Each entry is
+    # a line still to write, or a folder to open at a depth.
+    todo: list[str | tuple[Folder, int]] = [(root, 0)]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            lines.append(item)
+            continue
+        folder, depth = item
         indent = "  " * (depth + 2)
+        later: list[str | tuple[Folder, int]] = []
         for name, sub in folder.folders.items():
-            lines.append(f"{indent}<outline text={quoteattr(name)} title={quoteattr(name)}>")
-            emit(sub, depth + 1)
-            lines.append(f"{indent}</outline>")
-        for feed in folder.feeds:
-            lines.append(feed_line(feed, indent))
-
-    emit(root, 0)
+            later.append(f"{indent}<outline text={quoteattr(name)} title={quoteattr(name)}>")
+            later.append((sub, depth + 1))
+            later.append(f"{indent}</outline>")
+        later.extend(feed_line(feed, indent) for feed in folder.feeds)
+        todo.extend(reversed(later))
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
 

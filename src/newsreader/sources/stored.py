@@ -16,6 +16,12 @@ from pathlib import Path
 
 from newsreader.ingest.dates import parse_datetime
 from newsreader.model import ContentType, NewArticle, UpsertCounts
+from newsreader.sources.bounded import (
+    NotRegularFileError,
+    TooLargeError,
+    not_regular_reason,
+    read_regular_file,
+)
 
 SUFFIXES: dict[str, ContentType] = {
     ".txt": ContentType.TEXT,
@@ -89,9 +95,12 @@ def _title_from_text(text: str, path: Path) -> str:
 def read_article_file(path: Path, key: str | None = None) -> NewArticle:
     """Read one article file into an article.
 
+    Only regular files are read (a FIFO, device or socket, or a link to one, is refused
+    without being opened for reading), never more than 20 MB, whatever the file claims.
+
     Raises:
-        StoredFileError: the file is missing, unreadable, too big, binary or of an
-            unsupported type.
+        StoredFileError: the file is missing, unreadable, too big, binary, not a regular
+            file or of an unsupported type.
     """
     from newsreader.ingest.markdown_text import markdown_to_text
     from newsreader.ingest.sanitize import clean_line, sanitize_markdown
@@ -100,12 +109,13 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
     if kind is None:
         raise StoredFileError(f"{path}: unsupported file type (use {', '.join(sorted(SUFFIXES))})")
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_FILE_BYTES:
-            raise StoredFileError(f"{path}: too big ({stat.st_size} bytes, at most 20 MB)")
-        data = path.read_bytes()
-    except StoredFileError:
-        raise
+        data, stat = read_regular_file(path, MAX_FILE_BYTES)
+    except NotRegularFileError as error:
+        raise StoredFileError(f"{error}; skipped") from None
+    except TooLargeError:
+        raise StoredFileError(
+            f"{path}: too big (over {MAX_FILE_BYTES} bytes, at most 20 MB)"
+        ) from None
     except OSError as error:
         raise StoredFileError(f"{path}: cannot read: {error.strerror or error}") from None
     text = _decode(data, path)
@@ -160,8 +170,12 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
 
 
 def iter_article_files(root: Path) -> Iterator[Path]:
-    """Every supported file under ``root`` (or ``root`` itself), hidden files skipped."""
-    if root.is_file():
+    """Every supported file under ``root`` (or ``root`` itself), hidden files skipped.
+
+    Links to folders are not followed (no loops); what is not a regular file (a FIFO, a
+    device, a link loop) is yielded too, so that reading it reports it by name.
+    """
+    if not root.is_dir():
         yield root
         return
     for folder, dirs, files in os.walk(root):
@@ -181,3 +195,32 @@ def read_files(paths: Iterable[tuple[Path, str]], report: ImportReport) -> list[
         except StoredFileError as error:
             report.errors.append(str(error))
     return articles
+
+
+def _key(path: Path) -> str:
+    """A file's absolute path, links resolved when they can be (a link loop cannot)."""
+    try:
+        return str(path.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python 3.11-3.12)
+        return str(path.absolute())
+
+
+def import_candidates(path: Path) -> tuple[list[tuple[Path, str]], str | None]:
+    """The files importing ``path`` reads, each with its key, or why it cannot be imported.
+
+    A folder gives its supported files; a regular file of a supported type gives itself. A
+    FIFO, device, socket, link loop or missing path gives nothing and a message naming it.
+    A link loop or special file *inside* a folder is listed, so that reading it reports it.
+    """
+    try:
+        is_dir = path.is_dir()
+        reason = None if is_dir else not_regular_reason(path)
+    except OSError as error:
+        if not path.is_symlink():
+            return [], f"{path}: no such file or folder"
+        reason = f"cannot read: {error.strerror or error}"  # a dangling link or a loop
+    if reason is not None:
+        return [], f"{path}: {reason}; nothing imported from it"
+    if not is_dir and path.suffix.lower() not in SUFFIXES:
+        return [], f"{path}: unsupported file type (use {', '.join(sorted(SUFFIXES))})"
+    return [(file, _key(file)) for file in iter_article_files(path)], None

@@ -1,0 +1,210 @@
+"""The process pool a refresh parses and stores feeds in, and how it never outlives its owner.
+
+Workers fork from a forkserver that has already imported the parser. Left alone, a pool's
+processes outlive a refreshing process killed by a signal: workers block forever waiting
+for work, and the forkserver and the resource tracker live as long as any worker does,
+all holding the cache open and the caller's output pipe, so a script reading that pipe to
+its end never finishes. So each worker:
+
+* sends its standard streams to ``/dev/null`` (it never prints; the caller's pipe must
+  close when the refreshing process ends);
+* watches the refreshing process and exits as soon as it is gone: through a pidfd where
+  Linux offers one (immediate, and a zombie counts as gone), else by polling; and asks
+  the kernel to kill it when its own parent dies (``PR_SET_PDEATHSIG``).
+
+Once the workers are gone, the forkserver and the resource tracker see their pipes close
+and exit too. :func:`stop_pool` ends the workers at once when a refresh is cancelled (by
+SIGTERM, SIGHUP or Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+import time
+from collections.abc import Coroutine
+from concurrent.futures import Executor
+from typing import TypeVar
+
+T = TypeVar("T")
+
+PRELOAD = ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
+MAX_WORKERS = 4
+POLL_SECONDS = 0.25  # how often a worker checks its owner where there is no pidfd
+PR_SET_PDEATHSIG = 1
+
+
+def start_pool() -> Executor | None:
+    """A process pool for parsing and storing, when there is more than one core."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2:
+        return None
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    try:
+        context: BaseContext
+        if os.name == "posix":
+            forkserver = multiprocessing.get_context("forkserver")
+            # Workers fork from a server that has already imported the parser.
+            forkserver.set_forkserver_preload(PRELOAD)
+            context = forkserver
+        else:
+            context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(
+            max_workers=min(cores, MAX_WORKERS),
+            mp_context=context,
+            initializer=guard_worker,
+            initargs=(os.getpid(),),
+        )
+    except (OSError, ValueError):
+        return None
+
+
+def stop_pool(executor: Executor, terminate: bool = False) -> None:
+    """Shut a pool down; with ``terminate``, end its workers now rather than when idle."""
+    # concurrent.futures has no public way to end busy workers before Python 3.14, and
+    # shutdown() forgets the processes: take them first.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    if not terminate:
+        return
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + 2.0
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+
+
+# -- the owning process ----------------------------------------------------------------------
+
+
+async def until_signalled(work: Coroutine[object, object, T], received: list[int]) -> T | None:
+    """``work``'s result, or None when SIGTERM or SIGHUP cancelled it (noted in ``received``)."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(work)
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    handled: list[int] = []
+
+    def stop(signum: int) -> None:
+        received.append(signum)
+        task.cancel()
+
+    for signum in wanted:
+        try:
+            loop.add_signal_handler(signum, stop, signum)
+            handled.append(signum)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass  # not the main thread, or no signals here: the default action stands
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if received:
+            return None
+        raise
+    finally:
+        for signum in handled:
+            loop.remove_signal_handler(signum)
+
+
+# -- in the worker ----------------------------------------------------------------------------
+
+
+def guard_worker(owner: int) -> None:
+    """Pool initializer: let go of the caller's streams and die with ``owner``."""
+    _detach_streams()
+    _die_with_parent()
+    _watch(owner)
+
+
+def _detach_streams() -> None:
+    """Point file descriptors 0, 1 and 2 at ``/dev/null``."""
+    try:
+        null = os.open(os.devnull, os.O_RDWR)
+    except OSError:
+        return
+    for descriptor in (0, 1, 2):
+        with contextlib.suppress(OSError):
+            os.dup2(null, descriptor)
+    if null > 2:
+        os.close(null)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent (the forkserver) dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _watch(owner: int) -> None:
+    """Exit this worker as soon as the process that owns the pool has ended."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is not None:
+        try:
+            descriptor = pidfd_open(owner)
+        except OSError:
+            descriptor = -1
+        if descriptor >= 0:
+            threading.Thread(
+                target=_wait_pidfd, args=(descriptor,), name="owner-watch", daemon=True
+            ).start()
+            return
+    if not _alive(owner):
+        os._exit(1)
+    threading.Thread(target=_poll, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _wait_pidfd(descriptor: int) -> None:
+    import select
+
+    poller = select.poll()
+    poller.register(descriptor, select.POLLIN)
+    while not poller.poll():  # readable once the process has exited (zombie or reaped)
+        pass
+    os._exit(1)
+
+
+def _poll(owner: int) -> None:
+    parent = os.getppid()
+    while _alive(owner) and os.getppid() == parent:
+        time.sleep(POLL_SECONDS)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            state = stat.read().rsplit(b")", 1)[1].split()[0]
+        return state not in (b"Z", b"X")
+    except FileNotFoundError:
+        return False
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
