@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from newsreader.importing import import_paths
 from newsreader.sources.bounded import NotRegularFileError, TooLargeError, read_regular_file
-from newsreader.sources.stored import import_paths
 from newsreader.store import Store
 
 TIMEOUT = 30  # seconds; every case here takes well under one when nothing hangs

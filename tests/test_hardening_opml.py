@@ -100,7 +100,7 @@ def test_opml_import_lists_private_targets_and_needs_a_flag(
     source.write_bytes(opml_of([*PRIVATE, "https://example.org/feed"]))
     result = run("opml", "import", str(source), *(["--allow-private"] if allow else []))
     assert result.returncode == 0, result.stderr
-    assert f"{len(PRIVATE)} feed(s) on private, loopback or link-local addresses" in result.stderr
+    assert f"{len(PRIVATE)} feeds on private, loopback or link-local addresses" in result.stderr
     for url in PRIVATE:
         assert url.rstrip("/") in result.stderr
     subscribed = {feed["url"] for feed in tomllib.loads(config.read_text("utf-8"))["feeds"]}
