@@ -56,6 +56,9 @@ class Store:
     def open_reader(cls, path: Path | str) -> Store:
         """Open the existing cache at ``path`` read-only, beside any writer.
 
+        Calls on one Store take turns (one connection, one lock): give the UI thread its own
+        reader and a worker that runs long reads (``view_keys``, ``feeds``) another.
+
         Raises:
             StoreError: the file is missing, is not a newsreader cache or has another schema
                 version (a reader never migrates).
