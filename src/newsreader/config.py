@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 DEFAULT_THEME = "textual-dark"
 
@@ -29,6 +29,9 @@ class FeedConfig:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention: int | None = None
+    # Fetch each article's page for its full text: always, never, or "auto" (when the
+    # entry carries only a short summary or a "Read more" teaser). Off unless asked for.
+    full_text: bool | Literal["auto"] = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +207,12 @@ class _Validator:
             if not isinstance(entry, dict):
                 self.fail("must be a table", "feeds", index)
             for key in entry:
-                if key not in ("url", "title", "tags", "retention"):
+                if key not in ("url", "title", "tags", "retention", "full_text"):
                     self.fail(
-                        "unknown key (expected url, title, tags, retention)", "feeds", index, key
+                        "unknown key (expected url, title, tags, retention, full_text)",
+                        "feeds",
+                        index,
+                        key,
                     )
             url = entry.get("url")
             if not isinstance(url, str) or not url.strip():
@@ -235,12 +241,18 @@ class _Validator:
                 isinstance(retention, bool) or not isinstance(retention, int) or retention <= 0
             ):
                 self.fail("must be a positive integer", "feeds", index, "retention")
+            full_text = entry.get("full_text", False)
+            if not isinstance(full_text, bool) and full_text != "auto":
+                self.fail(
+                    f'must be "auto", true or false, got {full_text!r}', "feeds", index, "full_text"
+                )
             result.append(
                 FeedConfig(
                     url=url,
                     title=title.strip(),
                     tags=self.tags(entry.get("tags", []), "feeds", index),
                     retention=retention,
+                    full_text=full_text,
                 )
             )
         return tuple(result)
