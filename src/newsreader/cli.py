@@ -311,9 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_search)
 
-    from newsreader import cli_feeds
+    from newsreader import cli_feeds, cli_fulltext
 
     cli_feeds.add_parsers(sub)
+    cli_fulltext.add_parsers(sub)
     return parser
 
 

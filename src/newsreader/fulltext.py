@@ -56,7 +56,8 @@ FullTextMode = bool | Literal["auto"]
 _TEASER_END = re.compile(
     r"""(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\]
         |\b(?:read|see)\ (?:the\ )?(?:more|rest|full\ (?:story|article|post))
-        |\bcontinue\ reading\b.{0,120}|\bkeep\ reading\b.{0,120}
+        |\b(?:continue|keep)\ reading
+            (?:\s+["“‘'].{1,200}?["”’']|\b.{0,200}?[→»›])?  # the title, quoted or with an arrow
     )[\s\W]*$""",
     re.IGNORECASE | re.VERBOSE | re.DOTALL,
 )
