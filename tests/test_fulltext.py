@@ -436,3 +436,20 @@ def test_the_migration_keeps_existing_articles(tmp_path: Path) -> None:
         assert page_row(store, 1) is None
     finally:
         store.close()
+
+
+def test_link_heavy_lists_of_the_article_are_kept_and_menus_are_not() -> None:
+    from newsreader.ingest.html import extract_article
+
+    changelog = (
+        "<h4>Fission</h4><ul><li>Neil has patches up to "
+        '<a href="https://bugs.example/1">improve the behaviour of the tab unloader</a>, and '
+        '<a href="https://bugs.example/2">show UI when subframes crash</a></li>'
+        '<li>Gijs <a href="https://bugs.example/3">fixed some flicker at start-up</a></li></ul>'
+        '<ul><li><a href="/share/twitter">Share on Twitter</a></li>'
+        '<li><a href="/share/facebook">Share on Facebook</a></li></ul>'
+    )
+    page = extract_article(article_page("Weekly notes", extra=changelog), "https://e.org/p")
+    assert "- Neil has patches up to [improve the behaviour" in page.markdown
+    assert "fixed some flicker at start-up" in page.markdown
+    assert "Share on Twitter" not in page.markdown
