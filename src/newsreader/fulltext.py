@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import threading
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -155,6 +156,17 @@ def read_page(body: bytes, content_type: str, url: str, entry_words: int) -> Pag
     if not markdown or words <= entry_words:
         return PageText(status=SHORT, url=url, word_count=words)
     return PageText(status=OK, url=url, markdown=markdown + "\n", text=text, word_count=words)
+
+
+# One page at a time in this process: extraction is CPU-bound Python (threads would not run
+# it faster), and readability-lxml and lxml-html-clean share module-level parser and cleaner
+# objects between calls.
+_READ_LOCK = threading.Lock()
+
+
+def _read_page_alone(body: bytes, content_type: str, url: str, entry_words: int) -> PageText:
+    with _READ_LOCK:
+        return read_page(body, content_type, url, entry_words)
 
 
 # -- the job -------------------------------------------------------------------------------
@@ -295,7 +307,7 @@ class FullTextJob:
             except Exception:  # a broken pool: read here instead
                 broken, self._executor = self._executor, None
                 broken.shutdown(wait=False, cancel_futures=True)
-        return await asyncio.to_thread(read_page, body, content_type, url, words)
+        return await asyncio.to_thread(_read_page_alone, body, content_type, url, words)
 
     def _start_pool(self) -> None:
         if self._pool_tried:
