@@ -153,7 +153,7 @@ def cmd_mark(ctx: AppContext, args: argparse.Namespace) -> int:
     if missing:
         raise CommandError(f"no article with id {', '.join(map(str, missing))}")
     store = ctx.store
-    action = {
+    action: Callable[[], int] = {
         "read": lambda: store.set_read(args.ids, True),
         "unread": lambda: store.set_read(args.ids, False),
         "star": lambda: store.set_starred(args.ids, True),

@@ -84,7 +84,8 @@ def backoff_delay(failures: int) -> timedelta | None:
     """How long to wait after ``failures`` failures in a row (the first is retried at once)."""
     if failures < 2:
         return None
-    return min(BACKOFF_BASE * 2 ** (failures - 2), BACKOFF_MAX)
+    delay: timedelta = BACKOFF_BASE * 2 ** (failures - 2)
+    return min(delay, BACKOFF_MAX)
 
 
 def _now() -> datetime:
@@ -175,13 +176,16 @@ def _parse_executor() -> Executor | None:
 
     try:
         import multiprocessing
+        from multiprocessing.context import BaseContext
 
+        context: BaseContext
         if os.name == "posix":
-            context = multiprocessing.get_context("forkserver")
+            server = multiprocessing.get_context("forkserver")
             # Workers fork from a server that has already imported the parser.
-            context.set_forkserver_preload(
+            server.set_forkserver_preload(
                 ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
             )
+            context = server
         else:
             context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
