@@ -2,8 +2,8 @@
 
 Which articles: a feed's ``full_text`` setting says always (``true``), never (``false``) or
 ``"auto"``: when the entry's own text is under :data:`TEASER_WORDS` words or ends like a
-teaser ("…", "Read more", "Continue reading"); unset is false, as fetching pages is traffic
-to the sites the user did not ask for. A refresh calls :meth:`FullTextJob.for_feed` after
+teaser ("…", "Read more", "Continue reading"). Unset is false: fetching every article's page
+is extra traffic to the sites, so a feed opts in. A refresh calls :meth:`FullTextJob.for_feed` after
 storing a feed; one article's page is fetched on demand with :func:`fetch_full_text`.
 
 Pages come through the refresh's polite :class:`~newsreader.sources.feeds.Fetcher` (its
@@ -178,7 +178,8 @@ class FullTextJob:
     Pages share the fetcher's limits (overall, per host) but take at most half of its
     overall slots, so that feeds fetched in the same refresh are never held up by them.
     Pages are read in a pool of processes (started on first need when a batch has
-    :data:`POOL_MIN_PAGES` or more pages and there is more than one core), else in threads.
+    :data:`POOL_MIN_PAGES` or more pages and there is more than one core), else in a
+    thread, one at a time.
     Leaving the context waits for the pages scheduled with :meth:`for_feed`.
     """
 
