@@ -339,7 +339,7 @@ async def test_pages_keep_to_the_per_host_limit(
         with lock:
             busy[0] += 1
             busy[1] = max(busy[1], busy[0])
-        time.sleep(0.05)
+        time.sleep(0.15)
         with lock:
             busy[0] -= 1
         return Response(article_page(request.path), content_type="text/html")

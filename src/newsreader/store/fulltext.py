@@ -12,8 +12,10 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from newsreader.store.database import Store
+if TYPE_CHECKING:
+    from newsreader.store import Store
 
 # Statuses of a row in ``full_texts``.
 OK = "ok"  # the page's text is stored and shown
