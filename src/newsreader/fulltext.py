@@ -332,7 +332,16 @@ def _page_executor() -> Executor | None:
         if os.name == "posix":
             server = multiprocessing.get_context("forkserver")
             server.set_forkserver_preload(
-                ["newsreader.fulltext", "newsreader.ingest.html", "readability", "lxml.html"]
+                # Workers fork from a server that has already imported the extraction.
+                [
+                    "newsreader.fulltext",
+                    "newsreader.ingest.html",
+                    "readability",
+                    "lxml.html",
+                    "markdownify",
+                    "bs4",
+                    "nh3",
+                ]
             )
             context = server
         else:
