@@ -406,8 +406,11 @@ def test_fetch_text_command(
     assert main([*args, "fetch-text", str(article_id)]) == 0
     out = capsys.readouterr().out
     assert re.match(rf"{article_id}: full text fetched, \d+ words from {re.escape(page)}\n", out)
+    words = re.search(r"(\d+) words", out)
+    assert words is not None
     assert main([*args, "fetch-text", str(article_id)]) == 0
-    assert "fetched before" in capsys.readouterr().out
+    again = capsys.readouterr().out
+    assert "fetched before" in again and f"{words.group(1)} words" in again
     assert main([*args, "show", str(article_id)]) == 0
     assert "## What the residents said" in capsys.readouterr().out
 

@@ -260,7 +260,7 @@ class FullTextJob:
         if not _web_link(state.link):
             return FullTextResult(article_id, "no link", error="the article has no web link")
         if state.status == OK and state.markdown is not None and not force:
-            words = len(state.markdown.split())
+            words = state.words
             if not state.shown and words > state.entry_words:
                 # The feed changed the entry, which put its own text back: show the page's.
                 await asyncio.to_thread(show_stored_page, self.store, article_id)
@@ -281,8 +281,7 @@ class FullTextJob:
         if result.not_modified and await asyncio.to_thread(
             show_stored_page, self.store, article_id
         ):
-            words = len((state.markdown or "").split())
-            return FullTextResult(article_id, "not modified", words=words, url=url)
+            return FullTextResult(article_id, "not modified", words=state.words, url=url)
         page = await self._read(result.body, result.content_type, url, state.entry_words)
         page = PageText(
             status=page.status,

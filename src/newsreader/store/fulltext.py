@@ -37,6 +37,7 @@ class PageState:
     etag: str | None = None
     last_modified: str | None = None
     markdown: str | None = None  # the stored page text, when status is OK
+    words: int = 0  # the stored page text's words
     shown: bool = False  # the article currently shows the page's text
 
 
@@ -57,14 +58,14 @@ class PageText:
 _SELECT = (
     "SELECT a.id, a.feed_id, a.link, a.text, a.word_count, a.body, "
     "t.status, t.attempts, t.etag, t.last_modified, t.markdown, "
-    "t.entry_saved, t.entry_text, t.entry_words "
+    "t.entry_saved, t.entry_text, t.entry_words, t.word_count "
     "FROM articles a LEFT JOIN full_texts t ON t.article_id = a.id "
 )
 
 
 def _state(row: tuple[object, ...]) -> PageState:
     (article_id, feed_id, link, text, words, body, status, attempts, etag, modified, markdown,
-     saved, entry_text, entry_words) = row  # fmt: skip
+     saved, entry_text, entry_words, page_words) = row  # fmt: skip
     shown = status == OK and markdown is not None and body == markdown
     if shown and saved:
         text, words = entry_text, entry_words
@@ -79,6 +80,7 @@ def _state(row: tuple[object, ...]) -> PageState:
         etag=None if etag is None else str(etag),
         last_modified=None if modified is None else str(modified),
         markdown=None if markdown is None else str(markdown),
+        words=int(str(page_words or 0)),
         shown=shown,
     )
 
