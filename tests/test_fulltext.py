@@ -18,12 +18,8 @@ from fulltext_feeds import Entry, article_page, configure, summary_feed
 from newsreader.cli import main
 from newsreader.config import ConfigError, load_config
 from newsreader.context import sync_sources
-from newsreader.fulltext import (
-    fetch_full_text,
-    fetch_full_text_async,
-    is_teaser,
-    needs_full_text,
-)
+from newsreader.fulltext import fetch_full_text, fetch_full_text_async
+from newsreader.fulltext_policy import is_teaser, needs_full_text, page_allowed
 from newsreader.refresh import refresh
 from newsreader.render import article_markdown
 from newsreader.store import ArticleFilter, Store
@@ -456,3 +452,48 @@ def test_link_heavy_lists_of_the_article_are_kept_and_menus_are_not() -> None:
     assert "- Neil has patches up to [improve the behaviour" in page.markdown
     assert "fixed some flicker at start-up" in page.markdown
     assert "Share on Twitter" not in page.markdown
+
+
+@pytest.mark.parametrize(
+    ("feed", "link", "allowed"),
+    [
+        ("https://news.example/feed", "https://news.example/story/1", True),
+        ("https://news.example/feed", "http://192.168.1.1/admin", False),
+        ("https://news.example/feed", "http://127.1:8080/", False),
+        ("https://news.example/feed", "http://2130706433/", False),
+        ("https://news.example/feed", "http://[::1]/", False),
+        ("https://news.example/feed", "http://router.local/", False),
+        ("https://news.example/feed", "http://localhost:631/", False),
+        ("http://127.0.0.1:8000/feed", "http://127.0.0.1:8000/post", True),
+        ("http://127.0.0.1:8000/feed", "https://news.example/story/1", True),
+        ("file:///home/me/feed.xml", "http://10.0.0.5/wiki/page", True),
+    ],
+)
+def test_public_feeds_cannot_send_the_reader_to_private_pages(
+    feed: str, link: str, allowed: bool
+) -> None:
+    assert page_allowed(feed, link) is allowed
+
+
+async def test_a_public_feeds_link_to_a_private_page_is_not_fetched(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    from newsreader.fulltext import FullTextJob
+    from newsreader.sources.feeds import Fetcher
+    from newsreader.store.fulltext import PageState
+
+    hits: list[str] = []
+    link = serve_page(server, "/admin", article_page("Router admin"), hits)
+    config = configure(tmp_path, store, [])
+    state = PageState(
+        article_id=1,
+        feed_id=1,
+        link=link,
+        feed_url="https://news.example/feed",
+        entry_text="Short. Read more",
+        entry_words=3,
+    )
+    async with Fetcher() as fetcher, FullTextJob(store, config, fetcher) as job:
+        result = await job.fetch(state)
+    assert result.status == "error" and "private" in result.error
+    assert hits == []

@@ -1,10 +1,9 @@
 """Full text for feeds that send only a summary: fetch each article's page and keep its article.
 
-Which articles: a feed's ``full_text`` setting says always (``true``), never (``false``) or
-``"auto"``: when the entry's own text is under :data:`TEASER_WORDS` words or ends like a
-teaser ("…", "Read more", "Continue reading"). Unset is false: fetching every article's page
-is extra traffic to the sites, so a feed opts in. A refresh calls :meth:`FullTextJob.for_feed` after
-storing a feed; one article's page is fetched on demand with :func:`fetch_full_text`.
+Which articles, and which pages may be fetched, is :mod:`newsreader.fulltext_policy`'s
+call (a feed's ``full_text`` setting; unset is false: fetching every article's page is
+extra traffic to the sites, so a feed opts in). A refresh calls :meth:`FullTextJob.for_feed`
+after storing a feed; one article's page is fetched on demand with :func:`fetch_full_text`.
 
 Pages come through the refresh's polite :class:`~newsreader.sources.feeds.Fetcher` (its
 per-host limits, size cap and timeouts) and are read by the same extraction as saved pages
@@ -23,9 +22,10 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from newsreader.config import Config
+from newsreader.fulltext_policy import feed_mode, needs_full_text, page_allowed, web_link
 from newsreader.store import Store
 from newsreader.store.fulltext import (
     ERROR,
@@ -44,26 +44,12 @@ if TYPE_CHECKING:
 
     from newsreader.sources.feeds import Fetcher
 
-TEASER_WORDS = 80  # an entry shorter than this is taken for a summary ("auto")
 MAX_ATTEMPTS = 3  # a page that keeps failing is retried on this many refreshes at most
 MAX_PER_FEED = 100  # pages fetched for one feed in one refresh, newest articles first
 PAGE_MAX_BYTES = 5 * 1024 * 1024  # for a single article's fetch (a refresh uses its own cap)
 POOL_MIN_PAGES = 4  # pages to read before a pool of processes pays for its start-up
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
-FullTextMode = bool | Literal["auto"]
-
-# The end of an entry that only introduces its article.
-_TEASER_END = re.compile(
-    r"""(?:…|\.\.\.|\[\s*(?:…|\.\.\.)\s*\]
-        |\b(?:read|see)\ (?:the\ )?(?:more|rest|full\ (?:story|article|post))
-        |\b(?:continue|keep)\ reading
-            (?:\s+["“‘'].{1,200}?["”’']|\b.{0,200}?[→»›])?  # the title, quoted or with an arrow
-    )[\s\W]*$""",
-    re.IGNORECASE | re.VERBOSE | re.DOTALL,
-)
-# WordPress's footer after the excerpt: "The post X appeared first on Y."
-_WORDPRESS_FOOTER = re.compile(r"\s*The post .{1,300} appeared first on .{1,200}$", re.DOTALL)
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
@@ -88,34 +74,6 @@ class FullTextResult:
     @property
     def failed(self) -> bool:
         return self.status in ("error", "no link")
-
-
-def is_teaser(text: str, words: int | None = None) -> bool:
-    """Whether an entry's text looks like a summary of an article rather than the article."""
-    count = len(text.split()) if words is None else words
-    if count < TEASER_WORDS:
-        return True
-    tail = _WORDPRESS_FOOTER.sub("", text.rstrip()[-600:])
-    return bool(_TEASER_END.search(tail[-200:]))
-
-
-def needs_full_text(mode: FullTextMode, text: str, words: int | None = None) -> bool:
-    """Whether a feed set to ``mode`` should fetch the page of an entry with this text."""
-    if mode == "auto":
-        return is_teaser(text, words)
-    return bool(mode)
-
-
-def feed_mode(config: Config, feed_url: str) -> FullTextMode:
-    """The ``full_text`` setting of the configured feed at ``feed_url`` (false if unlisted)."""
-    for entry in config.feeds:
-        if entry.url == feed_url:
-            return entry.full_text
-    return False
-
-
-def _web_link(link: str) -> bool:
-    return link.lower().startswith(("http://", "https://"))
 
 
 # -- reading a page (runs in a worker process or thread) -------------------------------------
@@ -230,7 +188,7 @@ class FullTextJob:
         wanted = [
             state
             for state in states
-            if _web_link(state.link)
+            if web_link(state.link)
             and (state.status == OK or needs_full_text(mode, state.entry_text, state.entry_words))
         ]
         return await self.fetch_many(wanted)
@@ -257,8 +215,11 @@ class FullTextJob:
     async def fetch(self, state: PageState, force: bool = False) -> FullTextResult:
         """Fetch, read and store one article's page (unless stored already and not forced)."""
         article_id = state.article_id
-        if not _web_link(state.link):
+        if not web_link(state.link):
             return FullTextResult(article_id, "no link", error="the article has no web link")
+        if not page_allowed(state.feed_url, state.link):
+            error = "refused: a feed on a public address links to a private one"
+            return FullTextResult(article_id, "error", url=state.link, error=error)
         if state.status == OK and state.markdown is not None and not force:
             words = state.words
             if not state.shown and words > state.entry_words:

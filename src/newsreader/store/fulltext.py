@@ -30,6 +30,7 @@ class PageState:
     article_id: int
     feed_id: int
     link: str
+    feed_url: str
     entry_text: str  # the feed entry's own text (not the page's)
     entry_words: int
     status: str | None = None  # None: never fetched
@@ -58,14 +59,15 @@ class PageText:
 _SELECT = (
     "SELECT a.id, a.feed_id, a.link, a.text, a.word_count, a.body, "
     "t.status, t.attempts, t.etag, t.last_modified, t.markdown, "
-    "t.entry_saved, t.entry_text, t.entry_words, t.word_count "
-    "FROM articles a LEFT JOIN full_texts t ON t.article_id = a.id "
+    "t.entry_saved, t.entry_text, t.entry_words, t.word_count, f.url "
+    "FROM articles a JOIN feeds f ON f.id = a.feed_id "
+    "LEFT JOIN full_texts t ON t.article_id = a.id "
 )
 
 
 def _state(row: tuple[object, ...]) -> PageState:
     (article_id, feed_id, link, text, words, body, status, attempts, etag, modified, markdown,
-     saved, entry_text, entry_words, page_words) = row  # fmt: skip
+     saved, entry_text, entry_words, page_words, feed_url) = row  # fmt: skip
     shown = status == OK and markdown is not None and body == markdown
     if shown and saved:
         text, words = entry_text, entry_words
@@ -73,6 +75,7 @@ def _state(row: tuple[object, ...]) -> PageState:
         article_id=int(str(article_id)),
         feed_id=int(str(feed_id)),
         link=str(link or ""),
+        feed_url=str(feed_url or ""),
         entry_text=str(text or ""),
         entry_words=int(str(words or 0)),
         status=None if status is None else str(status),
