@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 DEFAULT_THEME = "textual-dark"
 
@@ -30,6 +30,9 @@ class FeedConfig:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention: int | None = None
+    # Fetch each article's page for its full text: always, never, or "auto" (when the
+    # entry carries only a short summary or a "Read more" teaser). Off unless asked for.
+    full_text: bool | Literal["auto"] = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +230,12 @@ class _Validator:
             if not isinstance(entry, dict):
                 self.fail("must be a table", "feeds", index)
             for key in entry:
-                if key not in ("url", "title", "tags", "retention"):
+                if key not in ("url", "title", "tags", "retention", "full_text"):
                     self.fail(
-                        "unknown key (expected url, title, tags, retention)", "feeds", index, key
+                        "unknown key (expected url, title, tags, retention, full_text)",
+                        "feeds",
+                        index,
+                        key,
                     )
             url = entry.get("url")
             if url is not None and not isinstance(url, str):
@@ -260,12 +266,18 @@ class _Validator:
                 isinstance(retention, bool) or not isinstance(retention, int) or retention <= 0
             ):
                 self.fail("must be a positive integer", "feeds", index, "retention")
+            full_text = entry.get("full_text", False)
+            if not isinstance(full_text, bool) and full_text != "auto":
+                self.fail(
+                    f'must be "auto", true or false, got {full_text!r}', "feeds", index, "full_text"
+                )
             result.append(
                 FeedConfig(
                     url=url,
                     title=title.strip(),
                     tags=self.tags(entry.get("tags", []), "feeds", index),
                     retention=retention,
+                    full_text=full_text,
                 )
             )
         return tuple(result)

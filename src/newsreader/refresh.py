@@ -24,6 +24,7 @@ from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, Ups
 from newsreader.store import Store
 
 if TYPE_CHECKING:
+    from newsreader.fulltext import FullTextJob
     from newsreader.ingest.feed import ParsedFeed
 
 BACKOFF_BASE = timedelta(minutes=5)
@@ -129,6 +130,7 @@ async def refresh(
     single source's failure. ``feed_ids=None`` means all; ``force`` ignores back-off and
     ``Retry-After`` and fetches gone feeds again.
     """
+    from newsreader.fulltext import FullTextJob
     from newsreader.sources.feeds import Fetcher, FetchLimits
 
     sources = sources_to_refresh(store, config, feed_ids)
@@ -147,8 +149,9 @@ async def refresh(
     job.pool_wanted = len(due) >= PROCESS_POOL_MIN_FEEDS
     finished = False
     try:
-        async with Fetcher(limits) as fetcher:
+        async with Fetcher(limits) as fetcher, FullTextJob(store, config, fetcher) as full_text:
             job.fetcher = fetcher
+            job.full_text = full_text
             tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
             for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
@@ -184,6 +187,7 @@ class _Job:
         self.config = config
         self.force = force
         self.fetcher: Fetcher | None = None
+        self.full_text: FullTextJob | None = None
         self.executor: Executor | None = None
         self.pool_wanted = False  # start a process pool for parsing on first need
         self.retention = {entry.url: entry.retention for entry in config.feeds}
@@ -246,7 +250,10 @@ class _Job:
                 result.last_modified or feed.last_modified,
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
-        return await self._parse_and_store(feed, result)
+        outcome = await self._parse_and_store(feed, result)
+        if outcome.status == "ok" and self.full_text is not None:
+            self.full_text.for_feed(feed.id, feed.url)  # pages of summary-only entries
+        return outcome
 
     def _start_pool(self) -> Executor | None:
         if self.pool_wanted:

@@ -481,6 +481,8 @@ class HtmlDocument:
 
 
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_LIST_TAGS = frozenset({"ul", "ol"})
+_LIST_LINK_DENSITY = 0.9  # a list with more of its text in links than this is a menu
 _DOCUMENT_MARKERS = re.compile(r"<(?:html|body|head)[\s>]|<!doctype\s", re.IGNORECASE)
 
 # Headings that start a page's trailer rather than more of the article.
@@ -723,7 +725,22 @@ def _main_content(html: str, url: str | None) -> str:
         def get_link_density(self, elem: HtmlElement) -> float:
             if elem.tag in _HEADING_TAGS:
                 return 0.0
-            return float(super().get_link_density(elem))
+            density = float(super().get_link_density(elem))
+            if self._cleaning and elem.tag in _LIST_TAGS and density < _LIST_LINK_DENSITY:
+                # As Readability.js does, a list in the article is not dropped for its links
+                # (changelogs, credits, "bug 123 fixed" items), unless it is nothing but links
+                # (menus, share bars) or the page marks it as furniture.
+                return min(density, 0.2)
+            return density
+
+        _cleaning = False
+
+        def sanitize(self, *args: Any, **kwargs: Any) -> Any:
+            self._cleaning = True
+            try:
+                return super().sanitize(*args, **kwargs)
+            finally:
+                self._cleaning = False
 
     base = _http_base(url)
     try:

@@ -109,6 +109,28 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_starred_listing
         ON articles (published DESC, id DESC, feed_id, read, starred) WHERE starred = 1;
     """,
+    # 4: the pages fetched for the full text of articles whose feed sends only a summary.
+    # The article's own body, text and word count are kept here while the page's text is
+    # shown in their place, so either can be shown again.
+    """
+    CREATE TABLE full_texts (
+        article_id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        url           TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL,
+        markdown      TEXT,
+        text          TEXT NOT NULL DEFAULT '',
+        word_count    INTEGER NOT NULL DEFAULT 0,
+        error         TEXT NOT NULL DEFAULT '',
+        etag          TEXT,
+        last_modified TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        fetched       REAL NOT NULL,
+        entry_saved   INTEGER NOT NULL DEFAULT 0,
+        entry_body    TEXT,
+        entry_text    TEXT NOT NULL DEFAULT '',
+        entry_words   INTEGER NOT NULL DEFAULT 0
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,6 +1,6 @@
 """The ``cache`` subcommands: ``newsreader cache clear --images``.
 
-Registered on the main parser with ``cli_cache.add_parsers(sub)``; handlers take the opened
+Registered on the main parser with ``register(sub)`` (see ``cli/entry.py``); handlers take the opened
 context and the parsed arguments, like every other subcommand, and return the exit status.
 """
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from newsreader.context import AppContext
 
 
-def add_parsers(sub: Any) -> None:
+def register(sub: Any) -> None:
     """Register ``cache clear`` on the main parser's subparsers."""
     cache = sub.add_parser(
         "cache",
