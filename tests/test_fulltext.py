@@ -34,7 +34,7 @@ def ids_by_title(store: Store) -> dict[str, int]:
 
 def page_row(store: Store, article_id: int) -> tuple[str, str, int, str] | None:
     """(status, error, attempts, entry_text) of an article's page record."""
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         row = db.execute(
             "SELECT status, error, attempts, entry_text FROM full_texts WHERE article_id = ?",
             (article_id,),
@@ -357,7 +357,7 @@ async def test_pages_keep_to_the_per_host_limit(
     config = load_config(path)
     sync_sources(store, config)
     await refresh(store, config)
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         done = db.execute("SELECT count(*) FROM full_texts WHERE status = 'ok'").fetchone()[0]
     assert done == 12
     assert busy[1] == 2

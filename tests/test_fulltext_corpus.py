@@ -125,7 +125,7 @@ def fetched(
         for item in store.list_articles(ArticleFilter(), limit=100):
             article = store.article(item.id)
             assert article is not None
-            with store.transaction() as db:
+            with store.database.transaction() as db:
                 row = db.execute(
                     "SELECT status FROM full_texts WHERE article_id = ?", (article.id,)
                 ).fetchone()

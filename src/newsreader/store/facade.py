@@ -65,6 +65,11 @@ class Store:
         """
         return cls(open_reader(path))
 
+    @property
+    def database(self) -> Database:
+        """The connection itself, for the store's own modules (full texts, sync state)."""
+        return self._db
+
     def close(self) -> None:
         self._db.close()
 

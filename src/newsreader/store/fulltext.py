@@ -90,7 +90,7 @@ def _state(row: tuple[object, ...]) -> PageState:
 
 def page_state(store: Store, article_id: int) -> PageState | None:
     """One article and its page's record; None when there is no such article."""
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         row = db.execute(_SELECT + "WHERE a.id = ?", (article_id,)).fetchone()
     return None if row is None else _state(row)
 
@@ -101,7 +101,7 @@ def feed_page_states(store: Store, feed_id: int, limit: int, max_attempts: int) 
     That is: never fetched, failed fewer than ``max_attempts`` times, or fetched but not
     shown (the feed changed the entry since, which put its own text back).
     """
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         rows = db.execute(
             _SELECT + "WHERE a.feed_id = ? AND (t.status IS NULL "
             "OR (t.status = ? AND t.attempts < ?) "
@@ -119,7 +119,7 @@ def record_page(store: Store, article_id: int, page: PageText) -> None:
     back if a page was shown before). An ERROR keeps an earlier good text.
     """
     now = time.time()
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         current = db.execute(
             "SELECT status, markdown FROM full_texts WHERE article_id = ?", (article_id,)
         ).fetchone()
@@ -159,7 +159,7 @@ def record_page(store: Store, article_id: int, page: PageText) -> None:
 
 def show_stored_page(store: Store, article_id: int) -> bool:
     """Show the page's text stored earlier (after a 304, or a changed entry); False if none."""
-    with store.transaction() as db:
+    with store.database.transaction() as db:
         row = db.execute(
             "SELECT status FROM full_texts WHERE article_id = ?", (article_id,)
         ).fetchone()
