@@ -314,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     from newsreader import cli_feeds
 
     cli_feeds.add_parsers(sub)
+    from newsreader import cli_sync
+
+    cli_sync.add_parsers(sub)
     return parser
 
 

@@ -28,6 +28,7 @@ from newsreader.model import (
     SearchHit,
     UpsertCounts,
 )
+from newsreader.store import sync_state
 from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x4E525344  # "NRSD": marks the file as a newsreader cache
@@ -512,6 +513,7 @@ class Store:
             for start in range(0, len(ids), 500):
                 chunk = ids[start : start + 500]
                 marks = ",".join("?" * len(chunk))
+                sync_state.queue_local_change(db, column, chunk, value, now)
                 cursor = db.execute(
                     f"UPDATE articles SET {column} = ?, {column}_at = ? "
                     f"WHERE {column} != ? AND id IN ({marks})",

@@ -1,0 +1,275 @@
+"""Sync: one job that brings the cache and a feed server account into step.
+
+1. Check the credentials; remember which account this cache syncs with.
+2. Pull the server's groups and feeds: each server feed is a feed of kind ``server`` in the
+   cache, its groups are its tags. Refresh never fetches these feeds itself (the server
+   does); their articles arrive only by sync.
+3. Pull the items added since the last sync, a page at a time (``since_id``). Storing a page
+   runs in a thread while the next page downloads.
+4. Push the queued local read/unread/star/unstar changes; each leaves the queue only once
+   the server has taken it.
+5. Pull the full unread and saved id lists and apply them to every server article that has
+   no local change still queued (so changes made on other devices arrive).
+
+A failure stops the job with one line (:class:`~newsreader.sources.accounts.AccountError`);
+what was stored stays stored, the queue keeps whatever was not sent, and the next sync
+carries on from there. Conflicts: see the README's "Sync with a feed server".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from newsreader.model import ContentType, NewArticle
+from newsreader.sources.accounts import (
+    AccountError,
+    Backend,
+    ItemGone,
+    RemoteFeed,
+    RemoteGroup,
+    RemoteItem,
+)
+from newsreader.store import Store
+from newsreader.store import sync_state as state
+
+SUMMARY_CHARS = 300
+PAGES_AHEAD = 2  # pages being stored while the next one downloads
+PUSH_AT_ONCE = 8  # changes sent at once
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Where a sync is: ``stage`` is "connect", "feeds", "items", "push", "state" or "done";
+    ``done``/``total`` count items (pull), changes (push) or are 0 when not counted."""
+
+    stage: str
+    done: int = 0
+    total: int = 0
+    message: str = ""
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass
+class SyncReport:
+    """What one sync did."""
+
+    feeds: int = 0
+    new_items: int = 0
+    pushed: int = 0
+    pulled_changes: int = 0  # read/starred fields changed here by the server's state
+    dropped: int = 0  # queued changes for items the server no longer has
+    ignored: int = 0  # ids or items the server listed that could not be used
+    queued: int = 0  # local changes still waiting after this sync
+    warnings: list[str] = field(default_factory=list)
+
+
+class SyncError(AccountError):
+    """A sync stopped; ``report`` says what it had done (all of it kept)."""
+
+    def __init__(self, message: str, report: SyncReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def run_sync(
+    store: Store, backend: Backend, on_progress: ProgressCallback | None = None
+) -> SyncReport:
+    """Sync the cache with ``backend``'s account. Blocking: run it in a thread from the app.
+
+    Raises:
+        SyncError: the server could not be used; the message is one line and the queue and
+            everything stored so far are kept.
+    """
+    report = SyncReport()
+
+    def progress(stage: str, done: int = 0, total: int = 0, message: str = "") -> None:
+        if on_progress is not None:
+            with contextlib.suppress(Exception):  # a view's callback must not stop the sync
+                on_progress(SyncProgress(stage, done, total, message))
+
+    try:
+        progress("connect")
+        groups, feeds = backend.groups_and_feeds()  # also checks the credentials
+        state.use_account(store, backend.identity)
+        progress("feeds")
+        feed_ids = state.save_feeds(store, _server_feeds(groups, feeds))
+        report.feeds = len(feed_ids)
+        _pull_items(store, backend, feed_ids, report, progress)
+        _push(store, backend, report, progress)
+        progress("state")
+        unread, saved = backend.unread_ids(), backend.saved_ids()
+        missing = (unread | saved) - state.known_items(store, unread | saved)
+        if missing:
+            items = backend.items_with_ids(sorted(missing))
+            report.new_items += _store_items(store, feed_ids, items, report)
+            still = missing - {i.id for i in items}
+            if still:
+                report.ignored += len(still)
+                report.warnings.append(
+                    f"the server listed {len(still)} unread or saved item id(s) it does not "
+                    "have; they were ignored"
+                )
+        report.pulled_changes = state.apply_server_state(store, unread, saved)
+        state.set_state(store, {"last_sync": str(time.time())})
+    except AccountError as error:
+        report.queued = state.queue_size(store)
+        raise SyncError(str(error), report) from None
+    report.queued = state.queue_size(store)
+    progress("done", message=summary_line(report))
+    return report
+
+
+def summary_line(report: SyncReport) -> str:
+    parts = [
+        f"{report.feeds} feed(s)",
+        f"{report.new_items} new article(s)",
+        f"{report.pushed} change(s) sent",
+        f"{report.pulled_changes} change(s) received",
+    ]
+    if report.dropped:
+        parts.append(f"{report.dropped} change(s) for items gone from the server dropped")
+    if report.queued:
+        parts.append(f"{report.queued} change(s) still queued")
+    return "synced: " + ", ".join(parts)
+
+
+# -- feeds and items -------------------------------------------------------------------------
+
+
+def _server_feeds(
+    groups: Sequence[RemoteGroup], feeds: Sequence[RemoteFeed]
+) -> list[state.ServerFeed]:
+    from newsreader.ingest.feed import clean_line
+    from newsreader.ingest.sanitize import safe_link
+
+    names = {g.id: clean_line(g.title, limit=200) for g in groups}
+    result = []
+    for feed in feeds:
+        tags = tuple(dict.fromkeys(names[g] for g in feed.group_ids if names.get(g)))
+        url = feed.url.strip() or f"server-feed:{feed.id}"
+        title = clean_line(feed.title, limit=500) or url
+        result.append(state.ServerFeed(feed.id, url, title, safe_link(feed.site_url), tags))
+    return result
+
+
+def _pull_items(
+    store: Store,
+    backend: Backend,
+    feed_ids: dict[int, int],
+    report: SyncReport,
+    progress: Callable[..., None],
+) -> None:
+    """Page through the items above the highest id seen; store pages in a thread meanwhile."""
+    since = int(state.get_state(store, "max_item_id", "0") or 0)
+    fetched = 0
+    pending: list[tuple[Future[int], int]] = []
+
+    def collect(limit: int) -> None:
+        nonlocal pending
+        while len(pending) > limit:
+            future, top = pending.pop(0)
+            report.new_items += future.result()
+            state.set_state(store, {"max_item_id": str(top)})  # resume here if stopped later
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-store") as pool:
+        try:
+            while True:
+                page = backend.items_since(since)
+                if not page.items:
+                    break
+                top = max(item.id for item in page.items)
+                if top <= since:  # a server that ignores since_id would loop forever
+                    break
+                since = top
+                fetched += len(page.items)
+                pending.append(
+                    (pool.submit(_store_items, store, feed_ids, page.items, report), top)
+                )
+                collect(PAGES_AHEAD)
+                progress("items", fetched, max(page.total or 0, fetched))
+        finally:
+            collect(0)
+
+
+def _store_items(
+    store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem], report: SyncReport
+) -> int:
+    usable: list[state.ServerItem] = []
+    for item in items:
+        if item.feed_id not in feed_ids:
+            report.ignored += 1
+            continue
+        usable.append(
+            state.ServerItem(item.id, item.feed_id, article_from_item(item), item.read, item.saved)
+        )
+    if not usable:
+        return 0
+    return state.save_items(store, feed_ids, usable)
+
+
+def article_from_item(item: RemoteItem) -> NewArticle:
+    """A server item as an article: its HTML sanitised like a feed entry's."""
+    from newsreader.ingest.feed import clean_line, html_to_text, sanitize_html
+    from newsreader.ingest.sanitize import safe_link
+
+    link = safe_link(item.url.strip())
+    content = sanitize_html(item.html, link or None)
+    text = html_to_text(content)
+    title = clean_line(item.title, limit=500) or clean_line(text, limit=80) or "Untitled"
+    published = datetime.fromtimestamp(item.created, UTC) if item.created > 0 else datetime.now(UTC)
+    return NewArticle(
+        key=f"server-item:{item.id}",
+        title=title,
+        published=published,
+        content=content,
+        content_type=ContentType.HTML,
+        body=None,
+        text=text,
+        author=clean_line(item.author, limit=300),
+        link=link,
+        summary=clean_line(text, limit=SUMMARY_CHARS),
+    )
+
+
+# -- pushing ---------------------------------------------------------------------------------
+
+
+def _push(
+    store: Store, backend: Backend, report: SyncReport, progress: Callable[..., None]
+) -> None:
+    """Send the queued changes, a few at once (the Fever API takes one per request)."""
+    changes = state.pending(store)
+    if not changes:
+        return
+    sent: list[state.QueuedChange] = []
+    failure: AccountError | None = None
+    with ThreadPoolExecutor(max_workers=PUSH_AT_ONCE, thread_name_prefix="sync-push") as pool:
+        futures = {pool.submit(backend.mark, c.remote_id, c.field, c.value): c for c in changes}
+        for done, future in enumerate(as_completed(futures), start=1):
+            change = futures[future]
+            try:
+                future.result()
+            except ItemGone:
+                report.dropped += 1
+            except AccountError as error:
+                failure = failure or error
+                continue
+            sent.append(change)
+            if done % 10 == 0 or done == len(changes):
+                progress("push", done, len(changes))
+    state.drop_sent(store, sent)
+    report.pushed += len(sent) - report.dropped
+    if report.dropped:
+        report.warnings.append(
+            f"{report.dropped} change(s) were for items the server no longer has; "
+            "they stay here only"
+        )
+    if failure is not None:
+        raise failure
