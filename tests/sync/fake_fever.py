@@ -51,11 +51,13 @@ class FakeFever:
         if self.mode == "slow":
             time.sleep(self.delay)
         if self.mode == "html":
-            return Response("<!doctype html><html><body>Login</body></html>", 200,
-                            content_type="text/html")  # fmt: skip
+            return Response(
+                "<!doctype html><html><body>Login</body></html>", 200, content_type="text/html"
+            )
         if self.mode == "malformed":
-            return Response('{"api_version": 3, "auth": 1, "items": [', 200,
-                            content_type="application/json")  # fmt: skip
+            return Response(
+                '{"api_version": 3, "auth": 1, "items": [', 200, content_type="application/json"
+            )
         if self.mode == "error":
             return Response("oops", 500)
         answer: dict[str, object] = {"api_version": 3, "auth": 0}
@@ -66,8 +68,12 @@ class FakeFever:
         if "groups" in args or "feeds" in args:
             answer["groups"] = [{"id": 1, "title": "news"}]
             answer["feeds"] = [
-                {"id": 1, "title": "Feed one", "url": "https://example.org/one.xml",
-                 "site_url": "https://example.org/"}  # fmt: skip
+                {
+                    "id": 1,
+                    "title": "Feed one",
+                    "url": "https://example.org/one.xml",
+                    "site_url": "https://example.org/",
+                }
             ]
             answer["feeds_groups"] = [{"group_id": 1, "feed_ids": "1"}]
         if "items" in args:
@@ -95,13 +101,20 @@ class FakeFever:
                 return Response("not found", 404)
             state = form["as"]
             self.marks.append((state, item))
-            {"read": self.unread.discard, "unread": self.unread.add,
-             "saved": self.saved.add, "unsaved": self.saved.discard}[state](item)  # fmt: skip
+            {
+                "read": self.unread.discard,
+                "unread": self.unread.add,
+                "saved": self.saved.add,
+                "unsaved": self.saved.discard,
+            }[state](item)
         return self._json(answer)
 
     def _item(self, n: int) -> dict[str, object]:
-        return {**self.items[n], "is_read": int(n not in self.unread),
-                "is_saved": int(n in self.saved)}  # fmt: skip
+        return {
+            **self.items[n],
+            "is_read": int(n not in self.unread),
+            "is_saved": int(n in self.saved),
+        }
 
     @staticmethod
     def _json(answer: dict[str, object]) -> Response:

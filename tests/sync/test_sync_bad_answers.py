@@ -13,8 +13,7 @@ from fake_fever import PASSWORD, USER, FakeFever
 from pytest_httpserver import HTTPServer
 from sync_helpers import run, write_config
 
-from newsreader.store import ArticleFilter, Store
-from newsreader.store import sync_state
+from newsreader.store import ArticleFilter, Store, sync_state
 
 
 @pytest.fixture
@@ -161,7 +160,7 @@ def test_change_for_an_item_deleted_on_the_server_is_dropped_not_retried(
     capsys: pytest.CaptureFixture[str], setup: tuple[Path, Path], fever: FakeFever
 ) -> None:
     config, db = setup
-    first, second = _synced_with_changes(capsys, config, db)
+    first, _second = _synced_with_changes(capsys, config, db)
     del fever.items[3]  # the read article's item
     fever.unread.discard(3)
     status, out, err = run(capsys, config, db, "sync")
