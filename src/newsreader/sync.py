@@ -19,9 +19,15 @@ carries on from there. Conflicts: see the README's "Sync with a feed server".
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import (
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+)
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -40,6 +46,7 @@ from newsreader.store import sync_state as state
 SUMMARY_CHARS = 300
 PAGES_AHEAD = 2  # pages being stored while the next one downloads
 PUSH_AT_ONCE = 8  # changes sent at once
+POOL_MIN_ITEMS = 500  # items to pull that pay for starting a worker process
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +115,9 @@ def run_sync(
         missing = (unread | saved) - state.known_items(store, unread | saved)
         if missing:
             items = backend.items_with_ids(sorted(missing))
-            report.new_items += _store_items(store, feed_ids, items, report)
+            new, ignored = _store_items(store, feed_ids, items)
+            report.new_items += new
+            report.ignored += ignored
             still = missing - {i.id for i in items}
             if still:
                 report.ignored += len(still)
@@ -166,52 +175,128 @@ def _pull_items(
     report: SyncReport,
     progress: Callable[..., None],
 ) -> None:
-    """Page through the items above the highest id seen; store pages in a thread meanwhile."""
+    """Page through the items above the highest id seen. Pages are turned into articles and
+    stored in a worker process (a thread without a cache file or a second core) while the
+    next page downloads, so that parsing never holds up the downloads."""
     since = int(state.get_state(store, "max_item_id", "0") or 0)
     fetched = 0
-    pending: list[tuple[Future[int], int]] = []
+    pending: list[tuple[Future[tuple[int, int]], tuple[RemoteItem, ...], int]] = []
+    db_path = str(store.path.absolute()) if store.path is not None else None
+    pool: ProcessPoolExecutor | None = None
+    pool_decided = False
+    thread = ThreadPoolExecutor(1, thread_name_prefix="sync-store")
+
+    def submit(items: tuple[RemoteItem, ...], top: int) -> Future[tuple[int, int]]:
+        if pool is not None and db_path is not None:
+            return pool.submit(store_page, db_path, feed_ids, items, top)
+        return thread.submit(store_page_here, store, feed_ids, items, top)
 
     def collect(limit: int) -> None:
-        nonlocal pending
+        nonlocal pool
         while len(pending) > limit:
-            future, top = pending.pop(0)
-            report.new_items += future.result()
-            state.set_state(store, {"max_item_id": str(top)})  # resume here if stopped later
+            future, items, top = pending.pop(0)
+            try:
+                new, ignored = future.result()
+            except (AccountError, sqlite3.Error):
+                raise
+            except Exception:  # a broken worker process: store the page here instead
+                if pool is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+                new, ignored = store_page_here(store, feed_ids, items, top)
+            report.new_items += new
+            report.ignored += ignored
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-store") as pool:
+    try:
+        while True:
+            page = backend.items_since(since)
+            if not page.items:
+                break
+            top = max(item.id for item in page.items)
+            if top <= since:  # a server that ignores since_id would loop forever
+                break
+            since = top
+            fetched += len(page.items)
+            if not pool_decided and db_path is not None:
+                # Many pages to come: store them in a process, so that the downloads never
+                # wait for the interpreter lock held by parsing.
+                pool_decided = True
+                _, stored = state.server_counts(store)
+                if (page.total or 0) - stored >= POOL_MIN_ITEMS:
+                    pool = _process_pool()
+            pending.append((submit(page.items, top), page.items, top))
+            collect(PAGES_AHEAD)
+            progress("items", fetched, max(page.total or 0, fetched))
+    finally:
         try:
-            while True:
-                page = backend.items_since(since)
-                if not page.items:
-                    break
-                top = max(item.id for item in page.items)
-                if top <= since:  # a server that ignores since_id would loop forever
-                    break
-                since = top
-                fetched += len(page.items)
-                pending.append(
-                    (pool.submit(_store_items, store, feed_ids, page.items, report), top)
-                )
-                collect(PAGES_AHEAD)
-                progress("items", fetched, max(page.total or 0, fetched))
-        finally:
             collect(0)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            thread.shutdown(wait=True, cancel_futures=True)
+
+
+def _process_pool() -> ProcessPoolExecutor | None:
+    """One worker process for storing pages, when there is more than one core. Its
+    start-up (importing the parser) overlaps with the first downloads."""
+    import multiprocessing
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2:
+        return None
+    try:
+        if os.name != "posix":
+            return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["newsreader.sync", "newsreader.ingest.feed", "nh3"])
+        return ProcessPoolExecutor(max_workers=1, mp_context=context)
+    except (OSError, ValueError):
+        return None
+
+
+# A worker process's own connection to the cache, opened on its first page.
+_worker_stores: dict[str, Store] = {}
+
+
+def store_page(
+    db_path: str, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
+) -> tuple[int, int]:
+    """In a worker process: :func:`store_page_here` through its own connection to the cache
+    (WAL lets it write beside the syncing process)."""
+    store = _worker_stores.get(db_path)
+    if store is None:
+        store = _worker_stores[db_path] = Store.open(db_path)
+    return store_page_here(store, feed_ids, items, top)
+
+
+def store_page_here(
+    store: Store, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
+) -> tuple[int, int]:
+    """Store one page of items, then remember ``top`` as the highest item id stored (pages
+    are stored in order, so a stopped sync resumes after the last whole page).
+    Returns (new articles, items left out)."""
+    counts = _store_items(store, feed_ids, items)
+    state.set_state(store, {"max_item_id": str(top)})
+    return counts
 
 
 def _store_items(
-    store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem], report: SyncReport
-) -> int:
+    store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem]
+) -> tuple[int, int]:
+    """Store server items as articles; returns (new, left out: their feed is unknown)."""
     usable: list[state.ServerItem] = []
+    ignored = 0
     for item in items:
         if item.feed_id not in feed_ids:
-            report.ignored += 1
+            ignored += 1
             continue
         usable.append(
             state.ServerItem(item.id, item.feed_id, article_from_item(item), item.read, item.saved)
         )
     if not usable:
-        return 0
-    return state.save_items(store, feed_ids, usable)
+        return 0, ignored
+    return state.save_items(store, feed_ids, usable), ignored
 
 
 def article_from_item(item: RemoteItem) -> NewArticle:
@@ -222,7 +307,7 @@ def article_from_item(item: RemoteItem) -> NewArticle:
     link = safe_link(item.url.strip())
     content = sanitize_html(item.html, link or None)
     text = html_to_text(content)
-    title = clean_line(item.title, limit=500) or clean_line(text, limit=80) or "Untitled"
+    title = clean_line(item.title, limit=500) or clean_line(text[:81], limit=80) or "Untitled"
     published = datetime.fromtimestamp(item.created, UTC) if item.created > 0 else datetime.now(UTC)
     return NewArticle(
         key=f"server-item:{item.id}",
@@ -234,7 +319,8 @@ def article_from_item(item: RemoteItem) -> NewArticle:
         text=text,
         author=clean_line(item.author, limit=300),
         link=link,
-        summary=clean_line(text, limit=SUMMARY_CHARS),
+        # The text is whitespace-collapsed already: only its start needs cleaning.
+        summary=clean_line(text[: SUMMARY_CHARS + 1], limit=SUMMARY_CHARS),
     )
 
 

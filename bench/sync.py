@@ -1,0 +1,178 @@
+"""Sync benchmark: newsreader against a real Fever server (coldsweat) on 127.0.0.1.
+
+coldsweat (installed in its own virtualenv, see tests/sync/coldsweat_server.py) is
+subscribed to synthetic feeds (``../shared/tools/genfeeds.py``, served from local files)
+and fetches them itself. Then, in the same run:
+
+- plain httpx downloads every item page (``?api&items&since_id=N``, 50 items each, paging
+  as a client must), before and after the first sync;
+- a first sync into an empty cache (feeds, every item page, parsing, sanitising, storing,
+  the unread/saved id lists);
+- a second sync with 100 local changes to send and 100 changes made on the server;
+- a third sync with nothing changed.
+
+Goal: first sync <= 1.5x the plain download; second sync < 1 s.
+
+Usage: .venv/bin/python bench/sync.py [--feeds 100] [--items 100]
+Results are printed and written to bench/results/sync.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+GENFEEDS = ROOT.parent / "shared" / "tools" / "genfeeds.py"
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+
+from coldsweat_server import PASSWORD, USER, start_coldsweat  # noqa: E402
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path) -> ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def plain_download(url: str) -> tuple[float, int, int]:
+    """Every item page with plain httpx: (seconds, items, bytes)."""
+    import httpx
+
+    key = hashlib.md5(f"{USER}:{PASSWORD}".encode()).hexdigest()
+    since = items = size = 0
+    start = time.perf_counter()
+    with httpx.Client(timeout=60) as client:
+        while True:
+            response = client.post(f"{url}?api&items&since_id={since}", data={"api_key": key})
+            response.raise_for_status()
+            size += len(response.content)
+            page = response.json()["items"]
+            if not page:
+                break
+            items += len(page)
+            since = max(item["id"] for item in page)
+    return time.perf_counter() - start, items, size
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=100, help="items per feed")
+    args = parser.parse_args()
+    if not GENFEEDS.exists():
+        print(f"bench/sync.py: {GENFEEDS} not found (../shared beside the checkout)")
+        return 2
+
+    from newsreader.sources.fever import FeverClient
+    from newsreader.store import Store, sync_state
+    from newsreader.sync import SyncProgress, run_sync
+
+    lines: list[str] = []
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    with tempfile.TemporaryDirectory(prefix="newsreader-bench-sync-") as temp:
+        folder = Path(temp)
+        feeds_dir = folder / "feeds"
+        subprocess.run(
+            [sys.executable, str(GENFEEDS), str(feeds_dir), str(args.feeds), str(args.items)],
+            check=True,
+        )
+        files = sorted(feeds_dir.iterdir())
+        http = serve(feeds_dir)
+        base = f"http://127.0.0.1:{http.server_address[1]}"
+        start = time.perf_counter()
+        server = start_coldsweat(
+            folder / "coldsweat",
+            [(f"Synthetic {i}", f"{base}/{p.name}", f"group {i % 5}") for i, p in enumerate(files)],
+        )
+        http.shutdown()
+        try:
+            entries = server.count("SELECT count(*) FROM entries")
+            report(
+                f"coldsweat: {len(files)} feeds, {entries} items "
+                f"(set up and fetched in {time.perf_counter() - start:.0f} s)"
+            )
+            plain_download(server.url)  # warm coldsweat's caches; not counted
+            before, items, size = plain_download(server.url)
+            report(
+                f"plain httpx, item pages:   {before:6.2f} s  ({items} items, {size / 1e6:.1f} MB)"
+            )
+
+            store = Store.open(folder / "cache.db")
+            backend = FeverClient(server.url, USER, PASSWORD, timeout=60)
+            start = time.perf_counter()
+            stages: dict[str, float] = {}
+
+            def progress(step: SyncProgress) -> None:
+                stages.setdefault(step.stage, time.perf_counter() - start)
+
+            first = run_sync(store, backend, progress)
+            first_time = time.perf_counter() - start
+            report(
+                "  first sync stages start at: "
+                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
+            )
+            after, _, _ = plain_download(server.url)
+            report(f"plain httpx, again:        {after:6.2f} s")
+            baseline = statistics.mean([before, after])
+            report(
+                f"first sync, empty cache:   {first_time:6.2f} s  ({first.new_items} new articles, "
+                f"{first_time / baseline:.2f}x the plain download; goal <= 1.5x)"
+            )
+
+            # 100 changes each way: 50 read + 50 starred here, 50 read + 50 saved there.
+            with store.transaction() as db:
+                mapping = db.execute(
+                    "SELECT remote_id, article_id FROM sync_items ORDER BY remote_id"
+                ).fetchall()
+            local = [article for _, article in mapping[:100]]
+            store.set_read(local[:50])
+            store.set_starred(local[50:])
+            remote = [rid for rid, _ in mapping[200:300]]
+            for rid in remote[:50]:
+                backend.mark(rid, "read", True)
+            for rid in remote[50:]:
+                backend.mark(rid, "starred", True)
+            assert sync_state.queue_size(store) == 100
+            start = time.perf_counter()
+            second = run_sync(store, backend)
+            second_time = time.perf_counter() - start
+            report(
+                f"second sync, 100 each way: {second_time:6.2f} s  ({second.pushed} sent, "
+                f"{second.pulled_changes} received; goal < 1 s)"
+            )
+            start = time.perf_counter()
+            run_sync(store, backend)
+            report(f"third sync, no changes:    {time.perf_counter() - start:6.2f} s")
+            backend.close()
+            store.close()
+        finally:
+            server.stop()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "sync.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
