@@ -28,6 +28,8 @@ class FakeFever:
     mode: str = "ok"
     delay: float = 3.0
     marks: list[tuple[str, int]] = field(default_factory=list)
+    pages_before_failing: int | None = None  # answer HTTP 500 after this many item pages
+    pages_served: int = 0
 
     def add_items(self, count: int, feed_id: int = 1) -> None:
         start = max(self.items, default=0) + 1
@@ -77,6 +79,10 @@ class FakeFever:
             ]
             answer["feeds_groups"] = [{"group_id": 1, "feed_ids": "1"}]
         if "items" in args:
+            if self.pages_before_failing is not None:
+                if self.pages_served >= self.pages_before_failing:
+                    return Response("overloaded", 500)
+                self.pages_served += 1
             ids = sorted(self.items)
             if "since_id" in args:
                 ids = [i for i in ids if i > int(args["since_id"])]
