@@ -109,6 +109,10 @@ def run_sync(
         feed_ids = state.save_feeds(store, _server_feeds(groups, feeds))
         report.feeds = len(feed_ids)
         _pull_items(store, backend, feed_ids, report, progress)
+        if report.ignored:
+            report.warnings.append(
+                f"{report.ignored} item(s) of feeds the server does not list were skipped"
+            )
         _push(store, backend, report, progress)
         progress("state")
         unread, saved = backend.unread_ids(), backend.saved_ids()

@@ -149,6 +149,7 @@ def test_ids_the_server_does_not_have(
     assert status == 0, err
     assert "3 new article(s)" in out
     assert "1 unread or saved item id(s) it does not have" in err
+    assert "1 item(s) of feeds the server does not list were skipped" in err
     store = Store.open(db)
     try:
         assert store.count_articles(ArticleFilter(feed_ids=_server_feed_ids(store))) == 3
