@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import functools
 import hashlib
+import os
 import statistics
 import subprocess
 import sys
@@ -51,8 +52,11 @@ def serve(folder: Path) -> ThreadingHTTPServer:
     return server
 
 
-def plain_download(url: str) -> tuple[float, int, int]:
-    """Every item page with plain httpx: (seconds, items, bytes)."""
+def plain_download(
+    url: str, pages: list[list[dict[str, object]]] | None = None
+) -> tuple[float, int, int]:
+    """Every item page with plain httpx: (seconds, items, bytes); the pages are appended to
+    ``pages`` when given."""
     import httpx
 
     key = hashlib.md5(f"{USER}:{PASSWORD}".encode()).hexdigest()
@@ -66,9 +70,33 @@ def plain_download(url: str) -> tuple[float, int, int]:
             page = response.json()["items"]
             if not page:
                 break
+            if pages is not None:
+                pages.append(page)
             items += len(page)
             since = max(item["id"] for item in page)
     return time.perf_counter() - start, items, size
+
+
+def store_only(
+    path: Path, backend: object, pages: list[list[dict[str, object]]]
+) -> tuple[float, float]:
+    """Turn downloaded item pages into articles and store them, as a sync does, without the
+    network: (seconds, CPU seconds)."""
+    from newsreader.sources.fever import FeverClient, _item
+    from newsreader.store import Store, sync_state
+    from newsreader.sync import _server_feeds, store_page_here
+
+    assert isinstance(backend, FeverClient)
+    store = Store.open(path)
+    groups, feeds = backend.groups_and_feeds()
+    feed_ids = sync_state.save_feeds(store, _server_feeds(groups, feeds))
+    items = [tuple(_item(entry) for entry in page) for page in pages]
+    start, cpu = time.perf_counter(), time.process_time()
+    for page in items:
+        store_page_here(store, feed_ids, page, max(i.id for i in page))
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    store.close()
+    return elapsed, cpu
 
 
 def main() -> int:
@@ -132,12 +160,20 @@ def main() -> int:
                 "  first sync stages start at: "
                 + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
             )
-            after, _, _ = plain_download(server.url)
+            pages: list[list[dict[str, object]]] = []
+            after, _, _ = plain_download(server.url, pages)
             report(f"plain httpx, again:        {after:6.2f} s")
             baseline = statistics.mean([before, after])
+            report(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
             report(
                 f"first sync, empty cache:   {first_time:6.2f} s  ({first.new_items} new articles, "
                 f"{first_time / baseline:.2f}x the plain download; goal <= 1.5x)"
+            )
+
+            local_only = store_only(folder / "store-only.db", backend, pages)
+            report(
+                f"  the same items turned into articles and stored, no network, one thread: "
+                f"{local_only[0]:.2f} s ({local_only[1]:.2f} s CPU)"
             )
 
             # 100 changes each way: 50 read + 50 starred here, 50 read + 50 saved there.
@@ -155,11 +191,16 @@ def main() -> int:
                 backend.mark(rid, "starred", True)
             assert sync_state.queue_size(store) == 100
             start = time.perf_counter()
-            second = run_sync(store, backend)
+            stages.clear()
+            second = run_sync(store, backend, progress)
             second_time = time.perf_counter() - start
             report(
                 f"second sync, 100 each way: {second_time:6.2f} s  ({second.pushed} sent, "
                 f"{second.pulled_changes} received; goal < 1 s)"
+            )
+            report(
+                "  second sync stages start at: "
+                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
             )
             start = time.perf_counter()
             run_sync(store, backend)
