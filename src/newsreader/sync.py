@@ -4,8 +4,10 @@
 2. Pull the server's groups and feeds: each server feed is a feed of kind ``server`` in the
    cache, its groups are its tags. Refresh never fetches these feeds itself (the server
    does); their articles arrive only by sync.
-3. Pull the items added since the last sync, a page at a time (``since_id``). Storing a page
-   runs in a thread while the next page downloads.
+3. Pull the items added since the last sync, a page at a time (``since_id``). Pages are
+   turned into articles and stored while the next page downloads: in a worker process for
+   big pulls (so parsing never holds the interpreter lock the downloads need), else in a
+   thread.
 4. Push the queued local read/unread/star/unstar changes; each leaves the queue only once
    the server has taken it.
 5. Pull the full unread and saved id lists and apply them to every server article that has
