@@ -33,6 +33,7 @@ from concurrent.futures import (
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from newsreader.config import Config
 from newsreader.model import ContentType, NewArticle
 from newsreader.sources.accounts import (
     AccountError,
@@ -139,6 +140,30 @@ def run_sync(
     report.queued = state.queue_size(store)
     progress("done", message=summary_line(report))
     return report
+
+
+def sync_account(
+    config: Config,
+    store: Store,
+    on_progress: ProgressCallback | None = None,
+    ask: Callable[[str], str] | None = None,
+) -> SyncReport:
+    """Sync with the config's ``[account]``: open its backend (``ask`` prompts for a password
+    when neither ``password_command`` nor ``NEWSREADER_PASSWORD`` gives one), run
+    :func:`run_sync`, close. What the app's refresh-all and start-up call, in a thread.
+
+    Raises:
+        AccountError: no account, no password, or the sync stopped (a :class:`SyncError`).
+    """
+    from newsreader.sources.accounts import open_backend
+
+    if config.account is None:
+        raise AccountError(f"no [account] in {config.path}")
+    backend = open_backend(config.account, ask, timeout=config.settings.timeout)
+    try:
+        return run_sync(store, backend, on_progress)
+    finally:
+        backend.close()
 
 
 def summary_line(report: SyncReport) -> str:

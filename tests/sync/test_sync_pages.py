@@ -52,3 +52,32 @@ def test_interrupted_pull_resumes_after_the_last_stored_page(
         assert sum(f.unread for f in store.feeds() if f.kind == "server") == 620
     finally:
         store.close()
+
+
+def test_sync_account_reports_progress_for_the_app(
+    tmp_path: Path, server: HTTPServer, store: Store
+) -> None:
+    """What the app calls: the config's account, progress by stage, a report."""
+    from newsreader.config import load_config
+    from newsreader.sources.accounts import AccountError
+    from newsreader.sync import SyncProgress, sync_account
+
+    fever = FakeFever()
+    fever.add_items(120)
+    fever.install(server)
+    config = load_config(write_config(tmp_path, server.url_for("/fever/"), USER, PASSWORD))
+    steps: list[SyncProgress] = []
+    report = sync_account(config, store, steps.append)
+    assert report.new_items == 120 and report.queued == 0
+    stages = [s.stage for s in steps]
+    assert stages[:2] == ["connect", "feeds"] and stages[-2:] == ["state", "done"]
+    assert [(s.done, s.total) for s in steps if s.stage == "items"] == [
+        (50, 120),
+        (100, 120),
+        (120, 120),
+    ]
+    assert steps[-1].message.startswith("synced: 1 feed(s), 120 new article(s)")
+
+    (tmp_path / "plain.toml").write_text("[settings]\n", "utf-8")
+    with pytest.raises(AccountError, match="no \\[account\\]"):
+        sync_account(load_config(tmp_path / "plain.toml"), store)
