@@ -8,8 +8,8 @@
    turned into articles and stored while the next page downloads: in a worker process for
    big pulls (so parsing never holds the interpreter lock the downloads need), else in a
    thread.
-4. Push the queued local read/unread/star/unstar changes; each leaves the queue only once
-   the server has taken it.
+4. Push the queued local read/unread/star/unstar changes (alongside step 3); each leaves
+   the queue only once the server has taken it.
 5. Pull the full unread and saved id lists and apply them to every server article that has
    no local change still queued (so changes made on other devices arrive).
 
@@ -29,6 +29,7 @@ from concurrent.futures import (
     ProcessPoolExecutor,
     ThreadPoolExecutor,
     as_completed,
+    wait,
 )
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -92,6 +93,8 @@ def run_sync(
     store: Store, backend: Backend, on_progress: ProgressCallback | None = None
 ) -> SyncReport:
     """Sync the cache with ``backend``'s account. Blocking: run it in a thread from the app.
+    ``on_progress`` is called from the sync's own threads (the app hands it on with
+    ``call_from_thread``).
 
     Raises:
         SyncError: the server could not be used; the message is one line and the queue and
@@ -109,14 +112,20 @@ def run_sync(
         groups, feeds = backend.groups_and_feeds()  # also checks the credentials
         state.use_account(store, backend.identity)
         progress("feeds")
-        feed_ids = state.save_feeds(store, _server_feeds(groups, feeds))
-        report.feeds = len(feed_ids)
-        _pull_items(store, backend, feed_ids, report, progress)
+        # Sending the queue and pulling new items do not depend on each other: they overlap.
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as runner:
+            pushing = runner.submit(_push, store, backend, report, progress)
+            try:
+                feed_ids = state.save_feeds(store, _server_feeds(groups, feeds))
+                report.feeds = len(feed_ids)
+                _pull_items(store, backend, feed_ids, report, progress)
+            finally:
+                wait([pushing])  # the queue must say what was sent before anything else
+            pushing.result()
         if report.ignored:
             report.warnings.append(
                 f"{report.ignored} item(s) of feeds the server does not list were skipped"
             )
-        _push(store, backend, report, progress)
         progress("state")
         unread, saved = backend.unread_ids(), backend.saved_ids()
         missing = (unread | saved) - state.known_items(store, unread | saved)

@@ -71,7 +71,8 @@ class ItemPage:
 
 
 class Backend(Protocol):
-    """What a sync needs from a feed server account."""
+    """What a sync needs from a feed server account. A sync sends changes (:meth:`mark`,
+    several at once) while it pulls items, so calls must be safe from several threads."""
 
     @property
     def identity(self) -> str:

@@ -36,8 +36,8 @@ def api_key(username: str, password: str) -> str:
 
 
 class FeverClient:
-    """One Fever account. :meth:`mark` may be called from several threads at once (one
-    ``httpx.Client`` is thread-safe); the other calls are made one at a time."""
+    """One Fever account. Calls may be made from several threads at once (one
+    ``httpx.Client`` is thread-safe)."""
 
     def __init__(
         self,
