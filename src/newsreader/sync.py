@@ -43,6 +43,7 @@ from newsreader.sources.accounts import (
     RemoteFeed,
     RemoteGroup,
     RemoteItem,
+    open_backend,
 )
 from newsreader.store import Store
 from newsreader.store import sync_state as state
@@ -164,8 +165,6 @@ def sync_account(
     Raises:
         AccountError: no account, no password, or the sync stopped (a :class:`SyncError`).
     """
-    from newsreader.sources.accounts import open_backend
-
     if config.account is None:
         raise AccountError(f"no [account] in {config.path}")
     backend = open_backend(config.account, ask, timeout=config.settings.timeout)
