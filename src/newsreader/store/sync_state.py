@@ -234,25 +234,27 @@ def save_items(store: Store, feed_ids: Mapping[int, int], items: Sequence[Server
                 f"WHERE a.feed_id = ? AND a.key IN ({marks})",
                 (feed_id, *keys),
             ).fetchall()
-            for article_id, key, mapped in rows:
-                if mapped is not None:
-                    continue
-                item = keys[key]
-                db.execute(
-                    "INSERT OR REPLACE INTO sync_items (article_id, remote_id) VALUES (?, ?)",
-                    (article_id, item.remote_id),
-                )
-                db.execute(
-                    "UPDATE articles SET read = ?, read_at = ?, starred = ?, starred_at = ? "
-                    "WHERE id = ?",
+            fresh = [(article_id, keys[key]) for article_id, key, mapped in rows if mapped is None]
+            db.executemany(
+                "INSERT OR REPLACE INTO sync_items (article_id, remote_id) VALUES (?, ?)",
+                [(article_id, item.remote_id) for article_id, item in fresh],
+            )
+            # New articles are unread and unstarred: only the others need the server's state.
+            db.executemany(
+                "UPDATE articles SET read = ?, read_at = ?, starred = ?, starred_at = ? "
+                "WHERE id = ?",
+                [
                     (
                         int(item.read),
                         now if item.read else None,
                         int(item.starred),
                         now if item.starred else None,
                         article_id,
-                    ),
-                )
+                    )
+                    for article_id, item in fresh
+                    if item.read or item.starred
+                ],
+            )
     return new
 
 
