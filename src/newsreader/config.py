@@ -68,6 +68,17 @@ IMAGE_MODES = ("auto", "kitty", "sixel", "blocks", "off")
 
 
 @dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """The ``[account]`` table: a feed server to sync with. The password is never stored here:
+    it comes from ``password_command``, ``NEWSREADER_PASSWORD`` or a prompt."""
+
+    kind: str  # "fever"
+    url: str
+    username: str
+    password_command: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """The whole configuration, loaded once."""
 
@@ -76,6 +87,7 @@ class Config:
     stored: tuple[StoredConfig, ...] = ()
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
+    account: AccountConfig | None = None
 
 
 def default_config_text() -> str:
@@ -162,7 +174,7 @@ class _Validator:
         raise ConfigError(f"{where}: {name}: {message}")
 
     def config(self, data: dict[str, Any]) -> Config:
-        known = {"settings", "feeds", "stored", "keys"}
+        known = {"settings", "feeds", "stored", "keys", "account"}
         for key in data:
             if key not in known:
                 self.fail(
@@ -172,7 +184,40 @@ class _Validator:
         feeds = self.feeds(data.get("feeds", []))
         stored = self.stored(data.get("stored", []))
         keys = self.keys(data.get("keys", {}))
-        return Config(path=self.path, feeds=feeds, stored=stored, settings=settings, keys=keys)
+        account = self.account(data["account"]) if "account" in data else None
+        return Config(
+            path=self.path,
+            feeds=feeds,
+            stored=stored,
+            settings=settings,
+            keys=keys,
+            account=account,
+        )
+
+    def account(self, table: Any) -> AccountConfig:
+        if not isinstance(table, dict):
+            self.fail("must be a table", "account")
+        keys = ("kind", "url", "username", "password_command")
+        for key, value in table.items():
+            if key not in keys:
+                self.fail(f"unknown key (expected {', '.join(keys)})", "account", None, key)
+            if not isinstance(value, str):
+                self.fail(f"must be a string, got {value!r}", "account", None, key)
+        for key in ("kind", "url", "username"):
+            if not table.get(key, "").strip():
+                self.fail("missing or empty", "account", None, key if key in table else None)
+        kind = table["kind"].strip().lower()
+        if kind != "fever":
+            self.fail(f'must be "fever" (the one kind supported), got {kind!r}', "account", None, "kind")
+        url = table["url"].strip()
+        if not re.match(r"^https?://[^/\s]+", url):
+            self.fail(f"must be an http(s):// URL, got {url!r}", "account", None, "url")
+        return AccountConfig(
+            kind=kind,
+            url=url,
+            username=table["username"].strip(),
+            password_command=table.get("password_command", "").strip(),
+        )
 
     def settings(self, table: Any) -> Settings:
         if not isinstance(table, dict):

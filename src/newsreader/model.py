@@ -12,6 +12,7 @@ class FeedKind(StrEnum):
 
     FEED = "feed"  # RSS, Atom, RDF or JSON Feed fetched over HTTP or from a file
     STORED = "stored"  # article files on disk
+    SERVER = "server"  # a feed server's feed (Fever API): its articles arrive by sync only
 
 
 class FetchStatus(StrEnum):

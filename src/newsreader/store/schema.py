@@ -129,6 +129,29 @@ MIGRATIONS: list[str] = [
         entry_body    TEXT,
         entry_text    TEXT NOT NULL DEFAULT '',
         entry_words   INTEGER NOT NULL DEFAULT 0
+    """,
+    # 5: syncing with a feed server: which feeds and articles are the server's (by its ids),
+    # the queue of local read/starred changes not yet sent, and the sync's own settings.
+    """
+    CREATE TABLE sync_feeds (
+        feed_id    INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        remote_id  INTEGER NOT NULL UNIQUE,
+        remote_url TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sync_items (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        remote_id  INTEGER NOT NULL UNIQUE
+    );
+    CREATE TABLE sync_queue (
+        remote_id  INTEGER NOT NULL,
+        field      TEXT NOT NULL,
+        value      INTEGER NOT NULL,
+        changed_at REAL NOT NULL,
+        PRIMARY KEY (remote_id, field)
+    );
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
     );
     """,
 ]
