@@ -45,7 +45,7 @@ def test_latest_change_per_article_and_field_wins(store: Store) -> None:
     _, seven, _ = _setup(store)
     store.set_read([seven])
     first = sync_state.pending(store)[0].changed_at
-    store.set_read([seven], False)
+    store.set_read([seven], read=False)
     [change] = sync_state.pending(store)
     assert (change.remote_id, change.field, change.value) == (7, "read", False)
     assert change.changed_at >= first
@@ -61,7 +61,7 @@ def test_sent_changes_leave_the_queue_unless_changed_again(store: Store) -> None
     _, seven, eight = _setup(store)
     store.set_read([seven, eight])
     sent = sync_state.pending(store)
-    store.set_read([eight], False)  # changed again while the first change was on its way
+    store.set_read([eight], read=False)  # changed again while the first change was on its way
     sync_state.drop_sent(store, sent)
     assert _queue(store) == [(8, "read", False)]
 

@@ -129,6 +129,7 @@ MIGRATIONS: list[str] = [
         entry_body    TEXT,
         entry_text    TEXT NOT NULL DEFAULT '',
         entry_words   INTEGER NOT NULL DEFAULT 0
+    );
     """,
     # 5: syncing with a feed server: which feeds and articles are the server's (by its ids),
     # the queue of local read/starred changes not yet sent, and the sync's own settings.
