@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsreader.ingest.dates import find_published, is_date_line
-from newsreader.ingest.plaintext.blocks import Kind, join_broken_lines, split_units
+from newsreader.ingest.plaintext.blocks import Kind, Unit, join_broken_lines, split_units
 from newsreader.ingest.plaintext.headings import classify
 from newsreader.ingest.plaintext.lines import INDENTED, ends_closed, is_bullet, is_quoted, words_of
 from newsreader.ingest.plaintext.markdown import render
@@ -67,6 +67,16 @@ def title_from_file_name(file_name: str) -> str:
     return " ".join(w[:1].upper() + w[1:] if w.islower() else w for w in words) or file_name
 
 
+def prepare(text: str) -> tuple[str | None, list[Unit], datetime | None]:
+    """The title, the body's units (not yet classified) and the date of a plain text."""
+    cleaned = clean_text(text)
+    lines = [line.rstrip() for line in cleaned.split("\n")]
+    published = find_published(lines)
+    lines = strip_trailer(lines)
+    title, body = _find_title(lines)
+    return title, join_broken_lines(split_units(body)), published
+
+
 def plain_text_to_document(text: str, *, file_name: str | None = None) -> TextDocument:
     """Convert a plain-text article to Markdown, detecting its title, headings and date.
 
@@ -74,12 +84,7 @@ def plain_text_to_document(text: str, *, file_name: str | None = None) -> TextDo
     line, else a heading opening the text (pasted text has no blank line under its title),
     else one made from the file's name; the article's first paragraph is never taken for it.
     """
-    cleaned = clean_text(text)
-    lines = [line.rstrip() for line in cleaned.split("\n")]
-    published = find_published(lines)
-    lines = strip_trailer(lines)
-    title, body = _find_title(lines)
-    units = join_broken_lines(split_units(body))
+    title, units, published = prepare(text)
     classify(units)
     if file_name is not None and title is None:
         if units and units[0].kind is Kind.HEADING:
