@@ -23,6 +23,8 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
+# What every escape sequence starts with: ESC or a C1 introducer (CSI, OSC, DCS, SOS, PM, APC).
+_ESCAPE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 # C0 controls except tab and newline, DEL, C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Direction overrides/isolates and other invisible format characters that can disguise text.
@@ -43,8 +45,10 @@ def clean_text(text: str) -> str:
         return ""
     if _UNCLEAN.search(text) is None:
         return text
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ESCAPE_START.search(text):
+        text = _ESCAPE_SEQUENCE.sub("", text)
     text = _CONTROL.sub("", text)
     text = _LINE_SEPARATORS.sub("\n", text)
     return _INVISIBLE.sub("", text)

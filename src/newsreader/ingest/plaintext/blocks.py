@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from newsreader.ingest.plaintext.lines import (
-    CODE_LINE,
     CONTINUATION_WORDS,
     INDENTED,
     ends_closed,
     is_bullet,
+    is_code_line,
     last_word,
     starts_lower,
     words_of,
@@ -39,7 +39,7 @@ class Unit:
 
 
 def _is_code_like(line: str) -> bool:
-    return bool(INDENTED.match(line) or CODE_LINE.search(line))
+    return bool(INDENTED.match(line) or is_code_line(line))
 
 
 # A keyword line opening an indented clause of code ("SELECT", "GROUP BY", "BEGIN").
@@ -101,7 +101,7 @@ def _find_code(lines: list[str]) -> list[tuple[int, int]]:
         code = [line for line in block if line.strip()]
         indented = sum(1 for line in code if INDENTED.match(line))
         tabbed = sum(1 for line in code if "\t" in line.strip())
-        codeish = sum(1 for line in code if CODE_LINE.search(line))
+        codeish = sum(1 for line in code if is_code_line(line))
         if len(code) >= 2 and (indented or codeish >= 2 or tabbed == len(code)):
             # A keyword line just before the block opens it ("SELECT" above its columns).
             if i > 0 and (not spans or spans[-1][1] < i) and _code_lead(lines, i - 1):

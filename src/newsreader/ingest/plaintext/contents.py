@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.lines import (
     NUMBERED,
@@ -19,6 +21,12 @@ _MIN_CONTENTS = 3
 
 def _anchorless(text: str) -> str:
     return text.rstrip(_ANCHOR_MARKS).casefold()
+
+
+def _first_from(indices: list[int], start: int) -> int | None:
+    """The first of the ascending ``indices`` at or after ``start``."""
+    position = bisect_left(indices, start)
+    return indices[position] if position < len(indices) else None
 
 
 def classify_contents(units: list[Unit]) -> None:
@@ -54,8 +62,7 @@ def classify_contents(units: list[Unit]) -> None:
                 break
             j += 1
         matches = {
-            k: next((m for m in later.get(_anchorless(units[k].text), []) if m >= j), None)
-            for k in range(i, j)
+            k: _first_from(later.get(_anchorless(units[k].text), []), j) for k in range(i, j)
         }
         found = {k: m for k, m in matches.items() if m is not None}
         # Headings are apart from each other; lines repeated together are a repeated block.

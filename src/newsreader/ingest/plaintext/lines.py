@@ -42,21 +42,37 @@ SMALL_WORDS = frozenset(
         per vs is are be if so up off out over is de la le les des du et en au aux un une""",
     )
 )
-CODE_LINE = re.compile(
+# Lines of program text, judged from their start (see is_code_line for the others).
+_CODE_START = re.compile(
     r"""
-    [;{}]\s*(?://.*)?$                            # ends with ; { } (maybe with a comment)
-    | ^\s*(?://|/\*|\*/|[})\]]|<\?|\#!|\#include\b|@\w+\()
-    | ^\s*(?:var|let|const|function|def|class|import|return|if|for|while|elif|else|try|except
+    \s*(?://|/\*|\*/|[})\]]|<\?|\#!|\#include\b|@\w+\()
+    | \s*(?:var|let|const|function|def|class|import|return|if|for|while|elif|else|try|except
            |catch|public|private|static|void|int|fn|func|package)\b[^.!?]*[=({:;]
-    | ^\s*\$\s\S                                   # shell prompt
-    | ^\s*(?:SELECT|FROM|WHERE|GROUP\ BY|ORDER\ BY|HAVING|LIMIT|JOIN|UNION|INSERT\ INTO
+    | \s*\$\s\S                                   # shell prompt
+    | \s*(?:SELECT|FROM|WHERE|GROUP\ BY|ORDER\ BY|HAVING|LIMIT|JOIN|UNION|INSERT\ INTO
            |UPDATE|DELETE\ FROM|CREATE\ TABLE)(?:$|\s+[^A-Z\s])   # an SQL clause
-    | ^\s*[\w.\[\]"']+\s*(?:\+|-|\*)?=\s*\S.*[;)\]}"']\s*$   # assignment
-    | [│┃║┆┊]                                     # a column of a drawn table
-    | ^[\s─━═┄┈┼╋╬┬┴├┤+|-]*[─━═┄┈┼╋╬][\s─━═┄┈┼╋╬┬┴├┤+|-]*$   # a rule of a drawn table
+    | \s*[\w.\[\]"']+\s*(?:\+|-|\*)?=\s*\S.*[;)\]}"']\s*$   # assignment
+    | [\s─━═┄┈┼╋╬┬┴├┤+|-]*[─━═┄┈┼╋╬][\s─━═┄┈┼╋╬┬┴├┤+|-]*$   # a rule of a drawn table
     """,
     re.VERBOSE,
 )
+# ";", "{" or "}" followed by a line comment to the end of the line.
+_CODE_COMMENT_END = re.compile(r"[;{}]\s*//.*$")
+# A column of a drawn table.
+_TABLE_COLUMN = re.compile(r"[│┃║┆┊]")
+
+
+def is_code_line(line: str) -> bool:
+    """Whether ``line`` looks like program text, a drawn table or an SQL clause."""
+    if line.rstrip()[-1:] in (";", "{", "}"):
+        return True  # ends with ; { }
+    if "//" in line and _CODE_COMMENT_END.search(line):
+        return True
+    if _TABLE_COLUMN.search(line):
+        return True
+    return _CODE_START.match(line) is not None
+
+
 # The header of a reader's comment: "Jane Doe wrote on December 24, 2020 at 3:53 am:".
 COMMENT_HEADER = re.compile(
     r"^[^.!?:\d]{2,60}\s(?:wrote|says|said|commented|replied)\s+(?:on|at)\s"
@@ -169,7 +185,7 @@ def is_title_like(line: str) -> bool:
         return False
     if TRAILER_LINE.match(line) or TRAILER_START.match(line):
         return False
-    if CODE_LINE.search(line) or "\t" in line:
+    if is_code_line(line) or "\t" in line:
         return False
     return not (is_furniture(line) or URL_ONLY.match(line) or is_date_line(line))
 
