@@ -22,10 +22,8 @@ from dataclasses import replace
 
 from newsreader.ingest.dates import is_date_line
 from newsreader.ingest.plaintext.blocks import Kind, Unit
-from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.headings import classify as rule_classify
 from newsreader.ingest.plaintext.lines import (
-    BULLET,
     BYLINE,
     CLOSING_QUOTES,
     COMMENT_HEADER,
@@ -361,46 +359,3 @@ def rule_headings(units: list[Unit]) -> set[int]:
     copies = [replace(unit) for unit in units]
     rule_classify(copies)
     return {index for index, unit in enumerate(copies) if unit.kind is Kind.HEADING}
-
-
-def mark_lines(units: list[Unit]) -> None:
-    """Short lines and bulleted items marked as the rules mark them (in place)."""
-    copies = [replace(unit) for unit in units]
-    rule_classify(copies)
-    for unit, copy in zip(units, copies, strict=True):
-        unit.short, unit.title_like = copy.short, copy.title_like
-        if unit.kind is Kind.PARAGRAPH and copy.kind is Kind.ITEM and BULLET.match(unit.text):
-            unit.kind = Kind.ITEM
-
-
-def blank_separated(units: list[Unit]) -> bool:
-    """Whether the text has blank lines between its paragraphs (saved, not pasted)."""
-    gaps = sum(1 for u in units[:-1] if u.blank_after)
-    return gaps > 0 and gaps >= 0.3 * (len(units) - 1)
-
-
-def fitted_classify(units: list[Unit], weights: dict[str, float]) -> None:
-    """Classify ``units`` with the fitted detector: headings by score, then lists, contents."""
-    mark_lines(units)
-    for index, found in document_features(units, blank_separated(units)).items():
-        if score(found, weights) > 0:
-            units[index].kind = Kind.HEADING
-    n = len(units)
-    i = 0
-    while i < n:
-        if not (units[i].kind is Kind.PARAGRAPH and units[i].short):
-            i += 1
-            continue
-        j = i
-        while (
-            j + 1 < n
-            and units[j + 1].kind is Kind.PARAGRAPH
-            and units[j + 1].short
-            and not units[j].blank_after
-        ):
-            j += 1
-        if j > i:
-            for k in range(i, j + 1):
-                units[k].kind = Kind.ITEM
-        i = j + 1
-    classify_contents(units)

@@ -23,6 +23,7 @@ import math
 import pickle
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -32,21 +33,61 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from headings_data import FIT_GROUPS, SHAPES, Article, articles  # noqa: E402
-from headings_features import (  # noqa: E402
-    blank_separated,
-    document_features,
-    fitted_classify,
-    mark_lines,
-)
+from headings_features import document_features, rule_classify, score  # noqa: E402
 
 from heading_scores import Score, score_headings  # noqa: E402
 from newsreader.ingest.plaintext import plain_text_to_document  # noqa: E402
-from newsreader.ingest.plaintext.blocks import Kind  # noqa: E402
+from newsreader.ingest.plaintext.blocks import Kind, Unit  # noqa: E402
+from newsreader.ingest.plaintext.contents import classify_contents  # noqa: E402
 from newsreader.ingest.plaintext.document import prepare  # noqa: E402
+from newsreader.ingest.plaintext.lines import BULLET  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "headings_fit.txt"
 
 Sample = tuple[dict[str, float], int]
+
+
+def mark_lines(units: list[Unit]) -> None:
+    """Short lines and bulleted items marked as the rules mark them (in place)."""
+    copies = [replace(unit) for unit in units]
+    rule_classify(copies)
+    for unit, copy in zip(units, copies, strict=True):
+        unit.short, unit.title_like = copy.short, copy.title_like
+        if unit.kind is Kind.PARAGRAPH and copy.kind is Kind.ITEM and BULLET.match(unit.text):
+            unit.kind = Kind.ITEM
+
+
+def blank_separated(units: list[Unit]) -> bool:
+    """Whether the text has blank lines between its paragraphs (saved, not pasted)."""
+    gaps = sum(1 for u in units[:-1] if u.blank_after)
+    return gaps > 0 and gaps >= 0.3 * (len(units) - 1)
+
+
+def fitted_classify(units: list[Unit], weights: dict[str, float]) -> None:
+    """Classify ``units`` with the fitted detector: headings by score, then lists, contents."""
+    mark_lines(units)
+    for index, found in document_features(units, blank_separated(units)).items():
+        if score(found, weights) > 0:
+            units[index].kind = Kind.HEADING
+    n = len(units)
+    i = 0
+    while i < n:
+        if not (units[i].kind is Kind.PARAGRAPH and units[i].short):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n
+            and units[j + 1].kind is Kind.PARAGRAPH
+            and units[j + 1].short
+            and not units[j].blank_after
+        ):
+            j += 1
+        if j > i:
+            for k in range(i, j + 1):
+                units[k].kind = Kind.ITEM
+        i = j + 1
+    classify_contents(units)
 
 
 def samples(article: Article, shape: str) -> list[Sample]:
