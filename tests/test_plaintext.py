@@ -235,6 +235,26 @@ def test_file_title_line_or_opening_heading_wins_over_the_file_name() -> None:
     assert "A Pasted Title" not in pasted.markdown and pasted.headings == []
 
 
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photograph: Agency",
+        "Illustration by Jane Doe",
+        "Image credit: Example Agency",
+        "(Artist: Jane Doe)",
+        "Benoit Tessier/Reuters",
+        "View PDF/Print Mode",
+        "Gallery: Spring in the city | 14 photos",
+        "Contributing correspondent",
+    ],
+)
+def test_credits_and_captions_are_not_headings(credit: str, sep: str) -> None:
+    d = doc(LONG, credit, LONG2, "A Section Heading", LONG, sep=sep)
+    assert d.headings == ["A Section Heading"]
+    assert escape_markdown(credit) in d.markdown
+
+
 # --------------------------------------------------------------------------- unit cases
 
 LONG = (

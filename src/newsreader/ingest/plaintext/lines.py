@@ -84,6 +84,22 @@ BYLINE = re.compile(
     r"^(?:by|par|posted by|written by|edited by|photo(?:graph)?s? by|(?:page |copy )?editors?:)\s",
     re.IGNORECASE,
 )
+# Image captions' credits and page furniture, which stand alone like headings:
+# "Photograph: Agency", "Illustration by Name", "Image credit: ...", "(Artist: Name)",
+# "Benoit Tessier/Reuters", "View PDF/Print Mode", "Gallery: ... | 14 photos", and the
+# second line of a byline ("Contributing correspondent", "Staff writer").
+_CREDIT = re.compile(
+    r"""^(?:
+        (?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|artwork|video)
+          (?:\ credits?)?\s*(?::|\ by\ (?-i:[A-Z])|\ courtesy\b).*
+      | \(\s*[\w ]{2,24}:\s*[^()]{2,60}\)
+      | [A-Z][\w.'’-]*(?:\ [A-Z][\w.'’-]*){1,3}/[A-Z][\w&.'’-]*(?:\ [A-Z][\w&.'’-]*){0,3}
+      | (?:gallery|slideshow)\b.*
+      | .*\|\s*\d+\s+(?:photos|images|pictures|slides)
+      | (?:\w+\ )?(?:correspondent|staff\ writer|reporter|columnist|contributor)s?
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
 # Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments").
 FURNITURE = re.compile(
     r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
@@ -185,7 +201,7 @@ def is_title_like(line: str) -> bool:
         return False
     if TRAILER_LINE.match(line) or TRAILER_START.match(line):
         return False
-    if is_code_line(line) or "\t" in line:
+    if is_code_line(line) or "\t" in line or is_credit(line):
         return False
     return not (is_furniture(line) or URL_ONLY.match(line) or is_date_line(line))
 
@@ -193,6 +209,11 @@ def is_title_like(line: str) -> bool:
 def is_furniture(line: str) -> bool:
     """A byline or a comment count: page furniture, neither heading nor list item."""
     return bool(BYLINE.match(line) or FURNITURE.match(line))
+
+
+def is_credit(line: str) -> bool:
+    """An image credit, a caption label or a byline's second line: never a heading."""
+    return bool(_CREDIT.match(line))
 
 
 def last_word(line: str) -> str:
