@@ -255,6 +255,22 @@ def test_credits_and_captions_are_not_headings(credit: str, sep: str) -> None:
     assert escape_markdown(credit) in d.markdown
 
 
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_numbered_sections_that_count_on_are_headings(sep: str) -> None:
+    sections = ["1) The first one!", "2) Friday Night Live!", "3) Is it worth the wait?"]
+    d = doc(LONG, sections[0], LONG2, sections[1], LONG, sections[2], LONG2, sep=sep)
+    assert d.headings == sections
+    long_one = "2. AI speeds up developer onboarding — but not for long"
+    d = doc(LONG, long_one, LONG2, "3. Reviews get slower", LONG, sep=sep)
+    assert d.headings == [long_one, "3. Reviews get slower"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_lone_numbered_exclamation_is_not_a_heading(sep: str) -> None:
+    d = doc(LONG, "1) Stop right there!", LONG2, sep=sep)
+    assert d.headings == []
+
+
 # --------------------------------------------------------------------------- unit cases
 
 LONG = (

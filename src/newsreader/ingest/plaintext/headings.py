@@ -67,8 +67,13 @@ def classify(units: list[Unit]) -> None:
 
 
 def _classify_numbered(units: list[Unit]) -> None:
-    """A lone numbered line between paragraphs may be a heading; numbered runs are lists."""
+    """A lone numbered line between paragraphs may be a heading; numbered runs are lists.
+
+    Lone numbered lines that count on through the text ("1) ...", prose, "2) ...") are the
+    sections of a numbered article: they are headings even when they end with "!" or "?".
+    """
     n = len(units)
+    lone: dict[int, int] = {}
     for i, unit in enumerate(units):
         if unit.kind is not Kind.PARAGRAPH or not is_numbered(unit.text):
             continue
@@ -78,11 +83,41 @@ def _classify_numbered(units: list[Unit]) -> None:
             for u in neighbours
             if u.kind is not Kind.CODE
         )
+        number = _number(unit.text)
+        if not in_list and number is not None:
+            lone[i] = number
         if in_list or not _title_like_numbered(unit.text):
             unit.kind = Kind.ITEM
         else:
             unit.title_like = True
             unit.short = True
+    numbers = set(lone.values())
+    for i, number in lone.items():
+        unit = units[i]
+        rest = NUMBERED.sub("", unit.text, count=1).strip()
+        counted = number - 1 in numbers or number + 1 in numbers
+        if counted and unit.kind is Kind.ITEM and _section_title(rest):
+            unit.kind = Kind.PARAGRAPH
+            unit.title_like = True
+            unit.short = True
+
+
+def _number(line: str) -> int | None:
+    """The number of a numbered line ("2. ...", "15) ..."), if it is one."""
+    digits = line[: len(line) - len(line.lstrip("0123456789"))]
+    return int(digits) if digits and is_numbered(line) else None
+
+
+def _section_title(text: str) -> bool:
+    """A numbered section's title: short, no sentence closed inside or at its end (but "!"
+    and "?" are allowed at the end)."""
+    stripped = text.rstrip("!?").rstrip()
+    return (
+        bool(stripped)
+        and is_short(text)
+        and not ends_closed(stripped)
+        and not SENTENCE_BREAK.search(stripped)
+    )
 
 
 def opening_words(line: str) -> str:
