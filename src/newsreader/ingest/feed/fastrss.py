@@ -177,7 +177,7 @@ class _Reader:
 
 
 def _map_type(kind: str) -> str:
-    return _FeedParserMixin.map_content_type(kind)
+    return str(_FeedParserMixin.map_content_type(kind))
 
 
 def _author(context: dict[str, Any], value: str) -> None:
