@@ -194,8 +194,7 @@ def summary_line(report: SyncReport) -> str:
 def _server_feeds(
     groups: Sequence[RemoteGroup], feeds: Sequence[RemoteFeed]
 ) -> list[state.ServerFeed]:
-    from newsreader.ingest.feed import clean_line
-    from newsreader.ingest.sanitize import safe_link
+    from newsreader.ingest.sanitize import clean_line, safe_link
 
     names = {g.id: clean_line(g.title, limit=200) for g in groups}
     result = []
@@ -340,8 +339,8 @@ def _store_items(
 
 def article_from_item(item: RemoteItem) -> NewArticle:
     """A server item as an article: its HTML sanitised like a feed entry's."""
-    from newsreader.ingest.feed import clean_line, html_to_text, sanitize_html
-    from newsreader.ingest.sanitize import safe_link
+    from newsreader.ingest.feed import html_to_text, sanitize_html
+    from newsreader.ingest.sanitize import clean_line, safe_link
 
     link = safe_link(item.url.strip())
     content = sanitize_html(item.html, link or None)
