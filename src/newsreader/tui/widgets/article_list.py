@@ -17,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -25,6 +25,7 @@ from textual.strip import Strip
 
 from newsreader.model import ArticleSummary
 from newsreader.store import ArticleFilter, Store
+from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.text import plain, relative_date
 
 PAGE_SIZE = 100
@@ -34,15 +35,7 @@ MAX_PAGES = 64
 class ArticleList(ScrollView, can_focus=True):
     """Articles of the current view (or search results), newest first, one per row."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="cursor_down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="cursor_up"),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("home,g", "first", "First", show=False, id="first"),
-        Binding("end,G", "last", "Last", show=False, id="last"),
-        Binding("enter", "open", "Open", id="open", tooltip="Open the highlighted article"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.ARTICLE_LIST)]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",
@@ -58,6 +51,10 @@ class ArticleList(ScrollView, can_focus=True):
         """The cursor moved to ``article`` (``None``: the list is empty)."""
 
         article: ArticleSummary | None
+
+        def can_replace(self, message: Message) -> bool:
+            # Only where the cursor ends up matters: holding j must not queue a message a row.
+            return isinstance(message, ArticleList.Highlighted)
 
     @dataclass
     class Opened(Message):
@@ -198,10 +195,10 @@ class ArticleList(ScrollView, can_focus=True):
                     self.move_to(row)
                     return True
             return False
-        row = self.store.article_position(self.where, article_id)
-        if row is None or row >= self.count:
+        position = self.store.article_position(self.where, article_id)
+        if position is None or position >= self.count:
             return False
-        self.move_to(row)
+        self.move_to(position)
         return True
 
     def action_cursor_down(self) -> None:
@@ -227,7 +224,7 @@ class ArticleList(ScrollView, can_focus=True):
         if article is not None:
             self.post_message(self.Opened(article))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return

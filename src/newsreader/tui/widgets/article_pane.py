@@ -22,8 +22,8 @@ from textual.widgets.option_list import Option
 from newsreader.ingest.sanitize import clean_text, safe_link
 from newsreader.model import Article
 from newsreader.render import reading_minutes
-from newsreader.tui.long_article import LongArticleBody, is_long, split_sections
 from newsreader.tui.text import long_date, plain
+from newsreader.tui.widgets.long_article import LongArticleBody, is_long, split_sections
 
 # An inline Markdown link (not an image) whose target is an http(s) URL.
 _LINK = re.compile(

@@ -1,0 +1,491 @@
+"""The main screen: feeds, articles and the open article, and the messages between them.
+
+The screen composes the panes and routes their messages. Store reads that take longer than a
+few milliseconds, every write, article rendering, search and refresh run in workers that
+answer with messages or ``call_from_thread``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import ClassVar
+from urllib.parse import unquote, urlsplit
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.worker import Worker, get_current_worker
+
+from newsreader.context import AppContext
+from newsreader.ingest.sanitize import clean_line, safe_link
+from newsreader.model import Article, ArticleSummary
+from newsreader.store import ArticleFilter, StoreError
+from newsreader.tui import wording
+from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
+from newsreader.tui.views import ALL, View, build_views
+from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_pane import ArticlePane
+from newsreader.tui.widgets.feed_list import FeedList
+from newsreader.tui.widgets.search_bar import SearchBar
+
+UNDO_SECONDS = 10.0
+SEARCH_LIMIT = 500
+
+
+def summary_of(article: Article) -> ArticleSummary:
+    """The list's view of a whole article."""
+    return ArticleSummary(
+        id=article.id,
+        feed_id=article.feed_id,
+        feed_title=article.feed_title,
+        title=article.title,
+        link=article.link,
+        author=article.author,
+        published=article.published,
+        read=article.read,
+        starred=article.starred,
+    )
+
+
+class MainScreen(Screen[None]):
+    """Feed list, article list and article pane, with the search bar below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
+
+    def __init__(self, ctx: AppContext, clock: Callable[[], datetime]) -> None:
+        super().__init__(id="main-screen")
+        self.ctx = ctx
+        self.store = ctx.store
+        self.clock = clock
+        self._undo: tuple[list[int], float] | None = None
+        self._refresh_worker: Worker[None] | None = None
+        self._before_search: int | None = None
+        self.feeds = FeedList(id="feeds")
+        self.articles = ArticleList(self.store, clock, id="articles")
+        self.pane = ArticlePane(clock, id="article")
+        self.search_bar = SearchBar(id="search")
+        self.feed_status = Static("", id="feed-status", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield self.feeds
+            with Vertical(id="list-column"):
+                yield self.feed_status
+                yield self.articles
+            yield self.pane
+        yield self.search_bar
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = self.ctx.config.settings
+        self.pane.outline_wanted = settings.show_outline
+        self.feeds.border_title = "Feeds"
+        self.feeds.loading = True
+        self.articles.border_title = ALL.title
+        self.articles.show_view(ALL.where, wording.empty_text(ALL))
+        self.articles.focus()
+        # Counting unread per feed reads every article: start it once the list is on screen.
+        self.call_after_refresh(self.load_feeds)
+        if settings.refresh_on_start:
+            self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
+    def load_feeds(self) -> None:
+        """Read the feeds and their unread counts (in a worker) and show them."""
+        feeds = self.store.feeds()
+        starred = self.store.count_articles(ArticleFilter(starred=True))
+        views = build_views(feeds, starred)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FeedsLoaded(views))
+
+    @on(FeedsLoaded)
+    def _feeds_loaded(self, event: FeedsLoaded) -> None:
+        self.feeds.set_views(event.views)
+        self.feeds.loading = False
+        view = self.feeds.current
+        if not self.articles.searching:
+            self.articles.set_empty_text(wording.empty_text(view))
+        self._show_feed_status(view)
+
+    def _show_feed_status(self, view: View) -> None:
+        """Say above the list (and in the feed list's tooltip) which feeds failed and why."""
+        text = wording.failures_text(view)
+        tooltip = wording.failures_tooltip(view)
+        self.feeds.tooltip = tooltip
+        # An empty list already says why, in its place.
+        listing = self.articles
+        shown = bool(text) and listing.count > 0 and not listing.searching
+        if shown:
+            self.feed_status.update(f"! {text}")
+        self.feed_status.tooltip = tooltip
+        self.feed_status.display = shown
+
+    @on(FeedList.ViewChosen)
+    def _view_chosen(self, event: FeedList.ViewChosen) -> None:
+        view = event.view
+        if self.articles.searching:
+            self.search_bar.value = ""
+        self.articles.border_title = clean_line(view.title, 80)
+        self.articles.show_view(view.where, wording.empty_text(view))
+        self._show_feed_status(view)
+        if event.focus_articles:
+            self.articles.focus()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        listing = self.articles
+        listing.border_subtitle = (
+            f"{listing.cursor + 1} of {listing.count}" if listing.count else ""
+        )
+
+    @on(ArticleList.Opened)
+    def _opened(self, event: ArticleList.Opened) -> None:
+        self.open_article(event.article.id)
+
+    def open_article(self, article_id: int) -> None:
+        """Render and show an article (in a worker) and mark it read."""
+        self._open_article(article_id)
+
+    @work(thread=True, exclusive=True, group="article", exit_on_error=False)
+    def _open_article(self, article_id: int) -> None:
+        from newsreader.render import article_markdown
+
+        article = self.store.article(article_id)
+        if article is None:
+            return
+        markdown = article_markdown(self.store, article)
+        if not article.read:
+            self.store.set_read([article.id], read=True)
+            article = dataclasses.replace(article, read=True)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ArticleLoaded(article, markdown))
+
+    @on(ArticleLoaded)
+    async def _show_article(self, event: ArticleLoaded) -> None:
+        article, markdown = event.article, event.markdown
+        self.articles.update_article(summary_of(article))
+        await self.pane.show(article, markdown)
+        self.pane.border_title = "Article"
+        self.refresh_bindings()
+        self.load_feeds()
+
+    def _target(self) -> ArticleSummary | None:
+        """The article an action applies to: the open one when the pane has focus."""
+        focused = self.focused
+        article = self.pane.article
+        if article is not None and focused is not None and self.pane in focused.ancestors_with_self:
+            return summary_of(article)
+        return self.articles.current
+
+    def _changed(self, summary: ArticleSummary) -> None:
+        self.articles.update_article(summary)
+        article = self.pane.article
+        if article is not None and article.id == summary.id:
+            self.pane.update_state(
+                dataclasses.replace(article, read=summary.read, starred=summary.starred)
+            )
+
+    def action_toggle_star(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        changed = dataclasses.replace(target, starred=not target.starred)
+        self._changed(changed)
+        self._write(partial(self.store.set_starred, [target.id], starred=changed.starred))
+
+    def action_toggle_read(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        changed = dataclasses.replace(target, read=not target.read)
+        self._changed(changed)
+        self._write(partial(self.store.set_read, [target.id], read=changed.read))
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, change: Callable[[], object]) -> None:
+        change()
+        self.app.call_from_thread(self.load_feeds)
+
+    def action_mark_all_read(self) -> None:
+        listing = self.articles
+        if listing.count == 0:
+            return
+        if listing.hits is not None:
+            where = ArticleFilter(article_ids=tuple(a.id for a in listing.hits))
+        else:
+            where = listing.where
+        self._mark_all(where)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _mark_all(self, where: ArticleFilter) -> None:
+        ids = self.store.mark_all_read(where)
+        self.app.call_from_thread(self._marked_all, ids)
+
+    def _marked_all(self, ids: list[int]) -> None:
+        if not ids:
+            self.notify("Everything here was already read.")
+            return
+        self._undo = (ids, time.monotonic() + UNDO_SECONDS)
+        self.articles.update_state(ids, read=True)
+        self.notify(wording.marked_read(len(ids)), timeout=UNDO_SECONDS)
+        self.set_timer(UNDO_SECONDS, self.refresh_bindings)
+        self.refresh_bindings()
+        self.load_feeds()
+
+    def _undo_ids(self) -> list[int] | None:
+        if self._undo is None or time.monotonic() > self._undo[1]:
+            return None
+        return self._undo[0]
+
+    def action_undo(self) -> None:
+        ids = self._undo_ids()
+        self._undo = None
+        if not ids:
+            return
+        self.articles.update_state(ids, read=False)
+        self.app.clear_notifications()
+        self.notify(wording.marked_unread_again(len(ids)))
+        self._write(partial(self.store.set_read, ids, read=False))
+        self.refresh_bindings()
+
+    def _step_unread(self, *, forward: bool) -> None:
+        listing = self.articles
+        current = listing.current
+        open_id = self.pane.article.id if self.pane.article else None
+        if forward and current is not None and not current.read and current.id != open_id:
+            self.open_article(current.id)
+            return
+        found: ArticleSummary | None = None
+        if listing.hits is not None:
+            rows = (
+                range(listing.cursor + 1, listing.count)
+                if forward
+                else range(listing.cursor - 1, -1, -1)
+            )
+            found = next((listing.hits[r] for r in rows if not listing.hits[r].read), None)
+        else:
+            found = self.store.neighbour_unread(listing.where, current, forward)
+        if found is None:
+            self.notify(wording.no_more_unread(forward))
+            return
+        listing.move_to_article(found.id)
+        self.open_article(found.id)
+
+    def action_next_unread(self) -> None:
+        self._step_unread(forward=True)
+
+    def action_previous_unread(self) -> None:
+        self._step_unread(forward=False)
+
+    def action_next_section(self) -> None:
+        if not self.pane.next_section():
+            self.app.bell()
+
+    def action_previous_section(self) -> None:
+        if not self.pane.previous_section():
+            self.app.bell()
+
+    def action_page_down(self) -> None:
+        self.pane.page_down()
+
+    def action_toggle_outline(self) -> None:
+        self.pane.toggle_outline()
+
+    def action_toggle_feeds(self) -> None:
+        self.toggle_class("-show-feeds")
+        self.toggle_class("-hide-feeds")
+
+    # -- links ------------------------------------------------------------------------------
+
+    def _open_url(self, url: str) -> None:
+        link = safe_link(url)
+        if not link:
+            self.notify("Only http and https links open in the browser.", severity="warning")
+            return
+        self.app.open_url(link)
+
+    def action_open_browser(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        if not safe_link(target.link):
+            if target.link.lower().startswith("file:"):
+                name = unquote(urlsplit(target.link).path).rsplit("/", 1)[-1]
+                self.notify(wording.local_file(name), markup=False)
+            else:
+                self.notify("This article has no web page to open.", severity="warning")
+            return
+        self._open_url(target.link)
+
+    def action_open_link(self, number: int) -> None:
+        links = self.pane.links
+        if 1 <= number <= len(links):
+            self._open_url(links[number - 1])
+        else:
+            self.notify(f"The article has no link {number}.", severity="warning")
+
+    @on(ArticlePane.LinkRequested)
+    def _link_requested(self, event: ArticlePane.LinkRequested) -> None:
+        self._open_url(event.url)
+
+    def action_back(self) -> None:
+        if self.articles.searching:
+            self._cancel_search()
+        elif self.focused is not self.articles:
+            self.articles.focus()
+
+    # -- search -----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        if not self.articles.searching:
+            current = self.articles.current
+            self._before_search = current.id if current else None
+        self.search_bar.focus()
+
+    @on(SearchBar.QueryChanged)
+    def _search_changed(self, event: SearchBar.QueryChanged) -> None:
+        query = event.query.strip()
+        if not query:
+            if self.articles.searching:
+                self._restore_view()
+            return
+        if not self.articles.searching:
+            current = self.articles.current
+            self._before_search = current.id if current else None
+        self._search(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, query: str) -> None:
+        from newsreader.search import to_fts_query
+
+        match = to_fts_query(query)
+        hits: list[ArticleSummary] = []
+        error = ""
+        if match:
+            try:
+                hits = [h.article for h in self.store.search(match, limit=SEARCH_LIMIT)]
+            except StoreError as failure:
+                error = str(failure)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_hits, query, hits, error)
+
+    def _show_hits(self, query: str, hits: list[ArticleSummary], error: str) -> None:
+        if self.search_bar.value.strip() != query:
+            return  # the user typed on; a newer search is coming
+        listing = self.articles
+        listing.border_title = wording.search_title(query)
+        listing.show_hits(hits, wording.no_hits(query, error))
+        self.feed_status.display = False
+
+    @on(SearchBar.Accepted)
+    def _search_accepted(self, event: SearchBar.Accepted) -> None:
+        if event.query.strip():
+            self.articles.focus()
+
+    @on(SearchBar.Cancelled)
+    def _search_cancelled(self, event: SearchBar.Cancelled) -> None:
+        self._cancel_search()
+
+    def _cancel_search(self) -> None:
+        self.app.workers.cancel_group(self, "search")
+        self.search_bar.value = ""
+        if self.articles.searching:
+            self._restore_view()
+        self.articles.focus()
+
+    def _restore_view(self) -> None:
+        view = self.feeds.current
+        self.articles.border_title = clean_line(view.title, 80)
+        self.articles.show_view(
+            self.articles.where, wording.empty_text(view), keep=self._before_search
+        )
+        self._show_feed_status(view)
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        view = self.feeds.current
+        self.start_refresh(view.feed_ids, clean_line(view.title, 60))
+
+    def action_refresh_all(self) -> None:
+        self.start_refresh(None, "all feeds")
+
+    def start_refresh(
+        self, feed_ids: tuple[int, ...] | None, label: str, *, force: bool = True
+    ) -> None:
+        """Refresh in the background; a refresh the user asks for ignores back-off."""
+        running = self._refresh_worker
+        if running is not None and not running.is_finished:
+            self.notify("A refresh is already running.")
+            return
+        self.app.sub_title = wording.refreshing(label)
+        self._refresh_worker = self._refresh(feed_ids, force=force)
+
+    def stop_refresh(self) -> None:
+        """Cancel a running refresh (its fetches stop; what was stored stays)."""
+        self.app.workers.cancel_group(self, "refresh")
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def _refresh(self, feed_ids: tuple[int, ...] | None, *, force: bool) -> None:
+        # An async worker on the app's loop: the fetches are async and every store access of
+        # the refresh runs in a thread; cancelling the worker cancels the refresh.
+        try:
+            from newsreader.refresh import refresh
+        except ImportError as error:
+            self.post_message(RefreshFinished(None, f"refreshing is unavailable: {error}"))
+            return
+
+        def progress(outcome: object, done: int, total: int) -> None:
+            self.post_message(RefreshProgressed(done, total))
+
+        try:
+            summary = await refresh(
+                self.store, self.ctx.config, feed_ids, on_progress=progress, force=force
+            )
+        except Exception as error:  # reported to the user, never a crash
+            self.post_message(RefreshFinished(None, str(error) or type(error).__name__))
+            return
+        self.post_message(RefreshFinished(summary))
+
+    @on(RefreshProgressed)
+    def _refresh_progressed(self, event: RefreshProgressed) -> None:
+        self.app.sub_title = wording.refresh_progress(event.done, event.total)
+
+    @on(RefreshFinished)
+    def _refresh_finished(self, event: RefreshFinished) -> None:
+        stamp = self.clock().strftime("%H:%M")
+        if event.summary is None:
+            self.app.sub_title = "Refresh failed"
+            self.notify(wording.refresh_failed(event.error), severity="error", markup=False)
+            return
+        self.app.sub_title = f"Updated {stamp}"
+        text, title, severity = wording.refresh_report(event.summary)
+        self.notify(text, title=title, severity=severity, markup=False)
+        self.load_feeds()
+        if not self.articles.searching:
+            self.articles.reload()
+
+    # -- availability -----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        has_article = self.pane.article is not None
+        if action in ("next_section", "previous_section", "page_down", "toggle_outline"):
+            return True if has_article else None
+        if action == "open_link":
+            return True if has_article and self.pane.links else None
+        if action == "undo":
+            return self._undo_ids() is not None
+        return True
