@@ -29,7 +29,8 @@ class NewsreaderApp(App[None]):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # Textual types this `ClassVar[list[...]] | None`, which a ClassVar annotation cannot repeat.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     COMMANDS = App.COMMANDS | {ActionsProvider}
 
     def __init__(
