@@ -46,7 +46,7 @@ class NewsreaderApp(App[None]):
 
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
-        saved = self.store.get_meta("theme")
+        saved = self.main.reader.get_meta("theme")
         for name in (saved, settings.theme):
             if name and name in self.available_themes:
                 self.theme = name

@@ -6,7 +6,31 @@ from typing import Any
 
 from textual.app import App
 
-from newsreader.ingest.sanitize import clean_line
+from newsreader.ingest.sanitize import clean_line, safe_link
+from newsreader.tui import wording
+
+
+def open_checked(app: App[Any], url: str) -> None:
+    """Open ``url`` with ``app.open_url`` if it is an http(s) link; else say why not."""
+    link = safe_link(url)
+    if not link:
+        app.notify("Only http and https links open in the browser.", severity="warning")
+        return
+    app.open_url(link)
+
+
+def open_page(app: App[Any], link: str) -> None:
+    """Open an article's web page, or say why it has none (a local file has none)."""
+    if not safe_link(link):
+        if link.lower().startswith("file:"):
+            from urllib.parse import unquote, urlsplit
+
+            name = unquote(urlsplit(link).path).rsplit("/", 1)[-1]
+            app.notify(wording.local_file(name), markup=False)
+        else:
+            app.notify("This article has no web page to open.", severity="warning")
+        return
+    open_checked(app, link)
 
 
 def launch(app: App[Any], url: str) -> None:

@@ -13,49 +13,41 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import ClassVar
-from urllib.parse import unquote, urlsplit
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
 from newsreader.context import AppContext
-from newsreader.ingest.sanitize import clean_line, safe_link
-from newsreader.model import Article, ArticleSummary
-from newsreader.store import ArticleFilter, StoreError
-from newsreader.tui import wording
+from newsreader.ingest.sanitize import clean_line
+from newsreader.model import ArticleSummary
+from newsreader.store import ArticleFilter, Store
+from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
+from newsreader.tui.pager import summary_of
+from newsreader.tui.screens.search import SearchScreen
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_pane import ArticlePane
 from newsreader.tui.widgets.feed_list import FeedList
+from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
 
 UNDO_SECONDS = 10.0
 SEARCH_LIMIT = 500
+POLL_SECONDS = 2.0  # how often to look for writes by other processes
 
 
-def summary_of(article: Article) -> ArticleSummary:
-    """The list's view of a whole article."""
-    return ArticleSummary(
-        id=article.id,
-        feed_id=article.feed_id,
-        feed_title=article.feed_title,
-        title=article.title,
-        link=article.link,
-        author=article.author,
-        published=article.published,
-        read=article.read,
-        starred=article.starred,
-    )
+def open_reader(store: Store) -> Store:
+    """A read-only connection to ``store``'s file (``store`` itself when it has no file)."""
+    return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SearchScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
@@ -63,16 +55,24 @@ class MainScreen(Screen[None]):
     def __init__(self, ctx: AppContext, clock: Callable[[], datetime]) -> None:
         super().__init__(id="main-screen")
         self.ctx = ctx
+        # The writer is used only from workers. The UI thread reads through its own read-only
+        # connection, the article list's workers and this screen's through two others: none
+        # of them waits for a writer (WAL), nor for each other.
         self.store = ctx.store
+        self.reader = open_reader(ctx.store)
+        self.background = open_reader(ctx.store)
         self.clock = clock
         self._undo: tuple[list[int], float] | None = None
-        self._refresh_worker: Worker[None] | None = None
+        self._feeds_worker: Worker[None] | None = None
+        self._feeds_again = False
         self._before_search: int | None = None
+        self._data_version = self.reader.data_version()
         self.feeds = FeedList(id="feeds")
-        self.articles = ArticleList(self.store, clock, id="articles")
+        self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
         self.pane = ArticlePane(clock, id="article")
         self.search_bar = SearchBar(id="search")
         self.feed_status = Static("", id="feed-status", markup=False)
+        self.refresher = Refresher(ctx.store, ctx.config, id="refresher")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -84,6 +84,7 @@ class MainScreen(Screen[None]):
             yield self.pane
         yield self.search_bar
         yield Footer()
+        yield self.refresher
 
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
@@ -97,20 +98,44 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self.load_feeds)
         if settings.refresh_on_start:
             self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
+        self.set_interval(POLL_SECONDS, self._poll)
+
+    def on_unmount(self) -> None:
+        for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:
+            store.close()
+
+    def _poll(self) -> None:
+        """Show what another connection (a worker, another process) wrote since last time."""
+        version = self.reader.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        self.load_feeds()
+        if not self.articles.searching:
+            self.articles.reload()
 
     # -- feeds ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
     def load_feeds(self) -> None:
-        """Read the feeds and their unread counts (in a worker) and show them."""
-        feeds = self.store.feeds()
-        starred = self.store.count_articles(ArticleFilter(starred=True))
-        views = build_views(feeds, starred)
-        if not get_current_worker().is_cancelled:
-            self.post_message(FeedsLoaded(views))
+        """Read the feeds and their unread counts again (in a worker) and show them."""
+        running = self._feeds_worker
+        if running is not None and not running.is_finished:
+            self._feeds_again = True  # once more when this read is done
+            return
+        self._feeds_again = False
+        self._feeds_worker = self._load_feeds()
+
+    @work(thread=True, group="feeds", exit_on_error=False)
+    def _load_feeds(self) -> None:
+        feeds = self.background.feeds()
+        starred = self.background.count_articles(ArticleFilter(starred=True))
+        self.post_message(FeedsLoaded(build_views(feeds, starred)))
 
     @on(FeedsLoaded)
     def _feeds_loaded(self, event: FeedsLoaded) -> None:
+        if self._feeds_again:
+            self._feeds_worker = None
+            self.load_feeds()
         self.feeds.set_views(event.views)
         self.feeds.loading = False
         view = self.feeds.current
@@ -163,15 +188,18 @@ class MainScreen(Screen[None]):
     def _open_article(self, article_id: int) -> None:
         from newsreader.render import article_markdown
 
-        article = self.store.article(article_id)
+        article = self.background.article(article_id)
         if article is None:
             return
-        markdown = article_markdown(self.store, article)
-        if not article.read:
-            self.store.set_read([article.id], read=True)
-            article = dataclasses.replace(article, read=True)
+        markdown = article_markdown(None, article)
+        unread = not article.read
         if not get_current_worker().is_cancelled:
-            self.post_message(ArticleLoaded(article, markdown))
+            self.post_message(ArticleLoaded(dataclasses.replace(article, read=True), markdown))
+        # Shown first: the writer may have to wait for a refresh's transaction.
+        if unread:
+            self.store.set_read([article.id], read=True)
+        if article.body is None:
+            self.store.set_body(article.id, markdown)
 
     @on(ArticleLoaded)
     async def _show_article(self, event: ArticleLoaded) -> None:
@@ -269,6 +297,8 @@ class MainScreen(Screen[None]):
             self.open_article(current.id)
             return
         found: ArticleSummary | None = None
+        if listing.hits is None and listing.current_key is None:
+            return  # the view is still being read
         if listing.hits is not None:
             rows = (
                 range(listing.cursor + 1, listing.count)
@@ -277,11 +307,13 @@ class MainScreen(Screen[None]):
             )
             found = next((listing.hits[r] for r in rows if not listing.hits[r].read), None)
         else:
-            found = self.store.neighbour_unread(listing.where, current, forward)
+            found = self.reader.neighbour_unread(
+                listing.where, listing.current_key, forward=forward
+            )
         if found is None:
             self.notify(wording.no_more_unread(forward))
             return
-        listing.move_to_article(found.id)
+        listing.move_to_article(found)
         self.open_article(found.id)
 
     def action_next_unread(self) -> None:
@@ -311,24 +343,12 @@ class MainScreen(Screen[None]):
     # -- links ------------------------------------------------------------------------------
 
     def _open_url(self, url: str) -> None:
-        link = safe_link(url)
-        if not link:
-            self.notify("Only http and https links open in the browser.", severity="warning")
-            return
-        self.app.open_url(link)
+        browser.open_checked(self.app, url)
 
     def action_open_browser(self) -> None:
         target = self._target()
-        if target is None:
-            return
-        if not safe_link(target.link):
-            if target.link.lower().startswith("file:"):
-                name = unquote(urlsplit(target.link).path).rsplit("/", 1)[-1]
-                self.notify(wording.local_file(name), markup=False)
-            else:
-                self.notify("This article has no web page to open.", severity="warning")
-            return
-        self._open_url(target.link)
+        if target is not None:
+            browser.open_page(self.app, target.link)
 
     def action_open_link(self, number: int) -> None:
         links = self.pane.links
@@ -347,73 +367,6 @@ class MainScreen(Screen[None]):
         elif self.focused is not self.articles:
             self.articles.focus()
 
-    # -- search -----------------------------------------------------------------------------
-
-    def action_search(self) -> None:
-        if not self.articles.searching:
-            current = self.articles.current
-            self._before_search = current.id if current else None
-        self.search_bar.focus()
-
-    @on(SearchBar.QueryChanged)
-    def _search_changed(self, event: SearchBar.QueryChanged) -> None:
-        query = event.query.strip()
-        if not query:
-            if self.articles.searching:
-                self._restore_view()
-            return
-        if not self.articles.searching:
-            current = self.articles.current
-            self._before_search = current.id if current else None
-        self._search(query)
-
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, query: str) -> None:
-        from newsreader.search import to_fts_query
-
-        match = to_fts_query(query)
-        hits: list[ArticleSummary] = []
-        error = ""
-        if match:
-            try:
-                hits = [h.article for h in self.store.search(match, limit=SEARCH_LIMIT)]
-            except StoreError as failure:
-                error = str(failure)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, query, hits, error)
-
-    def _show_hits(self, query: str, hits: list[ArticleSummary], error: str) -> None:
-        if self.search_bar.value.strip() != query:
-            return  # the user typed on; a newer search is coming
-        listing = self.articles
-        listing.border_title = wording.search_title(query)
-        listing.show_hits(hits, wording.no_hits(query, error))
-        self.feed_status.display = False
-
-    @on(SearchBar.Accepted)
-    def _search_accepted(self, event: SearchBar.Accepted) -> None:
-        if event.query.strip():
-            self.articles.focus()
-
-    @on(SearchBar.Cancelled)
-    def _search_cancelled(self, event: SearchBar.Cancelled) -> None:
-        self._cancel_search()
-
-    def _cancel_search(self) -> None:
-        self.app.workers.cancel_group(self, "search")
-        self.search_bar.value = ""
-        if self.articles.searching:
-            self._restore_view()
-        self.articles.focus()
-
-    def _restore_view(self) -> None:
-        view = self.feeds.current
-        self.articles.border_title = clean_line(view.title, 80)
-        self.articles.show_view(
-            self.articles.where, wording.empty_text(view), keep=self._before_search
-        )
-        self._show_feed_status(view)
-
     # -- refresh ----------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
@@ -427,38 +380,15 @@ class MainScreen(Screen[None]):
         self, feed_ids: tuple[int, ...] | None, label: str, *, force: bool = True
     ) -> None:
         """Refresh in the background; a refresh the user asks for ignores back-off."""
-        running = self._refresh_worker
-        if running is not None and not running.is_finished:
+        if self.refresher.running:
             self.notify("A refresh is already running.")
             return
         self.app.sub_title = wording.refreshing(label)
-        self._refresh_worker = self._refresh(feed_ids, force=force)
+        self.refresher.start(feed_ids, force=force)
 
     def stop_refresh(self) -> None:
         """Cancel a running refresh (its fetches stop; what was stored stays)."""
-        self.app.workers.cancel_group(self, "refresh")
-
-    @work(exclusive=True, group="refresh", exit_on_error=False)
-    async def _refresh(self, feed_ids: tuple[int, ...] | None, *, force: bool) -> None:
-        # An async worker on the app's loop: the fetches are async and every store access of
-        # the refresh runs in a thread; cancelling the worker cancels the refresh.
-        try:
-            from newsreader.refresh import refresh
-        except ImportError as error:
-            self.post_message(RefreshFinished(None, f"refreshing is unavailable: {error}"))
-            return
-
-        def progress(outcome: object, done: int, total: int) -> None:
-            self.post_message(RefreshProgressed(done, total))
-
-        try:
-            summary = await refresh(
-                self.store, self.ctx.config, feed_ids, on_progress=progress, force=force
-            )
-        except Exception as error:  # reported to the user, never a crash
-            self.post_message(RefreshFinished(None, str(error) or type(error).__name__))
-            return
-        self.post_message(RefreshFinished(summary))
+        self.refresher.stop()
 
     @on(RefreshProgressed)
     def _refresh_progressed(self, event: RefreshProgressed) -> None:

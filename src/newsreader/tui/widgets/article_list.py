@@ -1,39 +1,50 @@
-"""The article list: a virtual list that reads pages from the store and draws visible rows.
+"""The article list: a virtual list that draws the visible rows of a view.
 
 A widget per row would crawl with 100,000 articles, so this is a ``ScrollView`` whose
-``render_line`` draws one row from a small cache of pages read on demand.
+``render_line`` draws one row from a small cache of pages (:class:`ViewRows`). The pages
+around the visible rows are read ahead in a worker, by keyset, never on the UI thread; a row
+whose page has not arrived yet is drawn as a placeholder and drawn again when it does.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import events
+from textual import events, work
 from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
-from newsreader.model import ArticleSummary
+from newsreader.model import ArticleSummary, PageKey
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui.actions import Scope, bindings
-from newsreader.tui.text import plain, relative_date
+from newsreader.tui.pager import PAGE_SIZE, ViewRows, read_view
+from newsreader.tui.widgets.article_row import (
+    RowStyles,
+    article_row,
+    centred,
+    placeholder_row,
+    to_strip,
+)
 
-PAGE_SIZE = 100
-MAX_PAGES = 64
+PREFETCH_PAGES = 2  # pages read ahead above and below the visible rows
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Articles of the current view (or search results), newest first, one per row."""
+    """Articles of the current view (or search results), newest first, one per row.
+
+    ``reader`` is read on the UI thread, in queries of a few milliseconds (the first page of
+    a view); ``fetcher`` only in this list's workers (a view's keys and its pages).
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.ARTICLE_LIST)]
 
@@ -44,11 +55,12 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--star",
         "article-list--meta",
         "article-list--empty",
+        "article-list--loading",
     }
 
     @dataclass
     class Highlighted(Message):
-        """The cursor moved to ``article`` (``None``: the list is empty)."""
+        """The cursor moved to ``article`` (``None``: the list is empty or not loaded yet)."""
 
         article: ArticleSummary | None
 
@@ -64,23 +76,33 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(
         self,
-        store: Store,
+        reader: Store,
+        fetcher: Store,
         clock: Callable[[], datetime],
         *,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
-        self.store = store
+        self.reader = reader
+        self.fetcher = fetcher
         self.clock = clock
-        self.where = ArticleFilter()
+        self.rows = ViewRows()
         self.hits: list[ArticleSummary] | None = None
-        self.count = 0
         self.cursor = 0
         self.empty_text = "No articles yet. Press R to refresh your feeds."
-        self._pages: OrderedDict[int, list[ArticleSummary]] = OrderedDict()
+        self._wanted: set[int] = set()
+        self._fetching = False
         self._empty_cache: tuple[tuple[str, int, Style], list[Text]] | None = None
 
     # -- data -------------------------------------------------------------------------------
+
+    @property
+    def where(self) -> ArticleFilter:
+        return self.rows.where
+
+    @property
+    def count(self) -> int:
+        return len(self.hits) if self.hits is not None else self.rows.count
 
     @property
     def searching(self) -> bool:
@@ -88,37 +110,129 @@ class ArticleList(ScrollView, can_focus=True):
 
     @property
     def current(self) -> ArticleSummary | None:
-        """The highlighted article."""
+        """The highlighted article (None while its page is being read)."""
         return self.article_at(self.cursor)
 
+    @property
+    def current_key(self) -> PageKey | None:
+        """The highlighted row's place in the view, known before its article is read."""
+        keys = self.rows.keys
+        if self.hits is None and keys is not None and 0 <= self.cursor < len(keys):
+            return keys[self.cursor]
+        current = self.current
+        return current.key if current is not None else None
+
     def article_at(self, row: int) -> ArticleSummary | None:
-        if row < 0 or row >= self.count:
-            return None
         if self.hits is not None:
-            return self.hits[row]
-        number, index = divmod(row, PAGE_SIZE)
-        page = self._pages.get(number)
-        if page is None:
-            page = self.store.list_articles(self.where, limit=PAGE_SIZE, offset=number * PAGE_SIZE)
-            self._pages[number] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
-        else:
-            self._pages.move_to_end(number)
-        return page[index] if index < len(page) else None
+            return self.hits[row] if 0 <= row < len(self.hits) else None
+        return self.rows.get(row)
 
     def show_view(self, where: ArticleFilter, empty_text: str, keep: int | None = None) -> None:
-        """List the articles matching ``where``; keep article ``keep`` highlighted if listed."""
-        self.where = where
+        """List the articles matching ``where``; keep article ``keep`` highlighted if listed.
+
+        The first page is read at once (a keyset query of a few milliseconds); the view's
+        keys, and the page of ``keep``, are read in a worker.
+        """
         self.hits = None
         self.empty_text = empty_text
-        self._pages.clear()
-        self.count = self.store.count_articles(where)
+        self.rows.start(where, self.reader.page(where, limit=PAGE_SIZE))
         row = 0
         if keep is not None:
-            kept = self.store.article_position(where, keep)
-            row = kept if kept is not None else 0
+            listed = (self.rows.get(r) for r in range(self.rows.count))
+            row = next((r for r, a in enumerate(listed) if a is not None and a.id == keep), 0)
         self._reset(row)
+        if not self.rows.complete:
+            self._load_keys(self.rows.generation, where, keep if row == 0 else None, None)
+
+    def reload(self) -> None:
+        """Read the view again (another write changed it), keeping the highlighted article."""
+        if self.hits is not None:
+            self.refresh()
+            return
+        current = self.current
+        self.rows.generation += 1
+        self._load_keys(
+            self.rows.generation, self.where, current.id if current else None, self.cursor
+        )
+
+    @work(thread=True, exclusive=True, group="article-keys", exit_on_error=False)
+    def _load_keys(
+        self, generation: int, where: ArticleFilter, keep: int | None, cursor: int | None
+    ) -> None:
+        keys, pages, row = read_view(self.fetcher, where, keep, cursor)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._keys_loaded, generation, keys, pages, row, cursor)
+
+    def _keys_loaded(
+        self,
+        generation: int,
+        keys: list[PageKey],
+        pages: dict[int, list[ArticleSummary]],
+        row: int,
+        old_row: int | None,
+    ) -> None:
+        if generation != self.rows.generation or self.hits is not None:
+            return
+        self.rows.set_keys(keys, pages)
+        self._wanted.clear()
+        self.virtual_size = Size(0, self.count)
+        if old_row is None:
+            # A new view: the cursor may have moved on its first page meanwhile.
+            self.cursor = max(0, min(row or self.cursor, self.count - 1))
+            self._scroll_cursor_into_view()
+        else:
+            # Read again: rows added above move the highlighted article down by as many;
+            # keep it where it is on the screen (and any move the user made meanwhile).
+            moved = row - old_row
+            self.cursor = max(0, min(self.cursor + moved, self.count - 1))
+            if moved:
+                self.scroll_to(y=self.scroll_offset.y + moved, animate=False, force=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _request(self, numbers: Iterable[int]) -> None:
+        """Read these pages in a worker (one read at a time), then draw them."""
+        self._wanted.update(n for n in numbers if not self.rows.loaded(n))
+        if self._wanted and not self._fetching:
+            wanted = sorted(self._wanted, key=lambda n: abs(n - self.rows.page_of(self.cursor)))
+            self._wanted.clear()
+            self._fetching = True
+            pages = {n: self.rows.ids_of(n) for n in wanted[:8]}
+            self._wanted.update(wanted[8:])
+            self._fetch_pages(self.rows.generation, pages)
+
+    @work(thread=True, group="article-pages", exit_on_error=False)
+    def _fetch_pages(self, generation: int, pages: dict[int, list[int]]) -> None:
+        found: dict[int, dict[int, ArticleSummary]] = {}
+        try:
+            for number, ids in pages.items():
+                found[number] = self.fetcher.summaries(ids)
+        finally:
+            self.app.call_from_thread(self._pages_fetched, generation, found)
+
+    def _pages_fetched(self, generation: int, found: dict[int, dict[int, ArticleSummary]]) -> None:
+        self._fetching = False
+        if generation == self.rows.generation and self.hits is None:
+            for number, page in found.items():
+                self.rows.put(number, page)
+            self.refresh()
+            if self.rows.page_of(self.cursor) in found:
+                self.post_message(self.Highlighted(self.current))
+        else:
+            self._wanted.clear()
+        self._request(())
+
+    def _prefetch(self) -> None:
+        """Ask for the pages around the visible rows."""
+        if self.hits is not None or not self.rows.complete:
+            return
+        top = self.scroll_offset.y
+        height = max(1, self.size.height)
+        ahead = PREFETCH_PAGES * PAGE_SIZE
+        wanted = self.rows.missing(range(top, top + height))
+        wanted += self.rows.missing(range(top - ahead, top + height + ahead))
+        if wanted:
+            self._request(wanted)
 
     def set_empty_text(self, empty_text: str) -> None:
         """Change what the list says when it is empty."""
@@ -130,35 +244,27 @@ class ArticleList(ScrollView, can_focus=True):
     def show_hits(self, hits: Sequence[ArticleSummary], empty_text: str) -> None:
         """List search results in their order."""
         self.hits = list(hits)
+        self.rows.generation += 1
         self.empty_text = empty_text
-        self.count = len(self.hits)
         self._reset(0)
-
-    def reload(self) -> None:
-        """Read the view again (after a refresh), keeping the highlighted article."""
-        if self.hits is not None:
-            self.refresh()
-            return
-        current = self.current
-        self.show_view(self.where, self.empty_text, current.id if current else None)
 
     def update_article(self, article: ArticleSummary) -> None:
         """Show ``article``'s new state wherever it is listed."""
-        pages = [self.hits] if self.hits is not None else list(self._pages.values())
-        for page in pages:
-            for index, listed in enumerate(page):
-                if listed.id == article.id:
-                    page[index] = article
+        if self.hits is not None:
+            self.hits = [article if a.id == article.id else a for a in self.hits]
+        self.rows.replace(article)
         self.refresh()
 
     def update_state(self, ids: Sequence[int], read: bool | None = None) -> None:
         """Mark listed articles ``ids`` read or unread without reading the store."""
+        if read is None:
+            return
         wanted = set(ids)
-        pages = [self.hits] if self.hits is not None else list(self._pages.values())
-        for page in pages:
-            for index, listed in enumerate(page):
-                if listed.id in wanted and read is not None:
-                    page[index] = dataclasses.replace(listed, read=read)
+        if self.hits is not None:
+            self.hits = [
+                dataclasses.replace(a, read=read) if a.id in wanted else a for a in self.hits
+            ]
+        self.rows.set_read(wanted, read=read)
         self.refresh()
 
     def _reset(self, row: int) -> None:
@@ -180,25 +286,30 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh_line(self.cursor)
         self.cursor = row
         self.refresh_line(row)
+        self._scroll_cursor_into_view()
+        self._prefetch()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_cursor_into_view(self) -> None:
+        row = self.cursor
         height = self.scrollable_content_region.height
         if row < self.scroll_offset.y:
             self.scroll_to(y=row, animate=False)
         elif row >= self.scroll_offset.y + height:
             self.scroll_to(y=row - height + 1, animate=False)
-        self.post_message(self.Highlighted(self.current))
 
-    def move_to_article(self, article_id: int) -> bool:
-        """Highlight the article with ``article_id``; False if it is not listed."""
+    def move_to_article(self, article: ArticleSummary) -> bool:
+        """Highlight ``article``; False if it is not listed."""
         if self.hits is not None:
             for row, hit in enumerate(self.hits):
-                if hit.id == article_id:
+                if hit.id == article.id:
                     self.move_to(row)
                     return True
             return False
-        position = self.store.article_position(self.where, article_id)
-        if position is None or position >= self.count:
+        found = self.rows.row_of(article.key)
+        if found is None:
             return False
-        self.move_to(position)
+        self.move_to(found)
         return True
 
     def action_cursor_down(self) -> None:
@@ -247,50 +358,38 @@ class ArticleList(ScrollView, can_focus=True):
             if 1 <= y <= len(lines):
                 return self._strip(lines[y - 1], width, base)
             return Strip.blank(width, base)
+        if y == 0:
+            self._prefetch()
+        if row >= self.count:
+            return Strip.blank(width, base)
         article = self.article_at(row)
         if article is None:
-            return Strip.blank(width, base)
-        return self._strip(self._row(article, row, width), width, base)
+            # Its page is being read: a placeholder until it arrives (then drawn again).
+            self._request([self.rows.page_of(row)])
+            line = placeholder_row(width, self._styles())
+        else:
+            line = article_row(article, width, self.clock(), self._styles())
+        if row == self.cursor:
+            line.stylize(self._cursor_style())
+        return self._strip(line, width, base)
 
     def _empty_lines(self, width: int) -> list[Text]:
         """The empty-state message wrapped to ``width`` (with a margin), centred."""
         style = self.get_component_rich_style("article-list--empty")
         key = (self.empty_text, width, style)
         if self._empty_cache is None or self._empty_cache[0] != key:
-            text = Text(self.empty_text, style=style, justify="center", end="")
-            wrapped = list(text.wrap(self.app.console, max(1, width - 2), justify="center"))
-            for line in wrapped:
-                line.pad_left(1)
-                line.end = ""
-            self._empty_cache = (key, wrapped)
+            self._empty_cache = (key, centred(self.empty_text, width, style, self.app.console))
         return self._empty_cache[1]
 
-    def _row(self, article: ArticleSummary, row: int, width: int) -> Text:
-        state = self.get_component_rich_style(
-            "article-list--read" if article.read else "article-list--unread"
+    def _styles(self) -> RowStyles:
+        style = self.get_component_rich_style
+        return RowStyles(
+            unread=style("article-list--unread"),
+            read=style("article-list--read"),
+            star=style("article-list--star"),
+            meta=style("article-list--meta"),
+            loading=style("article-list--loading"),
         )
-        meta = self.get_component_rich_style("article-list--meta")
-        star = self.get_component_rich_style("article-list--star")
-        line = Text(end="", no_wrap=True)
-        line.append("●" if not article.read else " ", style=state)
-        line.append("★" if article.starred else " ", style=star)
-        line.append(" ")
-        date = relative_date(article.published, self.clock())
-        feed_width = min(20, width // 4) if width >= 60 else 0
-        title_width = max(1, width - 3 - len(date) - 1 - (feed_width + 1 if feed_width else 0))
-        title = plain(article.title or "(untitled)", style=state)
-        title.truncate(title_width, overflow="ellipsis", pad=True)
-        line.append_text(title)
-        if feed_width:
-            feed = plain(article.feed_title, style=meta)
-            feed.truncate(feed_width, overflow="ellipsis", pad=True)
-            line.append(" ")
-            line.append_text(feed)
-        line.append(" ")
-        line.append(date, style=meta)
-        if row == self.cursor:
-            line.stylize(self._cursor_style())
-        return line
 
     def _cursor_style(self) -> Style:
         if self.app.console.color_system in ("standard", "windows"):
@@ -303,12 +402,7 @@ class ArticleList(ScrollView, can_focus=True):
         return cursor
 
     def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        segments = [
-            Segment(s.text, base + s.style if s.style else base, s.control)
-            for s in text.render(self.app.console)
-            if s.text != "\n"
-        ]
-        return Strip(segments).crop_extend(0, width, base)
+        return to_strip(text, width, base, self.app.console)
 
     def on_focus(self) -> None:
         self.refresh()
