@@ -81,8 +81,8 @@ async def test_read_and_starred_state_survive_updates(
     await refresh(store, config)
     ids = [a.id for a in store.list_articles()]
     feed_ids = {a.id for a in store.list_articles() if a.feed_title == "Test feed"}
-    store.set_read(feed_ids, True)
-    store.set_starred(list(feed_ids)[:1], True)
+    store.set_read(feed_ids, read=True)
+    store.set_starred(list(feed_ids)[:1], starred=True)
     version["prefix"] = "Changed body"
     summary = await refresh(store, config)
     assert summary.updated == 3 and summary.new == 0
@@ -206,7 +206,7 @@ async def test_retention_keeps_starred_articles(
     assert feed is not None
     assert store.count_articles(ArticleFilter(feed_id=feed.id)) == 3
     oldest = store.list_articles(ArticleFilter(feed_id=feed.id))[-1]
-    store.set_starred([oldest.id], True)
+    store.set_starred([oldest.id], starred=True)
     count["n"] = 8
     await refresh(store, config)
     left = store.list_articles(ArticleFilter(feed_id=feed.id))
@@ -297,8 +297,8 @@ async def test_worker_processes_parse_and_store(
     assert feed.etag and feed.site_link == "https://example.org/"
     assert store.count_articles(ArticleFilter(feed_id=feed.id)) == 4
     kept = [a.id for a in store.list_articles(ArticleFilter(feed_id=feed.id))]
-    store.set_read(kept, True)
-    store.set_starred(kept[:1], True)
+    store.set_read(kept, read=True)
+    store.set_starred(kept[:1], starred=True)
     before = {a.id: a.published for a in store.list_articles() if a.feed_title == "Undated"}
 
     version["text"] = "Changed"

@@ -98,7 +98,12 @@ def test_state_changes_do_not_touch_the_index(store: Store) -> None:
     store.set_read([article_id])
     store.set_starred([article_id])
     assert [h.article.id for h in store.search('"zebra"')] == [article_id]
-    integrity = store._query_one("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+    assert store.path is not None
+    raw = sqlite3.connect(store.path)
+    integrity = raw.execute(
+        "INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')"
+    ).fetchone()
+    raw.close()
     assert integrity is None
 
 
@@ -127,7 +132,7 @@ def test_mark_all_read_returns_ids_for_undo(store: Store) -> None:
     store.upsert_articles(feed.id, [make("a"), make("b")])
     ids = store.mark_all_read(ArticleFilter(feed_id=feed.id))
     assert len(ids) == 2 and store.count_articles(ArticleFilter(unread=True)) == 0
-    store.set_read(ids, False)
+    store.set_read(ids, read=False)
     assert store.count_articles(ArticleFilter(unread=True)) == 2
 
 
@@ -190,17 +195,17 @@ def test_neighbour_unread_walks_in_list_order(store: Store) -> None:
     store.upsert_articles(feed.id, [make(str(i), minutes=i) for i in range(4)])
     articles = store.list_articles()  # 3, 2, 1, 0
     store.set_read([articles[1].id])
-    nxt = store.neighbour_unread(ArticleFilter(), articles[0])
+    nxt = store.neighbour_unread(ArticleFilter(), articles[0].key)
     assert nxt is not None and nxt.title == "Article 1"
-    prev = store.neighbour_unread(ArticleFilter(), articles[3], forward=False)
+    prev = store.neighbour_unread(ArticleFilter(), articles[3].key, forward=False)
     assert prev is not None and prev.title == "Article 1"
-    assert store.neighbour_unread(ArticleFilter(), articles[3]) is None
+    assert store.neighbour_unread(ArticleFilter(), articles[3].key) is None
 
 
 def test_upgrade_applies_only_new_migrations_and_keeps_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.store import database, schema
+    from newsreader.store import connection, schema
 
     path = tmp_path / "cache.db"
     store = Store.open(path)
@@ -210,29 +215,33 @@ def test_upgrade_applies_only_new_migrations_and_keeps_data(
     store.close()
 
     upgraded = [*schema.MIGRATIONS, "ALTER TABLE feeds ADD COLUMN colour TEXT;"]
-    monkeypatch.setattr(database, "MIGRATIONS", upgraded)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", len(upgraded))
+    monkeypatch.setattr(connection, "MIGRATIONS", upgraded)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", len(upgraded))
     store = Store.open(path)
     assert store.schema_version == len(upgraded)
-    assert store._query_one("SELECT colour FROM feeds") == (None,)
+    raw = sqlite3.connect(path)
+    assert raw.execute("SELECT colour FROM feeds").fetchone() == (None,)
+    raw.close()
     (article,) = store.list_articles()
     assert article.starred
     store.close()
 
 
 def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsreader.store import database, schema
+    from newsreader.store import connection, schema
 
     path = tmp_path / "cache.db"
     Store.open(path).close()
     broken = [*schema.MIGRATIONS, "ALTER TABLE feeds ADD COLUMN ok TEXT; SELECT nonsense FROM;"]
-    monkeypatch.setattr(database, "MIGRATIONS", broken)
-    monkeypatch.setattr(database, "SCHEMA_VERSION", len(broken))
+    monkeypatch.setattr(connection, "MIGRATIONS", broken)
+    monkeypatch.setattr(connection, "SCHEMA_VERSION", len(broken))
     with pytest.raises(StoreError):
         Store.open(path)
     monkeypatch.undo()
     store = Store.open(path)
     assert store.schema_version == SCHEMA_VERSION
-    columns = [row[1] for row in store._query("PRAGMA table_info(feeds)")]
+    raw = sqlite3.connect(path)
+    columns = [row[1] for row in raw.execute("PRAGMA table_info(feeds)")]
+    raw.close()
     assert "ok" not in columns
     store.close()

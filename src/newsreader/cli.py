@@ -144,7 +144,7 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
         print()
         print(body.strip())
     if args.mark_read:
-        ctx.store.set_read([article.id], True)
+        ctx.store.set_read([article.id], read=True)
     return 0
 
 
@@ -154,10 +154,10 @@ def cmd_mark(ctx: AppContext, args: argparse.Namespace) -> int:
         raise CommandError(f"no article with id {', '.join(map(str, missing))}")
     store = ctx.store
     action = {
-        "read": lambda: store.set_read(args.ids, True),
-        "unread": lambda: store.set_read(args.ids, False),
-        "star": lambda: store.set_starred(args.ids, True),
-        "unstar": lambda: store.set_starred(args.ids, False),
+        "read": lambda: store.set_read(args.ids, read=True),
+        "unread": lambda: store.set_read(args.ids, read=False),
+        "star": lambda: store.set_starred(args.ids, starred=True),
+        "unstar": lambda: store.set_starred(args.ids, starred=False),
     }[args.action]
     changed = action()
     print(

@@ -14,6 +14,25 @@ class FeedKind(StrEnum):
     STORED = "stored"  # article files on disk
 
 
+class FetchStatus(StrEnum):
+    """How the last fetch of a feed went; the values are what the cache stores."""
+
+    NEVER = ""  # never fetched
+    OK = "ok"
+    NOT_MODIFIED = "not modified"
+    ERROR = "error"
+    GONE = "gone"  # HTTP 410: the publisher removed the feed
+
+    @property
+    def failed(self) -> bool:
+        return self in (FetchStatus.ERROR, FetchStatus.GONE)
+
+
+PageKey = tuple[float, int]
+"""Where an article sits in a list: (published timestamp, id). Lists show the newest first,
+ordered by published, then id, both descending."""
+
+
 class ContentType(StrEnum):
     """The format of an article's original content."""
 
@@ -66,7 +85,7 @@ class Feed:
     site_link: str = ""
     etag: str | None = None
     last_modified: str | None = None
-    last_status: str = ""  # "ok", "not modified", "error", "gone", "" (never fetched)
+    last_status: FetchStatus = FetchStatus.NEVER
     last_error: str = ""
     last_fetched: datetime | None = None
     next_fetch: datetime | None = None
@@ -77,7 +96,7 @@ class Feed:
 
     @property
     def failed(self) -> bool:
-        return self.last_status in ("error", "gone")
+        return self.last_status.failed
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +112,11 @@ class ArticleSummary:
     published: datetime
     read: bool
     starred: bool
+
+    @property
+    def key(self) -> PageKey:
+        """This article's place in a list, for keyset paging."""
+        return (self.published.timestamp(), self.id)
 
 
 @dataclass(frozen=True, slots=True)

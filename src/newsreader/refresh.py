@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from newsreader.config import Config
 from newsreader.context import title_from_url
 from newsreader.model import Feed as FeedRow
-from newsreader.model import FeedKind, FetchResult, NewArticle, UpsertCounts
+from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
 
 if TYPE_CHECKING:
@@ -209,7 +209,9 @@ class _Job:
         except Exception as error:  # one source's bug must not sink the others
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(self.store.record_fetch, feed.id, "error", message)
+                await asyncio.to_thread(
+                    self.store.record_fetch, feed.id, FetchStatus.ERROR, message
+                )
             return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), message)
 
     # -- stored folders ---------------------------------------------------------------------
@@ -221,12 +223,12 @@ class _Job:
         report = scan_folder(self.store, feed.id, Path(folder.path))
         if report.errors and not report.files:
             error = report.errors[0]
-            self.store.record_fetch(feed.id, "error", error)
+            self.store.record_fetch(feed.id, FetchStatus.ERROR, error)
             return FeedOutcome(feed.id, feed.title, "error", report.counts, error)
         warning = ""
         if report.errors:
             warning = f"{len(report.errors)} file(s) unreadable, e.g. {report.errors[0]}"
-        self.store.record_fetch(feed.id, "ok", warning)
+        self.store.record_fetch(feed.id, FetchStatus.OK, warning)
         return FeedOutcome(feed.id, feed.title, "ok", report.counts, warning)
 
     # -- feeds ------------------------------------------------------------------------------
@@ -250,7 +252,7 @@ class _Job:
             await asyncio.to_thread(
                 store.record_fetch,
                 feed.id,
-                "not modified",
+                FetchStatus.NOT_MODIFIED,
                 "",
                 result.etag or feed.etag,
                 result.last_modified or feed.last_modified,
@@ -309,8 +311,8 @@ class _Job:
         return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
 
     def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
-        status = "gone" if result.status == 410 else "error"
-        if status == "gone":
+        status = FetchStatus.GONE if result.status == 410 else FetchStatus.ERROR
+        if status is FetchStatus.GONE:
             error = "gone (HTTP 410): the server says this feed was removed; no longer fetched"
             next_fetch = None
         else:
@@ -376,7 +378,7 @@ def store_parsed(
         delay = backoff_delay(feed.failures + 1)
         store.record_fetch(
             feed.id,
-            "error",
+            FetchStatus.ERROR,
             parsed.error,
             next_fetch=_now() + delay if delay else None,
             keep_validators=True,
@@ -397,7 +399,7 @@ def store_parsed(
         title = parsed.title
     if parsed.link and parsed.link != feed.site_link:
         store.set_site_link(feed.id, parsed.link)
-    store.record_fetch(feed.id, "ok", parsed.warning, etag, last_modified)
+    store.record_fetch(feed.id, FetchStatus.OK, parsed.warning, etag, last_modified)
     return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
 
 

@@ -1,27 +1,425 @@
-"""Turning what a user types into a safe FTS5 query.
+"""The query language shared by the search bar, ``newsreader search``, saved searches and filters.
 
-Words are matched as whole tokens (the last one as a prefix, so results follow typing),
-``"quoted phrases"`` as phrases. Every token is quoted, so FTS5 operators and punctuation
-in the input can never make a query invalid.
+A query is words and qualifiers::
+
+    tomahawk "cruise missile" ukrain* (kyiv OR kiev) -opinion feed:"BBC News" tag:world
+    is:unread since:7d before:2026-11-01 author:smith title:budapest
+
+Words must all match (``AND`` may be written), ``OR`` joins alternatives, ``-word`` and
+``NOT word`` exclude, parentheses group, ``"…"`` is a phrase and ``word*`` a prefix. Case and
+accents do not matter (the index folds them). Anything typed is safe: every word reaches
+SQLite quoted, unbalanced quotes and brackets are closed, stray operators are ignored, an
+unknown qualifier is searched as text (with a warning), and a query is cut to
+:data:`MAX_TERMS` terms and :data:`MAX_QUERY_CHARS` characters, saying so.
+
+:func:`compile_query` turns a query into an FTS5 ``MATCH`` expression (used for ranking when
+the query's words can all go to the index) and an SQL condition over ``articles a`` joined
+with ``feeds f``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
-_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 64
+
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LEXEME = re.compile(
+    r"""\s*(?:
+        (?P<open>\()|(?P<close>\))
+      | (?P<neg>-)?(?P<key>[A-Za-z]+):(?:"(?P<qvalue>[^"]*)"?|(?P<value>[^\s()]*))
+      | (?P<neg2>-)?"(?P<phrase>[^"]*)"?
+      | (?P<neg3>-)?(?P<word>[^\s()"]+)
+    )""",
+    re.VERBOSE,
+)
+_RELATIVE = re.compile(r"^(\d{1,5})([hdwmy])$")
+_UNITS = {
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+    "w": timedelta(weeks=1),
+    "m": timedelta(days=30),
+    "y": timedelta(days=365),
+}
+_STATES = {
+    "unread": "a.read = 0",
+    "read": "a.read = 1",
+    "starred": "a.starred = 1",
+    "unstarred": "a.starred = 0",
+}
+_TEXT_COLUMNS = {"title": "title", "author": "author"}
+_SQL_KEYS = {"feed", "tag", "is", "since", "before", "after", "until"}
+
+
+class QueryError(ValueError):
+    """What is wrong with a query, in one line for the user."""
+
+
+# -- the syntax tree -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words matched in the index: a word, a phrase or a prefix, maybe in one column."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+    column: str | None = None
+
+    def fts(self) -> str:
+        phrase = '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+        return f"{self.column} : {phrase}" if self.column else phrase
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """A qualifier that is checked in SQL, not in the index."""
+
+    sql: str
+    params: tuple[object, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    node: Node
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    nodes: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    nodes: tuple[Node, ...]
+
+
+Node = Term | Condition | Not | And | Or
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A query ready for SQL: ``match`` (or None) ranks, ``where`` filters."""
+
+    match: str | None
+    where: str
+    params: tuple[object, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self.match is None and self.where == "1"
+
+
+# -- lexing and parsing --------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Token:
+    kind: str  # "(", ")", "OR", "AND", "NOT", "node"
+    node: Node | None = None
+    negated: bool = False
+
+
+@dataclass(slots=True)
+class _Parser:
+    now: datetime
+    warnings: list[str] = field(default_factory=list)
+    terms: int = 0
+
+    def tokens(self, text: str) -> Iterator[_Token]:
+        position = 0
+        while position < len(text):
+            match = _LEXEME.match(text, position)
+            if match is None or match.end() == position:
+                break
+            position = match.end()
+            if match.group("open"):
+                yield _Token("(")
+            elif match.group("close"):
+                yield _Token(")")
+            elif match.group("key") is not None:
+                value = match.group("qvalue")
+                if value is None:
+                    value = match.group("value") or ""
+                node = self.qualifier(match.group("key"), value)
+                if node is not None:
+                    yield _Token("node", node, negated=bool(match.group("neg")))
+            elif match.group("phrase") is not None:
+                node = self.term(match.group("phrase"), phrase=True)
+                if node is not None:
+                    yield _Token("node", node, negated=bool(match.group("neg2")))
+            else:
+                word = match.group("word")
+                if word in ("OR", "|"):
+                    yield _Token("OR")
+                elif word in ("AND", "&"):
+                    yield _Token("AND")
+                elif word == "NOT":
+                    yield _Token("NOT")
+                else:
+                    node = self.term(word, phrase=False)
+                    if node is not None:
+                        yield _Token("node", node, negated=bool(match.group("neg3")))
+
+    def term(self, text: str, *, phrase: bool, column: str | None = None) -> Term | None:
+        words = tuple(_WORD.findall(text))
+        if not words:
+            return None
+        if self.terms >= MAX_TERMS:
+            return None
+        self.terms += 1
+        prefix = not phrase and text.endswith("*")
+        return Term(words, prefix=prefix, column=column)
+
+    def qualifier(self, key: str, value: str) -> Node | None:
+        name = key.lower()
+        if name in _TEXT_COLUMNS:
+            return self.term(value, phrase=False, column=_TEXT_COLUMNS[name])
+        if name not in _SQL_KEYS:
+            self.warnings.append(f"unknown qualifier {key}: (searched as words)")
+            return self.term(f"{key} {value}", phrase=True)
+        if not value:
+            raise QueryError(f"{key}: needs a value, e.g. {key}:{_EXAMPLES[name]}")
+        if name == "feed":
+            if value.isdigit():
+                return Condition("a.feed_id = ?", (int(value),))
+            return Condition("f.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+        if name == "tag":
+            return Condition(
+                "('\x1f' || f.tags || '\x1f') LIKE ? ESCAPE '\\'", (f"%\x1f{_like(value)}\x1f%",)
+            )
+        if name == "is":
+            state = value.lower()
+            if state not in _STATES:
+                raise QueryError(f"is:{value}: expected one of {', '.join(_STATES)}")
+            return Condition(_STATES[state])
+        when = parse_when(value, self.now)
+        if when is None:
+            raise QueryError(
+                f"{key}:{value}: expected a date like 2026-11-01 or an age like 7d, 12h, 2w, 3m, 1y"
+            )
+        if name in ("since", "after"):
+            return Condition("a.published >= ?", (when.timestamp(),))
+        return Condition("a.published < ?", (when.timestamp(),))
+
+    def parse(self, text: str) -> Node | None:
+        tokens = list(self.tokens(text))
+        node, _ = self._or(tokens, 0)
+        return node
+
+    def _or(self, tokens: list[_Token], i: int) -> tuple[Node | None, int]:
+        options: list[Node] = []
+        while i < len(tokens):
+            node, i = self._and(tokens, i)
+            if node is not None:
+                options.append(node)
+            if i < len(tokens) and tokens[i].kind == "OR":
+                i += 1
+                continue
+            if i < len(tokens) and tokens[i].kind == ")":
+                break
+        if not options:
+            return None, i
+        return (options[0] if len(options) == 1 else Or(tuple(options))), i
+
+    def _and(self, tokens: list[_Token], i: int) -> tuple[Node | None, int]:
+        nodes: list[Node] = []
+        negate = False
+        while i < len(tokens) and tokens[i].kind not in ("OR", ")"):
+            token = tokens[i]
+            i += 1
+            if token.kind == "AND":
+                continue
+            if token.kind == "NOT":
+                negate = not negate
+                continue
+            node: Node | None
+            if token.kind == "(":
+                node, i = self._or(tokens, i)
+                if i < len(tokens) and tokens[i].kind == ")":
+                    i += 1
+            else:
+                node = token.node
+                if token.negated:
+                    negate = not negate
+            if node is not None:
+                nodes.append(Not(node) if negate else node)
+            negate = False
+        if not nodes:
+            return None, i
+        return (nodes[0] if len(nodes) == 1 else And(tuple(nodes))), i
+
+
+_EXAMPLES = {
+    "feed": "bbc",
+    "tag": "world",
+    "is": "unread",
+    "since": "7d",
+    "before": "2026-11-01",
+    "after": "7d",
+    "until": "2026-11-01",
+}
+
+
+def _like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def parse_when(value: str, now: datetime) -> datetime | None:
+    """``7d``/``12h``/``2w``/``3m``/``1y`` before ``now``, ``today``, ``yesterday`` or a date."""
+    text = value.strip().lower()
+    relative = _RELATIVE.match(text)
+    if relative:
+        return now - int(relative.group(1)) * _UNITS[relative.group(2)]
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if text == "today":
+        return midnight
+    if text == "yesterday":
+        return midnight - timedelta(days=1)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo or UTC)
+
+
+# -- compiling -----------------------------------------------------------------------------
+
+
+def _text_only(node: Node) -> bool:
+    if isinstance(node, Term):
+        return True
+    if isinstance(node, Condition):
+        return False
+    if isinstance(node, Not):
+        return _text_only(node.node)
+    return all(_text_only(child) for child in node.nodes)
+
+
+def _positive_fts(node: Node) -> str | None:
+    """An FTS5 expression for a text-only node with at least one positive term, else None."""
+    if isinstance(node, Term):
+        return node.fts()
+    if isinstance(node, Not | Condition):
+        return None
+    if isinstance(node, Or):
+        parts = [_positive_fts(child) for child in node.nodes]
+        if any(part is None for part in parts):
+            return None
+        return "(" + " OR ".join(p for p in parts if p) + ")"
+    positives = [_positive_fts(c) for c in node.nodes if not isinstance(c, Not)]
+    if not positives or any(p is None for p in positives):
+        return None
+    expression = "(" + " AND ".join(p for p in positives if p) + ")"
+    for child in node.nodes:
+        if isinstance(child, Not):
+            excluded = _any_fts(child.node)
+            if excluded is None:
+                return None
+            expression = f"({expression} NOT {excluded})"
+    return expression
+
+
+def _any_fts(node: Node) -> str | None:
+    """An FTS5 expression matching the rows where a text-only node matches."""
+    return _positive_fts(node)
+
+
+_IN_INDEX = "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+
+
+def _sql(node: Node) -> tuple[str, tuple[object, ...]]:
+    """An SQL condition for any node, text going through index sub-queries."""
+    if isinstance(node, Condition):
+        return f"({node.sql})", node.params
+    if _text_only(node):
+        expression = _positive_fts(node)
+        if expression is not None:
+            return _IN_INDEX, (expression,)
+    if isinstance(node, Term):  # unreachable: a term is always positive text
+        return _IN_INDEX, (node.fts(),)
+    if isinstance(node, Not):
+        inner, params = _sql(node.node)
+        return f"NOT {inner}", params
+    joiner = " AND " if isinstance(node, And) else " OR "
+    parts: list[str] = []
+    params_out: list[object] = []
+    for child in node.nodes:
+        sql, params = _sql(child)
+        parts.append(sql)
+        params_out.extend(params)
+    return "(" + joiner.join(parts) + ")", tuple(params_out)
+
+
+def compile_node(node: Node | None) -> tuple[str | None, str, tuple[object, ...]]:
+    """``(match, where, params)`` for a parsed query."""
+    if node is None:
+        return None, "1", ()
+    children = node.nodes if isinstance(node, And) else (node,)
+    text = [c for c in children if _text_only(c)]
+    rest = [c for c in children if not _text_only(c)]
+    match = _positive_fts(And(tuple(text))) if text else None
+    if match is None:
+        rest = list(children)
+    clauses: list[str] = []
+    params: list[object] = []
+    for child in rest:
+        sql, child_params = _sql(child)
+        clauses.append(sql)
+        params.extend(child_params)
+    return match, " AND ".join(clauses) or "1", tuple(params)
+
+
+_TRAILING_WORD = re.compile(r'(?:^|[\s(])-?[^\s()":*]*\w$')
+
+
+def compile_query(
+    text: str, *, now: datetime | None = None, prefix_last: bool = False
+) -> CompiledQuery:
+    """Compile what a user typed; raises :class:`QueryError` for a qualifier it cannot read.
+
+    With ``prefix_last`` a bare last word matches as a prefix, so results follow typing.
+    """
+    warnings: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:
+        warnings.append(f"query cut to its first {MAX_QUERY_CHARS} characters")
+        text = text[:MAX_QUERY_CHARS]
+    if (
+        prefix_last
+        and _TRAILING_WORD.search(text)
+        and text.count('"') % 2 == 0
+        and text.split()[-1] not in ("OR", "AND", "NOT")
+    ):
+        text += "*"
+    parser = _Parser(now=now or datetime.now(UTC))
+    node = parser.parse(text)
+    warnings.extend(parser.warnings)
+    if parser.terms >= MAX_TERMS and len(_WORD.findall(text)) > MAX_TERMS:
+        warnings.append(f"only the first {MAX_TERMS} words are searched")
+    match, where, params = compile_node(node)
+    return CompiledQuery(match=match, where=where, params=params, warnings=tuple(warnings))
 
 
 def to_fts_query(text: str, prefix_last: bool = True) -> str:
-    """An FTS5 MATCH expression for ``text``; empty when there is nothing to search for."""
+    """An FTS5 MATCH expression for plain words and phrases; empty when there is nothing.
+
+    Every word is quoted, so operators and punctuation in the input can never make the
+    expression invalid; with ``prefix_last`` the last word matches as a prefix, so results
+    follow typing.
+    """
     parts: list[str] = []
-    for match in _TOKEN.finditer(text):
+    for match in re.finditer(r'"([^"]*)"?|(\S+)', text[:MAX_QUERY_CHARS]):
         phrase, word = match.group(1), match.group(2)
         words = _WORD.findall(phrase if phrase is not None else word)
-        if not words:
-            continue
-        parts.append('"' + " ".join(words) + '"')
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+        if len(parts) >= MAX_TERMS:
+            break
     if not parts:
         return ""
     if prefix_last and text and _WORD.match(text[-1]):

@@ -96,7 +96,7 @@ async def test_mark_all_read_and_undo(store: Store, make_app: App) -> None:
 async def test_next_and_previous_unread(store: Store, make_app: App) -> None:
     add_articles(store, 6)
     ids = [a.id for a in store.list_articles()]
-    store.set_read([ids[1], ids[2]], True)
+    store.set_read([ids[1], ids[2]], read=True)
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("n")

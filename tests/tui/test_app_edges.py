@@ -209,8 +209,8 @@ def _in_16_colours(segment_style: Any, foreground: bool) -> tuple[int, int, int]
 async def test_rows_stay_distinct_in_16_colours(store: Store, make_app: App, theme: str) -> None:
     add_articles(store, 5)
     ids = [a.id for a in store.list_articles()]
-    store.set_read(ids[1:3], True)
-    store.set_starred([ids[2]], True)
+    store.set_read(ids[1:3], read=True)
+    store.set_starred([ids[2]], starred=True)
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         app.console._color_system = ColorSystem.STANDARD  # as with TEXTUAL_COLOR_SYSTEM=standard

@@ -25,8 +25,8 @@ async def _settle(pilot: Any) -> None:
 def test_main_screen(snap_compare: Any, store: Store, make_app: App) -> None:
     add_articles(store, 40)
     ids = [a.id for a in store.list_articles(limit=5)]
-    store.set_read(ids[1:3], True)
-    store.set_starred([ids[2]], True)
+    store.set_read(ids[1:3], read=True)
+    store.set_starred([ids[2]], starred=True)
     assert snap_compare(make_app(), terminal_size=(120, 35), run_before=_settle)
 
 

@@ -78,6 +78,20 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2: list indexes that cover keyset paging: each holds the (published, id) order and the
+    # columns the shared filter reads (feed_id, read), so a page, a view's keys or a count
+    # walks one index without visiting the table.
+    """
+    DROP INDEX articles_published;
+    DROP INDEX articles_feed_published;
+    DROP INDEX articles_unread;
+    DROP INDEX articles_starred;
+    CREATE INDEX articles_listing ON articles (published DESC, id DESC, feed_id, read);
+    CREATE INDEX articles_feed_listing ON articles (feed_id, published DESC, id DESC, read);
+    CREATE INDEX articles_unread_listing ON articles (read, published DESC, id DESC, feed_id);
+    CREATE INDEX articles_starred_listing ON articles (published DESC, id DESC, feed_id, read)
+        WHERE starred = 1;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

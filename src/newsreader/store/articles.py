@@ -1,0 +1,175 @@
+"""Storing articles and their state: upserts that keep read/starred, pruning, marking."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Collection, Iterable
+from datetime import UTC, datetime
+
+from newsreader.model import NewArticle, UpsertCounts
+from newsreader.store.connection import Database
+from newsreader.store.filters import ArticleFilter, where_sql
+from newsreader.store.rows import enclosures_json, to_timestamp
+
+CHUNK = 500  # ids per statement, well under SQLite's variable limit
+
+
+def _article_hash(article: NewArticle) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        article.title,
+        article.author,
+        article.link,
+        article.content,
+        article.content_type,
+        article.summary,
+        str(to_timestamp(article.published)),
+        str(to_timestamp(article.updated)),
+        enclosures_json(article.enclosures),
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def published_times(db: Database, feed_id: int, keys: Collection[str]) -> dict[str, datetime]:
+    """When the stored articles of a feed with these keys were published."""
+    found: dict[str, datetime] = {}
+    wanted = list(keys)
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        for row in db.query(
+            f"SELECT key, published FROM articles WHERE feed_id = ? AND key IN ({marks})",
+            (feed_id, *chunk),
+        ):
+            found[row["key"]] = datetime.fromtimestamp(row["published"], UTC)
+    return found
+
+
+def upsert_articles(
+    db: Database,
+    feed_id: int,
+    articles: Iterable[NewArticle],
+    *,
+    remove_missing: bool = False,
+    keep: Collection[str] = (),
+) -> UpsertCounts:
+    """Store one source's articles in a single transaction.
+
+    New articles are inserted and changed ones updated; read and starred state are never
+    touched. With ``remove_missing`` (a rescanned folder), articles of this feed that are
+    not in ``articles`` or ``keep`` are deleted, except starred ones.
+    """
+    now = time.time()
+    new = updated = unchanged = removed = 0
+    seen: set[str] = set()
+    with db.transaction() as connection:
+        existing: dict[str, tuple[int, str]] = {
+            row["key"]: (row["id"], row["hash"])
+            for row in connection.execute(
+                "SELECT id, key, hash FROM articles WHERE feed_id = ?", (feed_id,)
+            )
+        }
+        for article in articles:
+            if article.key in seen:
+                continue
+            seen.add(article.key)
+            digest = _article_hash(article)
+            values = {
+                "hash": digest,
+                "title": article.title,
+                "author": article.author,
+                "link": article.link,
+                "published": to_timestamp(article.published),
+                "updated": to_timestamp(article.updated),
+                "summary": article.summary,
+                "content": article.content,
+                "content_type": str(article.content_type),
+                "body": article.body,
+                "text": article.text,
+                "word_count": len(article.text.split()),
+                "enclosures": enclosures_json(article.enclosures),
+            }
+            found = existing.get(article.key)
+            if found is None:
+                values.update(feed_id=feed_id, key=article.key, first_seen=now)
+                names = ", ".join(values)
+                marks = ", ".join(f":{name}" for name in values)
+                connection.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", values)
+                new += 1
+            elif found[1] != digest:
+                assignments = ", ".join(f"{name} = :{name}" for name in values)
+                values["id"] = found[0]
+                connection.execute(f"UPDATE articles SET {assignments} WHERE id = :id", values)
+                updated += 1
+            else:
+                unchanged += 1
+        if remove_missing:
+            gone = [
+                aid for key, (aid, _) in existing.items() if key not in seen and key not in keep
+            ]
+            for start in range(0, len(gone), CHUNK):
+                chunk = gone[start : start + CHUNK]
+                marks = ",".join("?" * len(chunk))
+                cursor = connection.execute(
+                    f"DELETE FROM articles WHERE starred = 0 AND id IN ({marks})", chunk
+                )
+                removed += cursor.rowcount
+    return UpsertCounts(new=new, updated=updated, unchanged=unchanged, removed=removed)
+
+
+def set_body(db: Database, article_id: int, body: str) -> None:
+    """Cache the Markdown rendering of an article whose content is converted lazily."""
+    with db.transaction() as connection:
+        connection.execute("UPDATE articles SET body = ? WHERE id = ?", (body, article_id))
+
+
+def prune(db: Database, feed_id: int, keep: int) -> int:
+    """Delete all but the newest ``keep`` articles of a feed; starred ones always stay."""
+    with db.transaction() as connection:
+        cursor = connection.execute(
+            "DELETE FROM articles WHERE feed_id = ? AND starred = 0 AND id NOT IN ("
+            "SELECT id FROM articles WHERE feed_id = ? "
+            "ORDER BY published DESC, id DESC LIMIT ?)",
+            (feed_id, feed_id, keep),
+        )
+        return cursor.rowcount
+
+
+def set_flag(db: Database, column: str, article_ids: Iterable[int], value: bool) -> int:
+    """Set ``read`` or ``starred`` (and when) on articles; returns how many changed."""
+    with db.transaction() as connection:
+        return _set_flag(connection, column, list(article_ids), value)
+
+
+def mark_all_read(db: Database, where: ArticleFilter) -> list[int]:
+    """Mark every unread article matching ``where`` read; returns their ids (for undo)."""
+    clause, params = where_sql(where, ordered=False)
+    with db.transaction() as connection:
+        ids = [
+            int(row["id"])
+            for row in connection.execute(
+                f"SELECT a.id AS id FROM articles a WHERE a.read = 0 AND {clause}", params
+            )
+        ]
+        _set_flag(connection, "read", ids, True)
+    return ids
+
+
+def _set_flag(connection: sqlite3.Connection, column: str, ids: list[int], value: bool) -> int:
+    assert column in ("read", "starred"), column
+    changed = 0
+    now = time.time()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        marks = ",".join("?" * len(chunk))
+        cursor = connection.execute(
+            f"UPDATE articles SET {column} = ?, {column}_at = ? "
+            f"WHERE {column} != ? AND id IN ({marks})",
+            (int(value), now, int(value), *chunk),
+        )
+        changed += cursor.rowcount
+    return changed
