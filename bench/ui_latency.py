@@ -169,8 +169,16 @@ class Probe:
         return None
 
 
-async def run_actions(app: Any, gap: float) -> dict[str, list[float]]:
+COUNTS = {"j": 500, "n": 100, "open": 50}
+
+
+def progress(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, list[float]]:
     probe = Probe(app, gap)
+    counts = {k: max(1, round(v * scale)) for k, v in COUNTS.items()}
     times: dict[str, list[float]] = {"j": [], "G": [], "g": [], "n": [], "open": []}
     missed: dict[str, int] = {k: 0 for k in times}
 
@@ -181,20 +189,24 @@ async def run_actions(app: Any, gap: float) -> dict[str, list[float]]:
             times[name].append(value)
 
     listing = probe.listing
-    for _ in range(500):
+    for _ in range(counts["j"]):
         row = listing.cursor
         record("j", await probe.press("j", lambda s, r=row: s[0] == r + 1))
+    progress(f"  j done, missed {missed['j']}")
     last = listing.count - 1
     record("G", await probe.press("G", lambda s: s[0] >= last))
     record("g", await probe.press("g", lambda s: s[0] == 0))
-    for _ in range(100):
+    progress(f"  G g done, missed {missed['G'] + missed['g']}")
+    for _ in range(counts["n"]):
         before = probe.state()
         record("n", await probe.press("n", lambda s, b=before: s != b))
-    for _ in range(50):
+    progress(f"  n done, missed {missed['n']}")
+    for _ in range(counts["open"]):
         row = listing.cursor
         await probe.press("j", lambda s, r=row: s[0] == r + 1)
         target = listing.current.id if listing.current is not None else None
         record("open", await probe.press("enter", lambda s, t=target: s[1] == t))
+    progress(f"  open done, missed {missed['open']}")
     times["_missed"] = [float(v) for v in missed.values()]
     return times
 
@@ -212,7 +224,7 @@ def summarise(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def phase(folder: Path, writing: bool, gap: float) -> dict[str, Any]:
+async def phase(folder: Path, writing: bool, gap: float, scale: float) -> dict[str, Any]:
     from newsreader.context import open_context
     from newsreader.tui.app import NewsreaderApp
 
@@ -234,7 +246,7 @@ async def phase(folder: Path, writing: bool, gap: float) -> dict[str, Any]:
                     env=os.environ.copy(),
                 )
             began = time.perf_counter()
-            times = await run_actions(app, gap)
+            times = await run_actions(app, gap, scale)
             result["actions_seconds"] = time.perf_counter() - began
             if writer is not None:
                 result["writer_still_running_at_end"] = writer.poll() is None
@@ -254,6 +266,7 @@ def main() -> int:
     parser.add_argument("--label", default="after")
     parser.add_argument("--phases", default="idle,writing")
     parser.add_argument("--gap-ms", type=float, default=20.0, help="pause between keys")
+    parser.add_argument("--scale", type=float, default=1.0, help="fewer presses, e.g. 0.1")
     parser.add_argument("--write", metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--write-pause", type=float, default=0.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -266,7 +279,10 @@ def main() -> int:
     source = str(Path(newsreader.__file__).parent)
     results: dict[str, Any] = {"source": source, "articles": ARTICLES, "gap_ms": args.gap_ms}
     for name in args.phases.split(","):
-        results[name] = asyncio.run(phase(CACHE, name == "writing", args.gap_ms / 1000))
+        progress(f"{name}:")
+        results[name] = asyncio.run(
+            phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale)
+        )
     print(f"{args.label}: {ARTICLES} articles, code from {source}")
     print(f"{'phase':<8} {'action':<6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name in args.phases.split(","):

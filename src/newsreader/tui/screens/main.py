@@ -18,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
@@ -38,8 +39,8 @@ from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
 
 UNDO_SECONDS = 10.0
-SEARCH_LIMIT = 500
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
+POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
 
 
 def open_reader(store: Store) -> Store:
@@ -65,6 +66,8 @@ class MainScreen(SearchScreen):
         self._undo: tuple[list[int], float] | None = None
         self._feeds_worker: Worker[None] | None = None
         self._feeds_again = False
+        self._position_timer: Timer | None = None
+        self._position_shown = 0.0
         self._before_search: int | None = None
         self._data_version = self.reader.data_version()
         self.feeds = FeedList(id="feeds")
@@ -171,6 +174,18 @@ class MainScreen(SearchScreen):
 
     @on(ArticleList.Highlighted)
     def _highlighted(self, event: ArticleList.Highlighted) -> None:
+        # A new subtitle redraws the whole list: while a key is held down, at most every
+        # POSITION_SECONDS (and once more when it is let go), so each move redraws two rows.
+        if self._position_timer is not None:
+            return
+        if time.monotonic() - self._position_shown >= POSITION_SECONDS:
+            self._show_position()
+        else:
+            self._position_timer = self.set_timer(POSITION_SECONDS, self._show_position)
+
+    def _show_position(self) -> None:
+        self._position_timer = None
+        self._position_shown = time.monotonic()
         listing = self.articles
         listing.border_subtitle = (
             f"{listing.cursor + 1} of {listing.count}" if listing.count else ""

@@ -18,6 +18,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.binding import BindingType
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -29,6 +30,7 @@ from newsreader.store import ArticleFilter, Store
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.pager import PAGE_SIZE, ViewRows, read_view
 from newsreader.tui.widgets.article_row import (
+    ListLook,
     RowStyles,
     article_row,
     centred,
@@ -93,6 +95,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._wanted: set[int] = set()
         self._fetching = False
         self._empty_cache: tuple[tuple[str, int, Style], list[Text]] | None = None
+        self._looks: dict[tuple[str, str | None, bool], ListLook] = {}
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -351,12 +355,13 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        look = self._look()
+        base = look.base
         row = self.scroll_offset.y + y
         if self.count == 0:
-            lines = self._empty_lines(width)
+            lines = self._empty_lines(width, look.empty)
             if 1 <= y <= len(lines):
-                return self._strip(lines[y - 1], width, base)
+                return to_strip(lines[y - 1], width, base, self.app.console)
             return Strip.blank(width, base)
         if y == 0:
             self._prefetch()
@@ -366,30 +371,51 @@ class ArticleList(ScrollView, can_focus=True):
         if article is None:
             # Its page is being read: a placeholder until it arrives (then drawn again).
             self._request([self.rows.page_of(row)])
-            line = placeholder_row(width, self._styles())
-        else:
-            line = article_row(article, width, self.clock(), self._styles())
-        if row == self.cursor:
-            line.stylize(self._cursor_style())
-        return self._strip(line, width, base)
+        now = self.clock()
+        # Rows are drawn again whenever the list scrolls or its title changes: keep the
+        # drawn rows (by everything that shows in them) rather than lay out text each time.
+        key = (article, row == self.cursor, width, now.replace(second=0, microsecond=0), look)
+        strip = self._strips.get(key)
+        if strip is None:
+            if article is None:
+                line = placeholder_row(width, look.rows)
+            else:
+                line = article_row(article, width, now, look.rows)
+            if row == self.cursor:
+                line.stylize(look.cursor)
+            strip = to_strip(line, width, base, self.app.console)
+            self._strips[key] = strip
+        return strip
 
-    def _empty_lines(self, width: int) -> list[Text]:
+    def _empty_lines(self, width: int, style: Style) -> list[Text]:
         """The empty-state message wrapped to ``width`` (with a margin), centred."""
-        style = self.get_component_rich_style("article-list--empty")
         key = (self.empty_text, width, style)
         if self._empty_cache is None or self._empty_cache[0] != key:
             self._empty_cache = (key, centred(self.empty_text, width, style, self.app.console))
         return self._empty_cache[1]
 
-    def _styles(self) -> RowStyles:
-        style = self.get_component_rich_style
-        return RowStyles(
-            unread=style("article-list--unread"),
-            read=style("article-list--read"),
-            star=style("article-list--star"),
-            meta=style("article-list--meta"),
-            loading=style("article-list--loading"),
-        )
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks.clear()
+
+    def _look(self) -> ListLook:
+        """The styles the rows are drawn with (looked up once per theme, colours and focus)."""
+        key = (self.app.theme, self.app.console.color_system, self.has_focus)
+        look = self._looks.get(key)
+        if look is None:
+            style = self.get_component_rich_style
+            rows = RowStyles(
+                unread=style("article-list--unread"),
+                read=style("article-list--read"),
+                star=style("article-list--star"),
+                meta=style("article-list--meta"),
+                loading=style("article-list--loading"),
+            )
+            look = ListLook(
+                self.rich_style, rows, self._cursor_style(), style("article-list--empty")
+            )
+            self._looks[key] = look
+        return look
 
     def _cursor_style(self) -> Style:
         if self.app.console.color_system in ("standard", "windows"):
@@ -400,9 +426,6 @@ class ArticleList(ScrollView, can_focus=True):
         if not self.has_focus:
             cursor = Style(bgcolor=cursor.bgcolor, dim=False) if cursor.bgcolor else cursor
         return cursor
-
-    def _strip(self, text: Text, width: int, base: Style) -> Strip:
-        return to_strip(text, width, base, self.app.console)
 
     def on_focus(self) -> None:
         self.refresh()

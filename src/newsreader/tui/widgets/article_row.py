@@ -26,6 +26,16 @@ class RowStyles:
     loading: Style
 
 
+@dataclass(frozen=True, slots=True)
+class ListLook:
+    """Everything the list's rows are drawn with."""
+
+    base: Style
+    rows: RowStyles
+    cursor: Style
+    empty: Style
+
+
 def article_row(article: ArticleSummary, width: int, now: datetime, styles: RowStyles) -> Text:
     """``article`` as one line of ``width`` cells (untrusted text drawn literally)."""
     state = styles.read if article.read else styles.unread
