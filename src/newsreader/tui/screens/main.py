@@ -11,7 +11,6 @@ import dataclasses
 import time
 from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -30,7 +29,7 @@ from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
-from newsreader.tui.screens.search import SearchScreen
+from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_pane import ArticlePane
@@ -38,7 +37,6 @@ from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
 
-UNDO_SECONDS = 10.0
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
 POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
 
@@ -48,7 +46,7 @@ def open_reader(store: Store) -> Store:
     return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(SearchScreen):
+class MainScreen(MarkingScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
@@ -63,7 +61,6 @@ class MainScreen(SearchScreen):
         self.reader = open_reader(ctx.store)
         self.background = open_reader(ctx.store)
         self.clock = clock
-        self._undo: tuple[list[int], float] | None = None
         self._feeds_worker: Worker[None] | None = None
         self._feeds_again = False
         self._position_timer: Timer | None = None
@@ -217,91 +214,17 @@ class MainScreen(SearchScreen):
             self.store.set_body(article.id, markdown)
 
     @on(ArticleLoaded)
-    async def _show_article(self, event: ArticleLoaded) -> None:
+    def _show_article(self, event: ArticleLoaded) -> None:
         article, markdown = event.article, event.markdown
         self.articles.update_article(summary_of(article))
-        await self.pane.show(article, markdown)
+        # Laid out by the pane on its own queue: this screen keeps drawing (and moving the
+        # list) while the article's widgets are made.
+        self.pane.show_soon(article, markdown)
+        self.load_feeds()
+
+    @on(ArticlePane.Shown)
+    def _article_shown(self, event: ArticlePane.Shown) -> None:
         self.pane.border_title = "Article"
-        self.refresh_bindings()
-        self.load_feeds()
-
-    def _target(self) -> ArticleSummary | None:
-        """The article an action applies to: the open one when the pane has focus."""
-        focused = self.focused
-        article = self.pane.article
-        if article is not None and focused is not None and self.pane in focused.ancestors_with_self:
-            return summary_of(article)
-        return self.articles.current
-
-    def _changed(self, summary: ArticleSummary) -> None:
-        self.articles.update_article(summary)
-        article = self.pane.article
-        if article is not None and article.id == summary.id:
-            self.pane.update_state(
-                dataclasses.replace(article, read=summary.read, starred=summary.starred)
-            )
-
-    def action_toggle_star(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        changed = dataclasses.replace(target, starred=not target.starred)
-        self._changed(changed)
-        self._write(partial(self.store.set_starred, [target.id], starred=changed.starred))
-
-    def action_toggle_read(self) -> None:
-        target = self._target()
-        if target is None:
-            return
-        changed = dataclasses.replace(target, read=not target.read)
-        self._changed(changed)
-        self._write(partial(self.store.set_read, [target.id], read=changed.read))
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, change: Callable[[], object]) -> None:
-        change()
-        self.app.call_from_thread(self.load_feeds)
-
-    def action_mark_all_read(self) -> None:
-        listing = self.articles
-        if listing.count == 0:
-            return
-        if listing.hits is not None:
-            where = ArticleFilter(article_ids=tuple(a.id for a in listing.hits))
-        else:
-            where = listing.where
-        self._mark_all(where)
-
-    @work(thread=True, group="write", exit_on_error=False)
-    def _mark_all(self, where: ArticleFilter) -> None:
-        ids = self.store.mark_all_read(where)
-        self.app.call_from_thread(self._marked_all, ids)
-
-    def _marked_all(self, ids: list[int]) -> None:
-        if not ids:
-            self.notify("Everything here was already read.")
-            return
-        self._undo = (ids, time.monotonic() + UNDO_SECONDS)
-        self.articles.update_state(ids, read=True)
-        self.notify(wording.marked_read(len(ids)), timeout=UNDO_SECONDS)
-        self.set_timer(UNDO_SECONDS, self.refresh_bindings)
-        self.refresh_bindings()
-        self.load_feeds()
-
-    def _undo_ids(self) -> list[int] | None:
-        if self._undo is None or time.monotonic() > self._undo[1]:
-            return None
-        return self._undo[0]
-
-    def action_undo(self) -> None:
-        ids = self._undo_ids()
-        self._undo = None
-        if not ids:
-            return
-        self.articles.update_state(ids, read=False)
-        self.app.clear_notifications()
-        self.notify(wording.marked_unread_again(len(ids)))
-        self._write(partial(self.store.set_read, ids, read=False))
         self.refresh_bindings()
 
     def _step_unread(self, *, forward: bool) -> None:
@@ -431,6 +354,4 @@ class MainScreen(SearchScreen):
             return True if has_article else None
         if action == "open_link":
             return True if has_article and self.pane.links else None
-        if action == "undo":
-            return self._undo_ids() is not None
-        return True
+        return super().check_action(action, parameters)

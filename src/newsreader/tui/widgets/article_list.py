@@ -31,9 +31,9 @@ from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.pager import PAGE_SIZE, ViewRows, read_view
 from newsreader.tui.widgets.article_row import (
     ListLook,
-    RowStyles,
     article_row,
     centred,
+    make_look,
     placeholder_row,
     to_strip,
 )
@@ -403,29 +403,14 @@ class ArticleList(ScrollView, can_focus=True):
         key = (self.app.theme, self.app.console.color_system, self.has_focus)
         look = self._looks.get(key)
         if look is None:
-            style = self.get_component_rich_style
-            rows = RowStyles(
-                unread=style("article-list--unread"),
-                read=style("article-list--read"),
-                star=style("article-list--star"),
-                meta=style("article-list--meta"),
-                loading=style("article-list--loading"),
-            )
-            look = ListLook(
-                self.rich_style, rows, self._cursor_style(), style("article-list--empty")
+            look = make_look(
+                self.rich_style,
+                self.get_component_rich_style,
+                sixteen_colours=self.app.console.color_system in ("standard", "windows"),
+                focused=self.has_focus,
             )
             self._looks[key] = look
         return look
-
-    def _cursor_style(self) -> Style:
-        if self.app.console.color_system in ("standard", "windows"):
-            # 16 colours flatten the theme's cursor colours into ones that may clash with the
-            # text: reverse video is always readable (underlined when the list is not focused).
-            return Style(reverse=True) if self.has_focus else Style(underline=True, bold=True)
-        cursor = self.get_component_rich_style("article-list--cursor")
-        if not self.has_focus:
-            cursor = Style(bgcolor=cursor.bgcolor, dim=False) if cursor.bgcolor else cursor
-        return cursor
 
     def on_focus(self) -> None:
         self.refresh()

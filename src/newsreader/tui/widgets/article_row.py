@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -34,6 +35,28 @@ class ListLook:
     rows: RowStyles
     cursor: Style
     empty: Style
+
+
+def make_look(
+    base: Style, style: Callable[[str], Style], *, sixteen_colours: bool, focused: bool
+) -> ListLook:
+    r"""The list's look from its component ``style``\ s, its colours and focus."""
+    rows = RowStyles(
+        unread=style("article-list--unread"),
+        read=style("article-list--read"),
+        star=style("article-list--star"),
+        meta=style("article-list--meta"),
+        loading=style("article-list--loading"),
+    )
+    if sixteen_colours:
+        # 16 colours flatten the theme's cursor colours into ones that may clash with the
+        # text: reverse video is always readable (underlined when the list is not focused).
+        cursor = Style(reverse=True) if focused else Style(underline=True, bold=True)
+    else:
+        cursor = style("article-list--cursor")
+        if not focused:
+            cursor = Style(bgcolor=cursor.bgcolor, dim=False) if cursor.bgcolor else cursor
+    return ListLook(base, rows, cursor, style("article-list--empty"))
 
 
 def article_row(article: ArticleSummary, width: int, now: datetime, styles: RowStyles) -> Text:
