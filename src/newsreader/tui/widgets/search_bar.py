@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input
+
+from newsreader.tui.actions import Scope, bindings
 
 DEBOUNCE_SECONDS = 0.2
 
@@ -17,10 +19,7 @@ DEBOUNCE_SECONDS = 0.2
 class SearchBar(Input):
     """An input whose text, once the user pauses, becomes a search."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Clear search", id="cancel_search"),
-        Binding("down", "submit", "Results", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.SEARCH_BAR)]
 
     @dataclass
     class QueryChanged(Message):

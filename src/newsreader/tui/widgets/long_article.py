@@ -9,6 +9,7 @@ on it.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from rich.style import Style
 from rich.theme import Theme
 from textual import events, work
 from textual.geometry import Size
+from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -173,7 +175,7 @@ class LongArticleBody(Widget):
         self.headings = []
         self.complete = False
         self.refresh(layout=True)
-        self._render(self._markdown, width, self._generation, self._theme())
+        self._draw_lines(self._markdown, width, self._generation, self._theme())
 
     def _theme(self) -> Theme:
         styles: dict[str, str | Style] = {}
@@ -183,14 +185,14 @@ class LongArticleBody(Widget):
         return Theme(styles)
 
     @work(thread=True, exclusive=True, group="long-article", exit_on_error=False)
-    def _render(self, markdown: str, width: int, generation: int, theme: Theme) -> None:
+    def _draw_lines(self, markdown: str, width: int, generation: int, theme: Theme) -> None:
         console = Console(
             width=width,
             color_system="truecolor",
             theme=theme,
             force_terminal=True,
             legacy_windows=False,
-            file=_Discard(),
+            file=io.StringIO(),  # only lines are rendered: nothing is written
         )
         batch: list[RenderedSection] = []
         sent = time.monotonic()
@@ -236,18 +238,13 @@ class LongArticleBody(Widget):
                 self.on_restart()
             self._start(width)
 
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected part of the drawn lines (the widget draws lines, not one renderable)."""
+        text = "\n".join(strip.text.rstrip() for strip in self.lines)
+        return selection.extract(text), "\n"
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         style = self.rich_style
         strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
         return strip.apply_style(style).crop_extend(0, width, style)
-
-
-class _Discard:
-    """A file that drops what is written (the console only renders lines)."""
-
-    def write(self, text: str) -> int:
-        return len(text)
-
-    def flush(self) -> None:
-        pass

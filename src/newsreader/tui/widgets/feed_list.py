@@ -9,11 +9,12 @@ from typing import ClassVar
 from rich.table import Table
 from rich.text import Text
 from textual import on
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.text import plain
 from newsreader.tui.views import ALL, View
 
@@ -53,10 +54,7 @@ def _prompt(view: View) -> Table | Text:
 class FeedList(OptionList):
     """Lists views; highlighting one shows its articles."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.FEED_LIST)]
 
     @dataclass
     class ViewChosen(Message):

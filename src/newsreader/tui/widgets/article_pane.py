@@ -22,8 +22,8 @@ from textual.widgets.option_list import Option
 from newsreader.ingest.sanitize import clean_text, safe_link
 from newsreader.model import Article
 from newsreader.render import reading_minutes
-from newsreader.tui.long_article import LongArticleBody, is_long, split_sections
 from newsreader.tui.text import long_date, plain
+from newsreader.tui.widgets.long_article import LongArticleBody, is_long, split_sections
 
 # An inline Markdown link (not an image) whose target is an http(s) URL.
 _LINK = re.compile(
@@ -70,6 +70,17 @@ class ArticlePane(Vertical):
         """The user clicked a link in the article."""
 
         url: str
+
+    @dataclass
+    class Shown(Message):
+        """An article was laid out in the pane."""
+
+        article: Article
+
+    @dataclass
+    class _Show(Message):
+        article: Article
+        markdown: str
 
     def __init__(self, clock: Callable[[], datetime], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -119,6 +130,16 @@ class ArticlePane(Vertical):
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------
+
+    def show_soon(self, article: Article, markdown: str) -> None:
+        """Display ``article`` once this pane gets to it (its queue, not the caller's)."""
+        self.post_message(self._Show(article, markdown))
+
+    @on(_Show)
+    async def _show(self, event: _Show) -> None:
+        event.stop()
+        await self.show(event.article, event.markdown)
+        self.post_message(self.Shown(event.article))
 
     async def show(self, article: Article, markdown: str) -> None:
         """Display ``article`` with its body ``markdown``."""
