@@ -66,6 +66,11 @@ class Store:
         return cls(open_reader(path))
 
     @property
+    def read_only(self) -> bool:
+        """Whether this store reads through a read-only connection."""
+        return self._db.read_only
+
+    @property
     def database(self) -> Database:
         """The connection itself, for the store's own modules (full texts, sync state)."""
         return self._db
