@@ -214,12 +214,9 @@ class Store:
     def count_articles(self, where: ArticleFilter = ALL) -> int:
         return queries.count_articles(self._db, where)
 
-    def list_articles(
-        self, where: ArticleFilter = ALL, limit: int = 100, *, offset: int = 0
-    ) -> list[ArticleSummary]:
+    def list_articles(self, where: ArticleFilter = ALL, limit: int = 100) -> list[ArticleSummary]:
         """The newest ``limit`` articles matching ``where``, newest first."""
-        # ``offset`` is OFFSET-era (the list pages by key now); to be removed.
-        return queries.list_articles(self._db, where, limit, offset)
+        return queries.list_articles(self._db, where, limit)
 
     def page(
         self, where: ArticleFilter, *, after: PageKey | None = None, limit: int = 100
@@ -246,11 +243,6 @@ class Store:
     ) -> ArticleSummary | None:
         """The next (older) or previous (newer) unread article from ``key`` in list order."""
         return queries.neighbour_unread(self._db, where, key, forward=forward)
-
-    def article_position(self, where: ArticleFilter, article_id: int) -> int | None:
-        """The 0-based row of an article in list order, None if unlisted."""
-        # OFFSET-era (counts every row above the article); to be removed with list offsets.
-        return queries.article_position(self._db, where, article_id)
 
     def search(
         self,
