@@ -22,8 +22,12 @@ from newsreader.store import ArticleFilter, Store
 SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 0.5\n"
 
 
-def configure(tmp_path: Path, store: Store, urls: list[str], extra: str = "") -> Config:
-    lines = [SETTINGS + extra, "# my subscriptions"]
+def configure(
+    tmp_path: Path, store: Store, urls: list[str], extra: str = "", *, timeout: float = 0.5
+) -> Config:
+    # A short timeout keeps the slow-server tests quick; tests of other things may relax it.
+    settings = SETTINGS.replace("timeout = 0.5", f"timeout = {timeout}")
+    lines = [settings + extra, "# my subscriptions"]
     for url in urls:
         lines += ["[[feeds]]", f'url = "{url}"  # kept', ""]
     path = tmp_path / "feeds.toml"
@@ -44,7 +48,7 @@ async def test_corpus_refresh_then_all_not_modified(
 ) -> None:
     folder = shared_dir / "corpus" / "feeds"
     urls = serve_corpus(server, folder)
-    config = configure(tmp_path, store, list(urls.values()))
+    config = configure(tmp_path, store, list(urls.values()), timeout=10)
     progress: list[tuple[int, int]] = []
     summary = await refresh(store, config, on_progress=lambda o, d, t: progress.append((d, t)))
     assert [d for d, _ in progress] == list(range(1, len(urls) + 1))
