@@ -1,0 +1,77 @@
+"""Integrity check cost: what a damage check before a command's first write would cost.
+
+Usage: ``python bench/integrity_check.py [--articles 10000 100000] [--runs 5]``
+
+Builds (once; reused from ``bench/results/store_cache/``, the same caches as
+``store_latency.py``) real caches of each size, then times, on each: ``PRAGMA quick_check``,
+``PRAGMA integrity_check``, and the fast path that skips both when the file is unchanged since
+the last clean check (:func:`newsreader.store.integrity.check_cache` with a current record).
+Warm page cache (the file was just read); the first, cold-ish run is reported apart.
+Prints milliseconds and writes them to ``bench/results/integrity_check.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from store_latency import GENERATOR, RESULTS, build  # noqa: E402
+
+
+def _time(action: object, runs: int) -> dict[str, float]:
+    samples = []
+    for _ in range(runs + 1):
+        start = time.perf_counter()
+        action()  # type: ignore[operator]
+        samples.append((time.perf_counter() - start) * 1000)
+    return {
+        "first_ms": round(samples[0], 2),
+        "median_ms": round(statistics.median(samples[1:]), 2),
+        "max_ms": round(max(samples[1:]), 2),
+    }
+
+
+def pragma(path: Path, name: str) -> None:
+    connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = connection.execute(f"PRAGMA {name}").fetchall()
+        assert rows == [("ok",)], rows
+    finally:
+        connection.close()
+
+
+def main() -> int:
+    from newsreader.store.integrity import check_cache, record_clean
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    results = []
+    for count in args.articles:
+        path = RESULTS / "store_cache" / f"cache-{count}-{args.feeds}-g{GENERATOR}.db"
+        if not path.exists():
+            build(path, count, args.feeds)
+        size_mb = path.stat().st_size / 1e6
+        row: dict[str, object] = {"articles": count, "size_mb": round(size_mb, 1)}
+        row["quick_check"] = _time(lambda: pragma(path, "quick_check"), args.runs)
+        row["integrity_check"] = _time(lambda: pragma(path, "integrity_check"), args.runs)
+        record_clean(path)
+        row["unchanged_fast_path"] = _time(lambda: check_cache(path), args.runs)
+        results.append(row)
+        print(json.dumps(row))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "integrity_check.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
