@@ -164,7 +164,7 @@ def keep_damaged_copy(path: Path) -> Path | None:
     copy = path.with_name(f"{path.name}{DAMAGED_INFIX}{datetime.now():%Y%m%d-%H%M%S}")
     try:
         shutil.copyfile(path, copy)
-        if wal_path(path).exists():
+        if wal_path(path).is_file() and wal_path(path).stat().st_size:
             shutil.copyfile(wal_path(path), wal_path(copy))
     except OSError:
         copy.unlink(missing_ok=True)

@@ -1,0 +1,274 @@
+"""Damage inside the cache: a corruption sweep over a real cache, and repair.
+
+A cache of a few thousand articles (many pages) is built once through the program: a local
+feed file is refreshed, then a large feed is stored, some articles read and starred. Each
+copy of it then gets one random overwrite (16 B to 4 KB at a random offset, seeded). On every
+copy that ``PRAGMA integrity_check`` calls corrupt, no command may exit 0 without saying so.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsreader.cli import main
+from newsreader.model import ContentType, NewArticle
+from newsreader.store import Store
+from newsreader.store.integrity import check_cache, is_recorded_clean, sidecar_path
+
+ARTICLES = 3000
+COPIES = 24
+WORDS = [
+    "river",
+    "harbour",
+    "summit",
+    "market",
+    "storm",
+    "budget",
+    "court",
+    "league",
+    "museum",
+    "bridge",
+    "winter",
+]
+
+
+def _words(rng: random.Random, count: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(count))
+
+
+def _local_feed(path: Path, items: int) -> None:
+    entries = "".join(
+        f"<item><title>Local {n}</title><link>https://example.org/local/{n}</link>"
+        f"<guid>local-{n}</guid><pubDate>Tue, 14 Nov 2023 22:13:{n % 60:02d} GMT</pubDate>"
+        f"<description>&lt;p&gt;Body of local {n}&lt;/p&gt;</description></item>"
+        for n in range(items)
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Local'
+        f"</title><link>https://example.org/</link>{entries}</channel></rss>",
+        "utf-8",
+    )
+
+
+@dataclass
+class Built:
+    folder: Path
+    db: Path
+    config: Path
+    read: set[int]
+    starred: set[int]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    folder = tmp_path_factory.mktemp("built")
+    feed_file = folder / "local.xml"
+    _local_feed(feed_file, 20)
+    config = folder / "feeds.toml"
+    config.write_text(
+        f'[settings]\nrefresh_on_start = false\n\n[[feeds]]\nurl = "{feed_file}"\n', "utf-8"
+    )
+    db = folder / "newsreader.db"
+    assert main(["--config", str(config), "--db", str(db), "refresh", "-q"]) == 0
+    rng = random.Random(5)
+    store = Store.open(db)
+    feed = store.ensure_feed("https://big.example/rss", "Big feed")
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key=f"big-{n}",
+                title=_words(rng, 6),
+                published=start + timedelta(minutes=n),
+                content="<p>" + "</p><p>".join(_words(rng, 40) for _ in range(4)) + "</p>",
+                content_type=ContentType.HTML,
+                text=_words(rng, 100),
+                link=f"https://big.example/{n}",
+            )
+            for n in range(ARTICLES)
+        ],
+    )
+    ids = [article_id for _, article_id in store.view_keys(store_filter())]
+    read = set(rng.sample(ids, len(ids) // 3))
+    starred = set(rng.sample(ids, 40))
+    store.set_read(read)
+    store.set_starred(starred)
+    store.close()
+    (folder / "newsreader.db.checked").unlink(missing_ok=True)
+    assert not Path(f"{db}-wal").exists()
+    return Built(folder, db, config, read, starred)
+
+
+def store_filter() -> object:
+    from newsreader.store import ArticleFilter
+
+    return ArticleFilter()
+
+
+def integrity_errors(db: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` says of a copy of ``db`` (the file itself is untouched)."""
+    probe = db.with_name(db.name + ".probe")
+    shutil.copyfile(db, probe)
+    try:
+        connection = sqlite3.connect(probe)
+        try:
+            rows = [str(r[0]) for r in connection.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:
+            rows = [str(error)]
+        finally:
+            connection.close()
+    finally:
+        probe.unlink()
+    return [] if rows == ["ok"] else rows
+
+
+def damage(source: Path, target: Path, rng: random.Random) -> None:
+    """A copy of ``source`` with one random overwrite of 16 B to 4 KB at a random offset."""
+    data = bytearray(source.read_bytes())
+    size = rng.randint(16, 4096)
+    offset = rng.randrange(0, len(data) - size)
+    data[offset : offset + size] = rng.randbytes(size)
+    target.write_bytes(bytes(data))
+
+
+COMMANDS: list[list[str]] = [
+    ["list", "--limit", "5"],
+    ["show", "{id}"],
+    ["mark", "{id}", "--star"],
+    ["refresh", "--force", "-q"],
+    ["feeds"],
+]
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], built: Built, db: Path, args: list[str]
+) -> tuple[int, str]:
+    status = main(["--config", str(built.config), "--db", str(db), *args])
+    _, err = capsys.readouterr()
+    return status, err
+
+
+def test_no_command_is_silent_on_a_corrupt_cache(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rng = random.Random(20261130)
+    article = min(built.read)
+    corrupt = 0
+    detected: dict[str, int] = {}
+    for copy in range(COPIES):
+        damaged = tmp_path / f"damaged-{copy}.db"
+        damage(built.db, damaged, rng)
+        errors = integrity_errors(damaged)
+        for command in COMMANDS:
+            db = tmp_path / f"run-{copy}-{command[0]}" / "newsreader.db"
+            db.parent.mkdir()
+            shutil.copyfile(damaged, db)
+            args = [a.replace("{id}", str(article)) for a in command]
+            status, err = run(capsys, built, db, args)
+            said = "damaged" in err or "cannot be used" in err or "not a newsreader" in err
+            if errors:
+                assert status != 0 or said, (copy, command, errors[:3], err)
+                if said:
+                    detected[command[0]] = detected.get(command[0], 0) + 1
+            elif command[0] == "list":
+                assert status == 0 and not said, (copy, err)  # no false alarm
+        corrupt += bool(errors)
+    print(f"\nsweep: {COPIES} copies, {corrupt} corrupt by integrity_check, detected: {detected}")
+    assert corrupt >= COPIES // 4  # the sweep exercised damage, not only harmless bytes
+
+
+def test_a_damaged_cache_is_copied_once_and_refused_for_writing(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "newsreader.db"
+    data = bytearray(built.db.read_bytes())
+    page = 4096
+    pages = len(data) // page
+    for number in range(pages // 2, pages // 2 + 4):  # ruin a few pages in the middle
+        data[number * page + 8 : number * page + 600] = b"\x5a" * 592
+    db.write_bytes(bytes(data))
+    before = db.read_bytes()
+    status, err = run(capsys, built, db, ["mark", str(min(built.read)), "--unread"])
+    assert status == 2 and f"the cache {db} is damaged" in err and "newsreader repair" in err
+    assert err.count("\n") == 1
+    copies = sorted(tmp_path.glob("newsreader.db.damaged-*"))
+    assert len(copies) == 1 and copies[0].read_bytes() == before
+    assert str(copies[0]) in err
+    status, err = run(capsys, built, db, ["refresh", "-q"])
+    assert status == 2 and "damaged" in err
+    assert sorted(tmp_path.glob("newsreader.db.damaged-*")) == copies  # kept once
+    assert db.read_bytes() == before  # nothing was written into it
+
+
+@pytest.mark.parametrize("use_cli", [True, False], ids=["sqlite3-recover", "row-salvage"])
+def test_repair_recovers_read_and_starred_state(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str], use_cli: bool
+) -> None:
+    if use_cli and shutil.which("sqlite3") is None:
+        pytest.skip("the sqlite3 program is not installed")
+    db = tmp_path / "newsreader.db"
+    data = bytearray(built.db.read_bytes())
+    page = 4096
+    pages = len(data) // page
+    for number in range(pages // 3, pages // 3 + 3):
+        data[number * page + 8 : number * page + 1200] = b"\xa5" * 1192
+    db.write_bytes(bytes(data))
+    assert integrity_errors(db)
+    before = db.read_bytes()
+    args = ["repair"] if use_cli else ["repair", "--no-sqlite3"]
+    status = main(["--config", str(built.config), "--db", str(db), *args])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert "kept the damaged file as" in out
+    [copy] = tmp_path.glob("newsreader.db.damaged-*")
+    assert copy.read_bytes() == before
+    assert integrity_errors(db) == []
+    store = Store.open_reader(db)
+    try:
+        summaries = store.summaries(sorted(built.read | built.starred))
+        total = store.count_articles()
+    finally:
+        store.close()
+    # Three ruined pages of a cache of thousands of articles lose at most a few dozen rows.
+    assert total >= ARTICLES - 100
+    recovered_read = {i for i, s in summaries.items() if s.read}
+    recovered_starred = {i for i, s in summaries.items() if s.starred}
+    assert recovered_read <= built.read and recovered_starred <= built.starred
+    assert len(recovered_read) >= len(built.read) - 50
+    assert len(recovered_starred) >= len(built.starred) - 2
+    assert check_cache(db) is None and is_recorded_clean(db)
+    # The repaired cache works for every command again.
+    status = main(
+        [
+            "--config",
+            str(built.config),
+            "--db",
+            str(db),
+            "mark",
+            str(min(recovered_read)),
+            "--unread",
+        ]
+    )
+    assert status == 0, capsys.readouterr().err
+
+
+def test_a_clean_session_is_remembered_so_the_next_skips_the_check(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "newsreader.db"
+    shutil.copyfile(built.db, db)
+    assert not sidecar_path(db).exists()
+    status, _ = run(capsys, built, db, ["mark", str(min(built.read)), "--unread"])
+    assert status == 0 and is_recorded_clean(db)  # its own write is recorded as clean
+    with db.open("r+b") as out:  # someone else changes the file
+        out.seek(db.stat().st_size // 2)
+        out.write(b"\x00" * 512)
+    assert not is_recorded_clean(db)
