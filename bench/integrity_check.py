@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_latency import GENERATOR, RESULTS, build  # noqa: E402
+from store_latency import GENERATOR, RESULTS, build
 
 
 def _time(action: object, runs: int) -> dict[str, float]:
@@ -62,10 +62,10 @@ def main() -> int:
             build(path, count, args.feeds)
         size_mb = path.stat().st_size / 1e6
         row: dict[str, object] = {"articles": count, "size_mb": round(size_mb, 1)}
-        row["quick_check"] = _time(lambda: pragma(path, "quick_check"), args.runs)
-        row["integrity_check"] = _time(lambda: pragma(path, "integrity_check"), args.runs)
+        row["quick_check"] = _time(lambda p=path: pragma(p, "quick_check"), args.runs)
+        row["integrity_check"] = _time(lambda p=path: pragma(p, "integrity_check"), args.runs)
         record_clean(path)
-        row["unchanged_fast_path"] = _time(lambda: check_cache(path), args.runs)
+        row["unchanged_fast_path"] = _time(lambda p=path: check_cache(p), args.runs)
         results.append(row)
         print(json.dumps(row))
     RESULTS.mkdir(parents=True, exist_ok=True)

@@ -272,3 +272,47 @@ def test_a_clean_session_is_remembered_so_the_next_skips_the_check(
         out.seek(db.stat().st_size // 2)
         out.write(b"\x00" * 512)
     assert not is_recorded_clean(db)
+
+
+def test_the_app_check_in_a_worker_refuses_writes_after_damage(
+    built: Built, tmp_path: Path
+) -> None:
+    from newsreader.context import open_context, verify_cache
+    from newsreader.store import StoreError
+
+    db = tmp_path / "newsreader.db"
+    data = bytearray(built.db.read_bytes())
+    middle = len(data) // 4096 // 2 * 4096
+    data[middle + 8 : middle + 900] = b"\x5a" * 892
+    db.write_bytes(bytes(data))
+    ctx = open_context(str(built.config), str(db), check=False)  # opens without checking
+    try:
+        message = verify_cache(ctx)
+        assert message.startswith(f"the cache {db} is damaged") and ctx.warning == message
+        with pytest.raises(StoreError, match="is damaged"):
+            ctx.store.set_starred([min(built.read)])
+        copies = tmp_path.glob("newsreader.db.damaged-*")
+        assert len([p for p in copies if not p.name.endswith("-wal")]) == 1
+    finally:
+        ctx.close()
+    assert not is_recorded_clean(db)
+
+    shutil.copyfile(built.db, db)
+    ctx = open_context(str(built.config), str(db), check=False)
+    try:
+        assert verify_cache(ctx) == "" and ctx.warning == ""
+        ctx.store.set_starred([min(built.read)])
+    finally:
+        ctx.close()
+    assert is_recorded_clean(db)
+
+
+def test_no_record_is_left_beside_a_file_that_is_not_a_cache(tmp_path: Path) -> None:
+    other = tmp_path / "notes.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE notes (text)")
+    connection.close()
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"garbage" * 1000)
+    for path in (other, garbage):
+        assert check_cache(path) is None and not sidecar_path(path).exists()

@@ -49,6 +49,7 @@ def open_context(
     writes: bool = True,
     action: str = "change it",
     access: Access = os.access,
+    check: bool = True,
 ) -> AppContext:
     """Load the config (copying the default on first run), open the cache, sync sources.
 
@@ -56,6 +57,10 @@ def open_context(
     read-only: a command that only reads (``writes=False``) goes on (with a warning if
     damaged); one that writes is refused, saying why it cannot ``action``. ``access`` is
     :func:`os.access` (tests pass their own answer).
+
+    With ``check=False`` (the app, which checks in a worker after its first paint) a file
+    changed since its last clean check is opened without checking it; the caller then runs
+    :func:`verify_cache` before its first write.
 
     Raises:
         ConfigError: the config is broken, or a config file named by ``config_file`` or
@@ -81,20 +86,55 @@ def open_context(
             raise StoreError(f"{refusal}: cannot {action}")
         store = Store.open_reader(cache, why=f"{refusal}: cannot save changes")
         return AppContext(config=config, store=store)
-    from newsreader.store.integrity import check_cache, record_clean
+    from newsreader.store.integrity import check_cache, is_recorded_clean
 
-    damage = check_cache(cache)
-    if damage is not None:
-        if writes:
-            raise damage.error()
-        store = Store.open_reader(cache, why=damage.message)
-        return AppContext(config=config, store=store, warning=damage.message)
-    store = Store.open(cache)
-    checked = store.path
+    clean = True
+    if check:
+        damage = check_cache(cache)
+        if damage is not None:
+            if writes:
+                raise damage.error()
+            store = Store.open_reader(cache, why=damage.message)
+            return AppContext(config=config, store=store, warning=damage.message)
+    else:
+        clean = not cache.exists() or is_recorded_clean(cache)
+    ctx = AppContext(config=config, store=Store.open(cache))
+    if clean:
+        _remember_clean(ctx)
+    sync_sources(ctx.store, config)
+    return ctx
+
+
+def verify_cache(ctx: AppContext) -> str:
+    """Check the open cache for damage; "" if it is sound, else the one-line message.
+
+    Plain and blocking: the app runs it in a worker after its first paint and before its
+    first write (a refresh included). When the file is damaged a copy is kept, every later
+    write through ``ctx.store`` raises :class:`StoreError` with the message, and the message
+    is also left in ``ctx.warning``; otherwise the session's writes are recorded as clean.
+    """
+    from newsreader.store.integrity import check_cache
+
+    path = ctx.store.path
+    if path is None or ctx.checked is not None:
+        return ""
+    damage = check_cache(path)
+    if damage is None:
+        _remember_clean(ctx)
+        return ""
+    ctx.store.refuse_writes(damage.message)
+    ctx.warning = damage.message
+    return damage.message
+
+
+def _remember_clean(ctx: AppContext) -> None:
+    """The file is sound: record it as clean after each commit and when the session ends."""
+    from newsreader.store.integrity import record_clean
+
+    checked = ctx.store.path
     if checked is not None:
-        store.after_commit(lambda: record_clean(checked))
-    sync_sources(store, config)
-    return AppContext(config=config, store=store, checked=checked)
+        ctx.checked = checked
+        ctx.store.after_commit(lambda: record_clean(checked))
 
 
 def read_only_reason(path: Path, access: Access = os.access) -> str:

@@ -116,10 +116,15 @@ def quick_check(path: Path) -> str | None:
 
     A file that is not a newsreader cache at all is left to the opener to refuse (None).
     """
+    return _inspect(path)[1]
+
+
+def _inspect(path: Path) -> tuple[bool, str | None]:
+    """Whether the file is a newsreader cache, and if so what ``quick_check`` finds wrong."""
     try:
         connection = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return None  # the opener reports why it cannot be opened
+        return False, None  # the opener reports why it cannot be opened
     try:
         try:
             app_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
@@ -128,9 +133,9 @@ def quick_check(path: Path) -> str | None:
                 for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
             }
         except sqlite3.DatabaseError as error:
-            return None if _not_a_database(error) else str(error)
+            return (False, None) if _not_a_database(error) else (True, str(error))
         if app_id != APPLICATION_ID and not {"feeds", "articles", "meta"} <= names:
-            return None  # someone else's file: the opener refuses it, untouched
+            return False, None  # someone else's file: the opener refuses it, untouched
         problems: list[str] = []
         try:
             for (row,) in connection.execute("PRAGMA quick_check"):
@@ -143,10 +148,10 @@ def quick_check(path: Path) -> str | None:
     finally:
         connection.close()
     if not problems:
-        return None
+        return True, None
     shown = "; ".join(p.splitlines()[0][:120] for p in problems[:_PROBLEMS_SHOWN])
     more = len(problems) - _PROBLEMS_SHOWN
-    return shown + (f"; and {more} more" if more > 0 else "")
+    return True, shown + (f"; and {more} more" if more > 0 else "")
 
 
 def _not_a_database(error: sqlite3.DatabaseError) -> bool:
@@ -188,9 +193,9 @@ def check_cache(path: Path | str, *, force: bool = False) -> Damage | None:
     if not force and is_recorded_clean(path):
         return None
     before = file_state(path)
-    problems = quick_check(path)
+    ours, problems = _inspect(path)
     if problems is None:
-        if file_state(path) == before:
+        if ours and file_state(path) == before:
             record_clean(path, before)
         return None
     return Damage(path, problems, keep_damaged_copy(path))
