@@ -316,3 +316,33 @@ def test_no_record_is_left_beside_a_file_that_is_not_a_cache(tmp_path: Path) -> 
     garbage.write_bytes(b"garbage" * 1000)
     for path in (other, garbage):
         assert check_cache(path) is None and not sidecar_path(path).exists()
+
+
+def test_a_backup_is_taken_before_every_schema_migration(tmp_path: Path) -> None:
+    from newsreader.store.connection import APPLICATION_ID, split_sql
+    from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+    db = tmp_path / "newsreader.db"
+    old = SCHEMA_VERSION - 1
+    connection = sqlite3.connect(db, isolation_level=None)
+    for number in range(old):
+        for statement in split_sql(MIGRATIONS[number]):
+            connection.execute(statement)
+    connection.execute(f"PRAGMA user_version = {old}")
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute("INSERT INTO feeds (url, title) VALUES ('https://a.example/', 'A')")
+    connection.close()
+    Store.open(db).close()
+    backup = tmp_path / f"newsreader.db.bak-v{old}"
+    copy = sqlite3.connect(backup)
+    try:
+        assert copy.execute("PRAGMA user_version").fetchone()[0] == old
+        assert copy.execute("SELECT title FROM feeds").fetchall() == [("A",)]
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        copy.close()
+    Store.open(db).close()  # no migration: no other backup
+    assert [p.name for p in tmp_path.glob("*.bak-*")] == [backup.name]
+    fresh = tmp_path / "fresh.db"
+    Store.open(fresh).close()  # a new cache has nothing to back up
+    assert not list(tmp_path.glob("fresh.db.bak-*"))

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +67,8 @@ class Database:
             else:
                 self._db.execute("COMMIT")
                 if self._after_commit is not None:
-                    self._after_commit()
+                    with suppress(OSError):  # the write itself is done
+                        self._after_commit()
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
