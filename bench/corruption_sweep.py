@@ -166,7 +166,7 @@ def main() -> int:
         "copies": args.copies,
         "articles": args.articles + 22,
         "corrupt_by_integrity_check": corrupt,
-        "passed_quick_check_but_corrupt": quick_missed,
+        "passed_quick_check_but_corrupt (the check runs integrity_check)": quick_missed,
         "commands": {name: dict(counts) for name, counts in outcome.items()},
         "repairs": len(repaired["articles"]),
         "repair_min_articles": min(repaired["articles"], default=0),

@@ -346,3 +346,71 @@ def test_a_backup_is_taken_before_every_schema_migration(tmp_path: Path) -> None
     fresh = tmp_path / "fresh.db"
     Store.open(fresh).close()  # a new cache has nothing to back up
     assert not list(tmp_path.glob("fresh.db.bak-*"))
+
+
+def _varint(data: bytes | bytearray, at: int) -> tuple[int, int]:
+    """An SQLite varint at ``at``: its value and the offset after it."""
+    value = 0
+    for n in range(9):
+        byte = data[at + n]
+        if n == 8:
+            return (value << 8) | byte, at + 9
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + n + 1
+    raise AssertionError("unreachable")
+
+
+def flip_read_flags_in_index(db: Path, index: str, count: int) -> int:
+    """Flip the ``read`` value of ``count`` entries in one leaf page of ``index`` only (the
+    table keeps its own): the page stays well formed and in order, the index now disagrees
+    with its table. Returns how many entries were flipped."""
+    connection = sqlite3.connect(db)
+    try:
+        [page_size] = connection.execute("PRAGMA page_size").fetchone()
+        pages = [
+            p
+            for (p,) in connection.execute(
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf'", (index,)
+            )
+        ]
+        columns = [str(r[2]) for r in connection.execute(f"PRAGMA index_info({index})")]
+    finally:
+        connection.close()
+    position = columns.index("read")
+    data = bytearray(db.read_bytes())
+    page = pages[len(pages) // 2]
+    start = (page - 1) * page_size
+    assert data[start] == 0x0A, "an index leaf page"
+    cells = int.from_bytes(data[start + 3 : start + 5], "big")
+    flipped = 0
+    for cell in range(min(cells, count)):
+        pointer = int.from_bytes(data[start + 8 + 2 * cell : start + 10 + 2 * cell], "big")
+        _, at = _varint(data, start + pointer)  # payload size
+        _, at = _varint(data, at)  # record header size
+        for _ in range(position):
+            _, at = _varint(data, at)
+        if data[at] in (8, 9):  # the constants 0 and 1: flip one for the other
+            data[at] ^= 1
+            flipped += 1
+    db.write_bytes(bytes(data))
+    return flipped
+
+
+def test_damage_only_a_full_check_sees_is_found(
+    built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.store.integrity import find_damage
+
+    db = tmp_path / "newsreader.db"
+    shutil.copyfile(built.db, db)
+    assert flip_read_flags_in_index(db, "articles_listing", 5) == 5
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+    finally:
+        connection.close()
+    assert integrity_errors(db)
+    assert find_damage(db) is not None
+    status, err = run(capsys, built, db, ["mark", str(min(built.read)), "--star"])
+    assert status == 2 and "is damaged" in err

@@ -22,7 +22,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         raise CommandError(f"there is no cache at {path} to repair")
     damage = check_cache(path, force=True)
     if damage is None and not args.force:
-        print(f"the cache {path} is not damaged (quick_check found nothing); nothing to do")
+        print(f"the cache {path} is not damaged (integrity_check found nothing); nothing to do")
         return 0
     if damage is not None:
         print(f"the cache {path} is damaged: {damage.detail}")

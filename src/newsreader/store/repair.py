@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.store.connection import StoreError, open_writer
-from newsreader.store.integrity import keep_damaged_copy, quick_check, record_clean, wal_path
+from newsreader.store.integrity import find_damage, keep_damaged_copy, record_clean, wal_path
 
 RECOVER_TIMEOUT = 600.0  # seconds for `sqlite3 .recover` on a large cache
 # Indexes that hold (id, read, starred) for every article, or for starred ones.
@@ -214,7 +214,7 @@ def _rebuild(
         raise StoreError(f"cannot write the rebuilt cache {target}: {error}") from error
     finally:
         db.close()
-    if quick_check(target) is not None:
+    if find_damage(target) is not None:
         raise StoreError(f"the rebuilt cache {target} is not sound")
 
 
