@@ -208,12 +208,30 @@ def test_a_damaged_cache_is_copied_once_and_refused_for_writing(
     assert db.read_bytes() == before  # nothing was written into it
 
 
+def recover_works() -> bool:
+    """Whether an installed ``sqlite3`` program's ``.recover`` works on a sound file."""
+    import subprocess
+    import tempfile
+
+    cli = shutil.which("sqlite3")
+    if cli is None:
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe.db"
+        connection = sqlite3.connect(probe)
+        connection.execute("CREATE TABLE t (x)")
+        connection.commit()
+        connection.close()
+        result = subprocess.run([cli, str(probe), ".recover"], capture_output=True, timeout=30)
+        return result.returncode == 0
+
+
 @pytest.mark.parametrize("use_cli", [True, False], ids=["sqlite3-recover", "row-salvage"])
 def test_repair_recovers_read_and_starred_state(
     built: Built, tmp_path: Path, capsys: pytest.CaptureFixture[str], use_cli: bool
 ) -> None:
-    if use_cli and shutil.which("sqlite3") is None:
-        pytest.skip("the sqlite3 program is not installed")
+    if use_cli and not recover_works():
+        pytest.skip("no sqlite3 program whose .recover works (3.40.1's fails on sound files)")
     db = tmp_path / "newsreader.db"
     data = bytearray(built.db.read_bytes())
     page = 4096
@@ -228,6 +246,8 @@ def test_repair_recovers_read_and_starred_state(
     out, err = capsys.readouterr()
     assert status == 0, err
     assert "kept the damaged file as" in out
+    method = "(sqlite3 .recover)" if use_cli else "(row-by-row salvage)"
+    assert method in out
     [copy] = tmp_path.glob("newsreader.db.damaged-*")
     assert copy.read_bytes() == before
     assert integrity_errors(db) == []
@@ -245,6 +265,8 @@ def test_repair_recovers_read_and_starred_state(
     assert len(recovered_read) >= len(built.read) - 50
     assert len(recovered_starred) >= len(built.starred) - 2
     assert check_cache(db) is None and is_recorded_clean(db)
+    leftovers = [p.name for p in tmp_path.iterdir() if ".repair" in p.name]
+    assert leftovers == []  # neither the work folder nor the rebuilt file's WAL stays
     # The repaired cache works for every command again.
     status = main(
         [

@@ -78,11 +78,14 @@ def repair_cache(path: Path | str, *, sqlite3_cli: str | None = "") -> RepairRep
         if tables is None:
             tables = {name: list(_salvage(source, name)) for name in TABLES}
             report.method = "row-by-row salvage"
+            if cli:
+                report.method += f" ({cli} .recover failed)"
         rebuilt = path.with_name(path.name + ".repaired")
         _rebuild(rebuilt, tables, flags, report)
     os.replace(rebuilt, path)
-    for extra in (wal_path(path), path.with_name(path.name + "-shm")):
-        extra.unlink(missing_ok=True)
+    for base in (path, rebuilt):  # the damaged file's (kept in its copy), the rebuilt's (empty)
+        for extra in (wal_path(base), base.with_name(base.name + "-shm")):
+            extra.unlink(missing_ok=True)
     record_clean(path)
     return report
 
