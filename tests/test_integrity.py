@@ -436,3 +436,18 @@ def test_damage_only_a_full_check_sees_is_found(
     assert find_damage(db) is not None
     status, err = run(capsys, built, db, ["mark", str(min(built.read)), "--star"])
     assert status == 2 and "is damaged" in err
+
+
+def test_known_damage_is_not_checked_or_copied_again(built: Built, tmp_path: Path) -> None:
+    db = tmp_path / "newsreader.db"
+    data = bytearray(built.db.read_bytes())
+    middle = len(data) // 4096 // 2 * 4096
+    data[middle + 8 : middle + 900] = b"\x5a" * 892
+    db.write_bytes(bytes(data))
+    first = check_cache(db)
+    assert first is not None and first.copy is not None
+    again = check_cache(db)
+    assert again is not None and (again.copy, again.detail) == (first.copy, first.detail)
+    assert len([p for p in tmp_path.iterdir() if ".damaged-" in p.name]) == 1
+    shutil.copyfile(built.db, db)  # replaced by a sound file: checked afresh
+    assert check_cache(db) is None and is_recorded_clean(db)

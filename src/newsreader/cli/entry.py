@@ -144,5 +144,5 @@ def _database_error(path: Path, error: Exception) -> str:
     from newsreader.store.integrity import CacheDamaged, keep_damaged_copy
 
     if type(error) is sqlite3.DatabaseError or "malformed" in str(error):
-        return str(CacheDamaged(path, str(error), keep_damaged_copy(path)))
+        return str(CacheDamaged(path, str(error), keep_damaged_copy(path, str(error))))
     return f"the cache {path} cannot be used ({error}); move it aside or pass --db"

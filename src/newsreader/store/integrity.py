@@ -73,7 +73,8 @@ def sidecar_path(path: Path) -> Path:
 
 
 def file_state(path: Path) -> list[int]:
-    """Size and modification time (ns) of the cache and of its WAL (zeros when absent)."""
+    """Size and modification time (ns) of the cache and of its WAL (zeros when absent or
+    empty: opening the file may create an empty WAL, which holds nothing)."""
     state: list[int] = []
     for part in (path, wal_path(path)):
         try:
@@ -81,7 +82,7 @@ def file_state(path: Path) -> list[int]:
         except FileNotFoundError:
             state += [0, 0]
         else:
-            state += [stat.st_size, stat.st_mtime_ns]
+            state += [stat.st_size, stat.st_mtime_ns] if stat.st_size else [0, 0]
     return state
 
 
@@ -162,14 +163,22 @@ def _not_a_database(error: sqlite3.DatabaseError) -> bool:
     return "file is not a database" in str(error)
 
 
-def keep_damaged_copy(path: Path) -> Path | None:
-    """Copy the damaged file (and its WAL) aside once; returns the copy (None if it cannot)."""
+def _known_damage(path: Path) -> tuple[Path, str] | None:
+    """The copy kept and the problems found, if the file is as it was when found damaged."""
     record = _read_sidecar(path)
+    copy, detail = record.get("copy"), record.get("detail", "")
+    same = record.get("clean") is False and record.get("state") == file_state(path)
+    if same and isinstance(copy, str) and isinstance(detail, str) and Path(copy).exists():
+        return Path(copy), detail
+    return None
+
+
+def keep_damaged_copy(path: Path, detail: str = "") -> Path | None:
+    """Copy the damaged file (and its WAL) aside once; returns the copy (None if it cannot)."""
+    known = _known_damage(path)
+    if known is not None:
+        return known[0]
     state = file_state(path)
-    previous = record.get("copy")
-    same = record.get("clean") is False and record.get("state") == state
-    if same and isinstance(previous, str) and Path(previous).exists():
-        return Path(previous)
     copy = path.with_name(f"{path.name}{DAMAGED_INFIX}{datetime.now():%Y%m%d-%H%M%S}")
     try:
         shutil.copyfile(path, copy)
@@ -178,7 +187,7 @@ def keep_damaged_copy(path: Path) -> Path | None:
     except OSError:
         copy.unlink(missing_ok=True)
         return None
-    _write_sidecar(path, {"clean": False, "state": state, "copy": str(copy)})
+    _write_sidecar(path, {"clean": False, "state": state, "copy": str(copy), "detail": detail})
     return copy
 
 
@@ -196,10 +205,13 @@ def check_cache(path: Path | str, *, force: bool = False) -> Damage | None:
         return None
     if not force and is_recorded_clean(path):
         return None
+    known = None if force else _known_damage(path)
+    if known is not None:  # found before and unchanged since: no need to read it all again
+        return Damage(path, known[1] or "found before", known[0])
     before = file_state(path)
     ours, problems = _inspect(path)
     if problems is None:
         if ours and file_state(path) == before:
             record_clean(path, before)
         return None
-    return Damage(path, problems, keep_damaged_copy(path))
+    return Damage(path, problems, keep_damaged_copy(path, problems))
