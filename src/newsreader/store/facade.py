@@ -79,7 +79,7 @@ class Store:
 
     def refuse_writes(self, reason: str) -> None:
         """Make every later write raise :class:`StoreError` with ``reason`` (damage found);
-        reading goes on. Caching a rendered body is skipped quietly instead."""
+        reading goes on."""
         self._db.refuse_writes(reason)
 
     @property
@@ -191,10 +191,8 @@ class Store:
         )
 
     def set_body(self, article_id: int, body: str) -> None:
-        """Cache the Markdown rendering of an article whose content is converted lazily
-        (not on a store that cannot write: the rendering is only a cache)."""
-        if self.writable:
-            articles.set_body(self._db, article_id, body)
+        """Cache the Markdown rendering of an article whose content is converted lazily."""
+        articles.set_body(self._db, article_id, body)
 
     def prune(self, feed_id: int, keep: int) -> int:
         """Delete all but the newest ``keep`` articles of a feed; starred ones always stay."""
