@@ -5,7 +5,8 @@ Usage: ``python bench/integrity_check.py [--articles 10000 100000] [--runs 5]``
 Builds (once; reused from ``bench/results/store_cache/``, the same caches as
 ``store_latency.py``) real caches of each size, then times, on each: ``PRAGMA quick_check``,
 ``PRAGMA integrity_check``, and the fast path that skips both when the file is unchanged since
-the last clean check (:func:`newsreader.store.integrity.check_cache` with a current record).
+the last clean check (:func:`newsreader.store.integrity.check_cache` with a current record),
+and what recording the file after each commit adds to a one-article write.
 Warm page cache (the file was just read); the first, cold-ish run is reported apart.
 Prints milliseconds and writes them to ``bench/results/integrity_check.json``.
 """
@@ -47,6 +48,36 @@ def pragma(path: Path, name: str) -> None:
         connection.close()
 
 
+def commit_cost(path: Path, commits: int = 300) -> tuple[float, float]:
+    """Median microseconds of a one-article ``set_read`` commit on a copy of the cache, with
+    and without recording the file as clean after each commit (as a checked session does)."""
+    import shutil
+    import tempfile
+
+    from newsreader.store import ArticleFilter, Store
+    from newsreader.store.integrity import record_clean
+
+    with tempfile.TemporaryDirectory(dir=path.parent) as folder:
+        copy = Path(folder) / "newsreader.db"
+        shutil.copyfile(path, copy)
+        store = Store.open(copy)
+        try:
+            ids = [i for _, i in store.view_keys(ArticleFilter())[:commits]]
+            medians = []
+            for hook in (lambda: record_clean(copy), None):
+                store.after_commit(hook)
+                samples = []
+                for flag in (True, False):
+                    for article_id in ids:
+                        start = time.perf_counter()
+                        store.set_read([article_id], read=flag)
+                        samples.append((time.perf_counter() - start) * 1e6)
+                medians.append(round(statistics.median(samples), 1))
+        finally:
+            store.close()
+    return medians[0], medians[1]
+
+
 def main() -> int:
     from newsreader.store.integrity import check_cache, record_clean
 
@@ -66,6 +97,7 @@ def main() -> int:
         row["integrity_check"] = _time(lambda p=path: pragma(p, "integrity_check"), args.runs)
         record_clean(path)
         row["unchanged_fast_path"] = _time(lambda p=path: check_cache(p), args.runs)
+        row["commit_with_record_us"], row["commit_without_record_us"] = commit_cost(path)
         results.append(row)
         print(json.dumps(row))
     RESULTS.mkdir(parents=True, exist_ok=True)

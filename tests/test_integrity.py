@@ -20,7 +20,7 @@ import pytest
 from newsreader.cli import main
 from newsreader.model import ContentType, NewArticle
 from newsreader.store import Store
-from newsreader.store.integrity import check_cache, is_recorded_clean, sidecar_path
+from newsreader.store.integrity import check_cache, is_recorded_clean, record_clean, sidecar_path
 
 ARTICLES = 3000
 COPIES = 24
@@ -451,3 +451,14 @@ def test_known_damage_is_not_checked_or_copied_again(built: Built, tmp_path: Pat
     assert len([p for p in tmp_path.iterdir() if ".damaged-" in p.name]) == 1
     shutil.copyfile(built.db, db)  # replaced by a sound file: checked afresh
     assert check_cache(db) is None and is_recorded_clean(db)
+
+
+def test_a_shorter_record_over_a_longer_one_reads_back(tmp_path: Path) -> None:
+    from newsreader.store.integrity import keep_damaged_copy
+
+    db = tmp_path / "newsreader.db"
+    db.write_bytes(b"x" * 4096)
+    keep_damaged_copy(db, "problem " * 200)  # a long record
+    assert not is_recorded_clean(db)
+    record_clean(db)
+    assert is_recorded_clean(db)
