@@ -9,10 +9,10 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from newsreader.model import NewArticle, UpsertCounts
-from newsreader.store.sync_state import queue_local_change
 from newsreader.store.connection import Database
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import enclosures_json, to_timestamp
+from newsreader.store.sync_state import queue_local_change
 
 CHUNK = 500  # ids per statement, well under SQLite's variable limit
 
