@@ -1,16 +1,43 @@
-"""Full-text search over titles, authors and text (the FTS5 index the schema keeps in sync)."""
+"""Full-text search: the FTS5 index over titles, authors, section headings and text.
+
+:func:`search_query` runs a query of the language in :mod:`newsreader.search` (its
+``match`` ranks, its ``where`` filters); :func:`count_query` counts its articles (a saved
+search's unread count); :func:`search` is the older entry point for a bare FTS5 expression.
+Articles of removed feeds and articles hidden by filters are left out, except that a query
+naming ``is:hidden`` finds hidden ones.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Literal
 
 from newsreader.model import SearchHit
+from newsreader.search import CompiledQuery
 from newsreader.store.connection import Database, StoreError
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import SUMMARY_COLUMNS, summary_from_row
 
-# Column weights for bm25: a word in the title counts most, then the author, then the text.
-_RANK = "bm25(articles_fts, 10.0, 2.0, 1.0)"
+# Column weights for bm25 (title, author, headings, text): a word in the title counts most,
+# then one in a section heading, then the author, then the body. bm25 is lower for better.
+_RANK = "bm25(articles_fts, 10.0, 2.0, 5.0, 1.0)"
+_FROM_INDEX = (
+    "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+    "JOIN feeds f ON f.id = a.feed_id"
+)
+_FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+_SNIPPET_CHARS = 200
+# The body's best passage when the body matched, else the best of any column (a title or a
+# heading); parameters: the marks twice, the opening mark, the marks again.
+_BODY_SNIPPET = "snippet(articles_fts, 3, ?, ?, '…', 20)"
+_SNIPPET = (
+    f"CASE WHEN instr({_BODY_SNIPPET}, ?) THEN {_BODY_SNIPPET} "
+    "ELSE snippet(articles_fts, -1, ?, ?, '…', 20) END"
+)
+
+Sort = Literal["relevance", "date"]
 
 
 def search(
@@ -32,9 +59,7 @@ def search(
         rows = db.query(
             f"SELECT {SUMMARY_COLUMNS}, "
             "snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
-            f"{_RANK} AS rank "
-            "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-            "JOIN feeds f ON f.id = a.feed_id "
+            f"{_RANK} AS rank {_FROM_INDEX} "
             f"WHERE articles_fts MATCH ? AND {clause} "
             f"ORDER BY {_RANK}, a.published DESC LIMIT ? OFFSET ?",
             (mark[0], mark[1], match, *params, limit, offset),
@@ -45,3 +70,134 @@ def search(
         SearchHit(article=summary_from_row(row), snippet=row["snippet"], rank=row["rank"])
         for row in rows
     ]
+
+
+def _conditions(query: CompiledQuery, where: ArticleFilter) -> tuple[str, list[object]]:
+    view = where if not query.hidden else _any_hidden(where)
+    clause, params = where_sql(view, ordered=False)
+    if query.where != "1":
+        clause = f"{clause} AND ({query.where})"
+        params = [*params, *query.params]
+    return clause, params
+
+
+def _any_hidden(where: ArticleFilter) -> ArticleFilter:
+    return replace(where, hidden=None)
+
+
+def search_query(
+    db: Database,
+    query: CompiledQuery,
+    where: ArticleFilter,
+    *,
+    limit: int,
+    offset: int = 0,
+    sort: Sort = "relevance",
+    mark: tuple[str, str] = ("**", "**"),
+) -> list[SearchHit]:
+    """The articles a compiled query finds (within ``where``), with a snippet each.
+
+    ``sort="relevance"`` ranks by bm25 (title, then headings, then author, then body), newer
+    first on ties; ``"date"`` lists newest first. A query without index words (qualifiers
+    only, or only excluded words) lists by date and its snippet is the article's opening.
+    """
+    clause, params = _conditions(query, where)
+    if query.match is None:
+        sql = (
+            f"SELECT {SUMMARY_COLUMNS}, substr(a.text, 1, {_SNIPPET_CHARS}) AS snippet, "
+            f"0.0 AS score {_FROM_ARTICLES} WHERE {clause} "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+        )
+        arguments: list[object] = [*params, limit, offset]
+    else:
+        order = (
+            "score, a.published DESC, a.id DESC"
+            if sort == "relevance"
+            else "a.published DESC, a.id DESC"
+        )
+        sql = (
+            f"SELECT {SUMMARY_COLUMNS}, {_SNIPPET} AS snippet, "
+            f"{_RANK} AS score {_FROM_INDEX} WHERE articles_fts MATCH ? AND {clause} "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        arguments = [*mark, mark[0], *mark, *mark, query.match, *params, limit, offset]
+    try:
+        rows = db.query(sql, arguments)
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"cannot run this search: {error}") from error
+    return [
+        SearchHit(
+            article=summary_from_row(row),
+            snippet=" ".join(str(row["snippet"] or "").split()),
+            rank=float(row["score"]),
+        )
+        for row in rows
+    ]
+
+
+def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:
+    """How many articles a compiled query finds within ``where`` (e.g. unread ones)."""
+    clause, params = _conditions(query, where)
+    if query.match is None:
+        sql = f"SELECT count(*) {_FROM_ARTICLES} WHERE {clause}"
+        arguments: list[object] = list(params)
+    else:
+        sql = f"SELECT count(*) {_FROM_INDEX} WHERE articles_fts MATCH ? AND {clause}"
+        arguments = [query.match, *params]
+    try:
+        return db.scalar(sql, arguments)
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"cannot count this search: {error}") from error
+
+
+FilterAction = Literal["hide", "read", "star"]
+_ACTION_SQL = {
+    "hide": "hidden = 1",
+    "read": "read = 1, read_at = ?",
+    "star": "starred = 1, starred_at = ?",
+}
+_ACTION_UNSET = {"hide": "hidden = 0", "read": "read = 0", "star": "starred = 0"}
+_CHUNK = 500
+
+
+def apply_action(
+    db: Database,
+    query: CompiledQuery,
+    action: FilterAction,
+    article_ids: Sequence[int] | None,
+    now: float,
+) -> int:
+    """Hide, mark read or star the articles ``query`` finds (among ``article_ids`` if given).
+
+    Hidden articles are considered too (a filter may star what another one hid). Returns how
+    many articles changed.
+    """
+    if article_ids is not None and not article_ids:
+        return 0
+    chunks: list[tuple[int, ...] | None] = (
+        [None]
+        if article_ids is None
+        else [tuple(article_ids[i : i + _CHUNK]) for i in range(0, len(article_ids), _CHUNK)]
+    )
+    changed = 0
+    with db.transaction() as connection:
+        for chunk in chunks:
+            where = ArticleFilter(hidden=None, article_ids=chunk)
+            clause, params = _conditions(replace(query, hidden=True), where)
+            if query.match is None:
+                select = f"SELECT a.id {_FROM_ARTICLES} WHERE {clause}"
+                arguments: list[object] = list(params)
+            else:
+                select = f"SELECT a.id {_FROM_INDEX} WHERE articles_fts MATCH ? AND {clause}"
+                arguments = [query.match, *params]
+            stamp: list[object] = [] if action == "hide" else [now]
+            try:
+                cursor = connection.execute(
+                    f"UPDATE articles SET {_ACTION_SQL[action]} "
+                    f"WHERE {_ACTION_UNSET[action]} AND id IN ({select})",
+                    [*stamp, *arguments],
+                )
+            except sqlite3.OperationalError as error:
+                raise StoreError(f"cannot apply this filter: {error}") from error
+            changed += cursor.rowcount
+    return changed
