@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from newsreader.context import AppContext
 
 # The modules of newsreader.cli that register subcommands, in the order of `--help`.
-COMMAND_MODULES: tuple[str, ...] = ("import_files", "reading", "feeds", "opml")
+COMMAND_MODULES: tuple[str, ...] = ("import_files", "reading", "searching", "feeds", "opml")
 
 
 def cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
