@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+
 from test_cli import OFFLINE_CONFIG, run
 
 FOLDER_ARTICLES = {

@@ -19,6 +19,7 @@ from newsreader.search import CompiledQuery
 from newsreader.store.connection import Database, StoreError
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import SUMMARY_COLUMNS, summary_from_row
+from newsreader.store.snippets import CLOSE, OPEN, best_window
 
 # Column weights for bm25 (title, author, headings, text): a word in the title counts most,
 # then one in a section heading, then the author, then the body. bm25 is lower for better.
@@ -29,14 +30,6 @@ _FROM_INDEX = (
 )
 _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
 _SNIPPET_CHARS = 200
-# The body's best passage when the body matched, else the best of any column (a title or a
-# heading); parameters: the marks twice, the opening mark, the marks again.
-_BODY_SNIPPET = "snippet(articles_fts, 3, ?, ?, '…', 20)"
-_SNIPPET = (
-    f"CASE WHEN instr({_BODY_SNIPPET}, ?) THEN {_BODY_SNIPPET} "
-    "ELSE snippet(articles_fts, -1, ?, ?, '…', 20) END"
-)
-
 Sort = Literal["relevance", "date"]
 
 
@@ -108,31 +101,68 @@ def search_query(
             f"0.0 AS score {_FROM_ARTICLES} WHERE {clause} "
             "ORDER BY a.published DESC, a.id DESC LIMIT ? OFFSET ?"
         )
-        arguments: list[object] = [*params, limit, offset]
-    else:
-        order = (
-            "score, a.published DESC, a.id DESC"
-            if sort == "relevance"
-            else "a.published DESC, a.id DESC"
-        )
-        sql = (
-            f"SELECT {SUMMARY_COLUMNS}, {_SNIPPET} AS snippet, "
-            f"{_RANK} AS score {_FROM_INDEX} WHERE articles_fts MATCH ? AND {clause} "
-            f"ORDER BY {order} LIMIT ? OFFSET ?"
-        )
-        arguments = [*mark, mark[0], *mark, *mark, query.match, *params, limit, offset]
+        try:
+            rows = db.query(sql, [*params, limit, offset])
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"cannot run this search: {error}") from error
+        return [
+            SearchHit(
+                article=summary_from_row(row),
+                snippet=" ".join(str(row["snippet"] or "").split()),
+                rank=0.0,
+            )
+            for row in rows
+        ]
+    order = (
+        "score, a.published DESC, a.id DESC"
+        if sort == "relevance"
+        else "a.published DESC, a.id DESC"
+    )
+    # First the page of ids, ranked (nothing but bm25 per matching row), then the summaries
+    # and snippets of that page only.
     try:
-        rows = db.query(sql, arguments)
+        ranked = db.tuples(
+            f"SELECT a.id, {_RANK} AS score {_FROM_INDEX} "
+            f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+            [query.match, *params, limit, offset],
+        )
+        if not ranked:
+            return []
+        ids = [int(row[0]) for row in ranked]
+        marks = ",".join("?" * len(ids))
+        columns = ", ".join(
+            f"highlight(articles_fts, {column}, '{OPEN}', '{CLOSE}')" for column in (3, 2, 0)
+        )
+        found = {
+            int(row[0]): row[1:]
+            for row in db.tuples(
+                f"SELECT rowid, {columns} FROM articles_fts "
+                f"WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+                [query.match, *ids],
+            )
+        }
+        summaries = {
+            int(row["id"]): summary_from_row(row)
+            for row in db.query(
+                f"SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
+                f"WHERE a.id IN ({marks})",
+                ids,
+            )
+        }
     except sqlite3.OperationalError as error:
         raise StoreError(f"cannot run this search: {error}") from error
-    return [
-        SearchHit(
-            article=summary_from_row(row),
-            snippet=" ".join(str(row["snippet"] or "").split()),
-            rank=float(row["score"]),
-        )
-        for row in rows
-    ]
+    hits: list[SearchHit] = []
+    for article_id, score in ranked:
+        summary = summaries.get(int(article_id))
+        if summary is None:
+            continue
+        snippet = ""
+        for column in found.get(int(article_id), ()):
+            snippet = best_window(str(column or ""), mark)
+            if snippet:
+                break
+        hits.append(SearchHit(article=summary, snippet=snippet, rank=float(score)))
+    return hits
 
 
 def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:
