@@ -28,6 +28,19 @@ _FROM_INDEX = (
     "FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
     "JOIN feeds f ON f.id = a.feed_id"
 )
+# The index's matches drive (CROSS JOIN keeps SQLite from walking a list index and running
+# the match once per article), each looked up by id in the narrow ``articles_search`` index.
+_FROM_MATCHES = (
+    "FROM articles_fts CROSS JOIN articles a INDEXED BY articles_search "
+    "ON a.id = articles_fts.rowid"
+)
+
+
+def _from_matches(clause: str) -> str:
+    """The FROM of a ranked query: feeds are joined only when the condition names them."""
+    if "f.title" in clause or "f.tags" in clause:
+        return f"{_FROM_MATCHES} CROSS JOIN feeds f ON f.id = a.feed_id"
+    return _FROM_MATCHES
 _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
 _SNIPPET_CHARS = 200
 Sort = Literal["relevance", "date"]
@@ -122,7 +135,7 @@ def search_query(
     # and snippets of that page only.
     try:
         ranked = db.tuples(
-            f"SELECT a.id, {_RANK} AS score {_FROM_INDEX} "
+            f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
             f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
             [query.match, *params, limit, offset],
         )
@@ -172,7 +185,7 @@ def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int
         sql = f"SELECT count(*) {_FROM_ARTICLES} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = f"SELECT count(*) {_FROM_INDEX} WHERE articles_fts MATCH ? AND {clause}"
+        sql = f"SELECT count(*) {_from_matches(clause)} WHERE articles_fts MATCH ? AND {clause}"
         arguments = [query.match, *params]
     try:
         return db.scalar(sql, arguments)

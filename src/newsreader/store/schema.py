@@ -113,7 +113,8 @@ MIGRATIONS: list[str] = [
     # text (``headings`` holds an article's Markdown ``#`` lines, filled by
     # ``newsreader_headings``, a function the writer registers); filters may hide articles
     # (``hidden``), which every view leaves out, so the list indexes hold it too and stay
-    # covering.
+    # covering. ``articles_search`` gives a search's matches their state and date by id
+    # without reading the table's long rows (their tail would cost an overflow page each).
     """
     DROP TRIGGER articles_fts_insert;
     DROP TRIGGER articles_fts_delete;
@@ -157,6 +158,7 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_starred_listing
         ON articles (published DESC, id DESC, feed_id, read, starred, hidden)
         WHERE starred = 1;
+    CREATE INDEX articles_search ON articles (id, feed_id, published, read, starred, hidden);
     """,
 ]
 
