@@ -41,9 +41,12 @@ def _from_matches(clause: str) -> str:
     if "f.title" in clause or "f.tags" in clause:
         return f"{_FROM_MATCHES} CROSS JOIN feeds f ON f.id = a.feed_id"
     return _FROM_MATCHES
+
+
 _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
 _SNIPPET_CHARS = 200
 Sort = Literal["relevance", "date"]
+_CHUNK = 500  # ids per statement
 
 
 def search(
@@ -134,11 +137,14 @@ def search_query(
     # First the page of ids, ranked (nothing but bm25 per matching row), then the summaries
     # and snippets of that page only.
     try:
-        ranked = db.tuples(
-            f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
-            f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
-            [query.match, *params, limit, offset],
-        )
+        if sort == "relevance":
+            ranked = _best(db, query.match, clause, params, limit + offset)[offset:]
+        else:
+            ranked = db.tuples(
+                f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
+                f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                [query.match, *params, limit, offset],
+            )
         if not ranked:
             return []
         ids = [int(row[0]) for row in ranked]
@@ -178,6 +184,44 @@ def search_query(
     return hits
 
 
+def _best(
+    db: Database, match: str, clause: str, params: list[object], want: int
+) -> list[tuple[int, float]]:
+    """The ``want`` best ``(id, score)`` pairs of ``match`` among articles meeting ``clause``.
+
+    The index ranks its matches alone (bm25 and nothing else per match); the conditions are
+    then checked for the best candidates only, by id, widening the window when too few pass
+    (a rare feed, say). Ties are broken newest first.
+    """
+    window = max(4 * want, 200)
+    while True:
+        candidates = db.tuples(
+            f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
+            "ORDER BY score, rowid DESC LIMIT ?",
+            [match, window],
+        )
+        if not candidates:
+            return []
+        scores = {int(row[0]): float(row[1]) for row in candidates}
+        passed: list[tuple[float, float, int]] = []
+        ids = list(scores)
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            source = "FROM articles a INDEXED BY articles_search"
+            if "f.title" in clause or "f.tags" in clause:
+                source += " CROSS JOIN feeds f ON f.id = a.feed_id"
+            for article_id, published in db.tuples(
+                f"SELECT a.id, a.published {source} WHERE a.id IN ({marks}) AND {clause}",
+                [*chunk, *params],
+            ):
+                passed.append((scores[int(article_id)], -float(published), -int(article_id)))
+        if len(passed) >= want or len(candidates) < window:
+            passed.sort()
+            return [(-article_id, score) for score, _, article_id in passed[:want]]
+        window *= 8
+
+
 def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:
     """How many articles a compiled query finds within ``where`` (e.g. unread ones)."""
     clause, params = _conditions(query, where)
@@ -200,7 +244,6 @@ _ACTION_SQL = {
     "star": "starred = 1, starred_at = ?",
 }
 _ACTION_UNSET = {"hide": "hidden = 0", "read": "read = 0", "star": "starred = 0"}
-_CHUNK = 500
 
 
 def apply_action(
