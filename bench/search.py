@@ -24,7 +24,6 @@ import argparse
 import itertools
 import json
 import random
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -148,17 +147,21 @@ def document_frequency(db: Path, word: str) -> int:
 
 def sizes(db: Path) -> dict[str, int]:
     """The cache's bytes vacuumed with its FTS index, and a copy's without it."""
-    work = db.parent / "size_check.db"
     results: dict[str, int] = {}
     for label, drop in (("with_index", False), ("without_index", True)):
-        shutil.copyfile(db, work)
-        with sqlite3.connect(work) as raw:
-            if drop:
-                for trigger in ("insert", "delete", "update"):
-                    raw.execute(f"DROP TRIGGER articles_fts_{trigger}")
-                raw.execute("DROP TABLE articles_fts")
-            raw.commit()
-            raw.execute("VACUUM")
+        work = db.parent / f"size-check-{label}.db"
+        work.unlink(missing_ok=True)
+        source = sqlite3.connect(db)
+        copy = sqlite3.connect(work)
+        source.backup(copy)
+        source.close()
+        if drop:
+            for trigger in ("insert", "delete", "update"):
+                copy.execute(f"DROP TRIGGER IF EXISTS articles_fts_{trigger}")
+            copy.execute("DROP TABLE articles_fts")
+            copy.commit()
+        copy.execute("VACUUM")
+        copy.close()
         results[label] = work.stat().st_size
         work.unlink()
     return results

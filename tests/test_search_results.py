@@ -185,3 +185,13 @@ def test_removed_feeds_are_not_searched(store: Store) -> None:
         "Café owners protest",
         "Budget vote delayed",
     ]
+
+
+def test_query_keys_are_newest_first_and_match_the_search(store: Store) -> None:
+    store_dated(store)
+    for text in ("budget", "is:unread", "budget -kyiv", "tag:world"):
+        query = compile_query(text, now=NOW)
+        keys = store.query_keys(query)
+        assert keys == sorted(keys, reverse=True)
+        found = {hit.article.id for hit in store.search_query(query, limit=100)}
+        assert {article_id for _, article_id in keys} == found

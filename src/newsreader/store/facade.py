@@ -276,6 +276,11 @@ class Store:
             self._db, query, where, limit=limit, offset=offset, sort=sort, mark=mark
         )
 
+    def query_keys(self, query: CompiledQuery, where: ArticleFilter = ALL) -> list[PageKey]:
+        """The key of every article a query finds, newest first: a saved search as a view
+        pages with these and :meth:`summaries` (run it in a worker)."""
+        return fts.query_keys(self._db, query, where)
+
     def count_query(self, query: CompiledQuery, where: ArticleFilter = ALL) -> int:
         """How many articles a query finds within ``where``; a saved search's unread count
         is ``count_query(query, ArticleFilter(unread=True))``."""

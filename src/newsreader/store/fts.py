@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Literal
 
-from newsreader.model import SearchHit
+from newsreader.model import PageKey, SearchHit
 from newsreader.search import CompiledQuery
 from newsreader.store.connection import Database, StoreError
 from newsreader.store.filters import ArticleFilter, where_sql
@@ -220,6 +220,25 @@ def _best(
             passed.sort()
             return [(-article_id, score) for score, _, article_id in passed[:want]]
         window *= 8
+
+
+def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list[PageKey]:
+    """The list key of every article a query finds within ``where``, newest first."""
+    clause, params = _conditions(query, where)
+    if query.match is None:
+        sql = f"SELECT a.published, a.id {_FROM_ARTICLES} WHERE {clause}"
+        arguments: list[object] = list(params)
+    else:
+        sql = (
+            f"SELECT a.published, a.id {_from_matches(clause)} "
+            f"WHERE articles_fts MATCH ? AND {clause}"
+        )
+        arguments = [query.match, *params]
+    try:
+        rows = db.tuples(sql + " ORDER BY a.published DESC, a.id DESC", arguments)
+    except sqlite3.OperationalError as error:
+        raise StoreError(f"cannot run this search: {error}") from error
+    return rows
 
 
 def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:
