@@ -195,3 +195,16 @@ def test_query_keys_are_newest_first_and_match_the_search(store: Store) -> None:
         assert keys == sorted(keys, reverse=True)
         found = {hit.article.id for hit in store.search_query(query, limit=100)}
         assert {article_id for _, article_id in keys} == found
+
+
+def test_counts_of_many_queries_agree_with_one_at_a_time(store: Store) -> None:
+    store_dated(store)
+    store.set_read([a.id for a in store.list_articles()][:1])
+    store.apply_filter(compile_query("parliament", now=NOW), "hide")
+    texts = ["budget", "budget OR kyiv", "is:starred", "kyiv since:7d", "cafe*", "is:hidden"]
+    queries = [compile_query(text, now=NOW) for text in texts]
+    for where in (ArticleFilter(), ArticleFilter(unread=True)):
+        one_by_one = [store.count_query(query, where) for query in queries]
+        assert store.count_queries(queries, where) == one_by_one
+    # Unread and shown: only the café article; the hidden one is unread too.
+    assert store.count_queries(queries, ArticleFilter(unread=True)) == [1, 1, 0, 0, 1, 1]

@@ -23,5 +23,6 @@ def compiled(search: SavedSearch) -> CompiledQuery:
 
 
 def unread_counts(store: Store, searches: Sequence[SavedSearch]) -> dict[str, int]:
-    """Each saved search's unread count, by name (one indexed query each)."""
-    return {search.name: store.count_query(compiled(search), UNREAD) for search in searches}
+    """Each saved search's unread count, by name."""
+    counts = store.count_queries([compiled(search) for search in searches], UNREAD)
+    return {search.name: count for search, count in zip(searches, counts, strict=True)}

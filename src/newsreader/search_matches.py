@@ -20,31 +20,36 @@ _WORD_END = r"\b"
 _WORD_REST = r"\w*"
 
 
-def _fold_char(char: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", char.casefold())
-    folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return folded if len(folded) == 1 else char.casefold()[:1] or char
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding case and accents, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        decomposed = unicodedata.normalize("NFKD", char.casefold())
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # One character for one, so offsets in the folded text are the original's.
+        result = folded if len(folded) == 1 else (char.lower() if len(char.lower()) == 1 else char)
+        if len(self) < 65_536:
+            self[code] = result
+        return result
 
 
-@lru_cache(maxsize=4096)
-def _fold(char: str) -> str:
-    return _fold_char(char) if ord(char) > 127 else char.lower()
+_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """``text`` lower-cased without accents, one character for each of ``text``'s."""
-    return "".join(_fold(char) for char in text)
+    if text.isascii():
+        return text.lower()
+    return text.translate(_TABLE)
 
 
 @lru_cache(maxsize=64)
-def query_pattern(query_text: str) -> re.Pattern[str] | None:
-    """A regular expression over folded text for the positive words of a query, or None."""
-    try:
-        compiled = compile_query(query_text[:MAX_QUERY_CHARS])
-    except QueryError:
-        return None
+def match_pattern(match: str) -> re.Pattern[str] | None:
+    """A regular expression over folded text for the positive phrases of an FTS5 ``match``
+    expression as :func:`newsreader.search.compile_query` writes it, or None."""
     alternatives: list[str] = []
-    for negated, phrase, star in _PHRASE.findall(compiled.match or ""):
+    for negated, phrase, star in _PHRASE.findall(match):
         words = [fold(word) for word in phrase.split()]
         if negated or not words:
             continue
@@ -57,9 +62,23 @@ def query_pattern(query_text: str) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives))
 
 
+def query_pattern(query_text: str) -> re.Pattern[str] | None:
+    """:func:`match_pattern` for what a user typed (None if it cannot be read)."""
+    try:
+        compiled = compile_query(query_text[:MAX_QUERY_CHARS])
+    except QueryError:
+        return None
+    return match_pattern(compiled.match) if compiled.match else None
+
+
+def spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where ``pattern`` (from :func:`match_pattern`) matches ``text``."""
+    return [match.span() for match in pattern.finditer(fold(text))]
+
+
 def find_matches(text: str, query_text: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets in ``text`` of what ``query_text`` searches for, in order."""
     pattern = query_pattern(query_text)
     if pattern is None or not text:
         return []
-    return [match.span() for match in pattern.finditer(fold(text))]
+    return spans(text, pattern)

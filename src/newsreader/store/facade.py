@@ -286,6 +286,13 @@ class Store:
         is ``count_query(query, ArticleFilter(unread=True))``."""
         return fts.count_query(self._db, query, where)
 
+    def count_queries(
+        self, queries: Sequence[CompiledQuery], where: ArticleFilter = ALL
+    ) -> list[int]:
+        """:meth:`count_query` for many queries at once (all saved searches' unread counts:
+        ``where=ArticleFilter(unread=True)``), sharing one scan of ``where``'s articles."""
+        return fts.count_queries(self._db, queries, where)
+
     def apply_filter(
         self,
         query: CompiledQuery,

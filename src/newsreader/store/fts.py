@@ -16,10 +16,11 @@ from typing import Literal
 
 from newsreader.model import PageKey, SearchHit
 from newsreader.search import CompiledQuery
+from newsreader.search_matches import match_pattern
 from newsreader.store.connection import Database, StoreError
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import SUMMARY_COLUMNS, summary_from_row
-from newsreader.store.snippets import CLOSE, OPEN, best_window
+from newsreader.store.snippets import snippet
 
 # Column weights for bm25 (title, author, headings, text): a word in the title counts most,
 # then one in a section heading, then the author, then the body. bm25 is lower for better.
@@ -149,38 +150,31 @@ def search_query(
             return []
         ids = [int(row[0]) for row in ranked]
         marks = ",".join("?" * len(ids))
-        columns = ", ".join(
-            f"highlight(articles_fts, {column}, '{OPEN}', '{CLOSE}')" for column in (3, 2, 0)
-        )
-        found = {
-            int(row[0]): row[1:]
-            for row in db.tuples(
-                f"SELECT rowid, {columns} FROM articles_fts "
-                f"WHERE articles_fts MATCH ? AND rowid IN ({marks})",
-                [query.match, *ids],
-            )
-        }
-        summaries = {
-            int(row["id"]): summary_from_row(row)
+        by_id = {
+            int(row["id"]): row
             for row in db.query(
-                f"SELECT {SUMMARY_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id "
-                f"WHERE a.id IN ({marks})",
+                f"SELECT {SUMMARY_COLUMNS}, a.headings AS headings, a.text AS text "
+                f"FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE a.id IN ({marks})",
                 ids,
             )
         }
     except sqlite3.OperationalError as error:
         raise StoreError(f"cannot run this search: {error}") from error
+    pattern = match_pattern(query.match)
     hits: list[SearchHit] = []
     for article_id, score in ranked:
-        summary = summaries.get(int(article_id))
-        if summary is None:
+        found = by_id.get(int(article_id))
+        if found is None:
             continue
-        snippet = ""
-        for column in found.get(int(article_id), ()):
-            snippet = best_window(str(column or ""), mark)
-            if snippet:
-                break
-        hits.append(SearchHit(article=summary, snippet=snippet, rank=float(score)))
+        row = found
+        columns = (str(row["text"]), str(row["headings"]), str(row["title"]))
+        hits.append(
+            SearchHit(
+                article=summary_from_row(row),
+                snippet=snippet(columns, pattern, mark),
+                rank=float(score),
+            )
+        )
     return hits
 
 
@@ -239,6 +233,35 @@ def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list
     except sqlite3.OperationalError as error:
         raise StoreError(f"cannot run this search: {error}") from error
     return rows
+
+
+def count_queries(
+    db: Database, queries: Sequence[CompiledQuery], where: ArticleFilter
+) -> list[int]:
+    """:func:`count_query` for many queries at once (saved searches' unread counts).
+
+    The articles ``where`` lists are read once (one covering index scan); a query of index
+    words alone then costs one pass over its matches' ids, with no per-match lookup.
+    """
+    listed: set[int] | None = None
+    counts: list[int] = []
+    for query in queries:
+        if query.match is None or query.where != "1" or query.hidden:
+            counts.append(count_query(db, query, where))
+            continue
+        if listed is None:
+            clause, params = where_sql(where, ordered=False)
+            listed = {
+                row[0] for row in db.tuples(f"SELECT a.id FROM articles a WHERE {clause}", params)
+            }
+        try:
+            matches = db.tuples(
+                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [query.match]
+            )
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"cannot count this search: {error}") from error
+        counts.append(sum(1 for (rowid,) in matches if rowid in listed))
+    return counts
 
 
 def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:

@@ -23,8 +23,7 @@ def headings_of(body: str | None, content: str, content_type: str) -> str:
     found: list[str]
     if body is None and content_type == "html":
         found = [
-            " ".join(html.unescape(_TAG.sub(" ", part)).split())
-            for part in _HTML.findall(content)
+            " ".join(html.unescape(_TAG.sub(" ", part)).split()) for part in _HTML.findall(content)
         ]
     else:
         markdown = content if body is None else body
