@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -290,13 +291,16 @@ def main() -> int:
                 "long_queries": long_rows,
                 "size_bytes": size,
                 "measured": datetime.now(UTC).isoformat(timespec="seconds"),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
             },
             indent=2,
         )
         + "\n",
         "utf-8",
     )
-    print(f"wrote {out}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} CPUs; wrote {out}")
     return 0
 
 

@@ -208,3 +208,19 @@ def test_counts_of_many_queries_agree_with_one_at_a_time(store: Store) -> None:
         assert store.count_queries(queries, where) == one_by_one
     # Unread and shown: only the café article; the hidden one is unread too.
     assert store.count_queries(queries, ArticleFilter(unread=True)) == [1, 1, 0, 0, 1, 1]
+
+
+def test_a_very_common_word_ranks_its_newest_matches(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.store import fts
+
+    store_dated(store)
+    monkeypatch.setattr(fts, "RANK_WINDOW", 2)
+    # "budget" is in three articles: the two stored last are ranked (the title match, stored
+    # first, is left out of the ranking), and the page is still full when conditions allow.
+    assert set(titles(store, "budget", limit=2)) == {"Café owners protest", "Kyiv under fire"}
+    # Too few of the newest pass the conditions: every match is ranked.
+    assert titles(store, "budget feed:example") == ["Budget vote delayed", "Café owners protest"]
+    monkeypatch.setattr(fts, "RANK_WINDOW", 10_000)
+    assert titles(store, "budget")[0] == "Budget vote delayed"

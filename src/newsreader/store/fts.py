@@ -48,6 +48,7 @@ _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
 _SNIPPET_CHARS = 200
 Sort = Literal["relevance", "date"]
 _CHUNK = 500  # ids per statement
+RANK_WINDOW = 10_000  # matches ranked at most (the most recently stored)
 
 
 def search(
@@ -188,11 +189,20 @@ def _best(
     (a rare feed, say). Ties are broken newest first.
     """
     window = max(4 * want, 200)
+    # A word in very many articles is ranked among the RANK_WINDOW most recently stored of
+    # them: bm25 costs a few microseconds per match, and among that many articles its
+    # weight is small anyway (titles and headings still rank first within the window).
+    floor_row = db.tuples(
+        "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+        "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+        [match, RANK_WINDOW - 1],
+    )
+    floor = int(floor_row[0][0]) if floor_row else None
     while True:
         candidates = db.tuples(
             f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
-            "ORDER BY score, rowid DESC LIMIT ?",
-            [match, window],
+            "AND rowid >= ? ORDER BY score, rowid DESC LIMIT ?",
+            [match, floor or 0, window],
         )
         if not candidates:
             return []
@@ -210,7 +220,11 @@ def _best(
                 [*chunk, *params],
             ):
                 passed.append((scores[int(article_id)], -float(published), -int(article_id)))
-        if len(passed) >= want or len(candidates) < window:
+        exhausted = len(candidates) < window
+        if exhausted and len(passed) < want and floor is not None:
+            floor = None  # too few of the newest matches pass: rank them all
+            continue
+        if len(passed) >= want or exhausted:
             passed.sort()
             return [(-article_id, score) for score, _, article_id in passed[:want]]
         window *= 8
