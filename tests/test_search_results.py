@@ -153,7 +153,10 @@ def test_hidden_articles_are_left_out_everywhere_but_is_hidden(store: Store) -> 
     assert titles(store, "is:hidden") == ["Kyiv under fire"]
     assert titles(store, "is:hidden budget") == ["Kyiv under fire"]
     assert store.count_articles() == 2
-    assert [a.title for a in store.list_articles()] == ["Café owners protest", "Budget vote delayed"]
+    assert [a.title for a in store.list_articles()] == [
+        "Café owners protest",
+        "Budget vote delayed",
+    ]
     assert sum(feed.unread for feed in store.feeds()) == 2
     assert store.count_query(compile_query("budget", now=NOW), ArticleFilter(unread=True)) == 2
     # Applying the same filter again changes nothing.

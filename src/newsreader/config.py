@@ -351,7 +351,7 @@ class _Validator:
         query = entry.get("query")
         if not isinstance(query, str) or not query.strip():
             self.fail(
-                "missing or empty; needs a query, e.g. query = \"ukraine OR kyiv\"",
+                'missing or empty; needs a query, e.g. query = "ukraine OR kyiv"',
                 table,
                 index,
                 "query" if "query" in entry else None,

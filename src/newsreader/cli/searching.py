@@ -77,9 +77,7 @@ def cmd_searches(ctx: AppContext, args: argparse.Namespace) -> int:
     searches = ctx.config.searches
     counts = unread_counts(ctx.store, searches)
     if args.json:
-        print_json(
-            [{"name": s.name, "query": s.query, "unread": counts[s.name]} for s in searches]
-        )
+        print_json([{"name": s.name, "query": s.query, "unread": counts[s.name]} for s in searches])
         return 0
     if not searches:
         print(f"No saved searches (add [[search]] entries to {path}).", file=sys.stderr)
