@@ -8,8 +8,9 @@ import pytest
 
 from newsreader.model import NewArticle
 from newsreader.search import MAX_QUERY_CHARS, QueryError, compile_query
+from newsreader.search_matches import match_pattern
 from newsreader.store import Store
-from newsreader.store.snippets import CLOSE, OPEN, best_window
+from newsreader.store.snippets import snippet
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
@@ -93,19 +94,27 @@ def test_is_hidden_is_a_state() -> None:
     assert not compile_query("is:unread", now=NOW).hidden
 
 
-def test_snippet_window_keeps_a_phrase_whole_and_marks_it() -> None:
-    words = [f"w{i}" for i in range(100)]
-    words[50:52] = [f"{OPEN}Tomahawk", f"Missile{CLOSE}"]
-    snippet = best_window(" ".join(words), ("**", "**"), words=10)
-    assert "**Tomahawk Missile**" in snippet
-    assert snippet.startswith("…") and snippet.endswith("…")
-    assert best_window("no marks here", ("[", "]")) == ""
+def test_snippet_keeps_a_phrase_whole_and_marks_it() -> None:
+    text = " ".join(f"w{i}" for i in range(100))
+    text = text.replace("w50 w51", "Tomahawk  Missile")
+    pattern = match_pattern('"tomahawk missile"')
+    result = snippet([text], pattern, ("**", "**"))
+    assert "**Tomahawk Missile**" in result
+    assert result.startswith("…") and result.endswith("…")
+    assert len(result) < 300
 
 
 def test_snippet_prefers_the_passage_with_most_matches() -> None:
-    words = [f"w{i}" for i in range(200)]
-    words[10] = f"{OPEN}one{CLOSE}"
-    for i in (150, 153, 156):
-        words[i] = f"{OPEN}many{CLOSE}"
-    snippet = best_window(" ".join(words), ("<", ">"), words=12)
-    assert snippet.count("<many>") == 3 and "<one>" not in snippet
+    words = [f"w{i}" for i in range(400)]
+    words[10] = "one"
+    for i in (300, 303, 306):
+        words[i] = "many"
+    result = snippet([" ".join(words)], match_pattern('("one" OR "many")'), ("<", ">"))
+    assert result.count("<many>") == 3 and "<one>" not in result
+
+
+def test_snippet_falls_back_to_later_columns_then_the_opening() -> None:
+    pattern = match_pattern('"debate"')
+    assert snippet(["no match", "The Debate"], pattern, ("[", "]")) == "The [Debate]"
+    assert snippet(["a b c", "x"], pattern, ("[", "]")) == "a b c"
+    assert snippet(["a b c"], None, ("[", "]")) == "a b c"
