@@ -185,3 +185,49 @@ def replace_feed_url(path: Path, old: str, new: str) -> Config:
             table["url"] = new
             return _save(path, document)
     raise ConfigEditError(f"{old} is not listed in {path}")
+
+
+def add_saved_search(path: Path, name: str, query: str) -> Config:
+    """Add a ``[[search]]`` entry (a saved search shown as a feed), comments kept.
+
+    Raises:
+        ConfigEditError: a saved search with this name exists, or the name or query is
+            not valid (the message says why, in one line).
+    """
+    import tomlkit
+
+    name = " ".join(name.split())
+    document = _load(path)
+    searches = document.get("search")
+    if searches is not None and any(
+        str(t.get("name", "")).casefold() == name.casefold() for t in searches
+    ):
+        raise ConfigEditError(f"a saved search named {name!r} is already in {path}")
+    if searches is None:
+        searches = tomlkit.aot()
+        document.append("search", searches)
+    table = tomlkit.table()
+    table.trivia.indent = "\n"
+    table.add("name", name)
+    table.add("query", query.strip())
+    searches.append(table)
+    return _save(path, document)
+
+
+def remove_saved_search(path: Path, name: str) -> Config:
+    """Remove the ``[[search]]`` entry called ``name`` (case does not matter).
+
+    Raises:
+        ConfigEditError: no saved search has this name.
+    """
+    document = _load(path)
+    searches = document.get("search")
+    wanted = " ".join(name.split()).casefold()
+    if searches is not None:
+        for index, table in enumerate(searches):
+            if " ".join(str(table.get("name", "")).split()).casefold() == wanted:
+                del searches[index]
+                if not len(searches):
+                    del document["search"]
+                return _save(path, document)
+    raise ConfigEditError(f"no saved search named {name!r} in {path}")

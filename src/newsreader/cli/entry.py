@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 COMMAND_MODULES: tuple[str, ...] = (
     "import_files",
     "reading",
+    "searching",
     "feeds",
     "opml",
     "fulltext",

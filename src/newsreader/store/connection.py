@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from newsreader.store.headings import headings_of
 from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x4E525344  # "NRSD": marks the file as a newsreader cache
@@ -219,6 +220,8 @@ def _prepare_writer(db: Database) -> None:
             f"the cache {where} was written by a newer newsreader (schema {version}, "
             f"this version reads up to {SCHEMA_VERSION}); upgrade newsreader or pass --db"
         )
+    with db._lock:  # migrations fill the headings column with it
+        db._db.create_function("newsreader_headings", 3, headings_of, deterministic=True)
     if db.path is not None:
         db.query("PRAGMA journal_mode = WAL")
     db.query("PRAGMA foreign_keys = ON")

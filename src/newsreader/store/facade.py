@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.model import (
     Article,
@@ -30,6 +31,10 @@ from newsreader.model import (
 from newsreader.store import articles, feeds, fts, queries
 from newsreader.store.connection import Database, open_reader, open_writer
 from newsreader.store.filters import ArticleFilter
+
+if TYPE_CHECKING:
+    from newsreader.search import CompiledQuery
+    from newsreader.store.fts import FilterAction, Sort
 
 ALL = ArticleFilter()
 
@@ -269,3 +274,52 @@ class Store:
     ) -> list[SearchHit]:
         """Articles matching an FTS5 ``match`` expression, best first, with snippets."""
         return fts.search(self._db, match, where, limit=limit, offset=offset, mark=mark)
+
+    def search_query(
+        self,
+        query: CompiledQuery,
+        where: ArticleFilter = ALL,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        sort: Sort = "relevance",
+        mark: tuple[str, str] = ("**", "**"),
+    ) -> list[SearchHit]:
+        """The articles a query of the search language finds, with snippets.
+
+        ``sort`` is ``"relevance"`` (bm25: titles above section headings above bodies,
+        newer first on ties) or ``"date"`` (newest first). Matched words in the snippet are
+        wrapped in ``mark``. Raises :class:`StoreError` if SQLite refuses the query.
+        """
+        return fts.search_query(
+            self._db, query, where, limit=limit, offset=offset, sort=sort, mark=mark
+        )
+
+    def query_keys(self, query: CompiledQuery, where: ArticleFilter = ALL) -> list[PageKey]:
+        """The key of every article a query finds, newest first: a saved search as a view
+        pages with these and :meth:`summaries` (run it in a worker)."""
+        return fts.query_keys(self._db, query, where)
+
+    def count_query(self, query: CompiledQuery, where: ArticleFilter = ALL) -> int:
+        """How many articles a query finds within ``where``; a saved search's unread count
+        is ``count_query(query, ArticleFilter(unread=True))``."""
+        return fts.count_query(self._db, query, where)
+
+    def count_queries(
+        self, queries: Sequence[CompiledQuery], where: ArticleFilter = ALL
+    ) -> list[int]:
+        """:meth:`count_query` for many queries at once (all saved searches' unread counts:
+        ``where=ArticleFilter(unread=True)``), sharing one scan of ``where``'s articles."""
+        return fts.count_queries(self._db, queries, where)
+
+    def apply_filter(
+        self,
+        query: CompiledQuery,
+        action: FilterAction,
+        article_ids: Sequence[int] | None = None,
+    ) -> int:
+        """Hide, mark read or star what ``query`` finds among ``article_ids`` (None: the
+        whole cache); returns how many articles changed."""
+        import time
+
+        return fts.apply_action(self._db, query, action, article_ids, time.time())
