@@ -70,6 +70,11 @@ def _feeds_array(document: Any) -> Any:
     import tomlkit
 
     feeds = document.get("feeds")
+    if feeds is not None and not isinstance(feeds, tomlkit.items.AoT) and not len(feeds):
+        # ``feeds = []`` (an older remove of the last feed wrote it): tables cannot go into
+        # an inline array, so it becomes an array of tables at the end of the file.
+        del document["feeds"]
+        feeds = None
     if feeds is None:
         feeds = tomlkit.aot()
         document.append("feeds", feeds)
@@ -145,6 +150,7 @@ def remove_feed(path: Path, url: str) -> Config:
         for index, table in enumerate(feeds):
             if str(table.get("url", "")) == url:
                 del feeds[index]
+                _drop_if_empty(document, "feeds")
                 return _save(path, document)
     stored = document.get("stored")
     if stored is not None:
@@ -152,8 +158,16 @@ def remove_feed(path: Path, url: str) -> Config:
         for index, folder in enumerate(config.stored):
             if folder.url == url:
                 del stored[index]
+                _drop_if_empty(document, "stored")
                 return _save(path, document)
     raise ConfigEditError(f"{url} is not listed in {path}")
+
+
+def _drop_if_empty(document: Any, key: str) -> None:
+    """Remove an array of tables left empty: tomlkit would write it as ``key = []`` at the
+    top of the file, where a later ``[[key]]`` cannot be added to it."""
+    if not len(document[key]):
+        del document[key]
 
 
 def replace_feed_url(path: Path, old: str, new: str) -> Config:

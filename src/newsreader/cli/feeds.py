@@ -243,7 +243,7 @@ def register(sub: Subparsers) -> None:
         "counts and the outcome of its last refresh.",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_feeds)
+    p.set_defaults(handler=cmd_feeds, writes=False)
 
     p = sub.add_parser(
         "refresh",

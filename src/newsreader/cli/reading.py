@@ -143,7 +143,7 @@ def register(sub: Subparsers) -> None:
         "--limit", type=positive, default=50, metavar="N", help="at most N articles (default 50)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_list)
+    p.set_defaults(handler=cmd_list, writes=False)
 
     p = sub.add_parser(
         "show",
@@ -154,7 +154,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("id", type=article_id, metavar="ID")
     p.add_argument("--format", choices=("markdown", "text"), default="markdown")
     p.add_argument("--mark-read", action="store_true", help="also mark the article read")
-    p.set_defaults(handler=cmd_show)
+    p.set_defaults(handler=cmd_show, writes=False)
 
     p = sub.add_parser(
         "mark",
@@ -175,4 +175,4 @@ def register(sub: Subparsers) -> None:
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=positive, default=20, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_search)
+    p.set_defaults(handler=cmd_search, writes=False)

@@ -9,10 +9,10 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from newsreader.model import NewArticle, UpsertCounts
-from newsreader.store import sync_state
 from newsreader.store.connection import Database
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import enclosures_json, to_timestamp
+from newsreader.store.sync_state import queue_local_change
 
 CHUNK = 500  # ids per statement, well under SQLite's variable limit
 
@@ -167,7 +167,7 @@ def _set_flag(connection: sqlite3.Connection, column: str, ids: list[int], value
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
-        sync_state.queue_local_change(connection, column, chunk, value, now)
+        queue_local_change(connection, column, chunk, value, now)
         cursor = connection.execute(
             f"UPDATE articles SET {column} = ?, {column}_at = ? "
             f"WHERE {column} != ? AND id IN ({marks})",

@@ -12,7 +12,7 @@ A writer (:meth:`Store.open`) migrates the file and may write. A reader
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +53,7 @@ class Store:
         return cls(open_writer(path))
 
     @classmethod
-    def open_reader(cls, path: Path | str) -> Store:
+    def open_reader(cls, path: Path | str, *, why: str = "") -> Store:
         """Open the existing cache at ``path`` read-only, beside any writer.
 
         Calls on one Store take turns (one connection, one lock): give the UI thread its own
@@ -63,7 +63,7 @@ class Store:
             StoreError: the file is missing, is not a newsreader cache or has another schema
                 version (a reader never migrates).
         """
-        return cls(open_reader(path))
+        return cls(open_reader(path, why=why))
 
     @property
     def read_only(self) -> bool:
@@ -77,6 +77,20 @@ class Store:
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def writable(self) -> bool:
+        """False for a reader, and for a writer refused writes (:meth:`refuse_writes`)."""
+        return not self._db.refusal
+
+    def after_commit(self, hook: Callable[[], None] | None) -> None:
+        """Call ``hook`` after each committed write (the context records the file as clean)."""
+        self._db.after_commit(hook)
+
+    def refuse_writes(self, reason: str) -> None:
+        """Make every later write raise :class:`StoreError` with ``reason`` (damage found);
+        reading goes on."""
+        self._db.refuse_writes(reason)
 
     @property
     def path(self) -> Path | None:
@@ -214,12 +228,9 @@ class Store:
     def count_articles(self, where: ArticleFilter = ALL) -> int:
         return queries.count_articles(self._db, where)
 
-    def list_articles(
-        self, where: ArticleFilter = ALL, limit: int = 100, *, offset: int = 0
-    ) -> list[ArticleSummary]:
+    def list_articles(self, where: ArticleFilter = ALL, limit: int = 100) -> list[ArticleSummary]:
         """The newest ``limit`` articles matching ``where``, newest first."""
-        # ``offset`` is OFFSET-era (the list pages by key now); to be removed.
-        return queries.list_articles(self._db, where, limit, offset)
+        return queries.list_articles(self._db, where, limit)
 
     def page(
         self, where: ArticleFilter, *, after: PageKey | None = None, limit: int = 100
@@ -246,11 +257,6 @@ class Store:
     ) -> ArticleSummary | None:
         """The next (older) or previous (newer) unread article from ``key`` in list order."""
         return queries.neighbour_unread(self._db, where, key, forward=forward)
-
-    def article_position(self, where: ArticleFilter, article_id: int) -> int | None:
-        """The 0-based row of an article in list order, None if unlisted."""
-        # OFFSET-era (counts every row above the article); to be removed with list offsets.
-        return queries.article_position(self._db, where, article_id)
 
     def search(
         self,
