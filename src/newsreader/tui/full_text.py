@@ -11,6 +11,7 @@ from textual.widget import Widget
 
 from newsreader.config import Config
 from newsreader.store import Store
+from newsreader.tui.integrity import writes_refused
 
 if TYPE_CHECKING:
     from newsreader.fulltext import FullTextResult
@@ -62,6 +63,10 @@ class FullTextFetcher(Widget):
     def _fetch(self, article_id: int, force: bool) -> None:
         from newsreader.fulltext import FullTextResult, fetch_full_text
 
+        refused = writes_refused(self.store)  # waits for the session's damage check
+        if refused:
+            self.post_message(self.Fetched(FullTextResult(article_id, "error", error=refused)))
+            return
         path = self.store.path
         try:
             writer = Store.open(path) if path is not None else self.store

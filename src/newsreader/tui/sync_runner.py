@@ -18,6 +18,7 @@ from textual.worker import Worker, get_current_worker
 
 from newsreader.config import Config
 from newsreader.store import Store
+from newsreader.tui.integrity import writes_refused
 from newsreader.tui.screens.password import PasswordScreen
 
 if TYPE_CHECKING:
@@ -109,6 +110,10 @@ class Syncer(Widget):
         def progress(step: SyncProgress) -> None:
             self.post_message(self.Progressed(progress_text(step)))
 
+        refused = writes_refused(self.store)  # waits for the session's damage check
+        if refused:
+            self.post_message(self.Finished(None, refused))
+            return
         path = self.store.path
         try:
             writer = Store.open(path) if path is not None else self.store

@@ -28,6 +28,7 @@ from newsreader.store import ArticleFilter, Store
 from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.full_text import FullTextFetcher, full_text_notice
+from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.marking import MarkingScreen
@@ -77,6 +78,7 @@ class MainScreen(MarkingScreen):
         self.refresher = Refresher(ctx.store, ctx.config, id="refresher")
         self.syncer = Syncer(ctx.store, ctx.config, id="syncer")
         self.full_text = FullTextFetcher(ctx.store, ctx.config, id="full-text")
+        self.cache_check = CacheCheck(ctx, id="cache-check")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -91,6 +93,7 @@ class MainScreen(MarkingScreen):
         yield self.refresher
         yield self.syncer
         yield self.full_text
+        yield self.cache_check
 
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
@@ -102,10 +105,8 @@ class MainScreen(MarkingScreen):
         self.articles.focus()
         # Counting unread per feed reads every article: start it once the list is on screen.
         self.call_after_refresh(self.load_feeds)
-        if settings.refresh_on_start:
-            self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
-            if self.syncer.configured:
-                self.call_after_refresh(self.start_sync)
+        # The file is checked for damage once the screen is up; refreshing waits for it.
+        self.call_after_refresh(self.cache_check.start)
         self.set_interval(POLL_SECONDS, self._poll)
 
     def on_unmount(self) -> None:
@@ -355,6 +356,19 @@ class MainScreen(MarkingScreen):
         self.load_feeds()
         if not self.articles.searching:
             self.articles.reload()
+
+    @on(CacheCheck.Finished)
+    def _cache_checked(self, event: CacheCheck.Finished) -> None:
+        if event.problem:
+            self.app.sub_title = "Cache damaged: read only"
+            self.notify(
+                event.problem, title="Cache damaged", severity="error", markup=False, timeout=60
+            )
+            return
+        if self.ctx.config.settings.refresh_on_start:
+            self.start_refresh(None, "all feeds", force=False)
+            if self.syncer.configured:
+                self.start_sync()
 
     # -- sync with the feed server -----------------------------------------------------------
 
