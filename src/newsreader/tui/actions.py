@@ -160,7 +160,7 @@ ACTIONS: tuple[Action, ...] = (
         "fetch_full_text",
         "F",
         "Fetch full text",
-        "Fetch the article's web page and show its full text",
+        "Fetch and show the article's full text",
         Scope.MAIN,
     ),
     Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
@@ -178,7 +178,7 @@ ACTIONS: tuple[Action, ...] = (
         "refresh_all",
         "R",
         "Refresh all",
-        "Refresh every feed (and sync with the feed server in [account])",
+        "Refresh every feed, sync the account",
         Scope.MAIN,
     ),
     Action(
