@@ -156,6 +156,14 @@ ACTIONS: tuple[Action, ...] = (
         action="open_link(1)",
     ),
     *_links()[1:],
+    Action(
+        "link_picker",
+        "L",
+        "Links",
+        "List the article's links, images and attachments; open one by its number",
+        Scope.MAIN,
+        action="link_picker",
+    ),
     Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
     Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
     Action(

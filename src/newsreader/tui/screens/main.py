@@ -29,6 +29,7 @@ from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
+from newsreader.tui.screens.link_picker import LinkPicker
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
@@ -295,6 +296,18 @@ class MainScreen(MarkingScreen):
         else:
             self.notify(f"The article has no link {number}.", severity="warning")
 
+    def action_link_picker(self) -> None:
+        entries = self.pane.picker_entries()
+        if not entries:
+            self.notify("The article has no links.", severity="warning")
+            return
+
+        def chosen(url: str | None) -> None:
+            if url is not None:
+                self._open_url(url)
+
+        self.app.push_screen(LinkPicker(entries), chosen)
+
     @on(ArticlePane.LinkRequested)
     def _link_requested(self, event: ArticlePane.LinkRequested) -> None:
         self._open_url(event.url)
@@ -351,6 +364,8 @@ class MainScreen(MarkingScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         has_article = self.pane.article is not None
         if action in ("next_section", "previous_section", "page_down", "toggle_outline"):
+            return True if has_article else None
+        if action == "link_picker":
             return True if has_article else None
         if action == "open_link":
             return True if has_article and self.pane.links else None

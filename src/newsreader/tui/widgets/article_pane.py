@@ -16,19 +16,23 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.ingest.sanitize import clean_text, safe_link
-from newsreader.model import Article
+from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
+from newsreader.model import Article, Enclosure
 from newsreader.render import reading_minutes
+from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import long_date, plain
-from newsreader.tui.widgets.long_article import LongArticleBody, is_long, split_sections
+from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
 
-# An inline Markdown link (not an image) whose target is an http(s) URL.
-_LINK = re.compile(
-    r"(?<!!)(\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\))", re.IGNORECASE
-)
+# An inline Markdown link (not an image): its text and its target.
+_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_IMAGE = re.compile(r"!\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
+_ESCAPED = re.compile(r"\\(.)")
+_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OUTLINE_BESIDE_WIDTH = 90
 OUTLINE_ABOVE_HEIGHT = 20
 
@@ -39,27 +43,72 @@ WELCOME = Text.assemble(
 )
 
 
-def number_links(markdown: str) -> tuple[str, list[str]]:
-    """Mark each http(s) link in ``markdown`` with its number, e.g. ``text [1]``.
+def number_links(markdown: str) -> tuple[str, list[str], list[str]]:
+    """Mark each link that leaves the page with its number: ``[text\\[1\\]](url)``.
 
-    Returns the marked Markdown and the link targets in order (a repeated target keeps its
-    first number).
+    Only http(s) links are numbered (a repeated target keeps its first number); ``#anchor``
+    links stay links (they jump within the article); links of other schemes become their
+    text, and so do links in headings (which read as titles, in the outline too). Returns the
+    marked Markdown, the numbered targets in order and each one's (first) text.
     """
     targets: list[str] = []
+    labels: list[str] = []
 
     def mark(match: re.Match[str]) -> str:
-        target = match.group(2).strip("<>")
-        if not target.lower().startswith(("http://", "https://")):
+        text, target = match.group(1), match.group(2).strip("<>")
+        if target.startswith("#"):
             return match.group(0)
+        if not target.lower().startswith(("http://", "https://")) or not safe_link(target):
+            return text
         if target not in targets:
             targets.append(target)
-        return f"{match.group(1)} \\[{targets.index(target) + 1}\\]"
+            labels.append(_ESCAPED.sub(r"\1", text))
+        return f"[{text}\\[{targets.index(target) + 1}\\]](<{target}>)"
 
-    return _LINK.sub(mark, markdown), targets
+    lines: list[str] = []
+    fence = ""
+    for line in markdown.split("\n"):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+        elif match := _FENCE_LINE.match(line):
+            fence = match.group(1)
+        elif _HEADING_LINE.match(line):
+            line = _LINK.sub(r"\1", line)
+        else:
+            line = _AUTOLINK.sub(lambda m: f"[{m.group(1)}](<{m.group(1)}>)", line)
+            line = _LINK.sub(mark, line)
+        lines.append(line)
+    return "\n".join(lines), targets, labels
 
 
-class ArticleBody(Markdown):
-    """The rendered article; link clicks are checked before anything opens."""
+def image_refs(markdown: str) -> list[tuple[str, str]]:
+    """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
+    seen: dict[str, str] = {}
+    for match in _IMAGE.finditer(markdown):
+        alt, url = match.group(1), match.group(2).strip("<>")
+        if url.lower().startswith(("http://", "https://")) and safe_link(url):
+            seen.setdefault(url, alt)
+    return [(alt, url) for url, alt in seen.items()]
+
+
+def describe_enclosure(enclosure: Enclosure) -> str:
+    """``[audio/mpeg, 42.1 MB]``: an attachment's type and size, as far as the feed says."""
+    parts = [clean_line(enclosure.type, 60) or "file"]
+    if enclosure.length:
+        size = float(enclosure.length)
+        for unit in ("bytes", "KB", "MB", "GB"):
+            if size < 1000 or unit == "GB":
+                parts.append(f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}")
+                break
+            size /= 1000
+    return f"[{', '.join(parts)}]"
+
+
+def anchor_of(label: str) -> str:
+    """The ``#anchor`` a heading of ``label`` answers to (GitHub's way of making them)."""
+    kept = re.sub(r"[^\w\- ]", "", label.strip().lower())
+    return kept.replace(" ", "-")
 
 
 class ArticlePane(Vertical):
@@ -87,6 +136,8 @@ class ArticlePane(Vertical):
         self.clock = clock
         self.article: Article | None = None
         self.links: list[str] = []
+        self.link_labels: list[str] = []
+        self.images: list[tuple[str, str]] = []
         self.outline_wanted = True
         self.outline_forced = False
         self._section = -1
@@ -97,7 +148,6 @@ class ArticlePane(Vertical):
         yield OptionList(id="outline")
         with VerticalScroll(id="article-scroll"):
             yield Static(WELCOME, id="article-header")
-            yield ArticleBody(id="article-body", open_links=False)
             yield LongArticleBody(id="article-long-body")
             yield Static("", id="article-links")
 
@@ -106,17 +156,14 @@ class ArticlePane(Vertical):
         return self.query_one("#article-scroll", VerticalScroll)
 
     @property
-    def body(self) -> ArticleBody:
-        return self.query_one("#article-body", ArticleBody)
-
-    @property
     def long_body(self) -> LongArticleBody:
         return self.query_one("#article-long-body", LongArticleBody)
 
     @property
-    def is_long(self) -> bool:
-        """Whether the open article is drawn by the long-article body."""
-        return self.long_body.display
+    def drawn(self) -> Article | None:
+        """The open article once the first lines of its body are on screen."""
+        body = self.long_body
+        return self.article if body.lines or body.complete else None
 
     @property
     def outline(self) -> OptionList:
@@ -124,7 +171,6 @@ class ArticlePane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Article"
-        self.long_body.display = False
         self.long_body.on_sections = self._long_sections
         self.long_body.on_restart = self._long_restart
         self._place_outline()
@@ -144,7 +190,8 @@ class ArticlePane(Vertical):
     async def show(self, article: Article, markdown: str) -> None:
         """Display ``article`` with its body ``markdown``."""
         self.article = article
-        marked, self.links = number_links(clean_text(markdown))
+        marked, self.links, self.link_labels = number_links(clean_text(markdown))
+        self.images = image_refs(marked)
         self.query_one("#article-header", Static).update(self._header(article))
         self.query_one("#article-links", Static).update(self._links_text())
         self.outline.clear_options()
@@ -152,22 +199,9 @@ class ArticlePane(Vertical):
         self._section_scroll = -1.0
         self._resume_section = -1
         self.scroller.scroll_home(animate=False)
-        long = is_long(marked)
-        # A long article keeps its scrollbar from the start, so its width never changes.
-        self.set_class(long, "-long")
-        if long:
-            # Hundreds of sections take the Markdown widget minutes to lay out.
-            await self.body.update("")
-            self.body.display = False
-            self.long_body.display = True
-            self._long_outline(marked)
-            self.long_body.show(marked)
-        else:
-            self.long_body.clear()
-            self.long_body.display = False
-            self.body.display = True
-            await self.body.update(marked)
-        self.scroller.scroll_home(animate=False)
+        self.add_class("-open")
+        self._long_outline(marked)
+        self.long_body.show(marked)
 
     def update_state(self, article: Article) -> None:
         """Redraw the header after ``article``'s read/starred state changed."""
@@ -199,31 +233,46 @@ class ArticlePane(Vertical):
         return Group(*lines)
 
     def _links_text(self) -> Text:
-        if not self.links:
-            return Text("")
-        text = Text("Links\n", style="bold")
-        for number, url in enumerate(self.links, start=1):
-            text.append(f"[{number}] ", style="bold")
-            text.append(url + "\n", style="dim")
+        """The numbered links, then the attachments (podcast episodes and the like)."""
+        text = Text()
+        if self.links:
+            text.append("Links\n", style="bold")
+            for number, url in enumerate(self.links, start=1):
+                text.append(f"[{number}] ", style="bold")
+                text.append_text(plain(url, style="dim"))
+                text.append("\n")
+        attachments = self.attachments
+        if attachments:
+            text.append("\nAttachments\n" if self.links else "Attachments\n", style="bold")
+            for entry in attachments:
+                text.append(f"{entry.label} ", style="bold")
+                text.append_text(plain(entry.url, style="dim"))
+                text.append("\n")
         text.rstrip()
         return text
 
-    # -- outline ----------------------------------------------------------------------------
+    @property
+    def attachments(self) -> list[PickerEntry]:
+        """The open article's enclosures that can be opened (http/https), described."""
+        if self.article is None:
+            return []
+        return [
+            PickerEntry("attachment", describe_enclosure(e), e.url)
+            for e in self.article.enclosures
+            if safe_link(e.url)
+        ]
 
-    @on(Markdown.TableOfContentsUpdated)
-    def _contents(self, event: Markdown.TableOfContentsUpdated) -> None:
-        event.stop()
-        if self.is_long:
-            return  # The long-article body fills the outline itself.
-        options = []
-        top = min((level for level, _, _ in event.table_of_contents), default=1)
-        for level, label, block_id in event.table_of_contents:
-            prompt = Text("  " * (level - top), end="")
-            prompt.append_text(plain(label))
-            options.append(Option(prompt, id=block_id))
-        self.outline.clear_options()
-        self.outline.add_options(options)
-        self._place_outline()
+    def picker_entries(self) -> list[PickerEntry]:
+        """Every link, image and attachment of the open article, links first (by number)."""
+        entries = [
+            PickerEntry("link", label, url)
+            for label, url in zip(self.link_labels, self.links, strict=True)
+        ]
+        entries.extend(PickerEntry("image", alt, url) for alt, url in self.images)
+        entries.extend(self.attachments)
+        return entries
+
+    # -- outline ----------------------------------------------------------------------------
 
     def _long_outline(self, markdown: str) -> None:
         """The outline of a long article, before its body is drawn (so its width is known)."""
@@ -247,9 +296,15 @@ class ArticlePane(Vertical):
         if self._section >= 0 and self._section_scroll == self.scroller.scroll_y:
             self._resume_section = self._section
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(LongArticleBody.LinkClicked)
+    def _link_clicked(self, event: LongArticleBody.LinkClicked) -> None:
         event.stop()
+        if event.href.startswith("#"):
+            wanted = event.href[1:].lower()
+            labels = [anchor_of(label) for _, label, _ in self.long_body.headings]
+            if wanted in labels:
+                self.jump_to(labels.index(wanted))
+            return
         self.post_message(self.LinkRequested(event.href))
 
     @on(OptionList.OptionSelected, "#outline")
@@ -276,9 +331,6 @@ class ArticlePane(Vertical):
 
     # -- moving -----------------------------------------------------------------------------
 
-    def _headings(self) -> list[Widget]:
-        return list(self.body.query("MarkdownHeader"))
-
     def _y(self, widget: Widget) -> int:
         """``widget``'s top in the scroller's virtual space."""
         # Virtual regions do not depend on the scroll position, so this stays right between
@@ -294,10 +346,8 @@ class ArticlePane(Vertical):
 
     def _heading_ys(self) -> list[int]:
         """Each section heading's top in the scroller's virtual space."""
-        if self.is_long:
-            top = self._y(self.long_body)
-            return [top + line for _, _, line in self.long_body.headings]
-        return [self._y(heading) for heading in self._headings()]
+        top = self._y(self.long_body)
+        return [top + line for _, _, line in self.long_body.headings]
 
     def _current_section(self, ys: list[int]) -> int:
         scroll_y = self.scroller.scroll_y
@@ -316,7 +366,7 @@ class ArticlePane(Vertical):
         if index < 0:
             scroller.scroll_home(animate=False)
             self._section = -1
-        elif index >= len(ys) and self.is_long and index < self.outline.option_count:
+        elif index >= len(ys) and index < self.outline.option_count:
             # Not drawn yet: go there as soon as it is.
             self._resume_section = index
             self.outline.highlighted = index

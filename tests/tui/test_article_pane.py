@@ -1,0 +1,147 @@
+"""Pilot tests of the article pane: the body drawn as lines off the UI thread, links that read
+as text with numbers, the link picker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from tui_helpers import NOW
+
+from newsreader.model import Enclosure, FeedKind, NewArticle
+from newsreader.store import Store
+from newsreader.tui.app import NewsreaderApp
+
+App = Callable[..., NewsreaderApp]
+
+BODY = """An opening paragraph about the [Certificate Transparency](https://www.certificate-transparency.org/)
+project, see also <https://example.com/bare> and [https://example.org/same](https://example.org/same).
+
+## Merkle [Trees](https://example.net/trees)
+
+A jump [back to the top](#introduction) and a [local file](file:///etc/passwd).
+
+### Small heading
+
+- first item
+- second item
+
+> a quoted line
+
+```
+code line
+```
+"""
+
+
+def add_article(store: Store, body: str, **extra: object) -> None:
+    feed = store.ensure_feed("https://x.example/feed", "Feed", FeedKind.FEED)
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key="a",
+                title="An article",
+                published=NOW - timedelta(hours=1),
+                body=body,
+                link="https://x.example/a",
+                **extra,  # type: ignore[arg-type]
+            )
+        ],
+    )
+
+
+async def settle(app: NewsreaderApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def body_text(app: NewsreaderApp) -> list[str]:
+    body = app.main.pane.long_body
+    return [strip.text.rstrip() for strip in body.lines]
+
+
+async def test_every_article_is_drawn_as_lines_without_markdown_widgets(
+    store: Store, make_app: App
+) -> None:
+    add_article(store, BODY)
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.main.pane
+        assert not pane.query("Markdown"), "the body is laid out by the Markdown widget"
+        lines = body_text(app)
+        assert any("first item" in line and "•" in line for line in lines)
+        assert any("a quoted line" in line for line in lines)
+        assert any("code line" in line for line in lines)
+        # Headings at known lines, each with a blank line before it (h3 as well as h2).
+        labels = [label for _, label, _ in pane.long_body.headings]
+        assert labels == ["Merkle Trees", "Small heading"]
+        for _, _, row in pane.long_body.headings:
+            assert lines[row - 1] == ""
+        # Headings are drawn in their style: bold.
+        row = pane.long_body.headings[0][2]
+        assert any(seg.style is not None and seg.style.bold for seg in pane.long_body.lines[row])
+
+
+async def test_links_read_as_text_with_numbers_and_are_listed_below(
+    store: Store, make_app: App
+) -> None:
+    add_article(store, BODY)
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.main.pane
+        text = "\n".join(body_text(app))
+        assert "Certificate Transparency[1]" in text
+        assert "certificate-transparency.org" not in text  # not inline: listed below
+        assert text.count("https://example.org/same") == 1  # a link whose text is its URL
+        # Only links leaving the page are numbered; an anchor and a file link are not.
+        assert "back to the top" in text and "top[" not in text
+        assert "local file" in text and "file:" not in text
+        assert pane.links == [
+            "https://www.certificate-transparency.org/",
+            "https://example.com/bare",
+            "https://example.org/same",
+        ]
+        # Headings carry no link clutter, in the body nor in the outline.
+        outline = [str(option.prompt).strip() for option in pane.outline.options]
+        assert outline == ["Merkle Trees", "Small heading"]
+        assert "Merkle Trees" in text and "Trees[" not in text
+        listed = str(pane.query_one("#article-links").render())
+        assert "[1] https://www.certificate-transparency.org/" in listed
+
+
+async def test_link_picker_opens_links_past_nine_by_number(store: Store, make_app: App) -> None:
+    links = " ".join(f"[link {n}](https://example.com/{n})" for n in range(1, 13))
+    add_article(
+        store,
+        f"Many links: {links}.\n\n![a chart](https://img.example/chart.png)\n",
+        enclosures=(Enclosure("https://cdn.example/ep.mp3", "audio/mpeg", 42_100_000),),
+    )
+    app = make_app()
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen.id == "link-picker"
+        picker = app.screen.query_one("#link-list")
+        assert picker.option_count == 14  # type: ignore[attr-defined]
+        await pilot.press("1", "1")
+        await pilot.pause()
+        assert opened == ["https://example.com/11"]
+        assert app.screen.id != "link-picker"
+        # The image and the attachment follow the links; Enter opens the highlighted one.
+        await pilot.press("L", "down", "down", "enter")
+        await pilot.pause()
+        assert opened[-1] == "https://example.com/3"
+        await pilot.press("L", "1", "4")
+        await pilot.pause()
+        assert opened[-1] == "https://cdn.example/ep.mp3"
+        listed = str(app.main.pane.query_one("#article-links").render())
+        assert "[audio/mpeg, 42.1 MB] https://cdn.example/ep.mp3" in listed
