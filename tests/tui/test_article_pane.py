@@ -3,8 +3,11 @@ as text with numbers, the link picker."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from tui_helpers import NOW
 
@@ -145,3 +148,137 @@ async def test_link_picker_opens_links_past_nine_by_number(store: Store, make_ap
         assert opened[-1] == "https://cdn.example/ep.mp3"
         listed = str(app.main.pane.query_one("#article-links").render())
         assert "[audio/mpeg, 42.1 MB] https://cdn.example/ep.mp3" in listed
+
+
+LONG_BODY = "\n\n".join(
+    f"## Part {n}\n\n" + f"Sentence {n} of a long read. " * 30 for n in range(12)
+)
+
+
+async def test_j_k_g_G_scroll_the_article_from_its_body_and_its_outline(
+    store: Store, make_app: App
+) -> None:
+    add_article(store, LONG_BODY)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.main.pane
+        scroller = pane.scroller
+        scroller.focus()
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert scroller.scroll_y == 3
+        await pilot.press("k")
+        await pilot.pause()
+        assert scroller.scroll_y == 2
+        await pilot.press("G")
+        await pilot.pause()
+        assert scroller.scroll_y == scroller.max_scroll_y > 0
+        await pilot.press("g")
+        await pilot.pause()
+        assert scroller.scroll_y == 0
+        # From the outline, j moves the body too (the list's cursor stays).
+        cursor = app.main.articles.cursor
+        pane.outline.focus()
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert scroller.scroll_y == 2
+        assert app.main.articles.cursor == cursor
+
+
+async def test_z_gives_the_article_the_whole_screen_with_a_capped_measure(
+    store: Store, make_app: App
+) -> None:
+    add_article(store, LONG_BODY)
+    app = make_app()
+    async with app.run_test(size=(200, 45)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.main.pane
+        assert app.main.articles.display and app.main.articles.region.width > 0
+        await pilot.press("z")
+        await settle(app, pilot)
+        assert pane.region.width == 200
+        assert app.main.articles.region.width == 0
+        body = pane.long_body.region
+        # About 80 columns of text, centred beside the outline.
+        assert body.width <= 84
+        room = pane.scroller.region
+        assert room.width > 120
+        assert abs((body.x - room.x) - (room.right - body.right)) <= 4
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.main.articles.region.width > 0
+
+
+async def test_space_at_the_end_opens_the_next_unread_article(store: Store, make_app: App) -> None:
+    feed = store.ensure_feed("https://x.example/feed", "Feed", FeedKind.FEED)
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key=f"k{n}", title=f"Short {n}", published=NOW - timedelta(hours=n), body="Short."
+            )
+            for n in range(3)
+        ],
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        first = app.main.pane.article
+        assert first is not None and first.title == "Short 0"
+        await pilot.press("space")
+        await settle(app, pilot)
+        second = app.main.pane.article
+        assert second is not None and second.title == "Short 1"
+
+
+async def test_author_named_like_the_feed_is_said_once_and_no_rule_when_empty(
+    store: Store, make_app: App
+) -> None:
+    feed = store.ensure_feed("https://x.example/feed", "DC Rainmaker", FeedKind.FEED)
+    store.upsert_articles(
+        feed.id,
+        [NewArticle(key="a", title="A watch", published=NOW, body="Text.", author="DC Rainmaker")],
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        header = app.main.pane.query_one("#article-header")
+        assert header.styles.border_bottom[0] in ("", "none")  # nothing under the welcome text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]  # type: ignore[attr-defined]
+        meta = next(line for line in shown if "min\u00a0read" in line)
+        assert meta.count("DC Rainmaker") == 1, meta
+        assert header.styles.border_bottom[0] == "hkey"
+
+
+async def test_attachment_plays_with_the_configured_player_url_as_one_argument(
+    store: Store, make_app: App, tmp_path: Path
+) -> None:
+    import sys
+
+    from tui_helpers import write_config
+
+    record = tmp_path / "argv.json"
+    script = tmp_path / "player.py"
+    script.write_text(
+        f"import json, sys\nopen({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))\n",
+        "utf-8",
+    )
+    url = "https://cdn.example/ep 1.mp3?a=1;touch /tmp/x"
+    add_article(store, "An episode.", enclosures=(Enclosure(url, "audio/mpeg", 1234),))
+    config = write_config(tmp_path / "player.toml", player=f"{sys.executable} {script} --no-video")
+    app = make_app(config)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("L", "enter")
+        await settle(app, pilot)
+        for _ in range(100):
+            if record.exists():
+                break
+            await asyncio.sleep(0.05)
+    assert json.loads(record.read_text("utf-8")) == ["--no-video", url]

@@ -97,6 +97,26 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("feed_up", "k", "Up", "Previous feed", Scope.FEED_LIST, action="cursor_up", help=False),
     Action(
+        "scroll_down",
+        "j",
+        "Scroll down",
+        "Scroll the article down a line",
+        Scope.ARTICLE_PANE,
+        help=False,
+    ),
+    Action(
+        "scroll_up",
+        "k",
+        "Scroll up",
+        "Scroll the article up a line",
+        Scope.ARTICLE_PANE,
+        help=False,
+    ),
+    Action("scroll_top", "g", "Top", "Go to the article's top", Scope.ARTICLE_PANE, help=False),
+    Action(
+        "scroll_bottom", "G", "Bottom", "Go to the article's end", Scope.ARTICLE_PANE, help=False
+    ),
+    Action(
         "next_unread",
         "n",
         "Next unread",
@@ -121,7 +141,20 @@ ACTIONS: tuple[Action, ...] = (
         "Jump to the previous section heading",
         Scope.MAIN,
     ),
-    Action("page_down", "space", "Page down", "Page down the open article", Scope.MAIN),
+    Action(
+        "page_down",
+        "space",
+        "Page down",
+        "Page down the open article; at its end, open the next unread article",
+        Scope.MAIN,
+    ),
+    Action(
+        "full_screen",
+        "z",
+        "Full-screen reading",
+        "Give the article the whole screen, and back",
+        Scope.MAIN,
+    ),
     Action(
         "toggle_star",
         "s",

@@ -1,7 +1,7 @@
 """The link picker: every link, image and attachment of the open article, numbered.
 
 Typing a number (any number of digits) highlights that entry; Enter opens the highlighted one,
-so links past 9 are reachable. The screen answers with the chosen URL (or ``None``).
+so links past 9 are reachable. The screen answers with the chosen entry (or ``None``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class PickerEntry:
     url: str
 
 
-class LinkPicker(ModalScreen[str | None]):
+class LinkPicker(ModalScreen[PickerEntry | None]):
     """Lists ``entries`` numbered from 1; a number or Enter opens one, Esc closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -79,14 +79,14 @@ class LinkPicker(ModalScreen[str | None]):
                 self.listing.highlighted = int(typed) - 1
                 # The number is complete when no longer one could follow it.
                 if int(typed) * 10 > len(self.entries):
-                    self.dismiss(self.entries[int(typed) - 1].url)
+                    self.dismiss(self.entries[int(typed) - 1])
         elif event.key == "backspace":
             self.typed = self.typed[:-1]
 
     @on(OptionList.OptionSelected, "#link-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(self.entries[event.option_index].url)
+        self.dismiss(self.entries[event.option_index])
 
     def action_close(self) -> None:
         self.dismiss(None)

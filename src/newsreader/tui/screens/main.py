@@ -29,7 +29,7 @@ from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
-from newsreader.tui.screens.link_picker import LinkPicker
+from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
@@ -270,7 +270,15 @@ class MainScreen(MarkingScreen):
             self.app.bell()
 
     def action_page_down(self) -> None:
-        self.pane.page_down()
+        if not self.pane.page_down():
+            self._step_unread(forward=True)  # at the end: on to the next unread (newsboat)
+
+    def action_full_screen(self) -> None:
+        self.toggle_class("-full-article")
+        if self.has_class("-full-article"):
+            self.pane.scroller.focus()
+        elif self.focused is None or not self.focused.display:
+            self.articles.focus()
 
     def action_toggle_outline(self) -> None:
         self.pane.toggle_outline()
@@ -302,9 +310,14 @@ class MainScreen(MarkingScreen):
             self.notify("The article has no links.", severity="warning")
             return
 
-        def chosen(url: str | None) -> None:
-            if url is not None:
-                self._open_url(url)
+        def chosen(entry: PickerEntry | None) -> None:
+            player = self.ctx.config.settings.player
+            if entry is None:
+                return
+            if entry.kind == "attachment" and player:
+                browser.play(self.app, player, entry.url)
+            else:
+                self._open_url(entry.url)
 
         self.app.push_screen(LinkPicker(entries), chosen)
 
@@ -363,7 +376,13 @@ class MainScreen(MarkingScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         has_article = self.pane.article is not None
-        if action in ("next_section", "previous_section", "page_down", "toggle_outline"):
+        if action in (
+            "next_section",
+            "previous_section",
+            "page_down",
+            "toggle_outline",
+            "full_screen",
+        ):
             return True if has_article else None
         if action == "link_picker":
             return True if has_article else None

@@ -7,21 +7,24 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
-from newsreader.model import Article, Enclosure
-from newsreader.render import reading_minutes
+from newsreader.ingest.sanitize import clean_text, safe_link
+from newsreader.model import Article
+from newsreader.render import describe_enclosure, reading_minutes
+from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import long_date, plain
 from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
@@ -92,19 +95,6 @@ def image_refs(markdown: str) -> list[tuple[str, str]]:
     return [(alt, url) for url, alt in seen.items()]
 
 
-def describe_enclosure(enclosure: Enclosure) -> str:
-    """``[audio/mpeg, 42.1 MB]``: an attachment's type and size, as far as the feed says."""
-    parts = [clean_line(enclosure.type, 60) or "file"]
-    if enclosure.length:
-        size = float(enclosure.length)
-        for unit in ("bytes", "KB", "MB", "GB"):
-            if size < 1000 or unit == "GB":
-                parts.append(f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}")
-                break
-            size /= 1000
-    return f"[{', '.join(parts)}]"
-
-
 def anchor_of(label: str) -> str:
     """The ``#anchor`` a heading of ``label`` answers to (GitHub's way of making them)."""
     kept = re.sub(r"[^\w\- ]", "", label.strip().lower())
@@ -113,6 +103,8 @@ def anchor_of(label: str) -> str:
 
 class ArticlePane(Vertical):
     """Shows one article; scrolls, jumps between sections and opens its links."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.ARTICLE_PANE)]
 
     @dataclass
     class LinkRequested(Message):
@@ -214,7 +206,10 @@ class ArticlePane(Vertical):
         if article.starred:
             title = Text.assemble(("★ ", "bold yellow"), title)
         parts = [plain(article.feed_title)]
-        if article.author:
+        # A blog's author is often the blog's own name: say it once.
+        if article.author and article.author.strip().casefold() != (
+            article.feed_title.strip().casefold()
+        ):
             parts.append(plain(article.author, limit=120))
         parts.append(Text(long_date(article.published, self.clock())))
         minutes = reading_minutes(article.word_count)
@@ -412,8 +407,27 @@ class ArticlePane(Vertical):
         self.jump_to(current - 1 if at_heading else current)
         return True
 
-    def page_down(self) -> None:
-        self.scroller.scroll_page_down(animate=False)
+    def page_down(self) -> bool:
+        """A page down; False when the article's end was already on screen."""
+        scroller = self.scroller
+        if scroller.scroll_y >= scroller.max_scroll_y and self.long_body.complete:
+            return False
+        scroller.scroll_page_down(animate=False)
+        return True
+
+    # j, k, g, G while the pane (its body or its outline) has the focus: the body scrolls.
+
+    def action_scroll_down(self) -> None:
+        self.scroller.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroller.scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.scroller.scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.scroller.scroll_end(animate=False)
 
     def page_up(self) -> None:
         self.scroller.scroll_page_up(animate=False)
