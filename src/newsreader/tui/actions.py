@@ -198,6 +198,13 @@ ACTIONS: tuple[Action, ...] = (
         action="link_picker",
     ),
     Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
+    Action(
+        "toggle_images",
+        "i",
+        "Toggle pictures",
+        "Show or hide the article's pictures (for this session)",
+        Scope.MAIN,
+    ),
     Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
     Action(
         "refresh",

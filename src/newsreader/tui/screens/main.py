@@ -11,7 +11,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +37,9 @@ from newsreader.tui.widgets.article_pane import ArticlePane
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from newsreader.images.loader import ImageLoader, ImageResult
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
 POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
@@ -68,6 +71,7 @@ class MainScreen(MarkingScreen):
         self._position_shown = 0.0
         self._before_search: int | None = None
         self._data_version = self.reader.data_version()
+        self._image_loader: ImageLoader | None = None
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
         self.pane = ArticlePane(clock, id="article")
@@ -90,6 +94,8 @@ class MainScreen(MarkingScreen):
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
         self.pane.outline_wanted = settings.show_outline
+        # Pictures are fetched only when an article showing them is opened.
+        self.pane.loader = self._load_picture if settings.images != "off" else None
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
         self.articles.border_title = ALL.title
@@ -101,7 +107,9 @@ class MainScreen(MarkingScreen):
             self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
         self.set_interval(POLL_SECONDS, self._poll)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self._image_loader is not None:
+            await self._image_loader.__aexit__(None, None, None)
         for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:
             store.close()
 
@@ -282,6 +290,22 @@ class MainScreen(MarkingScreen):
 
     def action_toggle_outline(self) -> None:
         self.pane.toggle_outline()
+
+    async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
+        if self._image_loader is None:
+            from newsreader.images.loader import ImageLoader
+
+            loader = ImageLoader()
+            await loader.__aenter__()
+            self._image_loader = loader
+        return await self._image_loader.load(url, box)
+
+    def action_toggle_images(self) -> None:
+        if self.pane.loader is None:
+            self.notify('Pictures are off: images = "off" in [settings].', markup=False)
+            return
+        shown = self.pane.toggle_pictures()
+        self.notify("Pictures shown." if shown else "Pictures hidden (i shows them).")
 
     def action_toggle_feeds(self) -> None:
         self.toggle_class("-show-feeds")

@@ -4,10 +4,10 @@ the sections, the Markdown body with styled headings, and numbered links."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from rich.console import Group
@@ -21,13 +21,20 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.ingest.sanitize import clean_text, safe_link
+from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
 from newsreader.model import Article
 from newsreader.render import describe_enclosure, reading_minutes
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import long_date, plain
-from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
+from newsreader.tui.widgets.long_article import PICTURE_MARK, LongArticleBody, split_sections
+
+if TYPE_CHECKING:
+    from newsreader.images.loader import ImageResult
+
+#: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
+Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
+PICTURE_MAX_ROWS = 20
 
 # An inline Markdown link (not an image): its text and its target.
 _LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -95,6 +102,33 @@ def image_refs(markdown: str) -> list[tuple[str, str]]:
     return [(alt, url) for url, alt in seen.items()]
 
 
+def mark_pictures(markdown: str) -> tuple[str, dict[int, tuple[str, str]]]:
+    """Each http(s) ``![alt](url)`` outside code replaced by a picture marker; returns the
+    marked Markdown and (URL, alt) by picture index."""
+    pictures: dict[int, tuple[str, str]] = {}
+
+    def mark(match: re.Match[str]) -> str:
+        alt, url = _ESCAPED.sub(r"\1", match.group(1)), match.group(2).strip("<>")
+        if not url.lower().startswith(("http://", "https://")) or not safe_link(url):
+            return match.group(0)
+        index = len(pictures)
+        pictures[index] = (url, alt)
+        return PICTURE_MARK.format(index)
+
+    lines: list[str] = []
+    fence = ""
+    for line in markdown.split("\n"):
+        if fence:
+            if line.strip().startswith(fence):
+                fence = ""
+        elif match := _FENCE_LINE.match(line):
+            fence = match.group(1)
+        elif "![" in line:
+            line = _IMAGE.sub(mark, line)
+        lines.append(line)
+    return "\n".join(lines), pictures
+
+
 def anchor_of(label: str) -> str:
     """The ``#anchor`` a heading of ``label`` answers to (GitHub's way of making them)."""
     kept = re.sub(r"[^\w\- ]", "", label.strip().lower())
@@ -130,6 +164,14 @@ class ArticlePane(Vertical):
         self.links: list[str] = []
         self.link_labels: list[str] = []
         self.images: list[tuple[str, str]] = []
+        # Pictures: drawn (as half-blocks) when on and a loader is given; fetched only here,
+        # when an article is opened.
+        self.pictures_on = True
+        self.loader: Loader | None = None
+        self._pictures: dict[int, tuple[str, str]] = {}
+        self._markdown = ""
+        self._picture_results: dict[str, ImageResult] = {}
+        self._picture_loading: set[str] = set()
         self.outline_wanted = True
         self.outline_forced = False
         self._section = -1
@@ -165,6 +207,7 @@ class ArticlePane(Vertical):
         self.border_title = "Article"
         self.long_body.on_sections = self._long_sections
         self.long_body.on_restart = self._long_restart
+        self.long_body.on_pictures = self._load_pictures
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------
@@ -181,6 +224,9 @@ class ArticlePane(Vertical):
 
     async def show(self, article: Article, markdown: str) -> None:
         """Display ``article`` with its body ``markdown``."""
+        if self.article is None or self.article.id != article.id:
+            self._picture_results = {}
+            self._picture_loading = set()
         self.article = article
         marked, self.links, self.link_labels = number_links(clean_text(markdown))
         self.images = image_refs(marked)
@@ -193,7 +239,74 @@ class ArticlePane(Vertical):
         self.scroller.scroll_home(animate=False)
         self.add_class("-open")
         self._long_outline(marked)
-        self.long_body.show(marked)
+        self._markdown = marked
+        self._draw_body()
+
+    def _draw_body(self) -> None:
+        marked = self._markdown
+        self._pictures = {}
+        if self.pictures_on and self.loader is not None:
+            marked, self._pictures = mark_pictures(marked)
+        captions = {index: clean_line(alt, 200) for index, (_, alt) in self._pictures.items()}
+        self.long_body.show(marked, captions, self._picture_rows())
+
+    def _picture_rows(self) -> int:
+        columns = max(10, self.long_body.size.width or self.scroller.size.width - 2)
+        return max(4, min(PICTURE_MAX_ROWS, round(columns * 9 / 16 / 2)))
+
+    def toggle_pictures(self) -> bool:
+        """Pictures on or off for this session (the open article is drawn again)."""
+        self.pictures_on = not self.pictures_on
+        if self.article is not None:
+            self._draw_body()
+        return self.pictures_on
+
+    def _load_pictures(self, placed: list[tuple[int, int]]) -> None:
+        """Pictures got their place in the body: draw each, loading it once per article."""
+        loader = self.loader
+        if loader is None:
+            return
+        for index, _ in placed:
+            picture = self._pictures.get(index)
+            if picture is None:
+                continue
+            result = self._picture_results.get(picture[0])
+            if result is not None:
+                self._draw_picture(index, picture, result)
+            elif picture[0] not in self._picture_loading:
+                self._picture_loading.add(picture[0])
+                self.run_worker(
+                    self._load_picture(loader, index, picture),
+                    group="pictures",
+                    exit_on_error=False,
+                )
+
+    async def _load_picture(self, loader: Loader, index: int, picture: tuple[str, str]) -> None:
+        article_id = self.article.id if self.article else None
+        body = self.long_body
+        columns = max(1, body.size.width - 2)
+        result = await loader(picture[0], (columns, body.picture_rows * 2))
+        if self.article is None or self.article.id != article_id:
+            return  # another article since
+        self._picture_loading.discard(picture[0])
+        self._picture_results[picture[0]] = result
+        if self._pictures.get(index) == picture:
+            self._draw_picture(index, picture, result)
+
+    def _draw_picture(self, index: int, picture: tuple[str, str], result: ImageResult) -> None:
+        from newsreader.tui.image_view import picture_strips
+
+        body = self.long_body
+        alt = picture[1]
+        if result.decoded is None:
+            reason = clean_line(result.error or "not available", 120)
+            body.set_picture(index, [], f"🖼 {clean_line(alt, 200)} ({reason})")
+            return
+        image = result.decoded.image
+        columns = max(1, body.size.width - 2)
+        rows = body.picture_rows
+        width, height = max(1, image.width), max(1, (image.height + 1) // 2)
+        body.set_picture(index, picture_strips(image, min(width, columns), min(height, rows)))
 
     def update_state(self, article: Article) -> None:
         """Redraw the header after ``article``'s read/starred state changed."""

@@ -92,6 +92,44 @@ class RenderedSection:
     level: int
     label: str
     lines: list[Strip]
+    pictures: list[tuple[int, int]]  # (picture index, its first line in ``lines``)
+
+
+# A picture stands in the Markdown as this marker (private-use characters: never in text).
+PICTURE_MARK = "\ue000{}\ue001"
+_PICTURE = re.compile("\ue000(\\d+)\ue001")
+
+
+def place_pictures(
+    lines: list[Strip], rows: int, captions: dict[int, str]
+) -> tuple[list[Strip], list[tuple[int, int]]]:
+    """Replace each picture marker in ``lines`` by ``rows`` placeholder lines and a caption.
+
+    Returns the new lines and (picture index, first placeholder line) for each picture.
+    """
+    if not any("\ue000" in line.text for line in lines):
+        return lines, []
+    from rich.segment import Segment
+
+    out: list[Strip] = []
+    placed: list[tuple[int, int]] = []
+    dim = Style(dim=True)
+    for line in lines:
+        found = [int(n) for n in _PICTURE.findall(line.text)]
+        if not found:
+            out.append(line)
+            continue
+        rest = Strip(
+            [Segment(_PICTURE.sub("", seg.text), seg.style) for seg in line if not seg.control]
+        )
+        if rest.text.strip():
+            out.append(rest)
+        for index in found:
+            placed.append((index, len(out)))
+            out.extend(Strip([Segment("░", dim)]) for _ in range(rows))
+            caption = captions.get(index, "")
+            out.append(Strip([Segment(f"🖼 {caption}".rstrip(), dim)]))
+    return out, placed
 
 
 def render_section(section: Section, console: Console, width: int) -> list[Strip]:
@@ -139,12 +177,25 @@ class LongArticleBody(Widget):
         self._markdown = ""
         self._width = 0
         self._generation = 0
+        # Pictures: their caption by index, how many rows each gets, and where each stands.
+        self.captions: dict[int, str] = {}
+        self.picture_rows = 0
+        self.pictures: dict[int, int] = {}
+        self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
 
     # -- content ----------------------------------------------------------------------------
 
-    def show(self, markdown: str) -> None:
-        """Start drawing ``markdown`` (in a thread, section by section) at the body's width."""
+    def show(
+        self, markdown: str, captions: dict[int, str] | None = None, picture_rows: int = 0
+    ) -> None:
+        """Start drawing ``markdown`` (in a thread, section by section) at the body's width.
+
+        Each picture marker (:data:`PICTURE_MARK`) becomes ``picture_rows`` placeholder lines
+        and its caption; :meth:`set_picture` draws the picture over them.
+        """
         self._markdown = markdown
+        self.captions = dict(captions or {})
+        self.picture_rows = picture_rows
         self._width = 0
         self.lines = []
         self.headings = []
@@ -167,6 +218,7 @@ class LongArticleBody(Widget):
         self._width = width
         self.lines = []
         self.headings = []
+        self.pictures = {}
         self.complete = False
         self.refresh(layout=True)
         self._draw_lines(self._markdown, width, self._generation, self._theme())
@@ -197,7 +249,8 @@ class LongArticleBody(Widget):
             if generation != self._generation:
                 return
             lines = render_section(section, console, width)
-            batch.append(RenderedSection(section.level, section.label, lines))
+            lines, placed = place_pictures(lines, self.picture_rows, self.captions)
+            batch.append(RenderedSection(section.level, section.label, lines, placed))
             # The first screenful promptly, then in steps that keep the screen moving.
             if not self.lines or time.monotonic() - sent > 0.1:
                 self.app.call_from_thread(self._add, generation, batch, False)
@@ -209,6 +262,7 @@ class LongArticleBody(Widget):
         if generation != self._generation:
             return
         added: list[tuple[int, str, int]] = []
+        placed: list[tuple[int, int]] = []
         for section in sections:
             if not section.lines:
                 continue
@@ -216,12 +270,32 @@ class LongArticleBody(Widget):
                 self.lines.append(Strip([]))
             if section.level:
                 added.append((section.level, section.label, len(self.lines)))
+            for index, line in section.pictures:
+                self.pictures[index] = len(self.lines) + line
+                placed.append((index, len(self.lines) + line))
             self.lines.extend(section.lines)
         self.headings.extend(added)
         self.complete = done
         self.refresh(layout=True)
         if (added or done) and self.on_sections is not None:
             self.on_sections(added)
+        if placed and self.on_pictures is not None:
+            self.on_pictures(placed)
+
+    def set_picture(self, index: int, strips: list[Strip], caption: str | None = None) -> None:
+        """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
+        placeholder, and replace its caption when ``caption`` is given."""
+        from rich.segment import Segment
+
+        first = self.pictures.get(index)
+        if first is None:
+            return
+        rows = self.picture_rows
+        for offset in range(rows):
+            self.lines[first + offset] = strips[offset] if offset < len(strips) else Strip([])
+        if caption is not None:
+            self.lines[first + rows] = Strip([Segment(caption, Style(dim=True))])
+        self.refresh()
 
     # -- drawing ----------------------------------------------------------------------------
 
