@@ -47,6 +47,7 @@ def add_article(store: Store, body: str, **extra: object) -> None:
                 title="An article",
                 published=NOW - timedelta(hours=1),
                 body=body,
+                text=body,
                 link="https://x.example/a",
                 **extra,  # type: ignore[arg-type]
             )
@@ -282,3 +283,51 @@ async def test_attachment_plays_with_the_configured_player_url_as_one_argument(
                 break
             await asyncio.sleep(0.05)
     assert json.loads(record.read_text("utf-8")) == ["--no-video", url]
+
+
+async def test_search_words_are_marked_in_the_article_and_full_stop_comma_jump(
+    store: Store, make_app: App
+) -> None:
+    filler = "\n\n".join(f"Plain paragraph {n} with nothing to find. " * 3 for n in range(25))
+    add_article(
+        store,
+        f"The Tomahawk debate opens.\n\n{filler}\n\nMore about TOMAHAWKS later.\n\n{filler}\n\n"
+        "A last tomahawk here.",
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("slash", *"tomahawk")
+        await pilot.pause(0.4)
+        await settle(app, pilot)
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        body = app.main.pane.long_body
+        scroller = app.main.pane.scroller
+        lines = body.match_lines()
+        assert len(lines) == 3
+
+        def marked_cells(y: int) -> str:
+            return "".join(
+                seg.text
+                for seg in body.render_line(y)
+                if seg.style is not None and seg.style.bold and seg.style.bgcolor is not None
+            )
+
+        assert marked_cells(lines[0]).lower() == "tomahawk"
+        top = app.main.pane._y(body)
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert scroller.scroll_y == top + lines[0] - 2
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert scroller.scroll_y == top + lines[1] - 2
+        await pilot.press("full_stop")
+        await pilot.pause()
+        assert scroller.scroll_y == min(scroller.max_scroll_y, top + lines[2] - 2)
+        await pilot.press("comma")
+        await pilot.pause()
+        assert scroller.scroll_y == top + lines[1] - 2
+        # Leaving the search leaves the article unmarked.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert body.match_lines() == []

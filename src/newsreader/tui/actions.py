@@ -149,6 +149,20 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
     ),
     Action(
+        "next_match",
+        "full_stop",
+        "Next match",
+        "Jump to the next word of the active search in the article",
+        Scope.MAIN,
+    ),
+    Action(
+        "previous_match",
+        "comma",
+        "Previous match",
+        "Jump to the previous word of the active search in the article",
+        Scope.MAIN,
+    ),
+    Action(
         "full_screen",
         "z",
         "Full-screen reading",

@@ -228,6 +228,7 @@ class MainScreen(MarkingScreen):
         self.articles.update_article(summary_of(article))
         # Laid out by the pane on its own queue: this screen keeps drawing (and moving the
         # list) while the article's widgets are made.
+        self.pane.set_search(self.search_bar.value if self.articles.searching else "")
         self.pane.show_soon(article, markdown)
         self.load_feeds()
 
@@ -306,6 +307,18 @@ class MainScreen(MarkingScreen):
             return
         shown = self.pane.toggle_pictures()
         self.notify("Pictures shown." if shown else "Pictures hidden (i shows them).")
+
+    def action_next_match(self) -> None:
+        if not self.pane.jump_to_match(forward=True):
+            self.app.bell()
+
+    def action_previous_match(self) -> None:
+        if not self.pane.jump_to_match(forward=False):
+            self.app.bell()
+
+    def _cancel_search(self) -> None:
+        super()._cancel_search()
+        self.pane.set_search("")
 
     def action_toggle_feeds(self) -> None:
         self.toggle_class("-show-feeds")
@@ -406,6 +419,8 @@ class MainScreen(MarkingScreen):
             "page_down",
             "toggle_outline",
             "full_screen",
+            "next_match",
+            "previous_match",
         ):
             return True if has_article else None
         if action == "link_picker":

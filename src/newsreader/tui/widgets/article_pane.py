@@ -254,6 +254,27 @@ class ArticlePane(Vertical):
         columns = max(10, self.long_body.size.width or self.scroller.size.width - 2)
         return max(4, min(PICTURE_MAX_ROWS, round(columns * 9 / 16 / 2)))
 
+    def set_search(self, query: str) -> None:
+        """Mark the words of ``query`` (the active search; "" for none) in the body."""
+        from newsreader.tui.match_marks import query_pattern
+
+        self.long_body.set_highlight(query_pattern(query) if query.strip() else None)
+
+    def jump_to_match(self, *, forward: bool) -> bool:
+        """Scroll the next (previous) line holding a search match to the top; False if none."""
+        top = self._y(self.long_body)
+        lines = [top + line for line in self.long_body.match_lines()]
+        scroll_y = int(self.scroller.scroll_y)
+        shown = scroll_y + 2  # a match is brought two lines below the top, with its context
+        if forward:
+            target = next((y for y in lines if y > shown), None)
+        else:
+            target = next((y for y in reversed(lines) if y < shown), None)
+        if target is None:
+            return False
+        self.scroller.scroll_to(y=max(0, target - 2), animate=False, immediate=True)
+        return True
+
     def toggle_pictures(self) -> bool:
         """Pictures on or off for this session (the open article is drawn again)."""
         self.pictures_on = not self.pictures_on

@@ -158,6 +158,7 @@ class LongArticleBody(Widget):
         "long-article--h3",
         "long-article--h4",
         "long-article--link",
+        "long-article--match",
     }
 
     @dataclass
@@ -182,6 +183,8 @@ class LongArticleBody(Widget):
         self.picture_rows = 0
         self.pictures: dict[int, int] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
+        # The words of the active search, marked where they are drawn.
+        self.highlight: re.Pattern[str] | None = None
 
     # -- content ----------------------------------------------------------------------------
 
@@ -320,8 +323,26 @@ class LongArticleBody(Widget):
         text = "\n".join(strip.text.rstrip() for strip in self.lines)
         return selection.extract(text), "\n"
 
+    def set_highlight(self, pattern: re.Pattern[str] | None) -> None:
+        self.highlight = pattern
+        self.refresh()
+
+    def match_lines(self) -> list[int]:
+        """The lines drawn so far that hold a match of the search."""
+        pattern = self.highlight
+        if pattern is None:
+            return []
+        return [y for y, strip in enumerate(self.lines) if pattern.search(strip.text)]
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         style = self.rich_style
         strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
+        if self.highlight is not None:
+            from newsreader.tui.match_marks import marked, match_spans
+
+            spans = match_spans(strip, self.highlight)
+            if spans:
+                mark = self.get_component_rich_style("long-article--match", partial=True)
+                strip = marked(strip, spans, mark)
         return strip.apply_style(style).crop_extend(0, width, style)
