@@ -84,6 +84,10 @@ async def test_pictures_placeholder_then_drawn_failure_says_why_and_i_hides(
         assert text.index("Text between") < text.index("🖼 A lost chart") < text.index("Text below")
         await until(lambda: has_red_blocks(app), pilot)
         await until(lambda: any("A lost chart (" in line for line in body_lines(app)), pilot)
+        # A picture that will not be drawn leaves no empty space: its caption follows the text.
+        lines = body_lines(app)
+        lost = next(y for y, line in enumerate(lines) if "A lost chart (" in line)
+        assert lines[lost - 2] == "Text between."
         assert len(server.log) == 2
         await pilot.press("i")
         await until(lambda: bool(app.main.pane.long_body.lines), pilot)

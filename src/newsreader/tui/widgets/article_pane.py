@@ -321,7 +321,7 @@ class ArticlePane(Vertical):
         alt = picture[1]
         if result.decoded is None:
             reason = clean_line(result.error or "not available", 120)
-            body.set_picture(index, [], f"🖼 {clean_line(alt, 200)} ({reason})")
+            body.drop_picture(index, f"🖼 {clean_line(alt, 200)} ({reason})")
             return
         image = result.decoded.image
         columns = max(1, body.size.width - 2)

@@ -285,6 +285,23 @@ class LongArticleBody(Widget):
         if placed and self.on_pictures is not None:
             self.on_pictures(placed)
 
+    def drop_picture(self, index: int, caption: str) -> None:
+        """Picture ``index`` will not be drawn: its placeholder goes, ``caption`` stays."""
+        from rich.segment import Segment
+
+        first = self.pictures.pop(index, None)
+        if first is None:
+            return
+        rows = self.picture_rows
+        del self.lines[first : first + rows]
+        self.lines[first] = Strip([Segment(caption, Style(dim=True))])
+        self.headings = [
+            (level, label, line - rows if line > first else line)
+            for level, label, line in self.headings
+        ]
+        self.pictures = {n: y - rows if y > first else y for n, y in self.pictures.items()}
+        self.refresh(layout=True)
+
     def set_picture(self, index: int, strips: list[Strip], caption: str | None = None) -> None:
         """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
         placeholder, and replace its caption when ``caption`` is given."""
