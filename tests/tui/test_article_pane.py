@@ -314,6 +314,9 @@ async def test_search_words_are_marked_in_the_article_and_full_stop_comma_jump(
             )
 
         assert marked_cells(lines[0]).lower() == "tomahawk"
+        # The rest of a marked line is drawn as before.
+        assert body.render_line(lines[0]).text.rstrip() == body.lines[lines[0]].text.rstrip()
+        assert "The Tomahawk debate opens." in body.render_line(lines[0]).text
         top = app.main.pane._y(body)
         await pilot.press("full_stop")
         await pilot.pause()

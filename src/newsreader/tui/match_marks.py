@@ -67,7 +67,8 @@ def marked(strip: Strip, spans: list[tuple[int, int]], style: Style) -> Strip:
     """``strip`` with the cells of ``spans`` drawn in ``style`` on top of their own."""
     if not spans:
         return strip
-    cuts = sorted({offset for span in spans for offset in span})
+    # Every cut, and the strip's end (what lies after the last cut is dropped otherwise).
+    cuts = sorted({offset for span in spans for offset in span} | {strip.cell_length})
     parts = strip.divide(cuts)
     segments: list[Segment] = []
     position = 0
