@@ -334,3 +334,29 @@ async def test_search_words_are_marked_in_the_article_and_full_stop_comma_jump(
         await pilot.press("escape")
         await pilot.pause()
         assert body.match_lines() == []
+
+
+async def test_clicking_a_link_opens_it_and_an_anchor_jumps(store: Store, make_app: App) -> None:
+    filler = "\n\n".join(f"Paragraph {n} of filler text." for n in range(40))
+    add_article(
+        store,
+        f"See [the spec](https://spec.example/) or [the end](#the-end).\n\n{filler}\n\n"
+        "## The end\n\nDone.",
+    )
+    app = make_app()
+    opened: list[str] = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.press("enter")
+        await settle(app, pilot)
+        body = app.main.pane.long_body
+        row = next(y for y, strip in enumerate(body.lines) if "the spec" in strip.text)
+        text = body.lines[row].text
+        await pilot.click(body, offset=(text.index("the spec") + 2, row))
+        await pilot.pause()
+        assert opened == ["https://spec.example/"]
+        await pilot.click(body, offset=(text.index("the end") + 2, row))
+        await pilot.pause()
+        heading = app.main.pane._heading_ys()[0]
+        assert app.main.pane.scroller.scroll_y == min(app.main.pane.scroller.max_scroll_y, heading)
+        assert opened == ["https://spec.example/"]
