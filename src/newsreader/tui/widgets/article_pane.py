@@ -3,7 +3,6 @@ the sections, the Markdown body with styled headings, and numbered links."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,9 +24,10 @@ from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
 from newsreader.model import Article
 from newsreader.render import describe_enclosure, reading_minutes
 from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.article_links import anchor_of, image_refs, mark_pictures, number_links
 from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import long_date, plain
-from newsreader.tui.widgets.long_article import PICTURE_MARK, LongArticleBody, split_sections
+from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
 
 if TYPE_CHECKING:
     from newsreader.images.loader import ImageResult
@@ -36,13 +36,6 @@ if TYPE_CHECKING:
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
 PICTURE_MAX_ROWS = 20
 
-# An inline Markdown link (not an image): its text and its target.
-_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_IMAGE = re.compile(r"!\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
-_ESCAPED = re.compile(r"\\(.)")
-_HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
-_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 OUTLINE_BESIDE_WIDTH = 90
 OUTLINE_ABOVE_HEIGHT = 20
 
@@ -51,88 +44,6 @@ WELCOME = Text.assemble(
     "Highlight an article and press Enter to read it here.\n",
     "Press ? for every key, Ctrl+P for the command palette.",
 )
-
-
-def number_links(markdown: str) -> tuple[str, list[str], list[str]]:
-    """Mark each link that leaves the page with its number: ``[text\\[1\\]](url)``.
-
-    Only http(s) links are numbered (a repeated target keeps its first number); ``#anchor``
-    links stay links (they jump within the article); links of other schemes become their
-    text, and so do links in headings (which read as titles, in the outline too). Returns the
-    marked Markdown, the numbered targets in order and each one's (first) text.
-    """
-    targets: list[str] = []
-    labels: list[str] = []
-
-    def mark(match: re.Match[str]) -> str:
-        text, target = match.group(1), match.group(2).strip("<>")
-        if target.startswith("#"):
-            return match.group(0)
-        if not target.lower().startswith(("http://", "https://")) or not safe_link(target):
-            return text
-        if target not in targets:
-            targets.append(target)
-            labels.append(_ESCAPED.sub(r"\1", text))
-        return f"[{text}\\[{targets.index(target) + 1}\\]](<{target}>)"
-
-    lines: list[str] = []
-    fence = ""
-    for line in markdown.split("\n"):
-        if fence:
-            if line.strip().startswith(fence):
-                fence = ""
-        elif match := _FENCE_LINE.match(line):
-            fence = match.group(1)
-        elif _HEADING_LINE.match(line):
-            line = _LINK.sub(r"\1", line)
-        else:
-            line = _AUTOLINK.sub(lambda m: f"[{m.group(1)}](<{m.group(1)}>)", line)
-            line = _LINK.sub(mark, line)
-        lines.append(line)
-    return "\n".join(lines), targets, labels
-
-
-def image_refs(markdown: str) -> list[tuple[str, str]]:
-    """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
-    seen: dict[str, str] = {}
-    for match in _IMAGE.finditer(markdown):
-        alt, url = match.group(1), match.group(2).strip("<>")
-        if url.lower().startswith(("http://", "https://")) and safe_link(url):
-            seen.setdefault(url, alt)
-    return [(alt, url) for url, alt in seen.items()]
-
-
-def mark_pictures(markdown: str) -> tuple[str, dict[int, tuple[str, str]]]:
-    """Each http(s) ``![alt](url)`` outside code replaced by a picture marker; returns the
-    marked Markdown and (URL, alt) by picture index."""
-    pictures: dict[int, tuple[str, str]] = {}
-
-    def mark(match: re.Match[str]) -> str:
-        alt, url = _ESCAPED.sub(r"\1", match.group(1)), match.group(2).strip("<>")
-        if not url.lower().startswith(("http://", "https://")) or not safe_link(url):
-            return match.group(0)
-        index = len(pictures)
-        pictures[index] = (url, alt)
-        return PICTURE_MARK.format(index)
-
-    lines: list[str] = []
-    fence = ""
-    for line in markdown.split("\n"):
-        if fence:
-            if line.strip().startswith(fence):
-                fence = ""
-        elif match := _FENCE_LINE.match(line):
-            fence = match.group(1)
-        elif "![" in line:
-            line = _IMAGE.sub(mark, line)
-        lines.append(line)
-    return "\n".join(lines), pictures
-
-
-def anchor_of(label: str) -> str:
-    """The ``#anchor`` a heading of ``label`` answers to (GitHub's way of making them)."""
-    kept = re.sub(r"[^\w\- ]", "", label.strip().lower())
-    return kept.replace(" ", "-")
 
 
 class ArticlePane(Vertical):
