@@ -62,6 +62,7 @@ class Settings:
     show_outline: bool = True
     images: str = "auto"  # one of IMAGE_MODES
     prefetch_images: bool = False
+    player: str = ""  # a command that plays attachments, e.g. "mpv" (run without a shell)
 
 
 IMAGE_MODES = ("auto", "kitty", "sixel", "blocks", "off")
@@ -255,6 +256,7 @@ class _Validator:
             "show_outline": (bool,),
             "images": (str,),
             "prefetch_images": (bool,),
+            "player": (str,),
         }
         for key, value in table.items():
             if key not in types:

@@ -10,7 +10,8 @@ import re
 from dataclasses import dataclass
 
 from newsreader.ingest.markdown_syntax import ATX_HEADING, FENCE, LINK_OR_AUTOLINK
-from newsreader.model import Article, ContentType
+from newsreader.ingest.sanitize import clean_line, safe_link
+from newsreader.model import Article, ContentType, Enclosure
 from newsreader.store import Store
 
 WORDS_PER_MINUTE = 230
@@ -76,3 +77,25 @@ def links(markdown: str) -> list[str]:
 def reading_minutes(word_count: int) -> int:
     """Minutes to read ``word_count`` words, at least one."""
     return max(1, round(word_count / WORDS_PER_MINUTE))
+
+
+def describe_enclosure(enclosure: Enclosure) -> str:
+    """``[audio/mpeg, 42.1 MB]``: an attachment's type and size, as far as the feed says."""
+    parts = [clean_line(enclosure.type, 60) or "file"]
+    if enclosure.length:
+        size = float(enclosure.length)
+        for unit in ("bytes", "KB", "MB", "GB"):
+            if size < 1000 or unit == "GB":
+                parts.append(f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}")
+                break
+            size /= 1000
+    return f"[{', '.join(parts)}]"
+
+
+def attachment_lines(article: Article) -> list[str]:
+    """One line per attachment that can be opened (http/https): its description and URL."""
+    return [
+        f"{describe_enclosure(e)} {clean_line(e.url, 2000)}"
+        for e in article.enclosures
+        if safe_link(e.url)
+    ]

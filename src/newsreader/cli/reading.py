@@ -55,7 +55,7 @@ def _article(ctx: AppContext, article_id: int) -> Any:
 
 
 def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.render import article_markdown, reading_minutes
+    from newsreader.render import article_markdown, attachment_lines, reading_minutes
 
     article = _article(ctx, args.id)
     body = article_markdown(ctx.store, article)
@@ -80,6 +80,11 @@ def cmd_show(ctx: AppContext, args: argparse.Namespace) -> int:
             print(path or f"<{link}>")
         print()
         print(body.strip())
+    attachments = attachment_lines(article)
+    if attachments:
+        print("\nAttachments:")
+        for text in attachments:
+            print(text)
     if args.mark_read:
         ctx.store.set_read([article.id], read=True)
     return 0

@@ -33,6 +33,41 @@ def open_page(app: App[Any], link: str) -> None:
     open_checked(app, link)
 
 
+def play(app: App[Any], player: str, url: str) -> None:
+    """Run the ``player`` command on an attachment's http(s) ``url`` (no shell: the URL is one
+    argument of its own), in a thread worker, saying what happened."""
+    import shlex
+
+    link = safe_link(url)
+    if not link:
+        app.notify("Only http and https attachments can be played.", severity="warning")
+        return
+    try:
+        argv = [*shlex.split(player), link]
+    except ValueError as error:
+        app.notify(f"player = {player!r} in [settings]: {error}", severity="error", markup=False)
+        return
+    app.run_worker(lambda: _play(app, argv), thread=True, group="player", exit_on_error=False)
+
+
+def _play(app: App[Any], argv: list[str]) -> None:
+    import subprocess
+
+    try:
+        subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as error:
+        message = f"Could not run the player {clean_line(argv[0], 80)}: {error.strerror or error}"
+        app.call_from_thread(app.notify, message, severity="error", markup=False)
+        return
+    app.call_from_thread(app.notify, f"Playing {clean_line(argv[-1], 200)}", markup=False)
+
+
 def launch(app: App[Any], url: str) -> None:
     """Open ``url`` in the web browser (in a thread worker), saying so, or why it could not."""
     app.run_worker(lambda: _launch(app, url), thread=True, group="browser", exit_on_error=False)

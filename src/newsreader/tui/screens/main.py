@@ -11,7 +11,7 @@ import dataclasses
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -31,6 +31,7 @@ from newsreader.tui.full_text import FullTextFetcher, full_text_notice
 from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
+from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.sync_runner import Syncer
 from newsreader.tui.views import ALL, View, build_views
@@ -39,6 +40,9 @@ from newsreader.tui.widgets.article_pane import ArticlePane
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from newsreader.images.loader import ImageLoader, ImageResult
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
 POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
@@ -70,6 +74,7 @@ class MainScreen(MarkingScreen):
         self._position_shown = 0.0
         self._before_search: int | None = None
         self._data_version = self.reader.data_version()
+        self._image_loader: ImageLoader | None = None
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
         self.pane = ArticlePane(clock, id="article")
@@ -98,6 +103,8 @@ class MainScreen(MarkingScreen):
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
         self.pane.outline_wanted = settings.show_outline
+        # Pictures are fetched only when an article showing them is opened.
+        self.pane.loader = self._load_picture if settings.images != "off" else None
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
         self.articles.border_title = ALL.title
@@ -109,7 +116,9 @@ class MainScreen(MarkingScreen):
         self.call_after_refresh(self.cache_check.start)
         self.set_interval(POLL_SECONDS, self._poll)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        if self._image_loader is not None:
+            await self._image_loader.__aexit__(None, None, None)
         for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:
             store.close()
 
@@ -228,6 +237,7 @@ class MainScreen(MarkingScreen):
         self.articles.update_article(summary_of(article))
         # Laid out by the pane on its own queue: this screen keeps drawing (and moving the
         # list) while the article's widgets are made.
+        self.pane.set_search(self.search_bar.value if self.articles.searching else "")
         self.pane.show_soon(article, markdown)
         self.load_feeds()
 
@@ -278,10 +288,46 @@ class MainScreen(MarkingScreen):
             self.app.bell()
 
     def action_page_down(self) -> None:
-        self.pane.page_down()
+        if not self.pane.page_down():
+            self._step_unread(forward=True)  # at the end: on to the next unread (newsboat)
+
+    def action_full_screen(self) -> None:
+        self.toggle_class("-full-article")
+        if self.has_class("-full-article"):
+            self.pane.scroller.focus()
+        elif self.focused is None or not self.focused.display:
+            self.articles.focus()
 
     def action_toggle_outline(self) -> None:
         self.pane.toggle_outline()
+
+    async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
+        if self._image_loader is None:
+            from newsreader.images.loader import ImageLoader
+
+            loader = ImageLoader()
+            await loader.__aenter__()
+            self._image_loader = loader
+        return await self._image_loader.load(url, box)
+
+    def action_toggle_images(self) -> None:
+        if self.pane.loader is None:
+            self.notify('Pictures are off: images = "off" in [settings].', markup=False)
+            return
+        shown = self.pane.toggle_pictures()
+        self.notify("Pictures shown." if shown else "Pictures hidden (i shows them).")
+
+    def action_next_match(self) -> None:
+        if not self.pane.jump_to_match(forward=True):
+            self.app.bell()
+
+    def action_previous_match(self) -> None:
+        if not self.pane.jump_to_match(forward=False):
+            self.app.bell()
+
+    def _cancel_search(self) -> None:
+        super()._cancel_search()
+        self.pane.set_search("")
 
     def action_toggle_feeds(self) -> None:
         self.toggle_class("-show-feeds")
@@ -303,6 +349,23 @@ class MainScreen(MarkingScreen):
             self._open_url(links[number - 1])
         else:
             self.notify(f"The article has no link {number}.", severity="warning")
+
+    def action_link_picker(self) -> None:
+        entries = self.pane.picker_entries()
+        if not entries:
+            self.notify("The article has no links.", severity="warning")
+            return
+
+        def chosen(entry: PickerEntry | None) -> None:
+            player = self.ctx.config.settings.player
+            if entry is None:
+                return
+            if entry.kind == "attachment" and player:
+                browser.play(self.app, player, entry.url)
+            else:
+                self._open_url(entry.url)
+
+        self.app.push_screen(LinkPicker(entries), chosen)
 
     @on(ArticlePane.LinkRequested)
     def _link_requested(self, event: ArticlePane.LinkRequested) -> None:
@@ -426,7 +489,12 @@ class MainScreen(MarkingScreen):
             "page_down",
             "toggle_outline",
             "fetch_full_text",
+            "full_screen",
+            "next_match",
+            "previous_match",
         ):
+            return True if has_article else None
+        if action == "link_picker":
             return True if has_article else None
         if action == "open_link":
             return True if has_article and self.pane.links else None

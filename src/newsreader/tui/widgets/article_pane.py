@@ -3,32 +3,39 @@ the sections, the Markdown body with styled headings, and numbered links."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import unquote, urlsplit
 
 from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Markdown, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.ingest.sanitize import clean_text, safe_link
+from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
 from newsreader.model import Article
-from newsreader.render import reading_minutes
+from newsreader.render import describe_enclosure, reading_minutes
+from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.article_links import anchor_of, image_refs, mark_pictures, number_links
+from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import long_date, plain
-from newsreader.tui.widgets.long_article import LongArticleBody, is_long, split_sections
+from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
 
-# An inline Markdown link (not an image) whose target is an http(s) URL.
-_LINK = re.compile(
-    r"(?<!!)(\[(?:[^\[\]]|\\.)*\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\))", re.IGNORECASE
-)
+if TYPE_CHECKING:
+    from newsreader.images.loader import ImageResult
+
+#: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
+Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
+PICTURE_MAX_ROWS = 20
+
 OUTLINE_BESIDE_WIDTH = 90
 OUTLINE_ABOVE_HEIGHT = 20
 
@@ -39,31 +46,10 @@ WELCOME = Text.assemble(
 )
 
 
-def number_links(markdown: str) -> tuple[str, list[str]]:
-    """Mark each http(s) link in ``markdown`` with its number, e.g. ``text [1]``.
-
-    Returns the marked Markdown and the link targets in order (a repeated target keeps its
-    first number).
-    """
-    targets: list[str] = []
-
-    def mark(match: re.Match[str]) -> str:
-        target = match.group(2).strip("<>")
-        if not target.lower().startswith(("http://", "https://")):
-            return match.group(0)
-        if target not in targets:
-            targets.append(target)
-        return f"{match.group(1)} \\[{targets.index(target) + 1}\\]"
-
-    return _LINK.sub(mark, markdown), targets
-
-
-class ArticleBody(Markdown):
-    """The rendered article; link clicks are checked before anything opens."""
-
-
 class ArticlePane(Vertical):
     """Shows one article; scrolls, jumps between sections and opens its links."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.ARTICLE_PANE)]
 
     @dataclass
     class LinkRequested(Message):
@@ -87,6 +73,16 @@ class ArticlePane(Vertical):
         self.clock = clock
         self.article: Article | None = None
         self.links: list[str] = []
+        self.link_labels: list[str] = []
+        self.images: list[tuple[str, str]] = []
+        # Pictures: drawn (as half-blocks) when on and a loader is given; fetched only here,
+        # when an article is opened.
+        self.pictures_on = True
+        self.loader: Loader | None = None
+        self._pictures: dict[int, tuple[str, str]] = {}
+        self._markdown = ""
+        self._picture_results: dict[str, ImageResult] = {}
+        self._picture_loading: set[str] = set()
         self.outline_wanted = True
         self.outline_forced = False
         self._section = -1
@@ -97,7 +93,6 @@ class ArticlePane(Vertical):
         yield OptionList(id="outline")
         with VerticalScroll(id="article-scroll"):
             yield Static(WELCOME, id="article-header")
-            yield ArticleBody(id="article-body", open_links=False)
             yield LongArticleBody(id="article-long-body")
             yield Static("", id="article-links")
 
@@ -106,17 +101,14 @@ class ArticlePane(Vertical):
         return self.query_one("#article-scroll", VerticalScroll)
 
     @property
-    def body(self) -> ArticleBody:
-        return self.query_one("#article-body", ArticleBody)
-
-    @property
     def long_body(self) -> LongArticleBody:
         return self.query_one("#article-long-body", LongArticleBody)
 
     @property
-    def is_long(self) -> bool:
-        """Whether the open article is drawn by the long-article body."""
-        return self.long_body.display
+    def drawn(self) -> Article | None:
+        """The open article once the first lines of its body are on screen."""
+        body = self.long_body
+        return self.article if body.lines or body.complete else None
 
     @property
     def outline(self) -> OptionList:
@@ -124,9 +116,9 @@ class ArticlePane(Vertical):
 
     def on_mount(self) -> None:
         self.border_title = "Article"
-        self.long_body.display = False
         self.long_body.on_sections = self._long_sections
         self.long_body.on_restart = self._long_restart
+        self.long_body.on_pictures = self._load_pictures
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------
@@ -143,8 +135,12 @@ class ArticlePane(Vertical):
 
     async def show(self, article: Article, markdown: str) -> None:
         """Display ``article`` with its body ``markdown``."""
+        if self.article is None or self.article.id != article.id:
+            self._picture_results = {}
+            self._picture_loading = set()
         self.article = article
-        marked, self.links = number_links(clean_text(markdown))
+        marked, self.links, self.link_labels = number_links(clean_text(markdown))
+        self.images = image_refs(marked)
         self.query_one("#article-header", Static).update(self._header(article))
         self.query_one("#article-links", Static).update(self._links_text())
         self.outline.clear_options()
@@ -152,22 +148,97 @@ class ArticlePane(Vertical):
         self._section_scroll = -1.0
         self._resume_section = -1
         self.scroller.scroll_home(animate=False)
-        long = is_long(marked)
-        # A long article keeps its scrollbar from the start, so its width never changes.
-        self.set_class(long, "-long")
-        if long:
-            # Hundreds of sections take the Markdown widget minutes to lay out.
-            await self.body.update("")
-            self.body.display = False
-            self.long_body.display = True
-            self._long_outline(marked)
-            self.long_body.show(marked)
+        self.add_class("-open")
+        self._long_outline(marked)
+        self._markdown = marked
+        self._draw_body()
+
+    def _draw_body(self) -> None:
+        marked = self._markdown
+        self._pictures = {}
+        if self.pictures_on and self.loader is not None:
+            marked, self._pictures = mark_pictures(marked)
+        captions = {index: clean_line(alt, 200) for index, (_, alt) in self._pictures.items()}
+        self.long_body.show(marked, captions, self._picture_rows())
+
+    def _picture_rows(self) -> int:
+        columns = max(10, self.long_body.size.width or self.scroller.size.width - 2)
+        return max(4, min(PICTURE_MAX_ROWS, round(columns * 9 / 16 / 2)))
+
+    def set_search(self, query: str) -> None:
+        """Mark the words of ``query`` (the active search; "" for none) in the body."""
+        from newsreader.tui.match_marks import query_pattern
+
+        self.long_body.set_highlight(query_pattern(query) if query.strip() else None)
+
+    def jump_to_match(self, *, forward: bool) -> bool:
+        """Scroll the next (previous) line holding a search match to the top; False if none."""
+        top = self._y(self.long_body)
+        lines = [top + line for line in self.long_body.match_lines()]
+        scroll_y = int(self.scroller.scroll_y)
+        shown = scroll_y + 2  # a match is brought two lines below the top, with its context
+        if forward:
+            target = next((y for y in lines if y > shown), None)
         else:
-            self.long_body.clear()
-            self.long_body.display = False
-            self.body.display = True
-            await self.body.update(marked)
-        self.scroller.scroll_home(animate=False)
+            target = next((y for y in reversed(lines) if y < shown), None)
+        if target is None:
+            return False
+        self.scroller.scroll_to(y=max(0, target - 2), animate=False, immediate=True)
+        return True
+
+    def toggle_pictures(self) -> bool:
+        """Pictures on or off for this session (the open article is drawn again)."""
+        self.pictures_on = not self.pictures_on
+        if self.article is not None:
+            self._draw_body()
+        return self.pictures_on
+
+    def _load_pictures(self, placed: list[tuple[int, int]]) -> None:
+        """Pictures got their place in the body: draw each, loading it once per article."""
+        loader = self.loader
+        if loader is None:
+            return
+        for index, _ in placed:
+            picture = self._pictures.get(index)
+            if picture is None:
+                continue
+            result = self._picture_results.get(picture[0])
+            if result is not None:
+                self._draw_picture(index, picture, result)
+            elif picture[0] not in self._picture_loading:
+                self._picture_loading.add(picture[0])
+                self.run_worker(
+                    self._load_picture(loader, index, picture),
+                    group="pictures",
+                    exit_on_error=False,
+                )
+
+    async def _load_picture(self, loader: Loader, index: int, picture: tuple[str, str]) -> None:
+        article_id = self.article.id if self.article else None
+        body = self.long_body
+        columns = max(1, body.size.width - 2)
+        result = await loader(picture[0], (columns, body.picture_rows * 2))
+        if self.article is None or self.article.id != article_id:
+            return  # another article since
+        self._picture_loading.discard(picture[0])
+        self._picture_results[picture[0]] = result
+        if self._pictures.get(index) == picture:
+            self._draw_picture(index, picture, result)
+
+    def _draw_picture(self, index: int, picture: tuple[str, str], result: ImageResult) -> None:
+        from newsreader.tui.image_view import picture_strips
+
+        body = self.long_body
+        alt = picture[1]
+        if result.decoded is None:
+            reason = clean_line(result.error or "not available", 120)
+            body.drop_picture(index, f"🖼 {clean_line(alt, 200)} ({reason})")
+            return
+        image = result.decoded.image
+        columns = max(1, body.size.width - 2)
+        rows = body.picture_rows
+        width, height = max(1, image.width), max(1, (image.height + 1) // 2)
+        body.set_picture(index, picture_strips(image, min(width, columns), min(height, rows)))
 
     def update_state(self, article: Article) -> None:
         """Redraw the header after ``article``'s read/starred state changed."""
@@ -180,7 +251,10 @@ class ArticlePane(Vertical):
         if article.starred:
             title = Text.assemble(("★ ", "bold yellow"), title)
         parts = [plain(article.feed_title)]
-        if article.author:
+        # A blog's author is often the blog's own name: say it once.
+        if article.author and article.author.strip().casefold() != (
+            article.feed_title.strip().casefold()
+        ):
             parts.append(plain(article.author, limit=120))
         parts.append(Text(long_date(article.published, self.clock())))
         minutes = reading_minutes(article.word_count)
@@ -199,31 +273,46 @@ class ArticlePane(Vertical):
         return Group(*lines)
 
     def _links_text(self) -> Text:
-        if not self.links:
-            return Text("")
-        text = Text("Links\n", style="bold")
-        for number, url in enumerate(self.links, start=1):
-            text.append(f"[{number}] ", style="bold")
-            text.append(url + "\n", style="dim")
+        """The numbered links, then the attachments (podcast episodes and the like)."""
+        text = Text()
+        if self.links:
+            text.append("Links\n", style="bold")
+            for number, url in enumerate(self.links, start=1):
+                text.append(f"[{number}] ", style="bold")
+                text.append_text(plain(url, style="dim"))
+                text.append("\n")
+        attachments = self.attachments
+        if attachments:
+            text.append("\nAttachments\n" if self.links else "Attachments\n", style="bold")
+            for entry in attachments:
+                text.append(f"{entry.label} ", style="bold")
+                text.append_text(plain(entry.url, style="dim"))
+                text.append("\n")
         text.rstrip()
         return text
 
-    # -- outline ----------------------------------------------------------------------------
+    @property
+    def attachments(self) -> list[PickerEntry]:
+        """The open article's enclosures that can be opened (http/https), described."""
+        if self.article is None:
+            return []
+        return [
+            PickerEntry("attachment", describe_enclosure(e), e.url)
+            for e in self.article.enclosures
+            if safe_link(e.url)
+        ]
 
-    @on(Markdown.TableOfContentsUpdated)
-    def _contents(self, event: Markdown.TableOfContentsUpdated) -> None:
-        event.stop()
-        if self.is_long:
-            return  # The long-article body fills the outline itself.
-        options = []
-        top = min((level for level, _, _ in event.table_of_contents), default=1)
-        for level, label, block_id in event.table_of_contents:
-            prompt = Text("  " * (level - top), end="")
-            prompt.append_text(plain(label))
-            options.append(Option(prompt, id=block_id))
-        self.outline.clear_options()
-        self.outline.add_options(options)
-        self._place_outline()
+    def picker_entries(self) -> list[PickerEntry]:
+        """Every link, image and attachment of the open article, links first (by number)."""
+        entries = [
+            PickerEntry("link", label, url)
+            for label, url in zip(self.link_labels, self.links, strict=True)
+        ]
+        entries.extend(PickerEntry("image", alt, url) for alt, url in self.images)
+        entries.extend(self.attachments)
+        return entries
+
+    # -- outline ----------------------------------------------------------------------------
 
     def _long_outline(self, markdown: str) -> None:
         """The outline of a long article, before its body is drawn (so its width is known)."""
@@ -247,9 +336,15 @@ class ArticlePane(Vertical):
         if self._section >= 0 and self._section_scroll == self.scroller.scroll_y:
             self._resume_section = self._section
 
-    @on(Markdown.LinkClicked)
-    def _link_clicked(self, event: Markdown.LinkClicked) -> None:
+    @on(LongArticleBody.LinkClicked)
+    def _link_clicked(self, event: LongArticleBody.LinkClicked) -> None:
         event.stop()
+        if event.href.startswith("#"):
+            wanted = event.href[1:].lower()
+            labels = [anchor_of(label) for _, label, _ in self.long_body.headings]
+            if wanted in labels:
+                self.jump_to(labels.index(wanted))
+            return
         self.post_message(self.LinkRequested(event.href))
 
     @on(OptionList.OptionSelected, "#outline")
@@ -276,9 +371,6 @@ class ArticlePane(Vertical):
 
     # -- moving -----------------------------------------------------------------------------
 
-    def _headings(self) -> list[Widget]:
-        return list(self.body.query("MarkdownHeader"))
-
     def _y(self, widget: Widget) -> int:
         """``widget``'s top in the scroller's virtual space."""
         # Virtual regions do not depend on the scroll position, so this stays right between
@@ -294,10 +386,8 @@ class ArticlePane(Vertical):
 
     def _heading_ys(self) -> list[int]:
         """Each section heading's top in the scroller's virtual space."""
-        if self.is_long:
-            top = self._y(self.long_body)
-            return [top + line for _, _, line in self.long_body.headings]
-        return [self._y(heading) for heading in self._headings()]
+        top = self._y(self.long_body)
+        return [top + line for _, _, line in self.long_body.headings]
 
     def _current_section(self, ys: list[int]) -> int:
         scroll_y = self.scroller.scroll_y
@@ -316,7 +406,7 @@ class ArticlePane(Vertical):
         if index < 0:
             scroller.scroll_home(animate=False)
             self._section = -1
-        elif index >= len(ys) and self.is_long and index < self.outline.option_count:
+        elif index >= len(ys) and index < self.outline.option_count:
             # Not drawn yet: go there as soon as it is.
             self._resume_section = index
             self.outline.highlighted = index
@@ -362,8 +452,27 @@ class ArticlePane(Vertical):
         self.jump_to(current - 1 if at_heading else current)
         return True
 
-    def page_down(self) -> None:
-        self.scroller.scroll_page_down(animate=False)
+    def page_down(self) -> bool:
+        """A page down; False when the article's end was already on screen."""
+        scroller = self.scroller
+        if scroller.scroll_y >= scroller.max_scroll_y and self.long_body.complete:
+            return False
+        scroller.scroll_page_down(animate=False)
+        return True
+
+    # j, k, g, G while the pane (its body or its outline) has the focus: the body scrolls.
+
+    def action_scroll_down(self) -> None:
+        self.scroller.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroller.scroll_up(animate=False)
+
+    def action_scroll_top(self) -> None:
+        self.scroller.scroll_home(animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        self.scroller.scroll_end(animate=False)
 
     def page_up(self) -> None:
         self.scroller.scroll_page_up(animate=False)
