@@ -65,6 +65,8 @@ def refresh_report(summary: Any) -> tuple[str, str, Severity]:
     """The notification text, title and severity for a finished refresh."""
     outcomes = list(getattr(summary, "outcomes", []))
     failures = [o for o in outcomes if getattr(o, "status", "") in ("error", "gone")]
+    if all_failed(summary):
+        return _all_failed_report(failures), "Nothing refreshed", "error"
     new = int(getattr(summary, "new", 0))
     updated = int(getattr(summary, "updated", 0))
     text = f"{plural(len(outcomes), 'feed')}: {new} new, {updated} updated"
@@ -77,6 +79,48 @@ def refresh_report(summary: Any) -> tuple[str, str, Severity]:
             text += f"\n{first}"
         return text, "Refreshed", "warning"
     return text, "Refreshed", "information"
+
+
+_NETWORK_ERRORS = ("host not found", "connection refused", "timed out", "network", "unreachable")
+
+
+def all_failed(summary: Any) -> bool:
+    """Whether every source a refresh tried (one at least) failed."""
+    tried = [o for o in getattr(summary, "outcomes", []) if getattr(o, "status", "") != "skipped"]
+    return bool(tried) and all(getattr(o, "status", "") in ("error", "gone") for o in tried)
+
+
+def offline(summary: Any) -> bool:
+    """Whether a refresh where everything failed failed for want of a network."""
+    errors = [str(getattr(o, "error", "")).lower() for o in getattr(summary, "outcomes", [])]
+    return (
+        all_failed(summary)
+        and all(any(word in error for word in _NETWORK_ERRORS) for error in errors if error)
+        and any(errors)
+    )
+
+
+def _all_failed_report(failures: list[Any]) -> str:
+    """ "Offline: 8 of 8 feeds failed: host not found", then which feeds."""
+    errors = [clean_line(getattr(f, "error", ""), 200) or "unknown error" for f in failures]
+    common = errors[0] if len(set(errors)) == 1 else f"{errors[0]} (and other errors)"
+    count = len(failures)
+    network = all(any(word in e.lower() for word in _NETWORK_ERRORS) for e in errors)
+    head = "Offline: " if network else ""
+    names = ", ".join(clean_line(getattr(f, "title", ""), 40) for f in failures[:3])
+    more = f" and {count - 3} more" if count > 3 else ""
+    return (
+        f"{head}{count} of {plural(count, 'feed')} failed: {common}\n"
+        f"{count} failed ({names}{more}); the articles already here are kept."
+    )
+
+
+def updated_header(last_success: str | None, summary: Any) -> str:
+    """The header's subtitle after a refresh: the last time one went through."""
+    if not all_failed(summary):
+        return f"Updated {last_success}" if last_success else "Updated"
+    failed = "Offline" if offline(summary) else "Refresh failed"
+    return f"{failed} · updated {last_success}" if last_success else failed
 
 
 def refresh_failed(error: str) -> str:

@@ -38,7 +38,8 @@ from newsreader.tui.widgets.refresher import Refresher
 from newsreader.tui.widgets.search_bar import SearchBar
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
-POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
+POSITION_SECONDS = 0.2
+WELCOMED = "welcomed"  # meta key: the first launch has opened an article  # how often "N of M" may change while the cursor moves
 
 
 def open_reader(store: Store) -> Store:
@@ -66,6 +67,7 @@ class MainScreen(MarkingScreen):
         self._position_timer: Timer | None = None
         self._position_shown = 0.0
         self._before_search: int | None = None
+        self.last_updated: str | None = None  # when a refresh last went through ("HH:MM")
         self._data_version = self.reader.data_version()
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
@@ -94,11 +96,26 @@ class MainScreen(MarkingScreen):
         self.articles.border_title = ALL.title
         self.articles.show_view(ALL.where, wording.empty_text(ALL))
         self.articles.focus()
+        if self.reader.get_meta(WELCOMED) is None:
+            # The first launch opens the newest article: the guide, on a fresh install.
+            self.call_after_refresh(self._open_first)
         # Counting unread per feed reads every article: start it once the list is on screen.
         self.call_after_refresh(self.load_feeds)
         if settings.refresh_on_start:
             self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
         self.set_interval(POLL_SECONDS, self._poll)
+
+    def _open_first(self) -> None:
+        article = self.articles.current
+        if article is None or self.pane.article is not None:
+            return
+        self.open_article(article.id)
+        self.run_worker(
+            lambda: self.store.set_meta(WELCOMED, "1"),
+            thread=True,
+            group="write",
+            exit_on_error=False,
+        )
 
     def on_unmount(self) -> None:
         for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:
@@ -336,10 +353,16 @@ class MainScreen(MarkingScreen):
     def _refresh_finished(self, event: RefreshFinished) -> None:
         stamp = self.clock().strftime("%H:%M")
         if event.summary is None:
-            self.app.sub_title = "Refresh failed"
+            self.app.sub_title = (
+                f"Refresh failed · updated {self.last_updated}"
+                if self.last_updated
+                else "Refresh failed"
+            )
             self.notify(wording.refresh_failed(event.error), severity="error", markup=False)
             return
-        self.app.sub_title = f"Updated {stamp}"
+        if not wording.all_failed(event.summary):
+            self.last_updated = stamp
+        self.app.sub_title = wording.updated_header(self.last_updated, event.summary)
         text, title, severity = wording.refresh_report(event.summary)
         self.notify(text, title=title, severity=severity, markup=False)
         self.load_feeds()

@@ -39,7 +39,7 @@ class SearchScreen(Screen[None]):
         if not self.articles.searching:
             current = self.articles.current
             self._before_search = current.id if current else None
-        self.search_bar.focus()
+        self.search_bar.enter()
 
     @on(SearchBar.QueryChanged)
     def _search_changed(self, event: SearchBar.QueryChanged) -> None:

@@ -1,0 +1,128 @@
+"""The feed list, the article list and search: what they say and how the keys move in them."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from tui_helpers import NOW, write_config
+
+from newsreader.context import AppContext, sync_sources
+from newsreader.store import Store
+from newsreader.tui.app import NewsreaderApp
+
+pytest.importorskip("pytest_httpserver")
+from pytest_httpserver import HTTPServer
+
+RSS = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Local</title><link>http://127.0.0.1/</link>
+<description>t</description>
+<item><title>A story</title><link>http://127.0.0.1/1</link><guid>one</guid>
+<pubDate>Fri, 27 Nov 2026 10:00:00 GMT</pubDate><description>Hello.</description></item>
+</channel></rss>
+"""
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _refresh_all(app: NewsreaderApp, pilot: object) -> None:
+    await pilot.press("R")  # type: ignore[attr-defined]
+    for _ in range(200):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        if not app.sub_title.startswith("Refreshing"):
+            break
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_refresh_where_every_feed_failed_says_so_and_keeps_the_last_time(
+    store: Store, tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        RSS, content_type="application/rss+xml"
+    )
+    feeds = f'\n[[feeds]]\ntitle = "Up"\nurl = "{httpserver.url_for("/feed.xml")}"\n'
+    config = write_config(tmp_path / "feeds.toml", feeds)
+    sync_sources(store, config)
+    clock_now = [NOW]
+
+    def clock() -> object:
+        return clock_now[0]
+
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=clock)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await _refresh_all(app, pilot)
+        assert app.sub_title == "Updated 12:00"
+        # Every feed now points at a port nobody listens on.
+        port = closed_port()
+        dead = "".join(
+            f'\n[[feeds]]\ntitle = "Dead {n}"\nurl = "http://127.0.0.1:{port}/{n}.xml"\n'
+            for n in range(2)
+        )
+        config = write_config(tmp_path / "dead.toml", dead)
+        sync_sources(store, config)
+        app.main.refresher.config = config
+        clock_now[0] = NOW + timedelta(hours=1)
+        notes: list[tuple[str, str]] = []
+        original = app.notify
+
+        def notify(message: str, **kwargs: object) -> None:
+            notes.append((message, str(kwargs.get("title", ""))))
+            original(message, **kwargs)  # type: ignore[arg-type]
+
+        app.main.notify = notify  # type: ignore[method-assign]
+        await _refresh_all(app, pilot)
+        texts = [n for n, _ in notes]
+        offline = "Offline: 2 of 2 feeds failed: connection refused"
+        assert any(t.startswith(offline) for t in texts), notes
+        assert not any(title == "Refreshed" for _, title in notes), notes
+        assert app.sub_title == "Offline · updated 12:00"
+
+
+async def test_tab_passes_the_search_bar_by(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 5)
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        bar = app.main.search_bar
+        for key in ["tab"] * 6 + ["shift+tab"] * 6:
+            await pilot.press(key)
+            assert app.focused is not bar, key
+        await pilot.press("k", "k")
+        assert bar.value == ""
+        assert not app.main.articles.searching
+        await pilot.press("slash")
+        assert app.focused is bar
+        await pilot.press("w", "o")
+        assert bar.value == "wo"
+        await pilot.press("escape")
+        assert app.focused is app.main.articles
+        await pilot.press("tab")
+        assert app.focused is not bar
+
+
+async def test_first_launch_opens_the_newest_article(store: Store, tmp_path: Path) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 3)
+    config = write_config(tmp_path / "feeds.toml")
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        article = app.main.pane.article
+        assert article is not None and article.title == "Article number 0"
+    # The next launch opens on the list, as the user left it.
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert app.main.pane.article is None
