@@ -10,7 +10,7 @@ import pytest
 from tui_helpers import NOW, write_config
 
 from newsreader.context import AppContext, sync_sources
-from newsreader.store import Store
+from newsreader.store import ArticleFilter, Store
 from newsreader.tui.app import NewsreaderApp
 
 pytest.importorskip("pytest_httpserver")
@@ -126,3 +126,66 @@ async def test_first_launch_opens_the_newest_article(store: Store, tmp_path: Pat
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         assert app.main.pane.article is None
+
+
+def _notes(app: NewsreaderApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_undo_after_its_window_says_why_nothing_happened(
+    store: Store, make_app: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_helpers import add_articles
+
+    from newsreader.tui.screens import marking
+
+    add_articles(store, 3)
+    monkeypatch.setattr(marking, "UNDO_SECONDS", 0.2)
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        assert any(n.startswith("Nothing to undo") for n in _notes(app)), _notes(app)
+        await pilot.press("A")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.4)
+        app.clear_notifications()
+        await pilot.press("u")
+        await pilot.pause()
+        assert any("undo window has passed" in n for n in _notes(app)), _notes(app)
+        assert store.count_articles(ArticleFilter(unread=True)) == 0
+
+
+async def test_an_unknown_theme_in_the_config_is_warned_about(store: Store, tmp_path: Path) -> None:
+    config = write_config(tmp_path / "feeds.toml", theme="nope")
+    store.set_meta("welcomed", "1")
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert any('theme = "nope"' in n for n in _notes(app)), _notes(app)
+
+
+async def test_feed_list_keys_g_G_and_k_at_the_top_stops(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 3)
+    add_articles(store, 2, feed_url="https://other.example/feed")
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        feeds = app.main.feeds
+        feeds.focus()
+        await pilot.press("g")
+        first = feeds.highlighted
+        assert feeds.current.key == "all"
+        await pilot.press("k")
+        assert feeds.highlighted == first
+        await pilot.press("G")
+        last = feeds.highlighted
+        assert last is not None and last > first
+        assert feeds.current.kind == "feed"
+        await pilot.press("j")
+        assert feeds.highlighted == last
+        await pilot.press("g")
+        assert feeds.highlighted == first

@@ -143,6 +143,19 @@ def marked_unread_again(count: int) -> str:
     return f"Marked {plural(count, 'article')} unread again."
 
 
+def nothing_to_undo(*, expired: bool) -> str:
+    if expired:
+        return "Nothing to undo: the undo window has passed (mark articles unread with m)."
+    return "Nothing to undo: u undoes a mark-all-read (A) while its notice shows."
+
+
+def unknown_theme(name: str, known: list[str]) -> str:
+    return (
+        f'theme = "{clean_line(name, 40)}" in the config is not a theme; '
+        f"using the default. Themes: {', '.join(sorted(known))}"
+    )
+
+
 def no_more_unread(forward: bool) -> str:
     return "No more unread articles " + ("below." if forward else "above.")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -87,6 +87,20 @@ class FeedList(OptionList):
 
     def view_for(self, key: str) -> View | None:
         return next((v for v in self.views if v.key == key), None)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def _step(self, direction: Literal[-1, 1]) -> None:
+        """Move the highlight; at either end it stays (as in the article list)."""
+        from textual._widget_navigation import find_next_enabled_no_wrap
+
+        found = find_next_enabled_no_wrap(self.options, self.highlighted, direction)
+        if found is not None:
+            self.highlighted = found
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
