@@ -189,3 +189,94 @@ async def test_feed_list_keys_g_G_and_k_at_the_top_stops(store: Store, make_app:
         assert feeds.highlighted == last
         await pilot.press("g")
         assert feeds.highlighted == first
+
+
+def _feed_rows(app: NewsreaderApp) -> list[str]:
+    feeds = app.main.feeds
+    return [feeds.get_option_at_index(i).id or "" for i in range(feeds.option_count)]
+
+
+async def test_tags_fold_and_unfold_and_stay_folded(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    from newsreader.model import FeedKind
+
+    feed_id = add_articles(store, 3)  # tagged "world"
+    store.ensure_feed("https://news.example/feed", "Example News", FeedKind.FEED, ("world",))
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        feeds = app.main.feeds
+        feeds.focus()
+        assert f"tag:world/feed:{feed_id}" in _feed_rows(app)
+        feeds.highlighted = _feed_rows(app).index(f"tag:world/feed:{feed_id}")
+        await pilot.press("left")  # folds the tag the feed is under, landing on the tag
+        await pilot.pause()
+        assert f"tag:world/feed:{feed_id}" not in _feed_rows(app)
+        assert feeds.current.key == "tag:world"
+        await pilot.press("enter")  # Enter on a tag unfolds it
+        assert f"tag:world/feed:{feed_id}" in _feed_rows(app)
+        await pilot.press("enter")
+        assert f"tag:world/feed:{feed_id}" not in _feed_rows(app)
+        await app.workers.wait_for_complete()
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "tag:world" in _feed_rows(app)
+        assert f"tag:world/feed:{feed_id}" not in _feed_rows(app)
+        app.main.feeds.focus()
+        app.main.feeds.highlighted = _feed_rows(app).index("tag:world")
+        await pilot.press("right")
+        assert f"tag:world/feed:{feed_id}" in _feed_rows(app)
+
+
+async def test_hide_read_articles_is_a_remembered_toggle(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 4)
+    ids = [a.id for a in store.list_articles()]
+    store.set_read(ids[:3], read=True)
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.main.articles.count == 4
+        await pilot.press("H")
+        await pilot.pause()
+        assert app.main.articles.count == 1
+        assert "(unread)" in str(app.main.articles.border_title)
+        await app.workers.wait_for_complete()
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.main.articles.count == 1
+        await pilot.press("H")
+        await pilot.pause()
+        assert app.main.articles.count == 4
+
+
+async def test_a_feed_under_two_tags_counts_once_and_its_error_shows_in_the_list(
+    store: Store, make_app: object
+) -> None:
+    from tui_helpers import add_articles
+
+    from newsreader.model import FeedKind, FetchStatus
+
+    feed_id = add_articles(store, 3)
+    store.ensure_feed("https://news.example/feed", "Example News", FeedKind.FEED, ("a", "b"))
+    store.record_fetch(feed_id, FetchStatus.ERROR, "host not found: news.example")
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        all_view = app.main.feeds.view_for("all")
+        assert all_view is not None and all_view.unread == 3 and all_view.total == 3
+        # The reason is on a line of its own under the feed, not only in a tooltip.
+        lines = [
+            "".join(s.text for s in app.main.feeds.render_line(y)).strip()
+            for y in range(app.main.feeds.size.height)
+        ]
+        assert any(line.startswith("host not found") for line in lines), lines

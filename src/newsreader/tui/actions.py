@@ -115,6 +115,14 @@ ACTIONS: tuple[Action, ...] = (
         help=False,
     ),
     Action(
+        "fold_tag",
+        "left,h",
+        "Fold tag",
+        "Fold a tag in the feed list (Enter on a tag folds or unfolds it)",
+        Scope.FEED_LIST,
+    ),
+    Action("unfold_tag", "right,l", "Unfold tag", "Unfold a tag in the feed list", Scope.FEED_LIST),
+    Action(
         "next_unread",
         "n",
         "Next unread",
@@ -175,6 +183,13 @@ ACTIONS: tuple[Action, ...] = (
     ),
     *_links()[1:],
     Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
+    Action(
+        "toggle_hide_read",
+        "H",
+        "Hide / show read",
+        "Hide read articles in the lists, or show them again (remembered)",
+        Scope.MAIN,
+    ),
     Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
     Action(
         "refresh",

@@ -18,8 +18,10 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def empty_text(view: View) -> str:
-    """What an empty article list says for ``view``."""
+def empty_text(view: View, *, hide_read: bool = False) -> str:
+    """What an empty article list says for ``view`` (``hide_read``: read ones are hidden)."""
+    if hide_read and view.total and view.key != "unread":
+        return "No unread articles here. Press H to show the read ones too."
     if view.key == "unread":
         return "No unread articles."
     if view.key == "starred":
@@ -154,6 +156,12 @@ def unknown_theme(name: str, known: list[str]) -> str:
         f'theme = "{clean_line(name, 40)}" in the config is not a theme; '
         f"using the default. Themes: {', '.join(sorted(known))}"
     )
+
+
+def hide_read_notice(hidden: bool) -> str:
+    if hidden:
+        return "Showing unread articles only (starred ones all). Press H to show read ones."
+    return "Showing read articles too."
 
 
 def no_more_unread(forward: bool) -> str:

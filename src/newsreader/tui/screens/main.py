@@ -8,6 +8,7 @@ answer with messages or ``call_from_thread``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -39,6 +40,8 @@ from newsreader.tui.widgets.search_bar import SearchBar
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
 POSITION_SECONDS = 0.2
+HIDE_READ = "hide_read"  # meta key: "1" while the lists hide read articles
+FOLDED_TAGS = "folded_tags"  # meta key: the folded tags, a JSON list
 WELCOMED = "welcomed"  # meta key: the first launch has opened an article  # how often "N of M" may change while the cursor moves
 
 
@@ -93,8 +96,9 @@ class MainScreen(MarkingScreen):
         self.pane.outline_wanted = settings.show_outline
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
-        self.articles.border_title = ALL.title
-        self.articles.show_view(ALL.where, wording.empty_text(ALL))
+        self.hide_read = self.reader.get_meta(HIDE_READ) == "1"
+        self.feeds.set_folded(json.loads(self.reader.get_meta(FOLDED_TAGS) or "[]"))
+        self.show_view(ALL)
         self.articles.focus()
         if self.reader.get_meta(WELCOMED) is None:
             # The first launch opens the newest article: the guide, on a fresh install.
@@ -110,12 +114,7 @@ class MainScreen(MarkingScreen):
         if article is None or self.pane.article is not None:
             return
         self.open_article(article.id)
-        self.run_worker(
-            lambda: self.store.set_meta(WELCOMED, "1"),
-            thread=True,
-            group="write",
-            exit_on_error=False,
-        )
+        self._remember(WELCOMED, "1")
 
     def on_unmount(self) -> None:
         for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:
@@ -157,7 +156,8 @@ class MainScreen(MarkingScreen):
         self.feeds.loading = False
         view = self.feeds.current
         if not self.articles.searching:
-            self.articles.set_empty_text(wording.empty_text(view))
+            hidden = self.hide_read and view.key != "starred"
+            self.articles.set_empty_text(wording.empty_text(view, hide_read=hidden))
         self._show_feed_status(view)
 
     def _show_feed_status(self, view: View) -> None:
@@ -178,11 +178,34 @@ class MainScreen(MarkingScreen):
         view = event.view
         if self.articles.searching:
             self.search_bar.value = ""
-        self.articles.border_title = clean_line(view.title, 80)
-        self.articles.show_view(view.where, wording.empty_text(view))
+        self.show_view(view)
         self._show_feed_status(view)
         if event.focus_articles:
             self.articles.focus()
+
+    @on(FeedList.FoldsChanged)
+    def _folds_changed(self, event: FeedList.FoldsChanged) -> None:
+        self._remember(FOLDED_TAGS, json.dumps(sorted(event.folded)))
+
+    def action_toggle_hide_read(self) -> None:
+        self.hide_read = not self.hide_read
+        self._remember(HIDE_READ, "1" if self.hide_read else "0")
+        self.notify(wording.hide_read_notice(self.hide_read))
+        if self.articles.searching:
+            return
+        current = self.articles.current
+        view = self.feeds.current
+        self.show_view(view, keep=current.id if current else None)
+        self._show_feed_status(view)
+
+    def _remember(self, key: str, value: str) -> None:
+        """Keep a setting of the lists in the store's meta (written in a worker)."""
+        self.run_worker(
+            lambda: self.store.set_meta(key, value),
+            thread=True,
+            group="write",
+            exit_on_error=False,
+        )
 
     # -- reading ----------------------------------------------------------------------------
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from textual import on, work
 from textual.screen import Screen
 from textual.widgets import Static
@@ -32,8 +34,22 @@ class SearchScreen(Screen[None]):
     background: Store
     _before_search: int | None
 
+    hide_read: bool = False  # the lists show unread articles only (starred ones all)
+
     def _show_feed_status(self, view: View) -> None:
         raise NotImplementedError
+
+    def show_view(self, view: View, *, keep: int | None = None) -> None:
+        """List ``view``'s articles (its unread ones while read articles are hidden)."""
+        where = view.where
+        hidden = self.hide_read and view.key != "starred"
+        if hidden:
+            where = dataclasses.replace(where, unread=True)
+        title = clean_line(view.title, 80)
+        self.articles.border_title = (
+            f"{title} (unread)" if hidden and view.key != "unread" else title
+        )
+        self.articles.show_view(where, wording.empty_text(view, hide_read=hidden), keep=keep)
 
     def action_search(self) -> None:
         if not self.articles.searching:
@@ -94,8 +110,5 @@ class SearchScreen(Screen[None]):
 
     def _restore_view(self) -> None:
         view = self.feeds.current
-        self.articles.border_title = clean_line(view.title, 80)
-        self.articles.show_view(
-            self.articles.where, wording.empty_text(view), keep=self._before_search
-        )
+        self.show_view(view, keep=self._before_search)
         self._show_feed_status(view)
