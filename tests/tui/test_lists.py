@@ -280,3 +280,46 @@ async def test_a_feed_under_two_tags_counts_once_and_its_error_shows_in_the_list
             for y in range(app.main.feeds.size.height)
         ]
         assert any(line.startswith("host not found") for line in lines), lines
+
+
+async def test_search_results_show_a_snippet_with_the_matched_words_marked(
+    store: Store, make_app: object
+) -> None:
+    from newsreader.model import ContentType, FeedKind, NewArticle
+
+    feed = store.ensure_feed("https://hostile.example/feed", "Hostile", FeedKind.FEED, ())
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key="h1",
+                title="A plain title",
+                published=NOW - timedelta(hours=1),
+                content="x",
+                content_type=ContentType.TEXT,
+                text="Before [b]zanzibar[/b] after.",
+                link="https://hostile.example/1",
+            )
+        ],
+    )
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"zanzib")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.main.articles.searching and app.main.articles.count:
+                break
+        listing = app.main.articles
+        assert listing.count == 1 and listing.lines_per_row == 2
+        title = listing.render_line(0)
+        snippet = listing.render_line(1)
+        assert "A plain title" in title.text
+        # Markup from the feed is drawn literally; the matched word is styled.
+        assert "Before [b]zanzibar[/b] after." in snippet.text, snippet.text
+        marked = [seg for seg in snippet if "zanzibar" in seg.text]
+        plainer = [seg for seg in snippet if "Before" in seg.text]
+        assert marked and plainer
+        assert marked[0].text.strip() == "zanzibar"
+        assert marked[0].style != plainer[0].style
+        assert marked[0].style is not None and marked[0].style.bold

@@ -15,6 +15,7 @@ from newsreader.store import Store, StoreError
 from newsreader.tui import wording
 from newsreader.tui.views import View
 from newsreader.tui.widgets.article_list import ArticleList
+from newsreader.tui.widgets.article_row import MARK_END, MARK_START
 from newsreader.tui.widgets.feed_list import FeedList
 from newsreader.tui.widgets.search_bar import SearchBar
 
@@ -75,21 +76,33 @@ class SearchScreen(Screen[None]):
 
         match = to_fts_query(query)
         hits: list[ArticleSummary] = []
+        snippets: dict[int, str] = {}
         error = ""
         if match:
             try:
-                hits = [h.article for h in self.background.search(match, limit=SEARCH_LIMIT)]
+                found = self.background.search(
+                    match, limit=SEARCH_LIMIT, mark=(MARK_START, MARK_END)
+                )
             except StoreError as failure:
                 error = str(failure)
+            else:
+                hits = [h.article for h in found]
+                snippets = {h.article.id: h.snippet for h in found if h.snippet}
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, query, hits, error)
+            self.app.call_from_thread(self._show_hits, query, hits, error, snippets)
 
-    def _show_hits(self, query: str, hits: list[ArticleSummary], error: str) -> None:
+    def _show_hits(
+        self,
+        query: str,
+        hits: list[ArticleSummary],
+        error: str,
+        snippets: dict[int, str] | None = None,
+    ) -> None:
         if self.search_bar.value.strip() != query:
             return  # the user typed on; a newer search is coming
         listing = self.articles
         listing.border_title = wording.search_title(query)
-        listing.show_hits(hits, wording.no_hits(query, error))
+        listing.show_hits(hits, wording.no_hits(query, error), snippets)
         self.feed_status.display = False
 
     @on(SearchBar.Accepted)
