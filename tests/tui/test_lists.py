@@ -33,9 +33,9 @@ def closed_port() -> int:
 
 async def _refresh_all(app: NewsreaderApp, pilot: object) -> None:
     await pilot.press("R")  # type: ignore[attr-defined]
-    for _ in range(200):
+    for _ in range(600):
         await pilot.pause(0.05)  # type: ignore[attr-defined]
-        if not app.sub_title.startswith("Refreshing"):
+        if not app.main.refresher.running and not app.sub_title.startswith("Refreshing"):
             break
     await app.workers.wait_for_complete()
     await pilot.pause()  # type: ignore[attr-defined]
@@ -323,3 +323,34 @@ async def test_search_results_show_a_snippet_with_the_matched_words_marked(
         assert marked[0].text.strip() == "zanzibar"
         assert marked[0].style != plainer[0].style
         assert marked[0].style is not None and marked[0].style.bold
+
+
+async def test_a_bad_query_says_what_is_wrong_in_the_bar(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 5)
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"tomahawk")
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        found = app.main.articles.count
+        assert app.main.articles.searching and found > 0
+        note = app.main.search_note
+        assert not note.display
+        await pilot.press(*" since:banana")
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert note.display and note.has_class("-error")
+        assert "since:banana" in str(note.render()) and "expected a date" in str(note.render())
+        assert app.main.articles.count == found  # the last good results stay
+        await pilot.press(*["backspace"] * len(" since:banana"))
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not note.display
+        await pilot.press("escape")
+        assert not note.display and not app.main.articles.searching

@@ -76,6 +76,7 @@ class MainScreen(MarkingScreen):
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
         self.pane = ArticlePane(clock, id="article")
         self.search_bar = SearchBar(id="search")
+        self.search_note = Static("", id="search-note", markup=False)
         self.feed_status = Static("", id="feed-status", markup=False)
         self.refresher = Refresher(ctx.store, ctx.config, id="refresher")
 
@@ -87,7 +88,9 @@ class MainScreen(MarkingScreen):
                 yield self.feed_status
                 yield self.articles
             yield self.pane
-        yield self.search_bar
+        with Horizontal(id="search-row"):
+            yield self.search_bar
+            yield self.search_note
         yield Footer()
         yield self.refresher
 

@@ -10,7 +10,8 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from newsreader.ingest.sanitize import clean_line
-from newsreader.model import ArticleSummary
+from newsreader.model import ArticleSummary, SearchHit
+from newsreader.search import CompiledQuery
 from newsreader.store import Store, StoreError
 from newsreader.tui import wording
 from newsreader.tui.views import View
@@ -22,6 +23,15 @@ from newsreader.tui.widgets.search_bar import SearchBar
 SEARCH_LIMIT = 500
 
 
+def run_query(
+    store: Store, query: CompiledQuery, limit: int, mark: tuple[str, str]
+) -> list[SearchHit]:
+    """The hits of a compiled query, best first, with snippets marked with ``mark``."""
+    if not query.match:
+        return []
+    return store.search(query.match, limit=limit, mark=mark)
+
+
 class SearchScreen(Screen[None]):
     """A screen whose search bar lists matching articles in its article list.
 
@@ -31,6 +41,7 @@ class SearchScreen(Screen[None]):
     articles: ArticleList
     feeds: FeedList
     search_bar: SearchBar
+    search_note: Static
     feed_status: Static
     background: Store
     _before_search: int | None
@@ -62,6 +73,7 @@ class SearchScreen(Screen[None]):
     def _search_changed(self, event: SearchBar.QueryChanged) -> None:
         query = event.query.strip()
         if not query:
+            self._show_note("")
             if self.articles.searching:
                 self._restore_view()
             return
@@ -72,24 +84,40 @@ class SearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, query: str) -> None:
-        from newsreader.search import to_fts_query
+        from newsreader.search import QueryError, compile_query
 
-        match = to_fts_query(query)
+        try:
+            compiled = compile_query(query, prefix_last=True)
+        except QueryError as problem:
+            # Said in the bar; the results of the last good query stay listed.
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._query_problem, query, str(problem))
+            return
         hits: list[ArticleSummary] = []
         snippets: dict[int, str] = {}
         error = ""
-        if match:
-            try:
-                found = self.background.search(
-                    match, limit=SEARCH_LIMIT, mark=(MARK_START, MARK_END)
-                )
-            except StoreError as failure:
-                error = str(failure)
-            else:
-                hits = [h.article for h in found]
-                snippets = {h.article.id: h.snippet for h in found if h.snippet}
+        try:
+            found = run_query(self.background, compiled, SEARCH_LIMIT, (MARK_START, MARK_END))
+        except StoreError as failure:
+            error = str(failure)
+        else:
+            hits = [h.article for h in found]
+            snippets = {h.article.id: h.snippet for h in found if h.snippet}
+        note = "; ".join(compiled.warnings)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_hits, query, hits, error, snippets)
+            self.app.call_from_thread(self._show_hits, query, hits, error, snippets, note)
+
+    def _query_problem(self, query: str, problem: str) -> None:
+        if self.search_bar.value.strip() != query:
+            return
+        self._show_note(problem, error=True)
+
+    def _show_note(self, text: str, *, error: bool = False) -> None:
+        """One line beside the search bar: what is wrong with the query, or a warning."""
+        note = self.search_note
+        note.update(clean_line(text, 200))
+        note.set_class(error, "-error")
+        note.display = bool(text)
 
     def _show_hits(
         self,
@@ -97,9 +125,11 @@ class SearchScreen(Screen[None]):
         hits: list[ArticleSummary],
         error: str,
         snippets: dict[int, str] | None = None,
+        note: str = "",
     ) -> None:
         if self.search_bar.value.strip() != query:
             return  # the user typed on; a newer search is coming
+        self._show_note(note)
         listing = self.articles
         listing.border_title = wording.search_title(query)
         listing.show_hits(hits, wording.no_hits(query, error), snippets)
@@ -116,6 +146,7 @@ class SearchScreen(Screen[None]):
 
     def _cancel_search(self) -> None:
         self.app.workers.cancel_group(self, "search")
+        self._show_note("")
         self.search_bar.value = ""
         if self.articles.searching:
             self._restore_view()
