@@ -380,7 +380,8 @@ def test_markdown_to_text_of_converted_html() -> None:
     assert markdown_to_text(markdown) == "Heading\n\nFirst para.\n\nSecond\n"
 
 
-def test_markdown_to_text_speed() -> None:
+def test_markdown_to_text_handles_a_megabyte() -> None:
+    # Its speed is measured by bench/text_speed.py.
     block = (
         "## A heading\n\nA paragraph with **bold**, *emphasis*, a [link](https://e.com/x) "
         "and `code`, snake_case_words, escaped \\* and \\_ characters.\n\n"
@@ -388,13 +389,9 @@ def test_markdown_to_text_speed() -> None:
         "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```\ncode line\n```\n\n"
     )
     markdown = (block * (1_000_000 // len(block) + 1))[:1_000_000]
-    markdown_to_text(markdown[:10_000])
-    started = time.perf_counter()
     text = markdown_to_text(markdown)
-    elapsed = time.perf_counter() - started
-    print(f"\nmarkdown_to_text: {elapsed * 1000:.0f} ms for 1 MB")
     assert "A heading" in text and "**" not in text
-    assert elapsed < 0.3  # about 50 ms on a developer machine
+    assert text.count("A heading") == markdown.count("## A heading")
 
 
 # --------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -568,21 +567,19 @@ def test_control_characters_removed() -> None:
     assert d.headings == ["Heading"]
 
 
-def test_huge_text_is_fast() -> None:
+def test_huge_text_keeps_its_structure() -> None:
+    # Its speed is measured by bench/text_speed.py and bench/headings_speed.py.
     block = "\n".join(
         [LONG, "A Section Heading", "first item here\nsecond item\nthird", LONG2, "code();"]
     )
-    text = (block + "\n") * (1_000_000 // (len(block) + 1) + 1)
+    copies = 1_000_000 // (len(block) + 1) + 1
+    text = (block + "\n") * copies
     assert len(text) >= 1_000_000
-    started = time.perf_counter()
     d = plain_text_to_document(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, elapsed
     assert len(d.headings) > 1000
+    assert d.markdown.count(LONG2[:40]) == copies
     one_line = "word " * 200_000
-    started = time.perf_counter()
-    plain_text_to_document(one_line)
-    assert time.perf_counter() - started < 1.0
+    assert plain_text_to_document(one_line).markdown.count("word") == 200_000
 
 
 def _control_free(text: str) -> bool:

@@ -65,6 +65,23 @@ class Settings:
 
 
 IMAGE_MODES = ("auto", "kitty", "sixel", "blocks", "off")
+FILTER_ACTIONS = ("hide", "read", "star")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """One ``[[search]]`` entry: a query shown as a feed with its unread count."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterRule:
+    """One ``[[filter]]`` entry: new articles the query finds are hidden, read or starred."""
+
+    query: str
+    action: str = "hide"  # one of FILTER_ACTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +105,8 @@ class Config:
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
     account: AccountConfig | None = None
+    searches: tuple[SavedSearch, ...] = ()
+    filters: tuple[FilterRule, ...] = ()
 
 
 def default_config_text() -> str:
@@ -174,7 +193,7 @@ class _Validator:
         raise ConfigError(f"{where}: {name}: {message}")
 
     def config(self, data: dict[str, Any]) -> Config:
-        known = {"settings", "feeds", "stored", "keys", "account"}
+        known = {"settings", "feeds", "stored", "keys", "account", "search", "filter"}
         for key in data:
             if key not in known:
                 self.fail(
@@ -191,6 +210,8 @@ class _Validator:
             stored=stored,
             settings=settings,
             keys=keys,
+            searches=self.searches(data.get("search", [])),
+            filters=self.filters(data.get("filter", [])),
             account=account,
         )
 
@@ -374,3 +395,64 @@ class _Validator:
                     key,
                 )
         return {k: v.strip() for k, v in table.items()}
+
+    def _query(self, entry: dict[str, Any], table: str, index: int) -> str:
+        from newsreader.search import QueryError, compile_query
+
+        query = entry.get("query")
+        if not isinstance(query, str) or not query.strip():
+            self.fail(
+                'missing or empty; needs a query, e.g. query = "ukraine OR kyiv"',
+                table,
+                index,
+                "query" if "query" in entry else None,
+            )
+        try:
+            compile_query(query)
+        except QueryError as error:
+            self.fail(str(error), table, index, "query")
+        return query.strip()
+
+    def _entries(self, entries: Any, table: str, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
+        if not isinstance(entries, list):
+            self.fail(f"must be an array of tables ([[{table}]])", table)
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.fail("must be a table", table, index)
+            for key in entry:
+                if key not in allowed:
+                    self.fail(f"unknown key (expected {', '.join(allowed)})", table, index, key)
+        return entries
+
+    def searches(self, entries: Any) -> tuple[SavedSearch, ...]:
+        result: list[SavedSearch] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(self._entries(entries, "search", ("name", "query"))):
+            name = entry.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.fail(
+                    "missing or empty; every saved search needs a name",
+                    "search",
+                    index,
+                    "name" if "name" in entry else None,
+                )
+            name = " ".join(name.split())
+            if name.casefold() in seen:
+                self.fail(f"a saved search named {name!r} is listed twice", "search", index, "name")
+            seen.add(name.casefold())
+            result.append(SavedSearch(name=name, query=self._query(entry, "search", index)))
+        return tuple(result)
+
+    def filters(self, entries: Any) -> tuple[FilterRule, ...]:
+        result: list[FilterRule] = []
+        for index, entry in enumerate(self._entries(entries, "filter", ("query", "action"))):
+            action = entry.get("action", "hide")
+            if action not in FILTER_ACTIONS:
+                self.fail(
+                    f"must be one of {', '.join(FILTER_ACTIONS)}, got {action!r}",
+                    "filter",
+                    index,
+                    "action",
+                )
+            result.append(FilterRule(query=self._query(entry, "filter", index), action=action))
+        return tuple(result)

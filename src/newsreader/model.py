@@ -162,6 +162,8 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    new_ids: tuple[int, ...] = ()  # the ids given to the new articles (filters use them)
+    filtered: tuple[tuple[str, int], ...] = ()  # (filter action, articles it changed)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.config import Config
 from newsreader.context import title_from_url, unique_title
+from newsreader.filters import filter_new
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
@@ -155,6 +156,7 @@ async def refresh(
             tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
             for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
+                outcome = replace(outcome, counts=filter_new(store, config.filters, outcome.counts))
                 summary.outcomes.append(outcome)
                 if on_progress is not None:
                     # A view's callback must not stop the refresh.

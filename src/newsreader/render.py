@@ -39,7 +39,7 @@ def article_markdown(store: Store | None, article: Article) -> str:
         body = plain_text_to_document(article.content).markdown
     else:
         body = article.content
-    if store is not None:
+    if store is not None and store.writable:  # a read-only or damaged cache: not cached
         store.set_body(article.id, body)
     return body
 

@@ -23,12 +23,19 @@ async def settle(app: NewsreaderApp, pilot: object) -> None:
 
 
 def no_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail any use of the OFFSET-era row lookup (a count over the whole view)."""
+    """Fail any query that skips rows with OFFSET (the app must find rows by key)."""
+    from newsreader.store.connection import Database
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError("article_position must not be used by the app")
+    for name in ("query", "query_one", "scalar", "tuples"):
+        original = getattr(Database, name)
 
-    monkeypatch.setattr(Store, "article_position", refuse)
+        def checked(
+            self: Database, sql: str, params: object = (), _original: object = original
+        ) -> object:
+            assert "OFFSET" not in sql.upper(), sql
+            return _original(self, sql, params)  # type: ignore[operator]
+
+        monkeypatch.setattr(Database, name, checked)
 
 
 async def test_long_view_moves_by_keys_and_pages_arrive(

@@ -9,10 +9,11 @@ from collections.abc import Collection, Iterable
 from datetime import UTC, datetime
 
 from newsreader.model import NewArticle, UpsertCounts
-from newsreader.store import sync_state
 from newsreader.store.connection import Database
 from newsreader.store.filters import ArticleFilter, where_sql
+from newsreader.store.headings import headings_of
 from newsreader.store.rows import enclosures_json, to_timestamp
+from newsreader.store.sync_state import queue_local_change
 
 CHUNK = 500  # ids per statement, well under SQLite's variable limit
 
@@ -67,6 +68,7 @@ def upsert_articles(
     now = time.time()
     new = updated = unchanged = removed = 0
     seen: set[str] = set()
+    new_ids: list[int] = []
     with db.transaction() as connection:
         existing: dict[str, tuple[int, str]] = {
             row["key"]: (row["id"], row["hash"])
@@ -91,6 +93,7 @@ def upsert_articles(
                 "content_type": str(article.content_type),
                 "body": article.body,
                 "text": article.text,
+                "headings": headings_of(article.body, article.content, article.content_type),
                 "word_count": len(article.text.split()),
                 "enclosures": enclosures_json(article.enclosures),
             }
@@ -99,7 +102,11 @@ def upsert_articles(
                 values.update(feed_id=feed_id, key=article.key, first_seen=now)
                 names = ", ".join(values)
                 marks = ", ".join(f":{name}" for name in values)
-                connection.execute(f"INSERT INTO articles ({names}) VALUES ({marks})", values)
+                cursor = connection.execute(
+                    f"INSERT INTO articles ({names}) VALUES ({marks})", values
+                )
+                if cursor.lastrowid is not None:
+                    new_ids.append(cursor.lastrowid)
                 new += 1
             elif found[1] != digest:
                 assignments = ", ".join(f"{name} = :{name}" for name in values)
@@ -119,7 +126,9 @@ def upsert_articles(
                     f"DELETE FROM articles WHERE starred = 0 AND id IN ({marks})", chunk
                 )
                 removed += cursor.rowcount
-    return UpsertCounts(new=new, updated=updated, unchanged=unchanged, removed=removed)
+    return UpsertCounts(
+        new=new, updated=updated, unchanged=unchanged, removed=removed, new_ids=tuple(new_ids)
+    )
 
 
 def set_body(db: Database, article_id: int, body: str) -> None:
@@ -167,7 +176,7 @@ def _set_flag(connection: sqlite3.Connection, column: str, ids: list[int], value
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
-        sync_state.queue_local_change(connection, column, chunk, value, now)
+        queue_local_change(connection, column, chunk, value, now)
         cursor = connection.execute(
             f"UPDATE articles SET {column} = ?, {column}_at = ? "
             f"WHERE {column} != ? AND id IN ({marks})",

@@ -155,6 +155,57 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 6: search. Section headings get their own index column, ranked between titles and
+    # text (``headings`` holds an article's Markdown ``#`` lines, filled by
+    # ``newsreader_headings``, a function the writer registers); filters may hide articles
+    # (``hidden``), which every view leaves out, so the list indexes hold it too and stay
+    # covering. ``articles_search`` gives a search's matches their state and date by id
+    # without reading the table's long rows (their tail would cost an overflow page each).
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TABLE articles_fts;
+    ALTER TABLE articles ADD COLUMN headings TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    UPDATE articles SET headings = newsreader_headings(body, content, content_type)
+        WHERE instr(coalesce(body, content), '#') OR instr(content, '<h');
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, headings, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
+        ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    DROP INDEX articles_listing;
+    DROP INDEX articles_feed_listing;
+    DROP INDEX articles_unread_listing;
+    DROP INDEX articles_starred_listing;
+    CREATE INDEX articles_listing
+        ON articles (published DESC, id DESC, feed_id, read, starred, hidden);
+    CREATE INDEX articles_feed_listing
+        ON articles (feed_id, published DESC, id DESC, read, starred, hidden);
+    CREATE INDEX articles_unread_listing
+        ON articles (read, published DESC, id DESC, feed_id, starred, hidden);
+    CREATE INDEX articles_starred_listing
+        ON articles (published DESC, id DESC, feed_id, read, starred, hidden)
+        WHERE starred = 1;
+    CREATE INDEX articles_search ON articles (id, feed_id, published, read, starred, hidden);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
