@@ -354,3 +354,21 @@ async def test_a_bad_query_says_what_is_wrong_in_the_bar(store: Store, make_app:
         assert not note.display
         await pilot.press("escape")
         assert not note.display and not app.main.articles.searching
+
+
+async def test_the_search_bar_reads_qualifiers(store: Store, make_app: object) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 5)
+    ids = [a.id for a in store.list_articles()]
+    store.set_starred(ids[1:3], starred=True)
+    app = make_app()  # type: ignore[operator]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"is:starred")
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.main.articles
+        assert listing.searching and listing.hits is not None
+        assert sorted(a.id for a in listing.hits) == sorted(ids[1:3])

@@ -27,9 +27,7 @@ def run_query(
     store: Store, query: CompiledQuery, limit: int, mark: tuple[str, str]
 ) -> list[SearchHit]:
     """The hits of a compiled query, best first, with snippets marked with ``mark``."""
-    if not query.match:
-        return []
-    return store.search(query.match, limit=limit, mark=mark)
+    return store.search_query(query, limit=limit, mark=mark)
 
 
 class SearchScreen(Screen[None]):
