@@ -372,3 +372,34 @@ async def test_the_search_bar_reads_qualifiers(store: Store, make_app: object) -
         listing = app.main.articles
         assert listing.searching and listing.hits is not None
         assert sorted(a.id for a in listing.hits) == sorted(ids[1:3])
+
+
+async def test_saved_searches_are_views_with_unread_counts(store: Store, tmp_path: Path) -> None:
+    from tui_helpers import add_articles
+
+    add_articles(store, 6)  # "tomahawk1" is in articles 1 and 4
+    ids = [a.id for a in store.list_articles()]
+    store.set_read([ids[4]], read=True)
+    searches = (
+        '\n[[search]]\nname = "Missiles"\nquery = "tomahawk1"\n'
+        '\n[[search]]\nname = "Starred words"\nquery = "is:starred words"\n'
+    )
+    config = write_config(tmp_path / "feeds.toml", searches)
+    store.set_meta("welcomed", "1")
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        feeds = app.main.feeds
+        saved = feeds.view_for("search:Missiles")
+        assert saved is not None and saved.kind == "search" and saved.unread == 1
+        assert feeds.view_for("search:Starred words") is not None
+        feeds.focus()
+        feeds.highlighted = _feed_rows(app).index("search:Missiles")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        listing = app.main.articles
+        assert listing.hits is not None
+        assert [a.id for a in listing.hits] == [ids[1], ids[4]]
+        assert listing.border_title == "Missiles"

@@ -31,6 +31,7 @@ from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.marking import MarkingScreen
+from newsreader.tui.screens.search import saved_counts
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_pane import ArticlePane
@@ -148,7 +149,8 @@ class MainScreen(MarkingScreen):
     def _load_feeds(self) -> None:
         feeds = self.background.feeds()
         starred = self.background.count_articles(ArticleFilter(starred=True))
-        self.post_message(FeedsLoaded(build_views(feeds, starred)))
+        searches = saved_counts(self.background, self.ctx.config.searches)
+        self.post_message(FeedsLoaded(build_views(feeds, starred, searches)))
 
     @on(FeedsLoaded)
     def _feeds_loaded(self, event: FeedsLoaded) -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from textual import on, work
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from newsreader.config import SavedSearch
 from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary, SearchHit
 from newsreader.search import CompiledQuery
-from newsreader.store import Store, StoreError
+from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.tui import wording
-from newsreader.tui.views import View
+from newsreader.tui.views import SavedView, View
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_row import MARK_END, MARK_START
 from newsreader.tui.widgets.feed_list import FeedList
@@ -28,6 +30,29 @@ def run_query(
 ) -> list[SearchHit]:
     """The hits of a compiled query, best first, with snippets marked with ``mark``."""
     return store.search_query(query, limit=limit, mark=mark)
+
+
+def saved_counts(store: Store, searches: Sequence[SavedSearch]) -> list[SavedView]:
+    """Each saved search with its unread count (-1 for a query that cannot be read)."""
+    from newsreader.search import QueryError, compile_query
+
+    compiled: list[CompiledQuery] = []
+    good: list[int] = []
+    for index, saved in enumerate(searches):
+        try:
+            compiled.append(compile_query(saved.query))
+        except QueryError:
+            continue
+        good.append(index)
+    counts = [-1] * len(searches)
+    if compiled:
+        try:
+            found = store.count_queries(compiled, ArticleFilter(unread=True))
+        except StoreError:
+            found = [-1] * len(compiled)
+        for index, count in zip(good, found, strict=True):
+            counts[index] = count
+    return [SavedView(s.name, s.query, c) for s, c in zip(searches, counts, strict=True)]
 
 
 class SearchScreen(Screen[None]):
@@ -51,6 +76,10 @@ class SearchScreen(Screen[None]):
 
     def show_view(self, view: View, *, keep: int | None = None) -> None:
         """List ``view``'s articles (its unread ones while read articles are hidden)."""
+        if view.kind == "search":
+            self.articles.border_title = clean_line(view.title, 80)
+            self._saved_search(view.query, view.title)
+            return
         where = view.where
         hidden = self.hide_read and view.key != "starred"
         if hidden:
@@ -104,6 +133,41 @@ class SearchScreen(Screen[None]):
         note = "; ".join(compiled.warnings)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_hits, query, hits, error, snippets, note)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _saved_search(self, query: str, name: str) -> None:
+        """List a saved search's articles, newest first."""
+        from newsreader.search import QueryError, compile_query
+
+        hits: list[ArticleSummary] = []
+        snippets: dict[int, str] = {}
+        error = ""
+        try:
+            compiled = compile_query(query)
+            where = ArticleFilter(unread=True) if self.hide_read else ArticleFilter()
+            found = self.background.search_query(
+                compiled, where, limit=SEARCH_LIMIT, sort="date", mark=(MARK_START, MARK_END)
+            )
+        except (QueryError, StoreError) as failure:
+            error = str(failure)
+        else:
+            hits = [h.article for h in found]
+            snippets = {h.article.id: h.snippet for h in found if h.snippet}
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_saved, query, name, hits, error, snippets)
+
+    def _show_saved(
+        self,
+        query: str,
+        name: str,
+        hits: list[ArticleSummary],
+        error: str,
+        snippets: dict[int, str],
+    ) -> None:
+        if self.feeds.current.query != query or self.search_bar.value.strip():
+            return  # another view was chosen meanwhile
+        self.articles.show_hits(hits, wording.no_hits(query, error), snippets)
+        self.feed_status.display = False
 
     def _query_problem(self, query: str, problem: str) -> None:
         if self.search_bar.value.strip() != query:

@@ -20,6 +20,7 @@ from newsreader.tui.text import plain
 from newsreader.tui.views import ALL, View
 
 _GLYPHS = {"all": "≡", "unread": "●", "starred": "★"}
+SEARCH_GLYPH = "⌕"
 
 
 class FeedOption(Option):
@@ -40,6 +41,8 @@ def _prompt(view: View, folded: bool) -> Table | Text:
     label = Text(indent, end="")
     if view.kind == "special":
         label.append(_GLYPHS.get(view.key, " ") + " ")
+    elif view.kind == "search":
+        label.append(SEARCH_GLYPH + " ", style="dim")
     elif view.kind == "tag":
         label.append("▸ " if folded else "▾ ", style="dim")
     feed = view.feed
