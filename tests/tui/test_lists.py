@@ -403,3 +403,42 @@ async def test_saved_searches_are_views_with_unread_counts(store: Store, tmp_pat
         assert listing.hits is not None
         assert [a.id for a in listing.hits] == [ids[1], ids[4]]
         assert listing.border_title == "Missiles"
+
+
+async def test_save_the_search_and_delete_a_saved_search(store: Store, tmp_path: Path) -> None:
+    from tui_helpers import add_articles
+
+    from newsreader.config import load_config
+
+    add_articles(store, 6)
+    path = tmp_path / "feeds.toml"
+    config = write_config(path, "\n# my saved searches, keep this comment\n")
+    store.set_meta("welcomed", "1")
+    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("slash", *"tomahawk1", "enter")
+        await pilot.pause(0.4)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*["backspace"] * 20, *"Missiles", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        saved = load_config(path).searches
+        assert [(s.name, s.query) for s in saved] == [("Missiles", "tomahawk1")]
+        assert "keep this comment" in path.read_text("utf-8")
+        view = app.main.feeds.view_for("search:Missiles")
+        assert view is not None and view.unread == 2
+        app.main.feeds.focus()
+        app.main.feeds.highlighted = _feed_rows(app).index("search:Missiles")
+        await pilot.pause()
+        await pilot.press("D")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert load_config(path).searches == ()
+        assert app.main.feeds.view_for("search:Missiles") is None
+        assert "keep this comment" in path.read_text("utf-8")

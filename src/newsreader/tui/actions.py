@@ -211,6 +211,20 @@ ACTIONS: tuple[Action, ...] = (
         tooltip="Search all articles",
     ),
     Action(
+        "save_search",
+        "S",
+        "Save search",
+        "Save the current search as a feed (asks for a name; kept in feeds.toml)",
+        Scope.MAIN,
+    ),
+    Action(
+        "delete_saved_search",
+        "D",
+        "Delete saved search",
+        "Delete the saved search highlighted in the feed list (from feeds.toml)",
+        Scope.MAIN,
+    ),
+    Action(
         "back",
         "escape",
         "Back",

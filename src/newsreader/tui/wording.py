@@ -164,6 +164,23 @@ def hide_read_notice(hidden: bool) -> str:
     return "Showing read articles too."
 
 
+def nothing_to_save() -> str:
+    return "Nothing to save: type a search first (/), then press S."
+
+
+def no_saved_search_here() -> str:
+    return "Highlight a saved search in the feed list to delete it."
+
+
+def save_search_question(query: str) -> str:
+    return f"Save “{clean_line(query, 60)}” as a feed named:"
+
+
+def saved_search_changed(name: str, *, saved: bool) -> str:
+    done = "Saved the search" if saved else "Deleted the saved search"
+    return f"{done} “{clean_line(name, 60)}” (feeds.toml)."
+
+
 def no_more_unread(forward: bool) -> str:
     return "No more unread articles " + ("below." if forward else "above.")
 

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
-from newsreader.config import SavedSearch
+from newsreader.config import Config, SavedSearch
+from newsreader.context import AppContext
 from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary, SearchHit
 from newsreader.search import CompiledQuery
 from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.tui import wording
+from newsreader.tui.screens.name_prompt import NamePrompt
 from newsreader.tui.views import SavedView, View
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_row import MARK_END, MARK_START
@@ -55,6 +59,18 @@ def saved_counts(store: Store, searches: Sequence[SavedSearch]) -> list[SavedVie
     return [SavedView(s.name, s.query, c) for s, c in zip(searches, counts, strict=True)]
 
 
+def add_saved_search_to(name: str, query: str, path: Path) -> Config:
+    from newsreader.config_edit import add_saved_search
+
+    return add_saved_search(path, name, query)
+
+
+def remove_saved_search_from(name: str, path: Path) -> Config:
+    from newsreader.config_edit import remove_saved_search
+
+    return remove_saved_search(path, name)
+
+
 class SearchScreen(Screen[None]):
     """A screen whose search bar lists matching articles in its article list.
 
@@ -68,6 +84,10 @@ class SearchScreen(Screen[None]):
     feed_status: Static
     background: Store
     _before_search: int | None
+    ctx: AppContext
+
+    def load_feeds(self) -> None:
+        raise NotImplementedError
 
     hide_read: bool = False  # the lists show unread articles only (starred ones all)
 
@@ -168,6 +188,47 @@ class SearchScreen(Screen[None]):
             return  # another view was chosen meanwhile
         self.articles.show_hits(hits, wording.no_hits(query, error), snippets)
         self.feed_status.display = False
+
+    # -- saved searches ---------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        query = self.search_bar.value.strip()
+        if not query:
+            self.notify(wording.nothing_to_save(), severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self._edit_searches(partial(add_saved_search_to, name, query), name, saved=True)
+
+        self.app.push_screen(NamePrompt(wording.save_search_question(query), query[:40]), named)
+
+    def action_delete_saved_search(self) -> None:
+        view = self.feeds.current
+        if view.kind != "search":
+            self.notify(wording.no_saved_search_here(), severity="warning")
+            return
+        self._edit_searches(partial(remove_saved_search_from, view.title), view.title, saved=False)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _edit_searches(self, edit: Callable[[Path], Config], name: str, *, saved: bool) -> None:
+        """Write feeds.toml (comments kept) in a worker; the feed list follows."""
+        from newsreader.config import ConfigError
+        from newsreader.config_edit import ConfigEditError
+
+        try:
+            config = edit(self.ctx.config.path)
+        except (ConfigError, ConfigEditError, OSError) as problem:
+            self.app.call_from_thread(
+                self.notify, clean_line(str(problem), 300), severity="error", markup=False
+            )
+            return
+        self.ctx.config = config
+        self.app.call_from_thread(self._searches_edited, name, saved)
+
+    def _searches_edited(self, name: str, saved: bool) -> None:
+        self.notify(wording.saved_search_changed(name, saved=saved), markup=False)
+        self.load_feeds()
 
     def _query_problem(self, query: str, problem: str) -> None:
         if self.search_bar.value.strip() != query:
