@@ -29,9 +29,6 @@ def config(tmp_path: Path) -> Config:
 
 @pytest.fixture
 def make_app(store: Store, config: Config) -> Callable[..., NewsreaderApp]:
-    # These apps are not a first launch (which opens the newest article).
-    store.set_meta("welcomed", "1")
-
     def make(cfg: Config | None = None) -> NewsreaderApp:
         return NewsreaderApp(AppContext(config=cfg or config, store=store), clock=lambda: NOW)
 

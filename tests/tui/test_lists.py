@@ -109,23 +109,29 @@ async def test_tab_passes_the_search_bar_by(store: Store, make_app: object) -> N
         assert app.focused is not bar
 
 
-async def test_first_launch_opens_the_newest_article(store: Store, tmp_path: Path) -> None:
-    from tui_helpers import add_articles
+async def test_first_launch_opens_the_newest_article(tmp_path: Path) -> None:
+    from newsreader.context import open_context
 
-    add_articles(store, 3)
-    config = write_config(tmp_path / "feeds.toml")
-    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    config = tmp_path / "feeds.toml"
+    write_config(config)
+    cache = str(tmp_path / "new" / "cache.db")
+    ctx = open_context(str(config), cache)  # a fresh cache: the bundled guide is imported
+    app = NewsreaderApp(ctx, clock=lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         article = app.main.pane.article
-        assert article is not None and article.title == "Article number 0"
+        newest = ctx.store.list_articles(limit=1)[0]
+        assert article is not None and article.id == newest.id
+    ctx.close()
     # The next launch opens on the list, as the user left it.
-    app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
+    ctx = open_context(str(config), cache)
+    app = NewsreaderApp(ctx, clock=lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         assert app.main.pane.article is None
+    ctx.close()
 
 
 def _notes(app: NewsreaderApp) -> list[str]:
@@ -158,7 +164,6 @@ async def test_undo_after_its_window_says_why_nothing_happened(
 
 async def test_an_unknown_theme_in_the_config_is_warned_about(store: Store, tmp_path: Path) -> None:
     config = write_config(tmp_path / "feeds.toml", theme="nope")
-    store.set_meta("welcomed", "1")
     app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
@@ -385,7 +390,6 @@ async def test_saved_searches_are_views_with_unread_counts(store: Store, tmp_pat
         '\n[[search]]\nname = "Starred words"\nquery = "is:starred words"\n'
     )
     config = write_config(tmp_path / "feeds.toml", searches)
-    store.set_meta("welcomed", "1")
     app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await app.workers.wait_for_complete()
@@ -413,7 +417,6 @@ async def test_save_the_search_and_delete_a_saved_search(store: Store, tmp_path:
     add_articles(store, 6)
     path = tmp_path / "feeds.toml"
     config = write_config(path, "\n# my saved searches, keep this comment\n")
-    store.set_meta("welcomed", "1")
     app = NewsreaderApp(AppContext(config=config, store=store), clock=lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await app.workers.wait_for_complete()

@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     clear.add_argument(
         "--images", action="store_true", help="remove every cached image (the only cache today)"
     )
-    clear.set_defaults(handler=cmd_cache_clear)
+    clear.set_defaults(handler=cmd_cache_clear, writes=False)
     cache.set_defaults(handler=lambda _ctx, _args: _usage(cache))
 
 

@@ -119,7 +119,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
     p.add_argument("--limit", type=positive, default=20, metavar="N")
     p.add_argument("--json", action="store_true", help="print JSON (with a snippet)")
-    p.set_defaults(handler=cmd_search)
+    p.set_defaults(handler=cmd_search, writes=False)
 
     p = sub.add_parser(
         "searches",
@@ -131,7 +131,7 @@ def register(sub: Subparsers) -> None:
     group.add_argument("--add", nargs=2, metavar=("NAME", "QUERY"), help="save a search")
     group.add_argument("--remove", metavar="NAME", help="delete a saved search")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_searches)
+    p.set_defaults(handler=cmd_searches, writes=False)
 
     p = sub.add_parser(
         "filter",

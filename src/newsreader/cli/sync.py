@@ -133,4 +133,4 @@ def register(sub: Any) -> None:
         description="Log in to the feed server and print its feeds, groups, unread and "
         "starred counts. Changes nothing.",
     )
-    q.set_defaults(handler=cmd_account_test)
+    q.set_defaults(handler=cmd_account_test, writes=False)
