@@ -230,7 +230,9 @@ class _Validator:
                 self.fail("missing or empty", "account", None, key if key in table else None)
         kind = table["kind"].strip().lower()
         if kind != "fever":
-            self.fail(f'must be "fever" (the one kind supported), got {kind!r}', "account", None, "kind")
+            self.fail(
+                f'must be "fever" (the one kind supported), got {kind!r}', "account", None, "kind"
+            )
         url = table["url"].strip()
         if not re.match(r"^https?://[^/\s]+", url):
             self.fail(f"must be an http(s):// URL, got {url!r}", "account", None, "url")

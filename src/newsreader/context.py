@@ -33,6 +33,7 @@ class AppContext:
     store: Store
     warning: str = ""
     checked: Path | None = field(default=None, repr=False)
+    first_run: bool = False  # the cache was created now: the app opens the newest article
 
     def close(self) -> None:
         self.store.close()
@@ -98,7 +99,8 @@ def open_context(
             return AppContext(config=config, store=store, warning=damage.message)
     else:
         clean = not cache.exists() or is_recorded_clean(cache)
-    ctx = AppContext(config=config, store=Store.open(cache))
+    first_run = not cache.exists()
+    ctx = AppContext(config=config, store=Store.open(cache), first_run=first_run)
     if clean:
         _remember_clean(ctx)
     sync_sources(ctx.store, config)

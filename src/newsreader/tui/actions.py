@@ -117,6 +117,32 @@ ACTIONS: tuple[Action, ...] = (
         "scroll_bottom", "G", "Bottom", "Go to the article's end", Scope.ARTICLE_PANE, help=False
     ),
     Action(
+        "feed_first",
+        "home,g",
+        "First feed",
+        "Top of the feed list",
+        Scope.FEED_LIST,
+        action="first",
+        help=False,
+    ),
+    Action(
+        "feed_last",
+        "end,G",
+        "Last feed",
+        "Bottom of the feed list",
+        Scope.FEED_LIST,
+        action="last",
+        help=False,
+    ),
+    Action(
+        "fold_tag",
+        "left,h",
+        "Fold tag",
+        "Fold a tag in the feed list (Enter on a tag folds or unfolds it)",
+        Scope.FEED_LIST,
+    ),
+    Action("unfold_tag", "right,l", "Unfold tag", "Unfold a tag in the feed list", Scope.FEED_LIST),
+    Action(
         "next_unread",
         "n",
         "Next unread",
@@ -226,6 +252,13 @@ ACTIONS: tuple[Action, ...] = (
         "Show or hide the article's pictures (for this session)",
         Scope.MAIN,
     ),
+    Action(
+        "toggle_hide_read",
+        "H",
+        "Hide / show read",
+        "Hide read articles in the lists, or show them again (remembered)",
+        Scope.MAIN,
+    ),
     Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
     Action(
         "refresh",
@@ -251,6 +284,20 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
         footer="Search",
         tooltip="Search all articles",
+    ),
+    Action(
+        "save_search",
+        "S",
+        "Save search",
+        "Save the current search as a feed (asks for a name; kept in feeds.toml)",
+        Scope.MAIN,
+    ),
+    Action(
+        "delete_saved_search",
+        "D",
+        "Delete saved search",
+        "Delete the saved search highlighted in the feed list (from feeds.toml)",
+        Scope.MAIN,
     ),
     Action(
         "back",

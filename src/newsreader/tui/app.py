@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from newsreader.context import AppContext
-from newsreader.tui import actions, browser
+from newsreader.tui import actions, browser, wording
 from newsreader.tui.palette import ActionsProvider
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.screens.main import MainScreen
@@ -51,6 +51,13 @@ class NewsreaderApp(App[None]):
             if name and name in self.available_themes:
                 self.theme = name
                 break
+        if settings.theme and settings.theme not in self.available_themes:
+            self.notify(
+                wording.unknown_theme(settings.theme, list(self.available_themes)),
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self.ctx.config.keys:
             self._apply_keymap(self.ctx.config.keys)

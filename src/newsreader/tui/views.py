@@ -13,15 +13,17 @@ from newsreader.store import ArticleFilter
 class View:
     """One entry of the feed list and the articles it selects."""
 
-    key: str  # unique: "all", "unread", "starred", "tag:NAME", "feed:ID", "tag:NAME/feed:ID"
+    key: str  # unique: "all", "unread", "starred", "tag:NAME", "feed:ID", "tag:NAME/feed:ID",
+    # "search:NAME" (a saved search)
     title: str
     where: ArticleFilter
-    kind: str  # "special", "section", "tag", "feed"
+    kind: str  # "special", "section", "search", "tag", "feed"
     unread: int = 0
     total: int = 0
     depth: int = 0
     feed: Feed | None = None
     members: tuple[Feed, ...] = ()  # a tag's feeds
+    query: str = ""  # a saved search's query (kind "search")
 
     @property
     def failed_feeds(self) -> tuple[Feed, ...]:
@@ -43,8 +45,20 @@ class View:
 ALL = View("all", "All articles", ArticleFilter(), "special")
 
 
-def build_views(feeds: Sequence[Feed], starred: int) -> list[View]:
-    """The feed list, top to bottom: All, Unread, Starred, tags with their feeds, the rest."""
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """A saved search and how many unread articles it finds (-1: its query is broken)."""
+
+    name: str
+    query: str
+    unread: int
+
+
+def build_views(
+    feeds: Sequence[Feed], starred: int, searches: Sequence[SavedView] = ()
+) -> list[View]:
+    """The feed list, top to bottom: All, Unread, Starred, saved searches, tags with their
+    feeds, the rest."""
     unread = sum(f.unread for f in feeds)
     total = sum(f.total for f in feeds)
     views = [
@@ -52,6 +66,19 @@ def build_views(feeds: Sequence[Feed], starred: int) -> list[View]:
         View("unread", "Unread", ArticleFilter(unread=True), "special", unread, unread),
         View("starred", "Starred", ArticleFilter(starred=True), "special", 0, starred),
     ]
+    if searches:
+        views.append(View("section:searches", "Saved searches", ArticleFilter(), "section"))
+        views.extend(
+            View(
+                f"search:{saved.name}",
+                saved.name,
+                ArticleFilter(),
+                "search",
+                max(0, saved.unread),
+                query=saved.query,
+            )
+            for saved in searches
+        )
     # A feed server's feeds (synced) are listed with the subscriptions, their groups as tags.
     subscriptions = [f for f in feeds if f.kind in (FeedKind.FEED, FeedKind.SERVER)]
     stored = [f for f in feeds if f.kind is FeedKind.STORED]

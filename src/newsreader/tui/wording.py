@@ -18,8 +18,10 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
 
 
-def empty_text(view: View) -> str:
-    """What an empty article list says for ``view``."""
+def empty_text(view: View, *, hide_read: bool = False) -> str:
+    """What an empty article list says for ``view`` (``hide_read``: read ones are hidden)."""
+    if hide_read and view.total and view.key != "unread":
+        return "No unread articles here. Press H to show the read ones too."
     if view.key == "unread":
         return "No unread articles."
     if view.key == "starred":
@@ -65,6 +67,8 @@ def refresh_report(summary: Any) -> tuple[str, str, Severity]:
     """The notification text, title and severity for a finished refresh."""
     outcomes = list(getattr(summary, "outcomes", []))
     failures = [o for o in outcomes if getattr(o, "status", "") in ("error", "gone")]
+    if all_failed(summary):
+        return _all_failed_report(failures), "Nothing refreshed", "error"
     new = int(getattr(summary, "new", 0))
     updated = int(getattr(summary, "updated", 0))
     text = f"{plural(len(outcomes), 'feed')}: {new} new, {updated} updated"
@@ -77,6 +81,48 @@ def refresh_report(summary: Any) -> tuple[str, str, Severity]:
             text += f"\n{first}"
         return text, "Refreshed", "warning"
     return text, "Refreshed", "information"
+
+
+_NETWORK_ERRORS = ("host not found", "connection refused", "timed out", "network", "unreachable")
+
+
+def all_failed(summary: Any) -> bool:
+    """Whether every source a refresh tried (one at least) failed."""
+    tried = [o for o in getattr(summary, "outcomes", []) if getattr(o, "status", "") != "skipped"]
+    return bool(tried) and all(getattr(o, "status", "") in ("error", "gone") for o in tried)
+
+
+def offline(summary: Any) -> bool:
+    """Whether a refresh where everything failed failed for want of a network."""
+    errors = [str(getattr(o, "error", "")).lower() for o in getattr(summary, "outcomes", [])]
+    return (
+        all_failed(summary)
+        and all(any(word in error for word in _NETWORK_ERRORS) for error in errors if error)
+        and any(errors)
+    )
+
+
+def _all_failed_report(failures: list[Any]) -> str:
+    """ "Offline: 8 of 8 feeds failed: host not found", then which feeds."""
+    errors = [clean_line(getattr(f, "error", ""), 200) or "unknown error" for f in failures]
+    common = errors[0] if len(set(errors)) == 1 else f"{errors[0]} (and other errors)"
+    count = len(failures)
+    network = all(any(word in e.lower() for word in _NETWORK_ERRORS) for e in errors)
+    head = "Offline: " if network else ""
+    names = ", ".join(clean_line(getattr(f, "title", ""), 40) for f in failures[:3])
+    more = f" and {count - 3} more" if count > 3 else ""
+    return (
+        f"{head}{count} of {plural(count, 'feed')} failed: {common}\n"
+        f"{count} failed ({names}{more}); the articles already here are kept."
+    )
+
+
+def updated_header(last_success: str | None, summary: Any) -> str:
+    """The header's subtitle after a refresh: the last time one went through."""
+    if not all_failed(summary):
+        return f"Updated {last_success}" if last_success else "Updated"
+    failed = "Offline" if offline(summary) else "Refresh failed"
+    return f"{failed} · updated {last_success}" if last_success else failed
 
 
 def refresh_failed(error: str) -> str:
@@ -97,6 +143,42 @@ def marked_read(count: int) -> str:
 
 def marked_unread_again(count: int) -> str:
     return f"Marked {plural(count, 'article')} unread again."
+
+
+def nothing_to_undo(*, expired: bool) -> str:
+    if expired:
+        return "Nothing to undo: the undo window has passed (mark articles unread with m)."
+    return "Nothing to undo: u undoes a mark-all-read (A) while its notice shows."
+
+
+def unknown_theme(name: str, known: list[str]) -> str:
+    return (
+        f'theme = "{clean_line(name, 40)}" in the config is not a theme; '
+        f"using the default. Themes: {', '.join(sorted(known))}"
+    )
+
+
+def hide_read_notice(hidden: bool) -> str:
+    if hidden:
+        return "Showing unread articles only (starred ones all). Press H to show read ones."
+    return "Showing read articles too."
+
+
+def nothing_to_save() -> str:
+    return "Nothing to save: type a search first (/), then press S."
+
+
+def no_saved_search_here() -> str:
+    return "Highlight a saved search in the feed list to delete it."
+
+
+def save_search_question(query: str) -> str:
+    return f"Save “{clean_line(query, 60)}” as a feed named:"
+
+
+def saved_search_changed(name: str, *, saved: bool) -> str:
+    done = "Saved the search" if saved else "Deleted the saved search"
+    return f"{done} “{clean_line(name, 60)}” (feeds.toml)."
 
 
 def no_more_unread(forward: bool) -> str:

@@ -8,6 +8,7 @@ answer with messages or ``call_from_thread``.
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -33,6 +34,7 @@ from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished,
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
 from newsreader.tui.screens.marking import MarkingScreen
+from newsreader.tui.screens.search import saved_counts
 from newsreader.tui.sync_runner import Syncer
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
@@ -46,6 +48,8 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
 POSITION_SECONDS = 0.2  # how often "N of M" may change while the cursor moves
+HIDE_READ = "hide_read"  # meta key: "1" while the lists hide read articles
+FOLDED_TAGS = "folded_tags"  # meta key: the folded tags, a JSON list
 
 
 def open_reader(store: Store) -> Store:
@@ -73,12 +77,14 @@ class MainScreen(MarkingScreen):
         self._position_timer: Timer | None = None
         self._position_shown = 0.0
         self._before_search: int | None = None
+        self.last_updated: str | None = None  # when a refresh last went through ("HH:MM")
         self._data_version = self.reader.data_version()
         self._image_loader: ImageLoader | None = None
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
         self.pane = ArticlePane(clock, id="article")
         self.search_bar = SearchBar(id="search")
+        self.search_note = Static("", id="search-note", markup=False)
         self.feed_status = Static("", id="feed-status", markup=False)
         self.refresher = Refresher(ctx.store, ctx.config, id="refresher")
         self.syncer = Syncer(ctx.store, ctx.config, id="syncer")
@@ -93,7 +99,9 @@ class MainScreen(MarkingScreen):
                 yield self.feed_status
                 yield self.articles
             yield self.pane
-        yield self.search_bar
+        with Horizontal(id="search-row"):
+            yield self.search_bar
+            yield self.search_note
         yield Footer()
         yield self.refresher
         yield self.syncer
@@ -107,14 +115,24 @@ class MainScreen(MarkingScreen):
         self.pane.loader = self._load_picture if settings.images != "off" else None
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
-        self.articles.border_title = ALL.title
-        self.articles.show_view(ALL.where, wording.empty_text(ALL))
+        self.hide_read = self.reader.get_meta(HIDE_READ) == "1"
+        self.feeds.set_folded(json.loads(self.reader.get_meta(FOLDED_TAGS) or "[]"))
+        self.show_view(ALL)
         self.articles.focus()
+        if self.ctx.first_run:
+            # The first launch opens the newest article: the guide, on a fresh install.
+            self.call_after_refresh(self._open_first)
         # Counting unread per feed reads every article: start it once the list is on screen.
         self.call_after_refresh(self.load_feeds)
         # The file is checked for damage once the screen is up; refreshing waits for it.
         self.call_after_refresh(self.cache_check.start)
         self.set_interval(POLL_SECONDS, self._poll)
+
+    def _open_first(self) -> None:
+        article = self.articles.current
+        if article is None or self.pane.article is not None:
+            return
+        self.open_article(article.id)
 
     async def on_unmount(self) -> None:
         if self._image_loader is not None:
@@ -147,7 +165,8 @@ class MainScreen(MarkingScreen):
     def _load_feeds(self) -> None:
         feeds = self.background.feeds()
         starred = self.background.count_articles(ArticleFilter(starred=True))
-        self.post_message(FeedsLoaded(build_views(feeds, starred)))
+        searches = saved_counts(self.background, self.ctx.config.searches)
+        self.post_message(FeedsLoaded(build_views(feeds, starred, searches)))
 
     @on(FeedsLoaded)
     def _feeds_loaded(self, event: FeedsLoaded) -> None:
@@ -158,7 +177,8 @@ class MainScreen(MarkingScreen):
         self.feeds.loading = False
         view = self.feeds.current
         if not self.articles.searching:
-            self.articles.set_empty_text(wording.empty_text(view))
+            hidden = self.hide_read and view.key != "starred"
+            self.articles.set_empty_text(wording.empty_text(view, hide_read=hidden))
         self._show_feed_status(view)
 
     def _show_feed_status(self, view: View) -> None:
@@ -179,11 +199,34 @@ class MainScreen(MarkingScreen):
         view = event.view
         if self.articles.searching:
             self.search_bar.value = ""
-        self.articles.border_title = clean_line(view.title, 80)
-        self.articles.show_view(view.where, wording.empty_text(view))
+        self.show_view(view)
         self._show_feed_status(view)
         if event.focus_articles:
             self.articles.focus()
+
+    @on(FeedList.FoldsChanged)
+    def _folds_changed(self, event: FeedList.FoldsChanged) -> None:
+        self._remember(FOLDED_TAGS, json.dumps(sorted(event.folded)))
+
+    def action_toggle_hide_read(self) -> None:
+        self.hide_read = not self.hide_read
+        self._remember(HIDE_READ, "1" if self.hide_read else "0")
+        self.notify(wording.hide_read_notice(self.hide_read))
+        if self.articles.searching:
+            return
+        current = self.articles.current
+        view = self.feeds.current
+        self.show_view(view, keep=current.id if current else None)
+        self._show_feed_status(view)
+
+    def _remember(self, key: str, value: str) -> None:
+        """Keep a setting of the lists in the store's meta (written in a worker)."""
+        self.run_worker(
+            lambda: self.store.set_meta(key, value),
+            thread=True,
+            group="write",
+            exit_on_error=False,
+        )
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -410,10 +453,16 @@ class MainScreen(MarkingScreen):
     def _refresh_finished(self, event: RefreshFinished) -> None:
         stamp = self.clock().strftime("%H:%M")
         if event.summary is None:
-            self.app.sub_title = "Refresh failed"
+            self.app.sub_title = (
+                f"Refresh failed · updated {self.last_updated}"
+                if self.last_updated
+                else "Refresh failed"
+            )
             self.notify(wording.refresh_failed(event.error), severity="error", markup=False)
             return
-        self.app.sub_title = f"Updated {stamp}"
+        if not wording.all_failed(event.summary):
+            self.last_updated = stamp
+        self.app.sub_title = wording.updated_header(self.last_updated, event.summary)
         text, title, severity = wording.refresh_report(event.summary)
         self.notify(text, title=title, severity=severity, markup=False)
         self.load_feeds()

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 
-from textual import work
+from textual import events, work
 
 from newsreader.model import ArticleSummary
 from newsreader.store import ArticleFilter, Store
@@ -116,3 +116,17 @@ class MarkingScreen(SearchScreen):
         if action == "undo":
             return self._undo_ids() is not None
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        # A disabled binding does nothing at all: say why ``u`` has nothing to undo.
+        if self._undo_ids() is not None:
+            return
+        undo_keys = {
+            key
+            for key, found in self._bindings.key_to_bindings.items()
+            if any(b.id == "undo" for b in found)
+        }
+        if event.key in undo_keys:
+            event.stop()
+            self.notify(wording.nothing_to_undo(expired=self._undo is not None))
+            self._undo = None

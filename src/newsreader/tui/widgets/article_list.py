@@ -35,6 +35,7 @@ from newsreader.tui.widgets.article_row import (
     centred,
     make_look,
     placeholder_row,
+    snippet_row,
     to_strip,
 )
 
@@ -58,6 +59,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--empty",
         "article-list--loading",
+        "article-list--snippet",
+        "article-list--match",
     }
 
     @dataclass
@@ -90,6 +93,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.clock = clock
         self.rows = ViewRows()
         self.hits: list[ArticleSummary] | None = None
+        # Search results' snippets by article id, drawn on a line under each hit.
+        self.snippets: dict[int, str] = {}
         self.cursor = 0
         self.empty_text = "No articles yet. Press R to refresh your feeds."
         self._wanted: set[int] = set()
@@ -107,6 +112,11 @@ class ArticleList(ScrollView, can_focus=True):
     @property
     def count(self) -> int:
         return len(self.hits) if self.hits is not None else self.rows.count
+
+    @property
+    def lines_per_row(self) -> int:
+        """Lines an article takes: two for search results with snippets (title, snippet)."""
+        return 2 if self.hits is not None and self.snippets else 1
 
     @property
     def searching(self) -> bool:
@@ -138,6 +148,7 @@ class ArticleList(ScrollView, can_focus=True):
         keys, and the page of ``keep``, are read in a worker.
         """
         self.hits = None
+        self.snippets = {}
         self.empty_text = empty_text
         self.rows.start(where, self.reader.page(where, limit=PAGE_SIZE))
         row = 0
@@ -245,9 +256,15 @@ class ArticleList(ScrollView, can_focus=True):
             if self.count == 0:
                 self.refresh()
 
-    def show_hits(self, hits: Sequence[ArticleSummary], empty_text: str) -> None:
-        """List search results in their order."""
+    def show_hits(
+        self,
+        hits: Sequence[ArticleSummary],
+        empty_text: str,
+        snippets: dict[int, str] | None = None,
+    ) -> None:
+        """List search results in their order (each with its snippet, if given, below it)."""
         self.hits = list(hits)
+        self.snippets = dict(snippets or {})
         self.rows.generation += 1
         self.empty_text = empty_text
         self._reset(0)
@@ -272,9 +289,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh()
 
     def _reset(self, row: int) -> None:
-        self.virtual_size = Size(0, self.count)
+        lines = self.lines_per_row
+        self.virtual_size = Size(0, self.count * lines)
         self.cursor = max(0, min(row, self.count - 1))
-        self.scroll_to(y=max(0, self.cursor - self.size.height // 3), animate=False, force=True)
+        top = max(0, self.cursor - self.size.height // lines // 3) * lines
+        self.scroll_to(y=top, animate=False, force=True)
         self.refresh()
         self.post_message(self.Highlighted(self.current))
 
@@ -287,20 +306,24 @@ class ArticleList(ScrollView, can_focus=True):
         row = max(0, min(row, self.count - 1))
         if row == self.cursor:
             return
-        self.refresh_line(self.cursor)
+        lines = self.lines_per_row
+        for line in range(lines):
+            self.refresh_line(self.cursor * lines + line)
+            self.refresh_line(row * lines + line)
         self.cursor = row
-        self.refresh_line(row)
         self._scroll_cursor_into_view()
         self._prefetch()
         self.post_message(self.Highlighted(self.current))
 
     def _scroll_cursor_into_view(self) -> None:
-        row = self.cursor
+        lines = self.lines_per_row
+        first = self.cursor * lines
+        last = first + lines - 1
         height = self.scrollable_content_region.height
-        if row < self.scroll_offset.y:
-            self.scroll_to(y=row, animate=False)
-        elif row >= self.scroll_offset.y + height:
-            self.scroll_to(y=row - height + 1, animate=False)
+        if first < self.scroll_offset.y:
+            self.scroll_to(y=first, animate=False)
+        elif last >= self.scroll_offset.y + height:
+            self.scroll_to(y=last - height + 1, animate=False)
 
     def move_to_article(self, article: ArticleSummary) -> bool:
         """Highlight ``article``; False if it is not listed."""
@@ -322,11 +345,14 @@ class ArticleList(ScrollView, can_focus=True):
     def action_cursor_up(self) -> None:
         self.move_to(self.cursor - 1)
 
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height // self.lines_per_row - 1)
+
     def action_page_down(self) -> None:
-        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor + self._page())
 
     def action_page_up(self) -> None:
-        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
+        self.move_to(self.cursor - self._page())
 
     def action_first(self) -> None:
         self.move_to(0)
@@ -343,13 +369,13 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        row = self.scroll_offset.y + offset.y
+        row = (self.scroll_offset.y + offset.y) // self.lines_per_row
         if 0 <= row < self.count:
             self.move_to(row)
             self.action_open()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(0, self.count)
+        self.virtual_size = Size(0, self.count * self.lines_per_row)
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -357,7 +383,7 @@ class ArticleList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         look = self._look()
         base = look.base
-        row = self.scroll_offset.y + y
+        row, part = divmod(self.scroll_offset.y + y, self.lines_per_row)
         if self.count == 0:
             lines = self._empty_lines(width, look.empty)
             if 1 <= y <= len(lines):
@@ -368,6 +394,8 @@ class ArticleList(ScrollView, can_focus=True):
         if row >= self.count:
             return Strip.blank(width, base)
         article = self.article_at(row)
+        if part == 1:
+            return self._snippet_strip(article, row == self.cursor, width, look)
         if article is None:
             # Its page is being read: a placeholder until it arrives (then drawn again).
             self._request([self.rows.page_of(row)])
@@ -384,6 +412,21 @@ class ArticleList(ScrollView, can_focus=True):
             if row == self.cursor:
                 line.stylize(look.cursor)
             strip = to_strip(line, width, base, self.app.console)
+            self._strips[key] = strip
+        return strip
+
+    def _snippet_strip(
+        self, article: ArticleSummary | None, cursor: bool, width: int, look: ListLook
+    ) -> Strip:
+        """The line under a search hit: its snippet, the matched words marked."""
+        snippet = self.snippets.get(article.id, "") if article is not None else ""
+        key = ("snippet", snippet, cursor, width, look)
+        strip = self._strips.get(key)
+        if strip is None:
+            line = snippet_row(snippet, width, look.rows)
+            if cursor:
+                line.stylize(look.cursor)
+            strip = to_strip(line, width, look.base, self.app.console)
             self._strips[key] = strip
         return strip
 

@@ -12,6 +12,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
+from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary
 from newsreader.tui.text import plain, relative_date
 
@@ -25,6 +26,8 @@ class RowStyles:
     star: Style
     meta: Style
     loading: Style
+    snippet: Style
+    match: Style
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +50,8 @@ def make_look(
         star=style("article-list--star"),
         meta=style("article-list--meta"),
         loading=style("article-list--loading"),
+        snippet=style("article-list--snippet"),
+        match=style("article-list--match"),
     )
     if sixteen_colours:
         # 16 colours flatten the theme's cursor colours into ones that may clash with the
@@ -79,6 +84,25 @@ def article_row(article: ArticleSummary, width: int, now: datetime, styles: RowS
         line.append_text(feed)
     line.append(" ")
     line.append(date, style=styles.meta)
+    return line
+
+
+MARK_START = "\x02"  # what the store wraps a snippet's matched words in: control characters
+MARK_END = "\x03"  # that cleaned feed text never holds (they cannot come from a feed)
+
+
+def snippet_row(snippet: str, width: int, styles: RowStyles) -> Text:
+    """A search hit's snippet as one line, the matched words styled (never markup)."""
+    line = Text("   ", end="", no_wrap=True, style=styles.snippet)
+    marked = False
+    for part in snippet.replace(MARK_END, MARK_START).split(MARK_START):
+        cleaned = clean_line(part, limit=2000)
+        if cleaned:
+            lead = " " if part[:1].isspace() else ""
+            trail = " " if part[-1:].isspace() else ""
+            line.append(lead + cleaned + trail, style=styles.match if marked else styles.snippet)
+        marked = not marked
+    line.truncate(max(1, width), overflow="ellipsis", pad=True)
     return line
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from rich.table import Table
 from rich.text import Text
@@ -14,32 +14,37 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from newsreader.ingest.sanitize import clean_line
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.text import plain
 from newsreader.tui.views import ALL, View
 
 _GLYPHS = {"all": "≡", "unread": "●", "starred": "★"}
+SEARCH_GLYPH = "⌕"
 
 
 class FeedOption(Option):
     """An entry of the feed list, carrying its view."""
 
-    def __init__(self, view: View) -> None:
-        super().__init__(_prompt(view), id=view.key, disabled=view.kind == "section")
+    def __init__(self, view: View, *, folded: bool = False) -> None:
+        super().__init__(_prompt(view, folded), id=view.key, disabled=view.kind == "section")
         self.view = view
 
 
-def _prompt(view: View) -> Table | Text:
+def _prompt(view: View, folded: bool) -> Table | Text:
     if view.kind == "section":
         return Text(view.title, style="bold dim")
     grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
     grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
     grid.add_column(justify="right", no_wrap=True)
-    label = Text("  " * view.depth, end="")
+    indent = "  " * view.depth
+    label = Text(indent, end="")
     if view.kind == "special":
         label.append(_GLYPHS.get(view.key, " ") + " ")
+    elif view.kind == "search":
+        label.append(SEARCH_GLYPH + " ", style="dim")
     elif view.kind == "tag":
-        label.append("▸ ", style="dim")
+        label.append("▸ " if folded else "▾ ", style="dim")
     feed = view.feed
     if feed is not None and feed.failed:
         label.append("! ", style="bold red")
@@ -48,7 +53,17 @@ def _prompt(view: View) -> Table | Text:
     if view.key == "starred":
         count = Text(str(view.total) if view.total else "", style="dim")
     grid.add_row(label, count)
+    if feed is not None and feed.failed:
+        # The reason, readable where the feed is listed (a dim second line).
+        error = clean_line(feed.last_error, 200) or "the last refresh failed"
+        grid.add_row(Text(f"{indent}  {error}", style="dim red", end=""), Text(""))
     return grid
+
+
+def tag_of(view: View) -> str | None:
+    """The tag a feed is listed under (``None``: not under a tag)."""
+    head, sep, _ = view.key.partition("/")
+    return head.removeprefix("tag:") if sep and head.startswith("tag:") else None
 
 
 class FeedList(OptionList):
@@ -63,9 +78,16 @@ class FeedList(OptionList):
         view: View
         focus_articles: bool = False
 
+    @dataclass
+    class FoldsChanged(Message):
+        """The user folded or unfolded a tag: ``folded`` is every folded tag now."""
+
+        folded: frozenset[str]
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.views: list[View] = []
+        self.folded: set[str] = set()  # tags whose feeds are hidden
 
     @property
     def current(self) -> View:
@@ -79,14 +101,73 @@ class FeedList(OptionList):
         """Show ``views``, keeping the highlighted one when it still exists."""
         key = self.current.key if self.views else "all"
         self.views = list(views)
+        self._show(key)
+
+    def _show(self, key: str) -> None:
+        """List the views (the feeds of folded tags left out); highlight ``key``'s."""
+        shown = [v for v in self.views if tag_of(v) not in self.folded]
         with self.prevent(OptionList.OptionHighlighted):
             self.clear_options()
-            self.add_options(FeedOption(view) for view in self.views)
-            keys = [view.key for view in self.views]
+            self.add_options(
+                FeedOption(view, folded=view.title in self.folded and view.kind == "tag")
+                for view in shown
+            )
+            keys = [view.key for view in shown]
+            if key not in keys:
+                # A feed of a tag just folded: its tag.
+                tag = next((v for v in self.views if v.key == key), None)
+                parent = f"tag:{tag_of(tag)}" if tag is not None else ""
+                key = parent if parent in keys else "all"
             self.highlighted = keys.index(key) if key in keys else 0
+
+    def set_folded(self, tags: Iterable[str]) -> None:
+        """Fold these tags (as remembered from last time)."""
+        self.folded = set(tags)
+        if self.views:
+            self._show(self.current.key)
+
+    def _fold(self, fold: bool | None) -> None:
+        """Fold (``True``), unfold (``False``) or toggle (``None``) the highlighted tag."""
+        view = self.current
+        tag = view.title if view.kind == "tag" else tag_of(view)
+        if tag is None:
+            return
+        folded = tag in self.folded
+        wanted = not folded if fold is None else fold
+        if wanted == folded:
+            return
+        if wanted:
+            self.folded.add(tag)
+        else:
+            self.folded.discard(tag)
+        before = self.current
+        self._show(f"tag:{tag}")
+        if self.current.key != before.key:
+            self.post_message(self.ViewChosen(self.current))
+        self.post_message(self.FoldsChanged(frozenset(self.folded)))
+
+    def action_fold_tag(self) -> None:
+        self._fold(True)
+
+    def action_unfold_tag(self) -> None:
+        self._fold(False)
 
     def view_for(self, key: str) -> View | None:
         return next((v for v in self.views if v.key == key), None)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def _step(self, direction: Literal[-1, 1]) -> None:
+        """Move the highlight; at either end it stays (as in the article list)."""
+        from textual._widget_navigation import find_next_enabled_no_wrap
+
+        found = find_next_enabled_no_wrap(self.options, self.highlighted, direction)
+        if found is not None:
+            self.highlighted = found
 
     @on(OptionList.OptionHighlighted)
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -98,4 +179,7 @@ class FeedList(OptionList):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if isinstance(event.option, FeedOption):
+            if event.option.view.kind == "tag":
+                self._fold(None)  # Enter on a tag folds or unfolds it
+                return
             self.post_message(self.ViewChosen(event.option.view, focus_articles=True))

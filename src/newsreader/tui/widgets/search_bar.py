@@ -1,4 +1,8 @@
-"""The search bar: typing searches (debounced), Enter goes to the results, Esc cancels."""
+"""The search bar: typing searches (debounced), Enter goes to the results, Esc cancels.
+
+It is entered with ``/`` (or a click) only: Tab and Shift+Tab move between the panes and pass
+it by, so keys meant for a list never end up typed into a search.
+"""
 
 from __future__ import annotations
 
@@ -40,6 +44,19 @@ class SearchBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder='/ to search: words, "a phrase"', id=id, compact=True)
         self._timer: Timer | None = None
+        self.can_focus = False  # in the focus chain only while entered
+
+    def enter(self) -> None:
+        """Take the focus (the only way in: ``/``, or a click)."""
+        self.can_focus = True
+        self.focus()
+
+    def on_blur(self) -> None:
+        self.can_focus = False
+
+    def on_click(self) -> None:
+        if not self.has_focus:
+            self.enter()
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
