@@ -160,6 +160,7 @@ async def test_on_start_the_password_is_asked_masked_and_the_app_syncs(
         assert isinstance(app.screen, PasswordScreen)
         field = app.screen.query_one("#password-input", Input)
         assert field.password  # masked
+        await pilot.pause()
         assert app.focused is field
         await pilot.press(*PASSWORD, "enter")
         await wait_for(pilot, lambda: synced(notes))
