@@ -1,7 +1,9 @@
 """One refresh: every source concurrently, progress per source, failures kept per source.
 
-Feeds are fetched with conditional GET (a 304 costs nothing), parsed off the event loop and
-stored one transaction per feed. A feed that fails keeps its cached articles and records the
+Feeds are fetched with conditional GET (a 304 costs nothing) and parsed off the event loop
+(in a pool of processes for many feeds); entries stored before with the same source hash
+are skipped unparsed. One writer thread stores the results, many feeds per short
+transaction (:mod:`newsreader.batch_writer`). A feed that fails keeps its cached articles and records the
 error; repeated failures back off; 410 Gone stops fetching; 429/503 honour ``Retry-After``.
 Stored-article folders from the config are rescanned in a thread alongside.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -24,6 +27,7 @@ from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, Ups
 from newsreader.store import Store
 
 if TYPE_CHECKING:
+    from newsreader.batch_writer import BatchWriter
     from newsreader.ingest.feed import ParsedFeed
 
 BACKOFF_BASE = timedelta(minutes=5)
@@ -143,8 +147,12 @@ async def refresh(
     now = _now()
     feeds = [s for s in sources if s.kind is FeedKind.FEED]
     due = [f for f in feeds if force or _skip_reason(f, now) is None]
+    from newsreader.batch_writer import BatchWriter
+
     job = _Job(store, config, force)
-    job.pool_wanted = len(due) >= PROCESS_POOL_MIN_FEEDS
+    if len(due) >= PROCESS_POOL_MIN_FEEDS:
+        job.start_pool()
+    job.writer = BatchWriter(store)
     finished = False
     try:
         async with Fetcher(limits) as fetcher:
@@ -159,19 +167,21 @@ async def refresh(
                         on_progress(outcome, done, total)
         finished = True
     finally:
-        if job.executor is not None:
-            from newsreader.workers import stop_pool
-
-            # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
-            stop_pool(job.executor, terminate=not finished)
+        # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
+        job.stop_pool(terminate=not finished)
+        job.writer.close()
+        job.close_reader()
     return summary
 
 
 def _parse_executor() -> Executor | None:
-    """A process pool for parsing and storing, when there is more than one core."""
-    from newsreader.workers import start_pool
+    """A process pool for parsing, its workers started, when there is more than one core."""
+    from newsreader.workers import start_pool, warm_pool
 
-    return start_pool()
+    executor = start_pool()
+    if executor is not None:
+        warm_pool(executor)
+    return executor
 
 
 class _Job:
@@ -185,9 +195,28 @@ class _Job:
         self.force = force
         self.fetcher: Fetcher | None = None
         self.executor: Executor | None = None
-        self.pool_wanted = False  # start a process pool for parsing on first need
+        self._pool_thread: threading.Thread | None = None
+        self._pool_ready = threading.Event()
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
+        self.writer: BatchWriter
+        self._reader: Store | None = None  # reads the known hashes beside the writer
+        self._reader_tried = False
+
+    def known(self, feed_id: int) -> dict[str, str]:
+        """Key -> source hash of the feed's stored articles (read beside the writer)."""
+        if not self._reader_tried:
+            self._reader_tried = True
+            if self.store.path is not None:
+                from newsreader.store.connection import StoreError
+
+                with contextlib.suppress(StoreError):
+                    self._reader = Store.open_reader(self.store.path)
+        return (self._reader or self.store).known_hashes(feed_id)
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
 
     async def run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
         try:
@@ -197,8 +226,8 @@ class _Job:
         except Exception as error:  # one source's bug must not sink the others
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(
-                    self.store.record_fetch, feed.id, FetchStatus.ERROR, message
+                await self.writer.submit(
+                    lambda store: store.record_fetch(feed.id, FetchStatus.ERROR, message)
                 )
             return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), message)
 
@@ -222,7 +251,6 @@ class _Job:
     # -- feeds ------------------------------------------------------------------------------
 
     async def _feed(self, feed: FeedRow, now: datetime) -> FeedOutcome:
-        store = self.store
         if not self.force:
             reason = _skip_reason(feed, now)
             if reason is not None:
@@ -235,72 +263,73 @@ class _Job:
         if result.permanent_redirect and result.final_url:
             await asyncio.to_thread(self._moved, feed, result.final_url)
         if result.error:
-            return await asyncio.to_thread(self._failed, feed, result)
+            return await self.writer.submit(lambda store: self._failed(store, feed, result))
         if result.not_modified:
-            await asyncio.to_thread(
-                store.record_fetch,
-                feed.id,
-                FetchStatus.NOT_MODIFIED,
-                "",
-                result.etag or feed.etag,
-                result.last_modified or feed.last_modified,
+            await self.writer.submit(
+                lambda store: store.record_fetch(
+                    feed.id,
+                    FetchStatus.NOT_MODIFIED,
+                    "",
+                    result.etag or feed.etag,
+                    result.last_modified or feed.last_modified,
+                )
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
         return await self._parse_and_store(feed, result)
 
-    def _start_pool(self) -> Executor | None:
-        if self.pool_wanted:
-            self.pool_wanted = False  # only one attempt
+    def start_pool(self) -> None:
+        """Start the process pool in a thread: starting its processes (the forkserver
+        imports the parser first) would otherwise hold up the event loop and its fetches."""
+        self._pool_thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
+        self._pool_thread.start()
+
+    def _warm(self) -> None:
+        try:
             self.executor = _parse_executor()
+        finally:
+            self._pool_ready.set()
+
+    async def _pool(self) -> Executor | None:
+        if self._pool_thread is None:
+            return None
+        if not self._pool_ready.is_set():
+            await asyncio.to_thread(self._pool_ready.wait)
         return self.executor
 
-    def _drop_pool(self) -> None:
+    def stop_pool(self, terminate: bool = False) -> None:
         from newsreader.workers import stop_pool
 
-        broken, self.executor = self.executor, None
-        if broken is not None:
-            stop_pool(broken)
+        if self._pool_thread is not None:
+            self._pool_thread.join()
+        executor, self.executor = self.executor, None
+        if executor is not None:
+            stop_pool(executor, terminate=terminate)
 
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
-        """Parse and store in a worker process when there is a pool and a cache file."""
-        executor = self._start_pool()
-        if executor is not None and self.store.path is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                return await loop.run_in_executor(
-                    executor,
-                    parse_and_store,
-                    str(self.store.path.absolute()),
-                    feed,
-                    result.body,
-                    result.final_url or result.url,
-                    result.content_type,
-                    result.etag,
-                    result.last_modified,
-                    self._keep(feed.url),
-                    self._configured_title(feed.url),
-                )
-            except Exception:  # a broken pool or an unusable cache there: do it here instead
-                self._drop_pool()
-        parsed = await self._parse(result)
-        return await asyncio.to_thread(self._store, feed, result, parsed)
+        """Parse (in a worker process when there is a pool) what changed; the writer stores."""
+        known = await asyncio.to_thread(self.known, feed.id)
+        parsed = await self._parse(result, known)
+        keep, configured = self._keep(feed.url), self._configured_title(feed.url)
+        return await self.writer.submit(
+            lambda store: store_parsed(
+                store, feed, parsed, result.etag, result.last_modified, keep, configured
+            )
+        )
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
-        from newsreader.ingest.feed import parse_feed
-
+    async def _parse(self, result: FetchResult, known: dict[str, str]) -> ParsedFeed:
         base = result.final_url or result.url
-        executor = self._start_pool()
+        executor = await self._pool()
         if executor is not None:
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
-                    executor, parse_feed, result.body, base, result.content_type
+                    executor, parse_changed, result.body, base, result.content_type, known
                 )
             except Exception:  # a broken pool: parse here instead
-                self._drop_pool()
-        return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
+                self.stop_pool()
+        return await asyncio.to_thread(parse_changed, result.body, base, result.content_type, known)
 
-    def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
+    def _failed(self, store: Store, feed: FeedRow, result: FetchResult) -> FeedOutcome:
         status = FetchStatus.GONE if result.status == 410 else FetchStatus.ERROR
         if status is FetchStatus.GONE:
             error = "gone (HTTP 410): the server says this feed was removed; no longer fetched"
@@ -315,7 +344,7 @@ class _Job:
                 delay = backoff_delay(feed.failures + 1)
                 if delay is not None:
                     next_fetch = _now() + delay
-        self.store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
+        store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
         return FeedOutcome(feed.id, feed.title, status, UpsertCounts(), error)
 
     def _moved(self, feed: FeedRow, url: str) -> None:
@@ -331,17 +360,6 @@ class _Job:
             except (ConfigEditError, OSError):
                 return  # keep the old URL everywhere rather than let the two disagree
         self.store.set_feed_url(feed.id, url)
-
-    def _store(self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed) -> FeedOutcome:
-        return store_parsed(
-            self.store,
-            feed,
-            parsed,
-            result.etag,
-            result.last_modified,
-            self._keep(feed.url),
-            self._configured_title(feed.url),
-        )
 
     def _keep(self, url: str) -> int | None:
         return self.retention.get(url) or self.config.settings.retention
@@ -378,6 +396,8 @@ def store_parsed(
     if parsed.undated:
         articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
     counts = store.upsert_articles(feed.id, articles)
+    if parsed.unchanged:  # skipped unparsed: stored already as they are
+        counts = replace(counts, unchanged=counts.unchanged + len(parsed.unchanged))
     if keep:
         removed = store.prune(feed.id, keep)
         if removed:
@@ -393,33 +413,14 @@ def store_parsed(
     return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
 
 
-# A worker process's own connection to the cache, opened on its first feed.
-_worker_stores: dict[str, Store] = {}
+def parse_changed(body: bytes, base: str, content_type: str, known: dict[str, str]) -> ParsedFeed:
+    """Parse a fetched feed, skipping entries in ``known`` (key -> source hash) unchanged.
 
-
-def parse_and_store(
-    db_path: str,
-    feed: FeedRow,
-    body: bytes,
-    base: str,
-    content_type: str,
-    etag: str | None,
-    last_modified: str | None,
-    keep: int | None,
-    configured_title: bool,
-) -> FeedOutcome:
-    """In a worker process: parse a fetched feed and store it through its own connection.
-
-    The cache is in WAL mode and each connection waits for the single writer's lock, so
-    workers and the refreshing process write to it side by side.
+    Runs in a worker process of the pool (or a thread when there is none).
     """
     from newsreader.ingest.feed import parse_feed
 
-    store = _worker_stores.get(db_path)
-    if store is None:
-        store = _worker_stores[db_path] = Store.open(db_path)
-    parsed = parse_feed(body, base, content_type)
-    return store_parsed(store, feed, parsed, etag, last_modified, keep, configured_title)
+    return parse_feed(body, base, content_type, known=known)
 
 
 def _keep_first_seen_dates(

@@ -37,7 +37,7 @@ PR_SET_PDEATHSIG = 1
 
 
 def start_pool() -> Executor | None:
-    """A process pool for parsing and storing, when there is more than one core."""
+    """A process pool for parsing, when there is more than one core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not cores or cores < 2:
         return None
@@ -62,6 +62,15 @@ def start_pool() -> Executor | None:
         )
     except (OSError, ValueError):
         return None
+
+
+def warm_pool(executor: Executor) -> None:
+    """Start all of a pool's workers now (a pool starts them one per task otherwise)."""
+    try:
+        for future in [executor.submit(int) for _ in range(MAX_WORKERS)]:
+            future.result()
+    except Exception:  # a pool that cannot start: its first real task finds out
+        return
 
 
 def stop_pool(executor: Executor, terminate: bool = False) -> None:

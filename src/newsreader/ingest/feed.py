@@ -44,6 +44,8 @@ class ParsedFeed:
     encoding: str = ""
     warning: str = ""  # a problem, though articles were still read (malformed XML...)
     error: str = ""  # nothing could be read: the cached articles should stay as they are
+    # Keys of entries skipped unparsed: stored already with the same source hash.
+    unchanged: list[str] = field(default_factory=list)
 
 
 # Characters that clean_text removes or rewrites; most text has none, and skipping the
@@ -128,17 +130,20 @@ def parse_feed(
     now: datetime | None = None,
     *,
     fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
     """Parse a feed document fetched from ``url``. Never raises for bad input.
 
     ``fast=False`` reads every XML document with feedparser, never with the equivalent
-    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.fastrss`).
+    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.fastrss`). ``known`` maps the
+    keys of stored articles to their source hashes: an entry found there with the same
+    hash is not sanitised or returned, only listed in ``unchanged``.
     """
     now = now or datetime.now(UTC)
     try:
         if is_json(data):
-            return _parse_json_feed(data, url, now)
-        return _parse_xml_feed(data, url, content_type, now, fast)
+            return _parse_json_feed(data, url, now, known or {})
+        return _parse_xml_feed(data, url, content_type, now, fast, known or {})
     except RecursionError:
         return ParsedFeed(error="the feed is nested too deeply to read")
 
@@ -195,7 +200,12 @@ def _bozo_message(exception: BaseException | None) -> str:
 
 
 def _parse_xml_feed(
-    data: bytes, url: str, content_type: str, now: datetime, fast: bool = True
+    data: bytes,
+    url: str,
+    content_type: str,
+    now: datetime,
+    fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
     data = _fix_encoding(data)
     parsed: Mapping[str, Any] | None = None
@@ -235,10 +245,45 @@ def _parse_xml_feed(
         result.warning = ""
         return result
     feed_date = _date(dict.get(feed, "updated_parsed") or dict.get(feed, "published_parsed"))
+    skip = _skippable(known, [_xml_key(entry, url) for entry in entries]) if known else None
     for position, entry in enumerate(entries):
-        result.articles.append(_xml_entry(entry, url, now, feed_date, position, result))
+        digest = source_hash(url, entry)
+        if skip and skip[position] and known and known.get(skip[position]) == digest:
+            result.unchanged.append(skip[position])
+            continue
+        article = _xml_entry(entry, url, now, feed_date, position, result)
+        article.source_hash = digest
+        result.articles.append(article)
     _unique_keys(result)
     return result
+
+
+# Part of every source hash: a change to how entries are read or sanitised changes it, so
+# that articles stored by an older version are read again.
+INGEST_VERSION = "1"
+
+
+def source_hash(url: str, entry: object, *context: object) -> str:
+    """A hash of an entry as the parser gave it (before sanitising), with what else shapes
+    its article (the feed's URL, ``context``)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((INGEST_VERSION, url, entry, context)).encode("utf-8", "surrogatepass"))
+    return "src:" + digest.hexdigest()
+
+
+def _xml_key(entry: Mapping[str, Any], url: str) -> str:
+    """The key :func:`_xml_entry` gives an entry with an id or a link, else ""."""
+    key = clean_line(str(entry.get("id", "") or ""), limit=2000)
+    return key or safe_link(_join(url, entry.get("link", "") or ""))
+
+
+def _skippable(known: Mapping[str, str], keys: list[str]) -> list[str]:
+    """Per entry, its key when it may be skipped if known: keys that appear once (a shared
+    key gets a content hash added, so those entries are always read)."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return [key if key and counts[key] == 1 and key in known else "" for key in keys]
 
 
 def _unique_keys(result: ParsedFeed) -> None:
@@ -527,7 +572,9 @@ def _str(value: Any) -> str:
     return ""
 
 
-def _parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
+def _parse_json_feed(
+    data: bytes, url: str, now: datetime, known: Mapping[str, str] | None = None
+) -> ParsedFeed:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -546,15 +593,32 @@ def _parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
     )
     feed_authors = _json_authors(document)
     skipped = 0
-    for position, item in enumerate(document["items"]):
+    items = document["items"]
+    skip = _skippable(known, [_json_key(item, url) for item in items]) if known else None
+    for position, item in enumerate(items):
         if not isinstance(item, dict):
             skipped += 1
             continue
-        result.articles.append(_json_item(item, url, now, feed_authors, position, result))
+        digest = source_hash(url, item, feed_authors)
+        if skip and skip[position] and known and known.get(skip[position]) == digest:
+            result.unchanged.append(skip[position])
+            continue
+        article = _json_item(item, url, now, feed_authors, position, result)
+        article.source_hash = digest
+        result.articles.append(article)
     _unique_keys(result)
     if skipped:
         result.warning = f"skipped {skipped} item(s) that are not JSON objects"
     return result
+
+
+def _json_key(item: Any, url: str) -> str:
+    """The key :func:`_json_item` gives an item with an id or a link, else ""."""
+    if not isinstance(item, dict):
+        return ""
+    key = clean_line(_str(item.get("id")), limit=2000)
+    link = safe_link(urljoin(url, _str(item.get("url")) or _str(item.get("external_url"))))
+    return key or link
 
 
 def _json_item(
