@@ -151,7 +151,11 @@ async def refresh(
 
     job = _Job(store, config, force)
     if len(due) >= PROCESS_POOL_MIN_FEEDS:
-        job.start_pool()
+        # Start it now when most feeds will need parsing (never fetched), else on the first
+        # feed that changed: an unchanged refresh (all 304) then starts no processes.
+        job.pool_wanted = True
+        if sum(not feed.last_status for feed in due) >= PROCESS_POOL_MIN_FEEDS:
+            job.start_pool()
     job.writer = BatchWriter(store)
     finished = False
     try:
@@ -197,11 +201,13 @@ class _Job:
         self.executor: Executor | None = None
         self._pool_thread: threading.Thread | None = None
         self._pool_ready = threading.Event()
+        self.pool_wanted = False  # a process pool is worth starting for this refresh
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
         self.writer: BatchWriter
         self._reader: Store | None = None  # reads the known hashes beside the writer
         self._reader_tried = False
+        self.titles: dict[int, str] | None = None
 
     def known(self, feed_id: int) -> dict[str, str]:
         """Key -> source hash of the feed's stored articles (read beside the writer)."""
@@ -213,6 +219,12 @@ class _Job:
                 with contextlib.suppress(StoreError):
                     self._reader = Store.open_reader(self.store.path)
         return (self._reader or self.store).known_hashes(feed_id)
+
+    def _titles(self, store: Store) -> dict[int, str]:
+        """Every feed's title, read once (by the writer) and kept up to date as it names."""
+        if self.titles is None:
+            self.titles = {feed.id: feed.title for feed in store.feeds(counts=False)}
+        return self.titles
 
     def close_reader(self) -> None:
         if self._reader is not None:
@@ -280,6 +292,7 @@ class _Job:
     def start_pool(self) -> None:
         """Start the process pool in a thread: starting its processes (the forkserver
         imports the parser first) would otherwise hold up the event loop and its fetches."""
+        self.pool_wanted = False
         self._pool_thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
         self._pool_thread.start()
 
@@ -291,7 +304,9 @@ class _Job:
 
     async def _pool(self) -> Executor | None:
         if self._pool_thread is None:
-            return None
+            if not self.pool_wanted:
+                return None
+            self.start_pool()
         if not self._pool_ready.is_set():
             await asyncio.to_thread(self._pool_ready.wait)
         return self.executor
@@ -312,7 +327,14 @@ class _Job:
         keep, configured = self._keep(feed.url), self._configured_title(feed.url)
         return await self.writer.submit(
             lambda store: store_parsed(
-                store, feed, parsed, result.etag, result.last_modified, keep, configured
+                store,
+                feed,
+                parsed,
+                result.etag,
+                result.last_modified,
+                keep,
+                configured,
+                self._titles(store),
             )
         )
 
@@ -376,11 +398,14 @@ def store_parsed(
     last_modified: str | None,
     keep: int | None,
     configured_title: bool,
+    titles: dict[int, str] | None = None,
 ) -> FeedOutcome:
     """Store one parsed feed: its articles in one transaction, then prune and record the fetch.
 
     ``keep`` is the feed's retention (``None`` or 0: keep all); ``configured_title`` says the
-    config names the feed, so its title in the feed does not replace that name.
+    config names the feed, so its title in the feed does not replace that name. ``titles``
+    (feed id -> title of every feed, kept up to date here) saves reading them all to keep
+    a new title unique.
     """
     if parsed.error:
         delay = backoff_delay(feed.failures + 1)
@@ -405,8 +430,10 @@ def store_parsed(
     title = feed.title
     untitled = not feed.title or feed.title == title_from_url(feed.url)
     if parsed.title and untitled and not configured_title:
-        title = unique_title(store, parsed.title, exclude_id=feed.id)  # names stay unique
-        store.set_feed_title(feed.id, title)
+        title = unique_title(store, parsed.title, exclude_id=feed.id, titles=titles)
+        store.set_feed_title(feed.id, title)  # names stay unique
+        if titles is not None:
+            titles[feed.id] = title
     if parsed.link and parsed.link != feed.site_link:
         store.set_site_link(feed.id, parsed.link)
     store.record_fetch(feed.id, FetchStatus.OK, parsed.warning, etag, last_modified)
