@@ -21,7 +21,7 @@ from newsreader.context import sync_sources
 from newsreader.model import NewArticle
 from newsreader.refresh import refresh
 from newsreader.store import ArticleFilter, Store
-from newsreader.store.articles import BULK_INDEX_MIN
+from newsreader.store.articles import BULK_INDEX_MIN, _bulk_index_sql
 
 SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 5\n"
 
@@ -154,3 +154,17 @@ def test_bulk_indexing_keeps_the_search_index_whole(store: Store) -> None:
     # A single new article still goes through the trigger.
     store.upsert_articles(feed.id, [article("single", "lonely")])
     assert len(store.search('"lonely"')) == 1
+
+
+def test_bulk_indexing_is_used_only_for_a_plain_insert_trigger() -> None:
+    plain = (
+        "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN\n"
+        "    INSERT INTO articles_fts (rowid, title, author, text)\n"
+        "    VALUES (new.id, new.title, new.author, new.text);\nEND"
+    )
+    bulk = _bulk_index_sql(plain)
+    assert bulk is not None and "SELECT new.id, new.title, new.author, new.text" in bulk
+    # A trigger for some rows only, or with more than one statement, keeps doing the work.
+    conditional = plain.replace("ON articles BEGIN", "ON articles WHEN new.hidden = 0 BEGIN")
+    assert _bulk_index_sql(conditional) is None
+    assert _bulk_index_sql(plain.replace(");\nEND", "); DELETE FROM meta;\nEND")) is None

@@ -153,6 +153,9 @@ _TRIGGER_INSERT = re.compile(
 )
 
 
+_CONDITION = re.compile(r"\bWHEN\b", re.IGNORECASE)  # a trigger for some rows only
+
+
 def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> None:
     """Insert new articles; index them in one statement when there are many."""
     if not rows:
@@ -185,9 +188,9 @@ def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> No
 def _bulk_index_sql(trigger: str) -> str | None:
     """The insert trigger's one statement as an ``INSERT ... SELECT`` over the rows whose
     id is above a bound (new rows get ids above the largest), or None if it is not one
-    plain INSERT ... VALUES (then the trigger does the indexing)."""
+    plain INSERT ... VALUES run for every row (then the trigger does the indexing)."""
     match = _TRIGGER_INSERT.search(trigger)
-    if match is None or ";" in match.group(3):
+    if match is None or ";" in match.group(3) or _CONDITION.search(trigger[: match.start()]):
         return None
     table, columns, values = match.groups()
     return (
