@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +23,7 @@ from newsreader.context import title_from_url, unique_title
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
+from newsreader.workers import LazyPool
 
 if TYPE_CHECKING:
     from newsreader.batch_writer import BatchWriter
@@ -153,9 +152,9 @@ async def refresh(
     if len(due) >= PROCESS_POOL_MIN_FEEDS:
         # Start it now when most feeds will need parsing (never fetched), else on the first
         # feed that changed: an unchanged refresh (all 304) then starts no processes.
-        job.pool_wanted = True
+        job.pool.wanted = True
         if sum(not feed.last_status for feed in due) >= PROCESS_POOL_MIN_FEEDS:
-            job.start_pool()
+            job.pool.start()
     job.writer = BatchWriter(store)
     finished = False
     try:
@@ -172,20 +171,10 @@ async def refresh(
         finished = True
     finally:
         # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
-        job.stop_pool(terminate=not finished)
+        job.pool.stop(terminate=not finished)
         job.writer.close()
         job.close_reader()
     return summary
-
-
-def _parse_executor() -> Executor | None:
-    """A process pool for parsing, its workers started, when there is more than one core."""
-    from newsreader.workers import start_pool, warm_pool
-
-    executor = start_pool()
-    if executor is not None:
-        warm_pool(executor)
-    return executor
 
 
 class _Job:
@@ -198,10 +187,7 @@ class _Job:
         self.config = config
         self.force = force
         self.fetcher: Fetcher | None = None
-        self.executor: Executor | None = None
-        self._pool_thread: threading.Thread | None = None
-        self._pool_ready = threading.Event()
-        self.pool_wanted = False  # a process pool is worth starting for this refresh
+        self.pool = LazyPool()  # parsing processes, started when worth it
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
         self.writer: BatchWriter
@@ -289,37 +275,6 @@ class _Job:
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
         return await self._parse_and_store(feed, result)
 
-    def start_pool(self) -> None:
-        """Start the process pool in a thread: starting its processes (the forkserver
-        imports the parser first) would otherwise hold up the event loop and its fetches."""
-        self.pool_wanted = False
-        self._pool_thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
-        self._pool_thread.start()
-
-    def _warm(self) -> None:
-        try:
-            self.executor = _parse_executor()
-        finally:
-            self._pool_ready.set()
-
-    async def _pool(self) -> Executor | None:
-        if self._pool_thread is None:
-            if not self.pool_wanted:
-                return None
-            self.start_pool()
-        if not self._pool_ready.is_set():
-            await asyncio.to_thread(self._pool_ready.wait)
-        return self.executor
-
-    def stop_pool(self, terminate: bool = False) -> None:
-        from newsreader.workers import stop_pool
-
-        if self._pool_thread is not None:
-            self._pool_thread.join()
-        executor, self.executor = self.executor, None
-        if executor is not None:
-            stop_pool(executor, terminate=terminate)
-
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
         """Parse (in a worker process when there is a pool) what changed; the writer stores."""
         known = await asyncio.to_thread(self.known, feed.id)
@@ -340,7 +295,7 @@ class _Job:
 
     async def _parse(self, result: FetchResult, known: dict[str, str]) -> ParsedFeed:
         base = result.final_url or result.url
-        executor = await self._pool()
+        executor = await self.pool.get()
         if executor is not None:
             loop = asyncio.get_running_loop()
             try:
@@ -348,7 +303,7 @@ class _Job:
                     executor, parse_changed, result.body, base, result.content_type, known
                 )
             except Exception:  # a broken pool: parse here instead
-                self.stop_pool()
+                self.pool.stop()
         return await asyncio.to_thread(parse_changed, result.body, base, result.content_type, known)
 
     def _failed(self, store: Store, feed: FeedRow, result: FetchResult) -> FeedOutcome:

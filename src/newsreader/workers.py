@@ -91,6 +91,52 @@ def stop_pool(executor: Executor, terminate: bool = False) -> None:
             process.kill()
 
 
+class LazyPool:
+    """A pool for one refresh, started on request or first need, in a thread: starting its
+    processes (the forkserver imports the parser first) would otherwise hold up the event
+    loop and its fetches."""
+
+    def __init__(self) -> None:
+        self.wanted = False  # start it on first need
+        self.executor: Executor | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+
+    def start(self) -> None:
+        self.wanted = False
+        self._thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
+        self._thread.start()
+
+    def _warm(self) -> None:
+        try:
+            self.executor = start_pool()
+            if self.executor is not None:
+                warm_pool(self.executor)
+        finally:
+            self._ready.set()
+
+    async def get(self) -> Executor | None:
+        """The pool once its workers run, or None (not wanted, one core, or broken)."""
+        import asyncio
+
+        if self._thread is None:
+            if not self.wanted:
+                return None
+            self.start()
+        if not self._ready.is_set():
+            await asyncio.to_thread(self._ready.wait)
+        return self.executor
+
+    def stop(self, terminate: bool = False) -> None:
+        """Shut it down (it is not started again); ``terminate`` ends busy workers now."""
+        self.wanted = False
+        if self._thread is not None:
+            self._thread.join()
+        executor, self.executor = self.executor, None
+        if executor is not None:
+            stop_pool(executor, terminate=terminate)
+
+
 # -- the owning process ----------------------------------------------------------------------
 
 
