@@ -34,7 +34,7 @@ app = NewsreaderApp(ctx)
 result = {"imports": imported - began, "open": opened - imported, "opened": opened}
 
 def drawn():
-    listing = app.articles
+    listing = app.main.articles
     result["drawn"] = time.time()
     result["count"] = listing.count
     result["first"] = listing.current.title if listing.current else ""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -213,10 +214,12 @@ def operations(store: Any, rng: random.Random) -> dict[str, Callable[[], object]
     }
 
 
-def time_once(operation: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def time_once(operation: Callable[[], object]) -> tuple[float, float]:
+    """Wall-clock and CPU milliseconds of one call (the CPU time of this thread, where
+    SQLite runs, leaves out time spent waiting for a core on a busy machine)."""
+    started, cpu = time.perf_counter(), time.thread_time()
     operation()
-    return (time.perf_counter() - started) * 1000
+    return (time.perf_counter() - started) * 1000, (time.thread_time() - cpu) * 1000
 
 
 def plans(store: Any, ops: dict[str, Callable[[], object]]) -> dict[str, list[str]]:
@@ -264,14 +267,14 @@ def main() -> int:
     results: dict[str, Any] = {"articles": args.articles, "feeds": args.feeds}
     results["plans"] = plans(reader, ops)
 
-    idle: dict[str, list[float]] = {name: [] for name in ops}
+    idle: dict[str, list[tuple[float, float]]] = {name: [] for name in ops}
     for operation in ops.values():  # warm the page cache once
         operation()
     for _ in range(args.runs):
         for name, operation in ops.items():
             idle[name].append(time_once(operation))
 
-    busy: dict[str, list[float]] = {name: [] for name in ops}
+    busy: dict[str, list[tuple[float, float]]] = {name: [] for name in ops}
     url = f"https://writer.example/{time.time_ns()}"
     context = multiprocessing.get_context("spawn")
     ready = context.Event()
@@ -292,21 +295,33 @@ def main() -> int:
     cleanup.close()
 
     results["write_seconds"] = write_seconds
-    results["idle_ms"] = {name: percentiles(s) for name, s in idle.items()}
-    results["busy_ms"] = {name: percentiles(s) for name, s in busy.items() if s}
+    results["load_average"] = list(os.getloadavg())  # others' work on this machine
+    empty = {"p50": 0.0, "p95": 0.0, "max": 0.0, "n": 0}
+    for phase, samples in (("idle", idle), ("busy", busy)):
+        results[f"{phase}_ms"] = {
+            n: percentiles([w for w, _ in s]) for n, s in samples.items() if s
+        }
+        results[f"{phase}_cpu_ms"] = {
+            n: percentiles([c for _, c in s]) for n, s in samples.items() if s
+        }
     width = max(len(name) for name in ops)
+    print(f"\n{'':<{width}}  {'idle (wall)':^23} {'cpu':>6}   {'another process writing':^30}")
     print(
-        f"\n{'query':<{width}}  {'idle p50':>8} {'p95':>7} {'max':>7}   "
-        f"{'writing p50':>11} {'p95':>7} {'max':>7} {'n':>4}"
+        f"{'query':<{width}}  {'p50':>7} {'p95':>7} {'max':>7} {'p50':>6}   "
+        f"{'p50':>7} {'p95':>7} {'max':>7} {'cpu':>6} {'n':>4}"
     )
     for name in ops:
-        a = results["idle_ms"][name]
-        b = results["busy_ms"].get(name, {"p50": 0.0, "p95": 0.0, "max": 0.0, "n": 0})
+        a, ac = results["idle_ms"][name], results["idle_cpu_ms"][name]
+        b = results["busy_ms"].get(name, empty)
+        bc = results["busy_cpu_ms"].get(name, empty)
         print(
-            f"{name:<{width}}  {a['p50']:8.2f} {a['p95']:7.2f} {a['max']:7.2f}   "
-            f"{b['p50']:11.2f} {b['p95']:7.2f} {b['max']:7.2f} {b['n']:4d}"
+            f"{name:<{width}}  {a['p50']:7.2f} {a['p95']:7.2f} {a['max']:7.2f} {ac['p50']:6.2f}   "
+            f"{b['p50']:7.2f} {b['p95']:7.2f} {b['max']:7.2f} {bc['p50']:6.2f} {b['n']:4d}"
         )
-    print(f"\n(ms; {args.write:,} articles written by another process in {write_seconds:.1f} s)")
+    print(
+        f"\n(ms; {args.write:,} articles written by another process in {write_seconds:.1f} s; "
+        f"load average {results['load_average'][0]:.1f})"
+    )
     for name, lines in results["plans"].items():
         text = " | ".join(lines)
         print(f"plan {name}: {text[:160]}{'…' if len(text) > 160 else ''}")

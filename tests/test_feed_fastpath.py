@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.ingest.fastrss import parse_rss
 from newsreader.ingest.feed import ParsedFeed, parse_feed
+from newsreader.ingest.feed.fastrss import parse_rss
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 URL = "https://example.org/blog/feed.xml"
@@ -84,7 +84,7 @@ def test_malicious_entities_never_expanded(shared_dir: Path) -> None:
 def test_fast_parser_does_not_expand_entities_itself() -> None:
     from lxml import etree
 
-    from newsreader.ingest.fastrss import _parser
+    from newsreader.ingest.feed.fastrss import _parser
 
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'

@@ -266,7 +266,8 @@ def test_root_relative_shortcut_matches_urljoin() -> None:
     import random
     from urllib.parse import urljoin
 
-    from newsreader.ingest.feed import _ROOT_RELATIVE, _origin
+    from newsreader.ingest.urls import ROOT_RELATIVE as _ROOT_RELATIVE
+    from newsreader.ingest.urls import origin as _origin
 
     bases = [
         "http://h.example/a/b.html",

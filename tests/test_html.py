@@ -69,7 +69,8 @@ def assert_safe(markdown: str) -> None:
     assert not CONTROL.search(markdown), repr(CONTROL.search(markdown))
     lowered = markdown.lower()
     assert "<script" not in lowered
-    assert not re.search(r"\bon[a-z]+\s*=", lowered)
+    # An event handler attribute, not a URL's query parameter ("…&onlyXulLeaf=1").
+    assert not re.search(r"(?<![\w&?#])on[a-z]+\s*=", lowered)
     for url in re.findall(r"\]\(([^)\s]*)|<([a-z][a-z0-9+.-]*:[^>\s]*)>", markdown):
         destination = url[0] or url[1]
         assert destination.startswith(("https://", "http://", "mailto:")), destination
@@ -379,7 +380,8 @@ def test_markdown_to_text_of_converted_html() -> None:
     assert markdown_to_text(markdown) == "Heading\n\nFirst para.\n\nSecond\n"
 
 
-def test_markdown_to_text_speed() -> None:
+def test_markdown_to_text_handles_a_megabyte() -> None:
+    # Its speed is measured by bench/text_speed.py.
     block = (
         "## A heading\n\nA paragraph with **bold**, *emphasis*, a [link](https://e.com/x) "
         "and `code`, snake_case_words, escaped \\* and \\_ characters.\n\n"
@@ -387,13 +389,9 @@ def test_markdown_to_text_speed() -> None:
         "| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```\ncode line\n```\n\n"
     )
     markdown = (block * (1_000_000 // len(block) + 1))[:1_000_000]
-    markdown_to_text(markdown[:10_000])
-    started = time.perf_counter()
     text = markdown_to_text(markdown)
-    elapsed = time.perf_counter() - started
-    print(f"\nmarkdown_to_text: {elapsed * 1000:.0f} ms for 1 MB")
     assert "A heading" in text and "**" not in text
-    assert elapsed < 0.3  # about 50 ms on a developer machine
+    assert text.count("A heading") == markdown.count("## A heading")
 
 
 # --------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader import cli_cache
+from newsreader.cli import cache as cli_cache
 from newsreader.config import ConfigError, load_config
 from newsreader.images.cache import ImageCache
 
@@ -50,7 +50,7 @@ def test_bad_image_settings_name_the_key(tmp_path: Path, text: str, expected: st
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="newsreader")
-    cli_cache.add_parsers(parser.add_subparsers())
+    cli_cache.register(parser.add_subparsers())
     return parser.parse_args(argv)
 
 
@@ -81,7 +81,7 @@ def test_image_modules_import_neither_textual_nor_heavy_libraries() -> None:
 
     code = (
         "import sys\n"
-        "import newsreader.cli_cache, newsreader.images.refs, newsreader.images.cache\n"
+        "import newsreader.cli.cache, newsreader.images.refs, newsreader.images.cache\n"
         "import newsreader.images.decode, newsreader.images.policy, newsreader.images.loader\n"
         "heavy = {'textual', 'rich', 'PIL', 'httpx', 'markdown_it', 'textual_image'}\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"

@@ -13,7 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-import newsreader.ingest.feed as feed_module
+import newsreader.ingest.feed.content as feed_module
 from feed_server import rss
 from newsreader.batch_writer import BatchWriter
 from newsreader.config import Config, load_config

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 DEFAULT_THEME = "textual-dark"
 
@@ -30,6 +30,9 @@ class FeedConfig:
     title: str = ""
     tags: tuple[str, ...] = ()
     retention: int | None = None
+    # Fetch each article's page for its full text: always, never, or "auto" (when the
+    # entry carries only a short summary or a "Read more" teaser). Off unless asked for.
+    full_text: bool | Literal["auto"] = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,34 @@ class Settings:
 
 
 IMAGE_MODES = ("auto", "kitty", "sixel", "blocks", "off")
+FILTER_ACTIONS = ("hide", "read", "star")
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """One ``[[search]]`` entry: a query shown as a feed with its unread count."""
+
+    name: str
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class FilterRule:
+    """One ``[[filter]]`` entry: new articles the query finds are hidden, read or starred."""
+
+    query: str
+    action: str = "hide"  # one of FILTER_ACTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class AccountConfig:
+    """The ``[account]`` table: a feed server to sync with. The password is never stored here:
+    it comes from ``password_command``, ``NEWSREADER_PASSWORD`` or a prompt."""
+
+    kind: str  # "fever"
+    url: str
+    username: str
+    password_command: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +104,9 @@ class Config:
     stored: tuple[StoredConfig, ...] = ()
     settings: Settings = field(default_factory=Settings)
     keys: dict[str, str] = field(default_factory=dict)
+    account: AccountConfig | None = None
+    searches: tuple[SavedSearch, ...] = ()
+    filters: tuple[FilterRule, ...] = ()
 
 
 def default_config_text() -> str:
@@ -159,7 +193,7 @@ class _Validator:
         raise ConfigError(f"{where}: {name}: {message}")
 
     def config(self, data: dict[str, Any]) -> Config:
-        known = {"settings", "feeds", "stored", "keys"}
+        known = {"settings", "feeds", "stored", "keys", "account", "search", "filter"}
         for key in data:
             if key not in known:
                 self.fail(
@@ -169,7 +203,42 @@ class _Validator:
         feeds = self.feeds(data.get("feeds", []))
         stored = self.stored(data.get("stored", []))
         keys = self.keys(data.get("keys", {}))
-        return Config(path=self.path, feeds=feeds, stored=stored, settings=settings, keys=keys)
+        account = self.account(data["account"]) if "account" in data else None
+        return Config(
+            path=self.path,
+            feeds=feeds,
+            stored=stored,
+            settings=settings,
+            keys=keys,
+            searches=self.searches(data.get("search", [])),
+            filters=self.filters(data.get("filter", [])),
+            account=account,
+        )
+
+    def account(self, table: Any) -> AccountConfig:
+        if not isinstance(table, dict):
+            self.fail("must be a table", "account")
+        keys = ("kind", "url", "username", "password_command")
+        for key, value in table.items():
+            if key not in keys:
+                self.fail(f"unknown key (expected {', '.join(keys)})", "account", None, key)
+            if not isinstance(value, str):
+                self.fail(f"must be a string, got {value!r}", "account", None, key)
+        for key in ("kind", "url", "username"):
+            if not table.get(key, "").strip():
+                self.fail("missing or empty", "account", None, key if key in table else None)
+        kind = table["kind"].strip().lower()
+        if kind != "fever":
+            self.fail(f'must be "fever" (the one kind supported), got {kind!r}', "account", None, "kind")
+        url = table["url"].strip()
+        if not re.match(r"^https?://[^/\s]+", url):
+            self.fail(f"must be an http(s):// URL, got {url!r}", "account", None, "url")
+        return AccountConfig(
+            kind=kind,
+            url=url,
+            username=table["username"].strip(),
+            password_command=table.get("password_command", "").strip(),
+        )
 
     def settings(self, table: Any) -> Settings:
         if not isinstance(table, dict):
@@ -227,9 +296,12 @@ class _Validator:
             if not isinstance(entry, dict):
                 self.fail("must be a table", "feeds", index)
             for key in entry:
-                if key not in ("url", "title", "tags", "retention"):
+                if key not in ("url", "title", "tags", "retention", "full_text"):
                     self.fail(
-                        "unknown key (expected url, title, tags, retention)", "feeds", index, key
+                        "unknown key (expected url, title, tags, retention, full_text)",
+                        "feeds",
+                        index,
+                        key,
                     )
             url = entry.get("url")
             if url is not None and not isinstance(url, str):
@@ -260,12 +332,18 @@ class _Validator:
                 isinstance(retention, bool) or not isinstance(retention, int) or retention <= 0
             ):
                 self.fail("must be a positive integer", "feeds", index, "retention")
+            full_text = entry.get("full_text", False)
+            if not isinstance(full_text, bool) and full_text != "auto":
+                self.fail(
+                    f'must be "auto", true or false, got {full_text!r}', "feeds", index, "full_text"
+                )
             result.append(
                 FeedConfig(
                     url=url,
                     title=title.strip(),
                     tags=self.tags(entry.get("tags", []), "feeds", index),
                     retention=retention,
+                    full_text=full_text,
                 )
             )
         return tuple(result)
@@ -317,3 +395,64 @@ class _Validator:
                     key,
                 )
         return {k: v.strip() for k, v in table.items()}
+
+    def _query(self, entry: dict[str, Any], table: str, index: int) -> str:
+        from newsreader.search import QueryError, compile_query
+
+        query = entry.get("query")
+        if not isinstance(query, str) or not query.strip():
+            self.fail(
+                'missing or empty; needs a query, e.g. query = "ukraine OR kyiv"',
+                table,
+                index,
+                "query" if "query" in entry else None,
+            )
+        try:
+            compile_query(query)
+        except QueryError as error:
+            self.fail(str(error), table, index, "query")
+        return query.strip()
+
+    def _entries(self, entries: Any, table: str, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
+        if not isinstance(entries, list):
+            self.fail(f"must be an array of tables ([[{table}]])", table)
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                self.fail("must be a table", table, index)
+            for key in entry:
+                if key not in allowed:
+                    self.fail(f"unknown key (expected {', '.join(allowed)})", table, index, key)
+        return entries
+
+    def searches(self, entries: Any) -> tuple[SavedSearch, ...]:
+        result: list[SavedSearch] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(self._entries(entries, "search", ("name", "query"))):
+            name = entry.get("name")
+            if not isinstance(name, str) or not name.strip():
+                self.fail(
+                    "missing or empty; every saved search needs a name",
+                    "search",
+                    index,
+                    "name" if "name" in entry else None,
+                )
+            name = " ".join(name.split())
+            if name.casefold() in seen:
+                self.fail(f"a saved search named {name!r} is listed twice", "search", index, "name")
+            seen.add(name.casefold())
+            result.append(SavedSearch(name=name, query=self._query(entry, "search", index)))
+        return tuple(result)
+
+    def filters(self, entries: Any) -> tuple[FilterRule, ...]:
+        result: list[FilterRule] = []
+        for index, entry in enumerate(self._entries(entries, "filter", ("query", "action"))):
+            action = entry.get("action", "hide")
+            if action not in FILTER_ACTIONS:
+                self.fail(
+                    f"must be one of {', '.join(FILTER_ACTIONS)}, got {action!r}",
+                    "filter",
+                    index,
+                    "action",
+                )
+            result.append(FilterRule(query=self._query(entry, "filter", index), action=action))
+        return tuple(result)

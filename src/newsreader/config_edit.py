@@ -70,6 +70,11 @@ def _feeds_array(document: Any) -> Any:
     import tomlkit
 
     feeds = document.get("feeds")
+    if feeds is not None and not isinstance(feeds, tomlkit.items.AoT) and not len(feeds):
+        # ``feeds = []`` (an older remove of the last feed wrote it): tables cannot go into
+        # an inline array, so it becomes an array of tables at the end of the file.
+        del document["feeds"]
+        feeds = None
     if feeds is None:
         feeds = tomlkit.aot()
         document.append("feeds", feeds)
@@ -145,6 +150,7 @@ def remove_feed(path: Path, url: str) -> Config:
         for index, table in enumerate(feeds):
             if str(table.get("url", "")) == url:
                 del feeds[index]
+                _drop_if_empty(document, "feeds")
                 return _save(path, document)
     stored = document.get("stored")
     if stored is not None:
@@ -152,8 +158,16 @@ def remove_feed(path: Path, url: str) -> Config:
         for index, folder in enumerate(config.stored):
             if folder.url == url:
                 del stored[index]
+                _drop_if_empty(document, "stored")
                 return _save(path, document)
     raise ConfigEditError(f"{url} is not listed in {path}")
+
+
+def _drop_if_empty(document: Any, key: str) -> None:
+    """Remove an array of tables left empty: tomlkit would write it as ``key = []`` at the
+    top of the file, where a later ``[[key]]`` cannot be added to it."""
+    if not len(document[key]):
+        del document[key]
 
 
 def replace_feed_url(path: Path, old: str, new: str) -> Config:
@@ -171,3 +185,49 @@ def replace_feed_url(path: Path, old: str, new: str) -> Config:
             table["url"] = new
             return _save(path, document)
     raise ConfigEditError(f"{old} is not listed in {path}")
+
+
+def add_saved_search(path: Path, name: str, query: str) -> Config:
+    """Add a ``[[search]]`` entry (a saved search shown as a feed), comments kept.
+
+    Raises:
+        ConfigEditError: a saved search with this name exists, or the name or query is
+            not valid (the message says why, in one line).
+    """
+    import tomlkit
+
+    name = " ".join(name.split())
+    document = _load(path)
+    searches = document.get("search")
+    if searches is not None and any(
+        str(t.get("name", "")).casefold() == name.casefold() for t in searches
+    ):
+        raise ConfigEditError(f"a saved search named {name!r} is already in {path}")
+    if searches is None:
+        searches = tomlkit.aot()
+        document.append("search", searches)
+    table = tomlkit.table()
+    table.trivia.indent = "\n"
+    table.add("name", name)
+    table.add("query", query.strip())
+    searches.append(table)
+    return _save(path, document)
+
+
+def remove_saved_search(path: Path, name: str) -> Config:
+    """Remove the ``[[search]]`` entry called ``name`` (case does not matter).
+
+    Raises:
+        ConfigEditError: no saved search has this name.
+    """
+    document = _load(path)
+    searches = document.get("search")
+    wanted = " ".join(name.split()).casefold()
+    if searches is not None:
+        for index, table in enumerate(searches):
+            if " ".join(str(table.get("name", "")).split()).casefold() == wanted:
+                del searches[index]
+                if not len(searches):
+                    del document["search"]
+                return _save(path, document)
+    raise ConfigEditError(f"no saved search named {name!r} in {path}")

@@ -7,35 +7,66 @@ changes nothing on disk.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsreader import __version__
 from newsreader.config import Config, ConfigError, ensure_config, load_config
 from newsreader.model import FeedKind
 from newsreader.paths import CONFIG_ENV, config_path, db_path
-from newsreader.store import Store
+from newsreader.store import Store, StoreError
+
+Access = Callable[[Path, int], bool]
 
 
 @dataclass
 class AppContext:
-    """The loaded config and the open cache."""
+    """The loaded config and the open cache.
+
+    ``warning`` is a line to show the user (the cache is damaged but can still be read);
+    ``checked`` is the cache file when it was found (or known) undamaged at opening, so its
+    state is recorded as clean when the session ends.
+    """
 
     config: Config
     store: Store
+    warning: str = ""
+    checked: Path | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.store.close()
+        if self.checked is not None:
+            from newsreader.store.integrity import record_clean
+
+            record_clean(self.checked)
 
 
-def open_context(config_file: str | None = None, db_file: str | None = None) -> AppContext:
+def open_context(
+    config_file: str | None = None,
+    db_file: str | None = None,
+    *,
+    writes: bool = True,
+    action: str = "change it",
+    access: Access = os.access,
+    check: bool = True,
+) -> AppContext:
     """Load the config (copying the default on first run), open the cache, sync sources.
+
+    A cache that cannot be written (a read-only file or folder) or that is damaged is opened
+    read-only: a command that only reads (``writes=False``) goes on (with a warning if
+    damaged); one that writes is refused, saying why it cannot ``action``. ``access`` is
+    :func:`os.access` (tests pass their own answer).
+
+    With ``check=False`` (the app, which checks in a worker after its first paint) a file
+    changed since its last clean check is opened without checking it; the caller then runs
+    :func:`verify_cache` before its first write.
 
     Raises:
         ConfigError: the config is broken, or a config file named by ``config_file`` or
             ``$NEWSREADER_CONFIG`` does not exist (nothing was written).
-        StoreError: the cache cannot be used (it was left as it is).
+        StoreError: the cache cannot be used (it was left as it is); ``CacheDamaged`` if it
+            is damaged and the command writes.
     """
     path = config_path(config_file)
     named_by = "--config" if config_file else CONFIG_ENV if os.environ.get(CONFIG_ENV) else ""
@@ -47,9 +78,81 @@ def open_context(config_file: str | None = None, db_file: str | None = None) -> 
             f"or leave {named_by} out to use the default {config_path_default()}"
         )
     config = load_config(path)
-    store = Store.open(db_path(db_file))
-    sync_sources(store, config)
-    return AppContext(config=config, store=store)
+    cache = db_path(db_file)
+    read_only = read_only_reason(cache, access)
+    if read_only:
+        refusal = f"the cache {cache} is read-only ({read_only})"
+        if writes:
+            raise StoreError(f"{refusal}: cannot {action}")
+        store = Store.open_reader(cache, why=f"{refusal}: cannot save changes")
+        return AppContext(config=config, store=store)
+    from newsreader.store.integrity import check_cache, is_recorded_clean
+
+    clean = True
+    if check:
+        damage = check_cache(cache)
+        if damage is not None:
+            if writes:
+                raise damage.error()
+            store = Store.open_reader(cache, why=damage.message)
+            return AppContext(config=config, store=store, warning=damage.message)
+    else:
+        clean = not cache.exists() or is_recorded_clean(cache)
+    ctx = AppContext(config=config, store=Store.open(cache))
+    if clean:
+        _remember_clean(ctx)
+    sync_sources(ctx.store, config)
+    return ctx
+
+
+def verify_cache(ctx: AppContext) -> str:
+    """Check the open cache for damage; "" if it is sound, else the one-line message.
+
+    Plain and blocking: the app runs it in a worker after its first paint and before its
+    first write (a refresh included). When the file is damaged a copy is kept, every later
+    write through ``ctx.store`` raises :class:`StoreError` with the message, and the message
+    is also left in ``ctx.warning``; otherwise the session's writes are recorded as clean.
+    """
+    from newsreader.store.integrity import check_cache
+
+    path = ctx.store.path
+    if path is None or ctx.checked is not None:
+        return ""
+    damage = check_cache(path)
+    if damage is None:
+        _remember_clean(ctx)
+        return ""
+    ctx.store.refuse_writes(damage.message)
+    ctx.warning = damage.message
+    return damage.message
+
+
+def _remember_clean(ctx: AppContext) -> None:
+    """The file is sound: record it as clean after each commit and when the session ends."""
+    from newsreader.store.integrity import record_clean
+
+    checked = ctx.store.path
+    if checked is not None:
+        ctx.checked = checked
+        ctx.store.after_commit(lambda: record_clean(checked))
+
+
+def read_only_reason(path: Path, access: Access = os.access) -> str:
+    """Why the cache at ``path`` cannot be written here ("" if it can, or is to be created).
+
+    SQLite writes beside the file too (its ``-wal`` and ``-shm``), so a read-only folder
+    makes the cache read-only unless both already exist and can be written.
+    """
+    if str(path) == ":memory:" or not path.exists():
+        return ""
+    if not access(path, os.W_OK):
+        return "the file is not writable"
+    folder = path.parent
+    if not access(folder, os.W_OK):
+        extras = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+        if not all(extra.exists() and access(extra, os.W_OK) for extra in extras):
+            return f"its folder {folder} is not writable"
+    return ""
 
 
 def sync_sources(store: Store, config: Config) -> None:

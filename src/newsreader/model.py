@@ -12,6 +12,7 @@ class FeedKind(StrEnum):
 
     FEED = "feed"  # RSS, Atom, RDF or JSON Feed fetched over HTTP or from a file
     STORED = "stored"  # article files on disk
+    SERVER = "server"  # a feed server's feed (Fever API): its articles arrive by sync only
 
 
 class FetchStatus(StrEnum):
@@ -164,6 +165,8 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    new_ids: tuple[int, ...] = ()  # the ids given to the new articles (filters use them)
+    filtered: tuple[tuple[str, int], ...] = ()  # (filter action, articles it changed)
 
 
 @dataclass(slots=True)

@@ -3,8 +3,10 @@
 Feeds are fetched with conditional GET (a 304 costs nothing) and parsed off the event loop
 (in a pool of processes for many feeds); entries stored before with the same source hash
 are skipped unparsed. One writer thread stores the results, many feeds per short
-transaction (:mod:`newsreader.batch_writer`). A feed that fails keeps its cached articles and records the
-error; repeated failures back off; 410 Gone stops fetching; 429/503 honour ``Retry-After``.
+transaction (:mod:`newsreader.batch_writer`), and applies the config's filters to each
+feed's new articles in the same step. A feed that fails keeps its cached articles and
+records the error; repeated failures back off; 410 Gone stops fetching; 429/503 honour
+``Retry-After``.
 Stored-article folders from the config are rescanned in a thread alongside.
 """
 
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.config import Config
 from newsreader.context import title_from_url, unique_title
+from newsreader.filters import filter_new
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
@@ -27,6 +30,7 @@ from newsreader.workers import LazyPool
 
 if TYPE_CHECKING:
     from newsreader.batch_writer import BatchWriter
+    from newsreader.fulltext import FullTextJob
     from newsreader.ingest.feed import ParsedFeed
 
 BACKOFF_BASE = timedelta(minutes=5)
@@ -132,6 +136,7 @@ async def refresh(
     single source's failure. ``feed_ids=None`` means all; ``force`` ignores back-off and
     ``Retry-After`` and fetches gone feeds again.
     """
+    from newsreader.fulltext import FullTextJob
     from newsreader.sources.feeds import Fetcher, FetchLimits
 
     sources = sources_to_refresh(store, config, feed_ids)
@@ -158,8 +163,9 @@ async def refresh(
     job.writer = BatchWriter(store)
     finished = False
     try:
-        async with Fetcher(limits) as fetcher:
+        async with Fetcher(limits) as fetcher, FullTextJob(store, config, fetcher) as full_text:
             job.fetcher = fetcher
+            job.full_text = full_text
             tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
             for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
@@ -187,6 +193,7 @@ class _Job:
         self.config = config
         self.force = force
         self.fetcher: Fetcher | None = None
+        self.full_text: FullTextJob | None = None
         self.pool = LazyPool()  # parsing processes, started when worth it
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
@@ -212,6 +219,13 @@ class _Job:
             self.titles = {feed.id: feed.title for feed in store.feeds(counts=False)}
         return self.titles
 
+    def _filtered(self, store: Store, outcome: FeedOutcome) -> FeedOutcome:
+        """``outcome`` after the config's filters ran on its new articles (in the writer:
+        for a feed, in the same savepoint as its articles, so no reader ever sees them
+        unfiltered)."""
+        counts = filter_new(store, self.config.filters, outcome.counts)
+        return outcome if counts is outcome.counts else replace(outcome, counts=counts)
+
     def close_reader(self) -> None:
         if self._reader is not None:
             self._reader.close()
@@ -219,7 +233,10 @@ class _Job:
     async def run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
         try:
             if feed.kind is FeedKind.STORED:
-                return await asyncio.to_thread(self._scan, feed)
+                scanned = await asyncio.to_thread(self._scan, feed)
+                if not scanned.counts.new_ids:
+                    return scanned
+                return await self.writer.submit(lambda store: self._filtered(store, scanned))
             return await self._feed(feed, now)
         except Exception as error:  # one source's bug must not sink the others
             message = f"{type(error).__name__}: {error}".splitlines()[0]
@@ -273,7 +290,10 @@ class _Job:
                 )
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
-        return await self._parse_and_store(feed, result)
+        outcome = await self._parse_and_store(feed, result)
+        if outcome.status == "ok" and self.full_text is not None:
+            self.full_text.for_feed(feed.id, feed.url)  # pages of summary-only entries
+        return outcome
 
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
         """Parse (in a worker process when there is a pool) what changed; the writer stores."""
@@ -281,15 +301,18 @@ class _Job:
         parsed = await self._parse(result, known)
         keep, configured = self._keep(feed.url), self._configured_title(feed.url)
         return await self.writer.submit(
-            lambda store: store_parsed(
+            lambda store: self._filtered(
                 store,
-                feed,
-                parsed,
-                result.etag,
-                result.last_modified,
-                keep,
-                configured,
-                self._titles(store),
+                store_parsed(
+                    store,
+                    feed,
+                    parsed,
+                    result.etag,
+                    result.last_modified,
+                    keep,
+                    configured,
+                    self._titles(store),
+                ),
             )
         )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from newsreader.ingest.markdown_syntax import ATX_HEADING, FENCE, LINK_OR_AUTOLINK
 from newsreader.model import Article, ContentType
 from newsreader.store import Store
 
@@ -38,13 +39,9 @@ def article_markdown(store: Store | None, article: Article) -> str:
         body = plain_text_to_document(article.content).markdown
     else:
         body = article.content
-    if store is not None:
+    if store is not None and store.writable:  # a read-only or damaged cache: not cached
         store.set_body(article.id, body)
     return body
-
-
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
 
 def headings(markdown: str) -> list[Heading]:
@@ -52,30 +49,25 @@ def headings(markdown: str) -> list[Heading]:
     found: list[Heading] = []
     fenced = False
     for number, line in enumerate(markdown.splitlines()):
-        if _FENCE.match(line):
+        if FENCE.match(line):
             fenced = not fenced
             continue
         if fenced:
             continue
-        match = _ATX.match(line)
+        match = ATX_HEADING.match(line)
         if match:
             text = re.sub(r"\\([\\`*_{}\[\]()#+\-.!])", r"\1", match.group(2))
             found.append(Heading(level=len(match.group(1)), text=text, line=number))
     return found
 
 
-_LINK = re.compile(
-    r"(?<!!)\[(?:[^\[\]]|\\.)*\]\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?"
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
-    r"|<(https?://[^<>\s]+)>"
-)
-
-
 def links(markdown: str) -> list[str]:
     """The http(s) link targets of a Markdown body, in order, without repeats."""
     seen: dict[str, None] = {}
-    for match in _LINK.finditer(markdown):
-        target = match.group(1) or match.group(2) or ""
+    for match in LINK_OR_AUTOLINK.finditer(markdown):
+        if match.group(1):
+            continue  # an image
+        target = match.group(3) or match.group(4) or ""
         if target.lower().startswith(("http://", "https://")):
             seen.setdefault(target, None)
     return list(seen)

@@ -50,6 +50,7 @@ _STATES = {
     "read": "a.read = 1",
     "starred": "a.starred = 1",
     "unstarred": "a.starred = 0",
+    "hidden": "a.hidden = 1",
 }
 _TEXT_COLUMNS = {"title": "title", "author": "author"}
 _SQL_KEYS = {"feed", "tag", "is", "since", "before", "after", "until"}
@@ -109,6 +110,7 @@ class CompiledQuery:
     where: str
     params: tuple[object, ...]
     warnings: tuple[str, ...] = ()
+    hidden: bool = False  # the query names ``is:hidden``: articles hidden by filters count
 
     @property
     def empty(self) -> bool:
@@ -130,6 +132,7 @@ class _Parser:
     now: datetime
     warnings: list[str] = field(default_factory=list)
     terms: int = 0
+    hidden: bool = False
 
     def tokens(self, text: str) -> Iterator[_Token]:
         position = 0
@@ -186,9 +189,12 @@ class _Parser:
         if not value:
             raise QueryError(f"{key}: needs a value, e.g. {key}:{_EXAMPLES[name]}")
         if name == "feed":
-            if value.isdigit():
-                return Condition("a.feed_id = ?", (int(value),))
-            return Condition("f.title LIKE ? ESCAPE '\\'", (f"%{_like(value)}%",))
+            pattern = f"%{_like(value)}%"
+            if value.isdigit() and len(value) < 19:  # a feed's id, or a name with digits
+                return Condition(
+                    "(a.feed_id = ? OR f.title LIKE ? ESCAPE '\\')", (int(value), pattern)
+                )
+            return Condition("f.title LIKE ? ESCAPE '\\'", (pattern,))
         if name == "tag":
             return Condition(
                 "('\x1f' || f.tags || '\x1f') LIKE ? ESCAPE '\\'", (f"%\x1f{_like(value)}\x1f%",)
@@ -197,6 +203,7 @@ class _Parser:
             state = value.lower()
             if state not in _STATES:
                 raise QueryError(f"is:{value}: expected one of {', '.join(_STATES)}")
+            self.hidden = self.hidden or state == "hidden"
             return Condition(_STATES[state])
         when = parse_when(value, self.now)
         if when is None:
@@ -402,7 +409,9 @@ def compile_query(
     if parser.terms >= MAX_TERMS and len(_WORD.findall(text)) > MAX_TERMS:
         warnings.append(f"only the first {MAX_TERMS} words are searched")
     match, where, params = compile_node(node)
-    return CompiledQuery(match=match, where=where, params=params, warnings=tuple(warnings))
+    return CompiledQuery(
+        match=match, where=where, params=params, warnings=tuple(warnings), hidden=parser.hidden
+    )
 
 
 def to_fts_query(text: str, prefix_last: bool = True) -> str:

@@ -11,7 +11,8 @@ from tui_helpers import NOW, add_articles, import_seed, write_config
 from newsreader.model import FeedKind, NewArticle
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui.app import NewsreaderApp
-from newsreader.tui.article_list import ArticleList
+from newsreader.tui.palette import ActionsProvider
+from newsreader.tui.widgets.article_list import ArticleList
 
 App = Callable[..., NewsreaderApp]
 
@@ -32,14 +33,14 @@ async def test_starts_on_the_newest_article_with_the_list_focused(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(app, pilot)
-        assert app.focused is app.articles
-        assert app.articles.cursor == 0
-        assert app.articles.current is not None
-        assert app.articles.current.title == "Article number 0"
-        assert app.articles.count == 30
-        assert "Article number 0" in row_text(app.articles, 0)
-        assert app.pane.article is None
-        assert [v.key for v in app.feeds.views][:3] == ["all", "unread", "starred"]
+        assert app.focused is app.main.articles
+        assert app.main.articles.cursor == 0
+        assert app.main.articles.current is not None
+        assert app.main.articles.current.title == "Article number 0"
+        assert app.main.articles.count == 30
+        assert "Article number 0" in row_text(app.main.articles, 0)
+        assert app.main.pane.article is None
+        assert [v.key for v in app.main.feeds.views][:3] == ["all", "unread", "starred"]
 
 
 async def test_moving_and_opening_marks_read(store: Store, make_app: App) -> None:
@@ -47,28 +48,28 @@ async def test_moving_and_opening_marks_read(store: Store, make_app: App) -> Non
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("j", "down", "j", "k")
-        assert app.articles.cursor == 2
+        assert app.main.articles.cursor == 2
         await pilot.press("G")
-        assert app.articles.cursor == 29
+        assert app.main.articles.cursor == 29
         await pilot.press("g", "j", "enter")
         await settle(app, pilot)
-        opened = app.pane.article
+        opened = app.main.pane.article
         assert opened is not None and opened.title == "Article number 1"
         assert store.article(opened.id).read  # type: ignore[union-attr]
-        assert "●" not in row_text(app.articles, 1)[:2]
-        assert app.focused is app.articles
+        assert "●" not in row_text(app.main.articles, 1)[:2]
+        assert app.focused is app.main.articles
 
 
 async def test_star_and_read_toggles_reach_the_store(store: Store, make_app: App) -> None:
     add_articles(store, 5)
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        first = app.articles.current
+        first = app.main.articles.current
         assert first is not None
         await pilot.press("s")
         await settle(app, pilot)
         assert store.article(first.id).starred  # type: ignore[union-attr]
-        assert "★" in row_text(app.articles, 0)
+        assert "★" in row_text(app.main.articles, 0)
         await pilot.press("m")
         await settle(app, pilot)
         assert store.article(first.id).read  # type: ignore[union-attr]
@@ -85,11 +86,11 @@ async def test_mark_all_read_and_undo(store: Store, make_app: App) -> None:
         await pilot.press("A")
         await settle(app, pilot)
         assert store.count_articles(ArticleFilter(unread=True)) == 0
-        assert app.check_action("undo", ()) is True
+        assert app.main.check_action("undo", ()) is True
         await pilot.press("u")
         await settle(app, pilot)
         assert store.count_articles(ArticleFilter(unread=True)) == 12
-        assert app.check_action("undo", ()) is False
+        assert app.main.check_action("undo", ()) is False
 
 
 async def test_next_and_previous_unread(store: Store, make_app: App) -> None:
@@ -100,22 +101,22 @@ async def test_next_and_previous_unread(store: Store, make_app: App) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("n")
         await settle(app, pilot)
-        assert app.pane.article is not None and app.pane.article.id == ids[0]
+        assert app.main.pane.article is not None and app.main.pane.article.id == ids[0]
         await pilot.press("n")
         await settle(app, pilot)
-        assert app.pane.article.id == ids[3]
-        assert app.articles.cursor == 3
+        assert app.main.pane.article.id == ids[3]
+        assert app.main.articles.cursor == 3
         await pilot.press("m")  # back to unread
         await settle(app, pilot)
         await pilot.press("n")
         await settle(app, pilot)
-        assert app.pane.article.id == ids[4]
+        assert app.main.pane.article.id == ids[4]
         await pilot.press("p")
         await settle(app, pilot)
-        assert app.pane.article.id == ids[3]
+        assert app.main.pane.article.id == ids[3]
         await pilot.press("p")
         await settle(app, pilot)
-        assert app.pane.article.id == ids[3]  # nothing unread above: stays
+        assert app.main.pane.article.id == ids[3]  # nothing unread above: stays
 
 
 async def test_search_as_you_type_enter_and_escape(store: Store, make_app: App) -> None:
@@ -124,27 +125,27 @@ async def test_search_as_you_type_enter_and_escape(store: Store, make_app: App) 
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("j", "j")
         await pilot.press("slash")
-        assert app.focused is app.search_bar
+        assert app.focused is app.main.search_bar
         await pilot.press(*"tomahawk1")
         await pilot.pause(0.4)
         await settle(app, pilot)
-        assert app.articles.searching
-        assert app.articles.count == 10
-        assert all(int(a.title.split()[-1]) % 3 == 1 for a in app.articles.hits or [])
+        assert app.main.articles.searching
+        assert app.main.articles.count == 10
+        assert all(int(a.title.split()[-1]) % 3 == 1 for a in app.main.articles.hits or [])
         await pilot.press("enter")
-        assert app.focused is app.articles
+        assert app.focused is app.main.articles
         await pilot.press("slash", "ctrl+a", *"zzzzqqq")
         await pilot.pause(0.4)
         await settle(app, pilot)
-        assert app.articles.count == 0
-        assert "No articles match" in row_text(app.articles, 1)
+        assert app.main.articles.count == 0
+        assert "No articles match" in row_text(app.main.articles, 1)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert not app.articles.searching
-        assert app.search_bar.value == ""
-        assert app.articles.count == 30
-        assert app.articles.cursor == 2
-        assert app.focused is app.articles
+        assert not app.main.articles.searching
+        assert app.main.search_bar.value == ""
+        assert app.main.articles.count == 30
+        assert app.main.articles.cursor == 2
+        assert app.focused is app.main.articles
 
 
 async def test_section_jumps_scroll_headings_into_view(store: Store, make_app: App) -> None:
@@ -153,19 +154,19 @@ async def test_section_jumps_scroll_headings_into_view(store: Store, make_app: A
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("enter")
         await settle(app, pilot)
-        scroller = app.pane.scroller
+        scroller = app.main.pane.scroller
         assert scroller.scroll_y == 0
-        headings = app.pane._headings()
+        headings = app.main.pane._headings()
         assert len(headings) == 4
         for index in range(3):
             await pilot.press("right_square_bracket")
             await pilot.pause()
-            assert app.pane._section == index
+            assert app.main.pane._section == index
             top = headings[index].region.y
             assert scroller.region.y <= top < scroller.region.y + 2
         await pilot.press("left_square_bracket")
         await pilot.pause()
-        assert app.pane._section == 1
+        assert app.main.pane._section == 1
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
         await pilot.pause()
         assert scroller.scroll_y == 0
@@ -182,16 +183,16 @@ async def test_seed_article_jumps_to_the_tomahawk_section(
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("enter")
         await settle(app, pilot)
-        labels = [str(o.prompt) for o in app.pane.outline.options]
+        labels = [str(o.prompt) for o in app.main.pane.outline.options]
         assert "The Tomahawk Missile Debate" in " ".join(labels)
         for _ in range(5):
             await pilot.press("right_square_bracket")
             await pilot.pause()
-            heading = app.pane._headings()[app.pane._section]
+            heading = app.main.pane._headings()[app.main.pane._section]
             if "Tomahawk" in str(heading.source or ""):
                 break
-        visible = app.pane.scroller.region
-        heading = next(h for h in app.pane._headings() if "Tomahawk" in str(h.source))
+        visible = app.main.pane.scroller.region
+        heading = next(h for h in app.main.pane._headings() if "Tomahawk" in str(h.source))
         assert visible.contains(heading.region.x, heading.region.y)
 
 
@@ -211,7 +212,7 @@ async def test_untrusted_text_is_shown_literally(store: Store, make_app: App) ->
     )
     app = make_app()
     async with app.run_test(size=(140, 35)) as pilot:
-        line = row_text(app.articles, 0)
+        line = row_text(app.main.articles, 0)
         assert "[bold red]x[/] [link=https://evil" in line
         assert "\x1b" not in line and "\x07" not in line
         await pilot.press("enter")
@@ -239,7 +240,7 @@ async def test_keys_can_be_remapped_from_the_config(
     config = load_config(path)
     app = make_app(config)
     async with app.run_test(size=(120, 35)) as pilot:
-        first = app.articles.current
+        first = app.main.articles.current
         assert first is not None
         await pilot.press("x")
         await settle(app, pilot)
@@ -254,19 +255,19 @@ async def test_feed_list_views_and_failed_feed(store: Store, make_app: App) -> N
     app = make_app()
     async with app.run_test(size=(140, 35)) as pilot:
         await settle(app, pilot)
-        keys = [v.key for v in app.feeds.views]
+        keys = [v.key for v in app.main.feeds.views]
         assert keys[:4] == ["all", "unread", "starred", "tag:world"]
         assert f"tag:world/feed:{feed_id}" in keys
-        down = app.feeds.view_for(f"feed:{other.id}")
+        down = app.main.feeds.view_for(f"feed:{other.id}")
         assert down is not None and down.feed is not None and down.feed.failed
-        app.feeds.focus()
-        app.feeds.highlighted = keys.index(f"feed:{other.id}")
+        app.main.feeds.focus()
+        app.main.feeds.highlighted = keys.index(f"feed:{other.id}")
         await pilot.pause()
-        assert app.articles.count == 0
-        assert "failed" in row_text(app.articles, 1)
-        app.feeds.highlighted = keys.index("starred")
+        assert app.main.articles.count == 0
+        assert "failed" in row_text(app.main.articles, 1)
+        app.main.feeds.highlighted = keys.index("starred")
         await pilot.pause()
-        assert "No starred articles" in row_text(app.articles, 1)
+        assert "No starred articles" in row_text(app.main.articles, 1)
 
 
 async def test_links_open_only_http_urls(store: Store, make_app: App) -> None:
@@ -277,7 +278,7 @@ async def test_links_open_only_http_urls(store: Store, make_app: App) -> None:
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.pane.links == ["https://example.com/one", "https://example.org/two"]
+        assert app.main.pane.links == ["https://example.com/one", "https://example.org/two"]
         await pilot.press("2", "o", "9")
         assert opened == ["https://example.org/two", "https://news.example/0"]
 
@@ -286,7 +287,7 @@ async def test_command_palette_lists_every_action(store: Store, make_app: App) -
     add_articles(store, 1)
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        titles = {c.title for c in app.get_system_commands(app.screen)}
+        titles = {hit.text async for hit in ActionsProvider(app.screen).discover()}
         for wanted in ("Refresh all", "Search", "Star / unstar", "Next section", "Quit"):
             assert wanted in titles
         await pilot.press("question_mark")
@@ -302,13 +303,13 @@ async def test_narrow_terminal_hides_the_feed_list(store: Store, make_app: App) 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert not app.feeds.display or app.feeds.region.width == 0
+        assert not app.main.feeds.display or app.main.feeds.region.width == 0
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.pane.region.height > 5
+        assert app.main.pane.region.height > 5
         await pilot.press("f")
         await pilot.pause()
-        assert app.feeds.region.height > 0
+        assert app.main.feeds.region.height > 0
 
 
 async def test_theme_is_remembered(store: Store, make_app: App) -> None:
@@ -330,9 +331,9 @@ async def test_quick_section_jumps_land_on_the_right_heading(store: Store, make_
         await settle(app, pilot)
         await pilot.press(*["right_square_bracket"] * 3)
         await pilot.pause()
-        heading = app.pane._headings()[2]
-        assert app.pane.scroller.scroll_y == app.pane._y(heading)
-        assert app.pane.scroller.region.contains(heading.region.x, heading.region.y)
+        heading = app.main.pane._headings()[2]
+        assert app.main.pane.scroller.scroll_y == app.main.pane._y(heading)
+        assert app.main.pane.scroller.region.contains(heading.region.x, heading.region.y)
 
 
 async def test_outline_beside_wide_panes_and_toggles(store: Store, make_app: App) -> None:
@@ -341,10 +342,10 @@ async def test_outline_beside_wide_panes_and_toggles(store: Store, make_app: App
     async with app.run_test(size=(200, 40)) as pilot:
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.pane.has_class("-outline-beside")
-        assert not app.pane.has_class("-outline-hidden")
-        assert app.pane.outline.option_count == 4
+        assert app.main.pane.has_class("-outline-beside")
+        assert not app.main.pane.has_class("-outline-hidden")
+        assert app.main.pane.outline.option_count == 4
         await pilot.press("t")
-        assert app.pane.has_class("-outline-hidden")
+        assert app.main.pane.has_class("-outline-hidden")
         await pilot.press("t")
-        assert not app.pane.has_class("-outline-hidden")
+        assert not app.main.pane.has_class("-outline-hidden")

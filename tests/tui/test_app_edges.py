@@ -14,7 +14,7 @@ from tui_helpers import add_articles
 from newsreader.model import FeedKind
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
-from newsreader.tui.article_list import ArticleList
+from newsreader.tui.widgets.article_list import ArticleList
 
 App = Callable[..., NewsreaderApp]
 
@@ -51,11 +51,11 @@ async def test_failed_feed_error_is_readable_in_the_empty_list(
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await settle(app, pilot)
-        keys = [v.key for v in app.feeds.views]
-        app.feeds.focus()
-        app.feeds.highlighted = keys.index(f"feed:{feed.id}")
+        keys = [v.key for v in app.main.feeds.views]
+        app.main.feeds.focus()
+        app.main.feeds.highlighted = keys.index(f"feed:{feed.id}")
         await pilot.pause()
-        text = list_text(app.articles)
+        text = list_text(app.main.articles)
         assert "The last refresh failed" in text
         assert "host not found" in text
         assert "Press r to try again" in text
@@ -69,25 +69,27 @@ async def test_failed_feed_with_cached_articles_shows_its_error_above_the_list(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(app, pilot)
-        status = app.feed_status
+        status = app.main.feed_status
         assert not status.display
-        app.feeds.focus()
-        app.feeds.highlighted = [v.key for v in app.feeds.views].index(f"tag:world/feed:{feed_id}")
+        app.main.feeds.focus()
+        app.main.feeds.highlighted = [v.key for v in app.main.feeds.views].index(
+            f"tag:world/feed:{feed_id}"
+        )
         await pilot.pause()
-        assert app.articles.count == 3
+        assert app.main.articles.count == 3
         assert status.display and status.region.height >= 1
-        assert status.region.y < app.articles.region.y
+        assert status.region.y < app.main.articles.region.y
         shown = str(status.render())
         assert "host not found" in shown and "Example News" in shown
-        assert "host not found" in str(app.feeds.tooltip)
+        assert "host not found" in str(app.main.feeds.tooltip)
         # The tag holding the feed says which of its feeds failed.
-        app.feeds.highlighted = [v.key for v in app.feeds.views].index("tag:world")
+        app.main.feeds.highlighted = [v.key for v in app.main.feeds.views].index("tag:world")
         await pilot.pause()
         assert status.display and "Example News" in str(status.render())
-        app.feeds.highlighted = 0
+        app.main.feeds.highlighted = 0
         await pilot.pause()
         assert not status.display
-        assert app.feeds.tooltip is None
+        assert app.main.feeds.tooltip is None
 
 
 async def test_empty_state_wraps_in_a_narrow_list(store: Store, make_app: App) -> None:
@@ -95,10 +97,12 @@ async def test_empty_state_wraps_in_a_narrow_list(store: Store, make_app: App) -
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        app.feeds.highlighted = [v.key for v in app.feeds.views].index("starred")
+        app.main.feeds.highlighted = [v.key for v in app.main.feeds.views].index("starred")
         await pilot.pause()
-        assert app.articles.size.width < 40
-        assert "No starred articles. Press s on an article to star it." in list_text(app.articles)
+        assert app.main.articles.size.width < 40
+        assert "No starred articles. Press s on an article to star it." in list_text(
+            app.main.articles
+        )
 
 
 async def test_no_browser_is_reported_not_claimed(
@@ -170,7 +174,7 @@ async def test_file_link_is_refused_politely(store: Store, make_app: App) -> Non
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.pane.links == ["https://example.com/x"]
+        assert app.main.pane.links == ["https://example.com/x"]
         await pilot.press("o")
         await pilot.pause()
     assert opened == []
@@ -212,10 +216,10 @@ async def test_rows_stay_distinct_in_16_colours(store: Store, make_app: App, the
         app.console._color_system = ColorSystem.STANDARD  # as with TEXTUAL_COLOR_SYSTEM=standard
         app.theme = theme
         await settle(app, pilot)
-        listing = app.articles
+        listing = app.main.articles
         for focused in (True, False):
             if not focused:
-                app.feeds.focus()
+                app.main.feeds.focus()
                 await pilot.pause()
             # The highlighted row (unread, row 0): its title readable on the cursor colour.
             title = next(s for s in listing.render_line(0) if "Article number 0" in s.text)

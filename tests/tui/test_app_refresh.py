@@ -45,7 +45,7 @@ async def test_refresh_all_fetches_stores_and_reports(
     notes: list[str] = []
     async with app.run_test(size=(120, 35)) as pilot:
         await app.workers.wait_for_complete()
-        before = app.articles.count
+        before = app.main.articles.count
         original = app.notify
 
         def notify(message: str, **kwargs: object) -> None:
@@ -64,11 +64,11 @@ async def test_refresh_all_fetches_stores_and_reports(
         await pilot.pause()
         assert app.sub_title.startswith("Updated"), app.sub_title
         assert "Refreshing 1/1 feeds…" in titles_seen, titles_seen
-        assert app.articles.count == before + 2
-        titles = {app.articles.article_at(r).title for r in range(app.articles.count)}  # type: ignore[union-attr]
+        assert app.main.articles.count == before + 2
+        titles = {app.main.articles.article_at(r).title for r in range(app.main.articles.count)}  # type: ignore[union-attr]
         assert {"First local story", "Second local story"} <= titles
         assert any("2 new" in note for note in notes), notes
-        local = next(v for v in app.feeds.views if v.title == "Local News")
+        local = next(v for v in app.main.feeds.views if v.title == "Local News")
         assert local.unread == 2
 
 
@@ -87,7 +87,7 @@ async def test_failed_refresh_is_reported_and_shown(
                 break
         await app.workers.wait_for_complete()
         await pilot.pause()
-        local = next(v for v in app.feeds.views if v.title == "Local News")
+        local = next(v for v in app.main.feeds.views if v.title == "Local News")
         assert local.feed is not None and local.feed.failed
         notices = [n.message for n in app._notifications]
         assert any("1 failed" in n and "Local News" in n for n in notices), notices

@@ -34,7 +34,7 @@ def long_markdown(sections: int = SECTIONS) -> str:
 
 def article_lines(app: NewsreaderApp) -> list[str]:
     """The text on the screen in the article's scrolling region, top to bottom."""
-    region = app.pane.scroller.region
+    region = app.main.pane.scroller.region
     strips = app.screen._compositor.render_strips()[region.y : region.bottom]
     return [strip.crop(region.x, region.right - 1).text for strip in strips]
 
@@ -62,17 +62,17 @@ async def test_long_article_jumps_land_on_each_heading(
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
-        app.open_article(app.articles.current.id)
+        app.main.open_article(app.main.articles.current.id)
         # The start of the article shows promptly, while the rest is still being drawn (its
         # title is in the header, so its first heading is Section 1).
         await wait_for(lambda: "Section 1" in [line.strip() for line in article_lines(app)], 3)
-        app.set_focus(app.pane.scroller)
+        app.set_focus(app.main.pane.scroller)
         # Jumps right after opening, then while the rest arrives.
         for n in range(1, 6):
             await pilot.press("right_square_bracket")
             await pilot.pause()
             assert top_line(app).strip() == f"Section {n}", top_line(app)
-        await wait_for(lambda: len(app.pane._heading_ys()) == SECTIONS, 8)
+        await wait_for(lambda: len(app.main.pane._heading_ys()) == SECTIONS, 8)
         await pilot.pause()
         for n in range(6, 12):
             await pilot.press("right_square_bracket")
@@ -82,10 +82,39 @@ async def test_long_article_jumps_land_on_each_heading(
         await pilot.pause()
         assert top_line(app).strip() == "Section 9"
         # Far into the article, from the outline.
-        app.pane.outline.highlighted = 399
-        app.pane.outline.action_select()
+        app.main.pane.outline.highlighted = 399
+        app.main.pane.outline.action_select()
         await pilot.pause()
         assert top_line(app).strip() == "Section 400"
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert top_line(app).strip() == "Section 401"
+
+
+async def test_text_of_a_long_article_can_be_selected(
+    store: Store, make_app: App, tmp_path: Path
+) -> None:
+    # Textual asks a widget for its selected text through ``get_selection``, which calls
+    # ``Widget._render``: a worker of that name once made it fail with a TypeError.
+    from textual.selection import Selection
+
+    source = tmp_path / "long.md"
+    source.write_text(long_markdown(40), "utf-8")
+    assert not import_paths(store, [source]).errors
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        app.main.open_article(app.main.articles.current.id)
+        body = app.main.pane.long_body
+        await wait_for(lambda: body.display and body.complete and bool(body.lines), 10)
+        await pilot.pause()
+        selected = body.get_selection(Selection(None, None))
+        assert selected is not None
+        assert "Section 1" in selected[0] and "Section 40" in selected[0]
+        # Dragging the mouse over the body selects its text on the screen.
+        await pilot.mouse_down(body, offset=(0, 0))
+        await pilot.hover(body, offset=(30, 6))
+        await pilot.mouse_up(body, offset=(30, 6))
+        await pilot.pause()
+        text = app.screen.get_selected_text()
+        assert text is not None and "Section 1" in text, text

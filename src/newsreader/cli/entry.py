@@ -12,6 +12,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from newsreader import __version__
@@ -21,7 +22,17 @@ if TYPE_CHECKING:
     from newsreader.context import AppContext
 
 # The modules of newsreader.cli that register subcommands, in the order of `--help`.
-COMMAND_MODULES: tuple[str, ...] = ("import_files", "reading", "feeds", "opml")
+COMMAND_MODULES: tuple[str, ...] = (
+    "import_files",
+    "reading",
+    "searching",
+    "feeds",
+    "opml",
+    "fulltext",
+    "cache",
+    "sync",
+    "repair",
+)
 
 
 def cmd_tui(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -55,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="cache file (default: newsreader.db in the user data folder, or $NEWSREADER_DB)",
     )
-    parser.set_defaults(handler=cmd_tui)
-    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+    # A command that only reads sets ``writes=False``: it still works on a read-only or
+    # damaged cache. One that opens the cache itself sets ``run`` (a function of the args).
+    parser.set_defaults(handler=cmd_tui, writes=True, command="")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     for name in COMMAND_MODULES:
         importlib.import_module(f"newsreader.cli.{name}").register(sub)
     return parser
@@ -107,20 +120,39 @@ def _run(args: argparse.Namespace) -> int:
 
     ctx: AppContext | None = None
     try:
-        ctx = open_context(args.config, args.db)
-        return int(args.handler(ctx, args))
+        run = getattr(args, "run", None)
+        if run is not None:
+            return int(run(args))
+        action = args.command or "open the app"
+        ctx = open_context(args.config, args.db, writes=args.writes, action=action)
+        status = int(args.handler(ctx, args))
+        if ctx.warning:  # a damaged cache that could still be read: said after the output
+            sys.stdout.flush()
+            print(f"newsreader: warning: {ctx.warning}", file=sys.stderr)
+        return status
     except BrokenPipeError:
         raise
     except (ConfigError, StoreError, CommandError, OSError) as error:
         print(f"newsreader: error: {error}", file=sys.stderr)
         return 1 if ctx is not None else 2
     except sqlite3.DatabaseError as error:
-        print(
-            f"newsreader: error: the cache {db_path(args.db)} cannot be used ({error}); "
-            "move it aside or pass --db to use another file",
-            file=sys.stderr,
-        )
+        known = ctx.warning if ctx is not None else ""
+        message = known or _database_error(db_path(args.db), error)
+        print(f"newsreader: error: {message}", file=sys.stderr)
+        if ctx is not None:
+            ctx.checked = None  # not a clean session: the next one checks the file
         return 2
     finally:
         if ctx is not None:
             ctx.close()
+
+
+def _database_error(path: Path, error: Exception) -> str:
+    """The message for an SQLite error met while working: damage keeps a copy of the file."""
+    import sqlite3
+
+    from newsreader.store.integrity import CacheDamaged, keep_damaged_copy
+
+    if type(error) is sqlite3.DatabaseError or "malformed" in str(error):
+        return str(CacheDamaged(path, str(error), keep_damaged_copy(path, str(error))))
+    return f"the cache {path} cannot be used ({error}); move it aside or pass --db"

@@ -105,6 +105,7 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
         f"refreshed {sources} source(s) in {elapsed:.1f} s: {summary.new} new, "
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.failed} failed"
         + (f", {skipped} skipped" if skipped else "")
+        + filter_note([o.counts for o in summary.outcomes])
     )
     for failure in summary.failures:
         feed = ctx.store.feed(failure.feed_id)
@@ -243,7 +244,7 @@ def register(sub: Subparsers) -> None:
         "counts and the outcome of its last refresh.",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_feeds)
+    p.set_defaults(handler=cmd_feeds, writes=False)
 
     p = sub.add_parser(
         "refresh",
@@ -295,3 +296,11 @@ def register(sub: Subparsers) -> None:
         "--delete", action="store_true", help="also delete its cached articles (starred too)"
     )
     p.set_defaults(handler=cmd_remove)
+
+
+def filter_note(all_counts: list[Any]) -> str:
+    """``", 12 hidden by filters"`` for a refresh summary line ('' when filters did nothing)."""
+    from newsreader.filters import describe, filtered_totals
+
+    text = describe(filtered_totals(all_counts))
+    return f", {text}" if text else ""

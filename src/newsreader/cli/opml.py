@@ -147,4 +147,4 @@ def register(sub: Subparsers) -> None:
     q.add_argument(
         "file", nargs="?", metavar="FILE", help="where to write (default: standard output)"
     )
-    q.set_defaults(handler=cmd_opml_export)
+    q.set_defaults(handler=cmd_opml_export, writes=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Any
 
 from newsreader.cli.common import (
@@ -32,7 +31,14 @@ def cmd_list(ctx: AppContext, args: argparse.Namespace) -> int:
         unread=args.unread,
         starred=args.starred,
     )
-    articles = ctx.store.list_articles(where, limit=args.limit)
+    if args.query:
+        from newsreader.cli.searching import compile_or_fail
+
+        query = compile_or_fail(args.query)
+        hits = ctx.store.search_query(query, where, limit=args.limit, sort="date")
+        articles = [hit.article for hit in hits]
+    else:
+        articles = ctx.store.list_articles(where, limit=args.limit)
     if args.json:
         print_json([summary_json(a) for a in articles])
     else:
@@ -111,24 +117,6 @@ def cmd_mark(ctx: AppContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_search(ctx: AppContext, args: argparse.Namespace) -> int:
-    from newsreader.search import to_fts_query
-
-    query = to_fts_query(args.query, prefix_last=False)
-    if not query:
-        raise CommandError("nothing to search for: give one or more words")
-    hits = ctx.store.search(query, limit=args.limit)
-    if args.json:
-        print_json([{**summary_json(h.article), "snippet": h.snippet} for h in hits])
-        return 0
-    if not hits:
-        print("No articles match.", file=sys.stderr)
-    for hit in hits:
-        print(summary_line(hit.article))
-        print(f"         {line(hit.snippet)}")
-    return 0
-
-
 def register(sub: Subparsers) -> None:
     """Add the reading commands to the main parser's subcommands."""
     p = sub.add_parser(
@@ -140,10 +128,13 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--unread", action="store_true", help="only unread articles")
     p.add_argument("--starred", action="store_true", help="only starred articles")
     p.add_argument(
+        "--query", metavar="Q", help="only articles this query finds (see `newsreader search`)"
+    )
+    p.add_argument(
         "--limit", type=positive, default=50, metavar="N", help="at most N articles (default 50)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_list)
+    p.set_defaults(handler=cmd_list, writes=False)
 
     p = sub.add_parser(
         "show",
@@ -154,7 +145,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument("id", type=article_id, metavar="ID")
     p.add_argument("--format", choices=("markdown", "text"), default="markdown")
     p.add_argument("--mark-read", action="store_true", help="also mark the article read")
-    p.set_defaults(handler=cmd_show)
+    p.set_defaults(handler=cmd_show, writes=False)
 
     p = sub.add_parser(
         "mark",
@@ -166,13 +157,3 @@ def register(sub: Subparsers) -> None:
     for flag in ("read", "unread", "star", "unstar"):
         group.add_argument(f"--{flag}", dest="action", action="store_const", const=flag)
     p.set_defaults(handler=cmd_mark)
-
-    p = sub.add_parser(
-        "search",
-        help="full-text search",
-        description="Search titles, authors and text of cached articles; best matches first.",
-    )
-    p.add_argument("query", metavar="QUERY")
-    p.add_argument("--limit", type=positive, default=20, metavar="N")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=cmd_search)

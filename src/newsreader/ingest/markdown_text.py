@@ -11,6 +11,13 @@ from __future__ import annotations
 import html
 import re
 
+from newsreader.ingest.markdown_syntax import (
+    FENCE_LINE_AFTER_NEWLINE,
+    IMAGE_SIMPLE,
+    INLINE_LINK_SIMPLE,
+    REFERENCE_LINK,
+)
+
 # Backslash escapes are swapped for private-use characters while the markup is removed,
 # so that no pattern needs a look-behind for "\", then swapped back.
 _PRIVATE = re.compile(r"[\ue000-\ue07f]")
@@ -18,7 +25,6 @@ _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _RESTORE = re.compile(r"[\ue021-\ue07e]")
 
 # Line-start patterns match from the preceding "\n" (the text is given a leading one).
-_FENCE = re.compile(r"\n[ \t]{0,3}(?:`{3,}|~{3,})[^\n]*")
 _REFERENCE_DEFINITION = re.compile(r"\n[ \t]{0,3}\[[^\]\n]+\]:[ \t]*\S[^\n]*")
 _RULE = re.compile(r"\n[ \t]{0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})(?=\n)")
 _TABLE_DELIMITER_ROW = re.compile(r"\n[ \t]*\|?[ \t]*:?-+:?[ \t]*\|[-:| \t]*(?=\n)")
@@ -30,9 +36,6 @@ _LINE_PREFIX = re.compile(
     r"|\d{1,9}[.)][ \t]+)?"
 )
 _CLOSING_HASHES = re.compile(r" #+[ \t]*(?=\n)")
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_INLINE_LINK = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
-_REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
 _AUTOLINK = re.compile(r"<((?:https?|mailto|ftp):[^<>\s]+)>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?|!--.*?--)>", re.DOTALL)
 _MARKERS = re.compile(r"[*`]+")
@@ -74,7 +77,7 @@ def markdown_to_text(markdown: str) -> str:
     if "\\" in text:
         text = _ESCAPE.sub(_hide, text)
     if "```" in text or "~~~" in text:
-        text = _FENCE.sub("\n", text)
+        text = FENCE_LINE_AFTER_NEWLINE.sub("\n", text)
     if "]:" in text:
         text = _REFERENCE_DEFINITION.sub("\n", text)
     if "|" in text:
@@ -87,10 +90,10 @@ def markdown_to_text(markdown: str) -> str:
     if " #" in text:
         text = _CLOSING_HASHES.sub("", text)
     if "](" in text:
-        text = _IMAGE.sub(r"\1", text)
-        text = _INLINE_LINK.sub(r"\1", text)
+        text = IMAGE_SIMPLE.sub(r"\1", text)
+        text = INLINE_LINK_SIMPLE.sub(r"\1", text)
     if "][" in text:
-        text = _REFERENCE_LINK.sub(r"\1", text)
+        text = REFERENCE_LINK.sub(r"\1", text)
     if "<" in text:
         text = _AUTOLINK.sub(r"\1", text)
         text = _HTML_TAG.sub("", text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from newsreader.ingest.markdown_syntax import AUTOLINK, FENCE, LINK
+
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS strings up to BEL or
 # ST (ESC \), and two-character escapes. The 8-bit forms use C1 introducers.
 _ESCAPE_SEQUENCE = re.compile(
@@ -21,20 +23,32 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE,
 )
+# What every escape sequence starts with: ESC or a C1 introducer (CSI, OSC, DCS, SOS, PM, APC).
+_ESCAPE_START = re.compile(r"[\x1b\x90\x98\x9b\x9d\x9e\x9f]")
 # C0 controls except tab and newline, DEL, C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Direction overrides/isolates and other invisible format characters that can disguise text.
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _LINE_SEPARATORS = re.compile(r"[\u2028\u2029\u0085]")
-_WHITESPACE = re.compile(r"\s+")
+
+
+# Characters that clean_text removes or rewrites; most text has none, and is returned as is.
+_UNCLEAN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029"
+    "\u2060-\u2064\u2066-\u2069\ufeff\r\x85]"
+)
 
 
 def clean_text(text: str) -> str:
     """Remove escape sequences, control and invisible characters; keep tabs and newlines."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    if _UNCLEAN.search(text) is None:
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ESCAPE_START.search(text):
+        text = _ESCAPE_SEQUENCE.sub("", text)
     text = _CONTROL.sub("", text)
     text = _LINE_SEPARATORS.sub("\n", text)
     return _INVISIBLE.sub("", text)
@@ -42,7 +56,9 @@ def clean_text(text: str) -> str:
 
 def clean_line(text: str, limit: int = 1000) -> str:
     """Clean text meant for one line (a title, an author): whitespace collapsed, length capped."""
-    line = _WHITESPACE.sub(" ", clean_text(text)).strip()
+    if not text:
+        return ""
+    line = " ".join(clean_text(text).split())
     if len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line
@@ -61,14 +77,7 @@ def safe_link(url: str) -> str:
 
 # -- Markdown written by others -------------------------------------------------------------
 
-_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _MD_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
-_MD_LINK = re.compile(
-    r"(!?)\[((?:\\.|[^\[\]\\])*)\]"  # [label] or ![alt]
-    r"\(\s*<?((?:[^()\s<>]|\([^()\s]*\))*)>?"  # (target, balanced parentheses allowed
-    r"(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"  #  with an optional "title")
-)
-_MD_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
 _MD_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s.*)?$")
 _MD_DROP_BLOCK = re.compile(r"<(script|style|iframe|object|embed)\b.*?(?:</\1\s*>|$)", re.I | re.S)
 # Raw HTML: comments and tags (an autolink such as <https://...> is not a tag).
@@ -91,8 +100,8 @@ def _sanitize_inline(text: str) -> str:
             return match.group(0)
         return match.group(2)  # keep the words, drop the target (and the image)
 
-    text = _MD_LINK.sub(link, text)
-    text = _MD_AUTOLINK.sub(lambda m: m.group(0) if _safe_target(m.group(1)) else "", text)
+    text = LINK.sub(link, text)
+    text = AUTOLINK.sub(lambda m: m.group(0) if _safe_target(m.group(1)) else "", text)
     return _MD_HTML.sub("", text)
 
 
@@ -124,7 +133,7 @@ def sanitize_markdown(markdown: str) -> str:
     prose: list[str] = []
     fence: str | None = None
     for line in clean_text(markdown).split("\n"):
-        marker = _MD_FENCE.match(line)
+        marker = FENCE.match(line)
         if fence is None and not marker:
             prose.append(line)
             continue

@@ -65,7 +65,6 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
-_LEADING_HEADING = re.compile(r"\A## (.+)\n+")
 _ATX_TITLE = re.compile(r"\A\s*#[ \t]+(.+?)[ \t#]*(?:\n|\Z)")
 _SETEXT_TITLE = re.compile(r"\A\s*([^\n]+)\n=+[ \t]*(?:\n|\Z)")
 
@@ -127,13 +126,8 @@ def read_article_file(path: Path, key: str | None = None) -> NewArticle:
     if kind is ContentType.TEXT:
         from newsreader.ingest.plaintext import plain_text_to_document
 
-        document = plain_text_to_document(text)
+        document = plain_text_to_document(text, file_name=path.name)
         title, body, published = document.title, document.markdown, document.published
-        opening = _LEADING_HEADING.match(body)
-        if title is None and opening:
-            # Pasted text has no blank line under its title, so the title line comes out as
-            # a heading opening the article: it is the title.
-            title, body = opening.group(1), body[opening.end() :]
     elif kind is ContentType.MARKDOWN:
         fields, body = _front_matter(sanitize_markdown(text))
         title = fields.get("title") or None

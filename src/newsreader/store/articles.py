@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from newsreader.model import NewArticle, UpsertCounts
 from newsreader.store.connection import Database
 from newsreader.store.filters import ArticleFilter, where_sql
+from newsreader.store.headings import headings_of
 from newsreader.store.rows import enclosures_json, to_timestamp
+from newsreader.store.sync_state import queue_local_change
 
 CHUNK = 500  # ids per statement, well under SQLite's variable limit
 
@@ -77,6 +79,7 @@ def upsert_articles(
     now = time.time()
     new = updated = unchanged = removed = 0
     seen: set[str] = set()
+    new_ids: list[int] = []
     with db.transaction() as connection:
         existing: dict[str, tuple[int, str]] = {
             row["key"]: (row["id"], row["hash"])
@@ -108,7 +111,7 @@ def upsert_articles(
                 values["id"] = found[0]
                 connection.execute(f"UPDATE articles SET {assignments} WHERE id = :id", values)
                 updated += 1
-        _insert(connection, inserts)
+        new_ids = _insert(connection, inserts)
         if remove_missing:
             gone = [
                 aid for key, (aid, _) in existing.items() if key not in seen and key not in keep
@@ -120,7 +123,9 @@ def upsert_articles(
                     f"DELETE FROM articles WHERE starred = 0 AND id IN ({marks})", chunk
                 )
                 removed += cursor.rowcount
-    return UpsertCounts(new=new, updated=updated, unchanged=unchanged, removed=removed)
+    return UpsertCounts(
+        new=new, updated=updated, unchanged=unchanged, removed=removed, new_ids=tuple(new_ids)
+    )
 
 
 def _values(article: NewArticle, digest: str) -> dict[str, object]:
@@ -136,6 +141,7 @@ def _values(article: NewArticle, digest: str) -> dict[str, object]:
         "content_type": str(article.content_type),
         "body": article.body,
         "text": article.text,
+        "headings": headings_of(article.body, article.content, article.content_type),
         "word_count": len(article.text.split()),
         "enclosures": enclosures_json(article.enclosures),
     }
@@ -156,10 +162,15 @@ _TRIGGER_INSERT = re.compile(
 _CONDITION = re.compile(r"\bWHEN\b", re.IGNORECASE)  # a trigger for some rows only
 
 
-def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> None:
-    """Insert new articles; index them in one statement when there are many."""
+def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> list[int]:
+    """Insert new articles; index them in one statement when there are many.
+
+    Returns the new rows' ids in the order of ``rows`` (a new row's id is above every id
+    before it, and the transaction keeps other writers out).
+    """
     if not rows:
-        return
+        return []
+    (last,) = connection.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
     names = ", ".join(rows[0])
     marks = ", ".join(f":{name}" for name in rows[0])
     statement = f"INSERT INTO articles ({names}) VALUES ({marks})"
@@ -173,16 +184,21 @@ def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> No
     bulk = _bulk_index_sql(trigger) if trigger else None
     if trigger is None or bulk is None:
         connection.executemany(statement, rows)
-        return
-    # The trigger goes and comes back inside this transaction: no other connection ever
-    # sees the table without it.
-    (last,) = connection.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()
-    connection.execute(f"DROP TRIGGER {_INSERT_TRIGGER}")
-    try:
-        connection.executemany(statement, rows)
-        connection.execute(bulk, (last,))
-    finally:
-        connection.execute(trigger)
+    else:
+        # The trigger goes and comes back inside this transaction: no other connection
+        # ever sees the table without it.
+        connection.execute(f"DROP TRIGGER {_INSERT_TRIGGER}")
+        try:
+            connection.executemany(statement, rows)
+            connection.execute(bulk, (last,))
+        finally:
+            connection.execute(trigger)
+    return [
+        int(row[0])
+        for row in connection.execute(
+            "SELECT id FROM articles WHERE id > ? ORDER BY id", (last,)
+        )
+    ]
 
 
 def _bulk_index_sql(trigger: str) -> str | None:
@@ -244,6 +260,7 @@ def _set_flag(connection: sqlite3.Connection, column: str, ids: list[int], value
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         marks = ",".join("?" * len(chunk))
+        queue_local_change(connection, column, chunk, value, now)
         cursor = connection.execute(
             f"UPDATE articles SET {column} = ?, {column}_at = ? "
             f"WHERE {column} != ? AND id IN ({marks})",

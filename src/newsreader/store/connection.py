@@ -6,13 +6,15 @@ between threads. Rows come back as :class:`sqlite3.Row`, read by column name.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from newsreader.store.headings import headings_of
 from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x4E525344  # "NRSD": marks the file as a newsreader cache
@@ -32,6 +34,20 @@ class Database:
         self._lock = threading.RLock()
         self.path = path
         self.read_only = read_only
+        self.refusal = (
+            f"the cache {path} is open read-only here; writes go through a writer"
+            if read_only
+            else ""
+        )
+        self._after_commit: Callable[[], None] | None = None
+
+    def after_commit(self, hook: Callable[[], None] | None) -> None:
+        """Call ``hook`` after each committed write transaction (None: stop)."""
+        self._after_commit = hook
+
+    def refuse_writes(self, reason: str) -> None:
+        """From now on every write raises :class:`StoreError` with ``reason`` (damage found)."""
+        self.refusal = reason
 
     def close(self) -> None:
         with self._lock:
@@ -42,12 +58,11 @@ class Database:
         """One write transaction; rolled back whole if anything inside fails.
 
         Nested in another (a batch of several feeds' writes), it is a savepoint: a failure
-        inside undoes only its own writes, and the outer transaction goes on.
+        inside undoes only its own writes, and the outer transaction goes on. The
+        ``after_commit`` hook runs once, after the outermost transaction commits.
         """
-        if self.read_only:
-            raise StoreError(
-                f"the cache {self.path} is open read-only here; writes go through a writer"
-            )
+        if self.refusal:
+            raise StoreError(self.refusal)
         with self._lock:
             if self._db.in_transaction:
                 # Inside a batch (:meth:`batch`): a savepoint, undone alone if this part fails.
@@ -69,6 +84,9 @@ class Database:
                 raise
             else:
                 self._db.execute("COMMIT")
+                if self._after_commit is not None:
+                    with suppress(OSError):  # the write itself is done
+                        self._after_commit()
 
     def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
@@ -129,8 +147,12 @@ def open_writer(path: Path | str) -> Database:
     return db
 
 
-def open_reader(path: Path | str) -> Database:
+def open_reader(path: Path | str, *, why: str = "") -> Database:
     """Open an existing, current cache read-only: it never migrates, creates or writes.
+
+    ``why`` (e.g. "the file is read-only") replaces the message of a refused write. When the
+    folder cannot hold the WAL's shared-memory file (a read-only folder), the file is opened
+    as immutable: nobody can be writing it there.
 
     Raises:
         StoreError: the file is missing, not a newsreader cache, or its schema is not the
@@ -139,21 +161,24 @@ def open_reader(path: Path | str) -> Database:
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"the cache {path} does not exist; open it with a writer first")
+    immutable = not _folder_writable(path) and not Path(f"{path}-shm").exists()
+    uri = f"{path.absolute().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
     try:
         connection = sqlite3.connect(
-            f"{path.absolute().as_uri()}?mode=ro",
-            uri=True,
-            check_same_thread=False,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT,
+            uri, uri=True, check_same_thread=False, isolation_level=None, timeout=BUSY_TIMEOUT
         )
     except sqlite3.Error as error:
         raise StoreError(f"cannot open the cache {path} for reading: {error}") from error
     db = Database(connection, path, read_only=True)
+    if why:
+        db.refuse_writes(why)
     try:
         connection.execute("PRAGMA query_only = 1")
         version = db.scalar("PRAGMA user_version")
         app_id = db.scalar("PRAGMA application_id")
+    except sqlite3.OperationalError as error:
+        db.close()
+        raise StoreError(f"cannot read the cache {path}: {error}") from error
     except sqlite3.DatabaseError as error:
         db.close()
         raise StoreError(
@@ -171,6 +196,32 @@ def open_reader(path: Path | str) -> Database:
     return db
 
 
+def _folder_writable(path: Path) -> bool:
+    return os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+
+
+def backup_path(path: Path, version: int) -> Path:
+    """Where the copy taken before migrating a cache of schema ``version`` goes."""
+    return path.with_name(f"{path.name}.bak-v{version}")
+
+
+def backup_before_migration(db: Database, version: int) -> Path | None:
+    """Copy the cache (sqlite's backup API, a consistent snapshot) before migrating it."""
+    if db.path is None or version == 0:
+        return None
+    target = backup_path(db.path, version)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    copy = sqlite3.connect(str(partial))
+    try:
+        with db._lock:
+            db._db.backup(copy)
+    finally:
+        copy.close()
+    os.replace(partial, target)
+    return target
+
+
 def _prepare_writer(db: Database) -> None:
     # Reading the header first makes a non-database file fail here, before any write.
     version = db.scalar("PRAGMA user_version")
@@ -186,11 +237,20 @@ def _prepare_writer(db: Database) -> None:
             f"the cache {where} was written by a newer newsreader (schema {version}, "
             f"this version reads up to {SCHEMA_VERSION}); upgrade newsreader or pass --db"
         )
+    with db._lock:  # migrations fill the headings column with it
+        db._db.create_function("newsreader_headings", 3, headings_of, deterministic=True)
     if db.path is not None:
         db.query("PRAGMA journal_mode = WAL")
     db.query("PRAGMA foreign_keys = ON")
     db.query("PRAGMA synchronous = NORMAL")
     if version < SCHEMA_VERSION:
+        try:
+            backup_before_migration(db, version)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(
+                f"cannot back up the cache {where} before updating its schema: {error}; "
+                "nothing was changed"
+            ) from error
         _migrate(db)
         # A full check reads the whole file, so it runs only when the schema changes;
         # damage found later surfaces as sqlite3.DatabaseError, which callers report.

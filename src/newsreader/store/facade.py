@@ -12,10 +12,11 @@ A writer (:meth:`Store.open`) migrates the file and may write. A reader
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from newsreader.model import (
     Article,
@@ -31,6 +32,10 @@ from newsreader.model import (
 from newsreader.store import articles, feeds, fts, queries
 from newsreader.store.connection import Database, open_reader, open_writer
 from newsreader.store.filters import ArticleFilter
+
+if TYPE_CHECKING:
+    from newsreader.search import CompiledQuery
+    from newsreader.store.fts import FilterAction, Sort
 
 ALL = ArticleFilter()
 
@@ -54,17 +59,44 @@ class Store:
         return cls(open_writer(path))
 
     @classmethod
-    def open_reader(cls, path: Path | str) -> Store:
+    def open_reader(cls, path: Path | str, *, why: str = "") -> Store:
         """Open the existing cache at ``path`` read-only, beside any writer.
+
+        Calls on one Store take turns (one connection, one lock): give the UI thread its own
+        reader and a worker that runs long reads (``view_keys``, ``feeds``) another.
 
         Raises:
             StoreError: the file is missing, is not a newsreader cache or has another schema
                 version (a reader never migrates).
         """
-        return cls(open_reader(path))
+        return cls(open_reader(path, why=why))
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store reads through a read-only connection."""
+        return self._db.read_only
+
+    @property
+    def database(self) -> Database:
+        """The connection itself, for the store's own modules (full texts, sync state)."""
+        return self._db
 
     def close(self) -> None:
         self._db.close()
+
+    @property
+    def writable(self) -> bool:
+        """False for a reader, and for a writer refused writes (:meth:`refuse_writes`)."""
+        return not self._db.refusal
+
+    def after_commit(self, hook: Callable[[], None] | None) -> None:
+        """Call ``hook`` after each committed write (the context records the file as clean)."""
+        self._db.after_commit(hook)
+
+    def refuse_writes(self, reason: str) -> None:
+        """Make every later write raise :class:`StoreError` with ``reason`` (damage found);
+        reading goes on."""
+        self._db.refuse_writes(reason)
 
     @property
     def path(self) -> Path | None:
@@ -211,12 +243,9 @@ class Store:
     def count_articles(self, where: ArticleFilter = ALL) -> int:
         return queries.count_articles(self._db, where)
 
-    def list_articles(
-        self, where: ArticleFilter = ALL, limit: int = 100, *, offset: int = 0
-    ) -> list[ArticleSummary]:
+    def list_articles(self, where: ArticleFilter = ALL, limit: int = 100) -> list[ArticleSummary]:
         """The newest ``limit`` articles matching ``where``, newest first."""
-        # ``offset`` is OFFSET-era (the list pages by key now); to be removed.
-        return queries.list_articles(self._db, where, limit, offset)
+        return queries.list_articles(self._db, where, limit)
 
     def page(
         self, where: ArticleFilter, *, after: PageKey | None = None, limit: int = 100
@@ -244,11 +273,6 @@ class Store:
         """The next (older) or previous (newer) unread article from ``key`` in list order."""
         return queries.neighbour_unread(self._db, where, key, forward=forward)
 
-    def article_position(self, where: ArticleFilter, article_id: int) -> int | None:
-        """The 0-based row of an article in list order, None if unlisted."""
-        # OFFSET-era (counts every row above the article); to be removed with list offsets.
-        return queries.article_position(self._db, where, article_id)
-
     def search(
         self,
         match: str,
@@ -260,3 +284,52 @@ class Store:
     ) -> list[SearchHit]:
         """Articles matching an FTS5 ``match`` expression, best first, with snippets."""
         return fts.search(self._db, match, where, limit=limit, offset=offset, mark=mark)
+
+    def search_query(
+        self,
+        query: CompiledQuery,
+        where: ArticleFilter = ALL,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        sort: Sort = "relevance",
+        mark: tuple[str, str] = ("**", "**"),
+    ) -> list[SearchHit]:
+        """The articles a query of the search language finds, with snippets.
+
+        ``sort`` is ``"relevance"`` (bm25: titles above section headings above bodies,
+        newer first on ties) or ``"date"`` (newest first). Matched words in the snippet are
+        wrapped in ``mark``. Raises :class:`StoreError` if SQLite refuses the query.
+        """
+        return fts.search_query(
+            self._db, query, where, limit=limit, offset=offset, sort=sort, mark=mark
+        )
+
+    def query_keys(self, query: CompiledQuery, where: ArticleFilter = ALL) -> list[PageKey]:
+        """The key of every article a query finds, newest first: a saved search as a view
+        pages with these and :meth:`summaries` (run it in a worker)."""
+        return fts.query_keys(self._db, query, where)
+
+    def count_query(self, query: CompiledQuery, where: ArticleFilter = ALL) -> int:
+        """How many articles a query finds within ``where``; a saved search's unread count
+        is ``count_query(query, ArticleFilter(unread=True))``."""
+        return fts.count_query(self._db, query, where)
+
+    def count_queries(
+        self, queries: Sequence[CompiledQuery], where: ArticleFilter = ALL
+    ) -> list[int]:
+        """:meth:`count_query` for many queries at once (all saved searches' unread counts:
+        ``where=ArticleFilter(unread=True)``), sharing one scan of ``where``'s articles."""
+        return fts.count_queries(self._db, queries, where)
+
+    def apply_filter(
+        self,
+        query: CompiledQuery,
+        action: FilterAction,
+        article_ids: Sequence[int] | None = None,
+    ) -> int:
+        """Hide, mark read or star what ``query`` finds among ``article_ids`` (None: the
+        whole cache); returns how many articles changed."""
+        import time
+
+        return fts.apply_action(self._db, query, action, article_ids, time.time())

@@ -57,12 +57,13 @@ def feeds(db: Database, *, include_inactive: bool = False, counts: bool = True) 
     if not counts:
         rows = db.query(f"SELECT {FEED_COLUMNS} FROM feeds f {where} {_ORDER}")
         return [feed_from_row(row) for row in rows]
-    # One pass over the per-feed index (it holds ``read``) counts every feed at once.
+    # One pass over the per-feed index (it holds ``read`` and ``hidden``) counts every feed
+    # at once; articles hidden by filters are not counted.
     rows = db.query(
         f"SELECT {FEED_COLUMNS}, coalesce(c.total, 0) AS total, "
         "coalesce(c.unread, 0) AS unread FROM feeds f LEFT JOIN ("
         "SELECT feed_id, count(*) AS total, sum(read = 0) AS unread "
-        "FROM articles GROUP BY feed_id) AS c ON c.feed_id = f.id "
+        "FROM articles WHERE hidden = 0 GROUP BY feed_id) AS c ON c.feed_id = f.id "
         f"{where} {_ORDER}"
     )
     return [feed_from_row(row, total=row["total"], unread=row["unread"]) for row in rows]

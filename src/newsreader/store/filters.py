@@ -11,7 +11,8 @@ from newsreader.store.rows import TAG_SEPARATOR
 class ArticleFilter:
     """Which articles a list shows. Empty fields do not filter.
 
-    Articles of removed (inactive) feeds are never shown, whatever the filter says.
+    Articles of removed (inactive) feeds are never shown, whatever the filter says; articles
+    hidden by filters are not shown unless ``hidden`` asks for them.
     """
 
     feed_id: int | None = None
@@ -20,6 +21,7 @@ class ArticleFilter:
     unread: bool = False
     starred: bool = False
     article_ids: tuple[int, ...] | None = None
+    hidden: bool | None = False  # False: leave out articles hidden by filters; None: any
 
 
 def where_sql(
@@ -51,6 +53,8 @@ def where_sql(
         clauses.append("+a.read = 0" if one_feed else "a.read = 0")
     if where.starred:
         clauses.append("+a.starred = 1" if one_feed else "a.starred = 1")
+    if where.hidden is not None:
+        clauses.append(f"{'+' if one_feed else ''}a.hidden = {int(where.hidden)}")
     if where.article_ids is not None:
         clauses.append(f"a.id IN ({_marks(len(where.article_ids))})")
         params.extend(where.article_ids)

@@ -55,18 +55,9 @@ def count_articles(db: Database, where: ArticleFilter) -> int:
     return count
 
 
-def list_articles(
-    db: Database, where: ArticleFilter, limit: int, offset: int = 0
-) -> list[ArticleSummary]:
-    """The first ``limit`` articles matching ``where``, newest first (skipping ``offset``)."""
-    if offset == 0:
-        return page(db, where, None, limit)
-    clause, params = where_sql(where)
-    rows = db.query(
-        f"SELECT {SUMMARY_COLUMNS} {_FROM} WHERE {clause} {_NEWEST_FIRST} LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    return [summary_from_row(row) for row in rows]
+def list_articles(db: Database, where: ArticleFilter, limit: int) -> list[ArticleSummary]:
+    """The first ``limit`` articles matching ``where``, newest first."""
+    return page(db, where, None, limit)
 
 
 def page(
@@ -177,18 +168,3 @@ def summaries(db: Database, ids: Sequence[int]) -> dict[int, ArticleSummary]:
             summary = summary_from_row(row)
             found[summary.id] = summary
     return found
-
-
-def article_position(db: Database, where: ArticleFilter, article_id: int) -> int | None:
-    """The 0-based row of an article in ``list_articles(where)`` order, None if unlisted."""
-    clause, params = where_sql(where, ordered=False)
-    row = db.query_one(
-        f"SELECT a.published AS published FROM articles a WHERE a.id = ? AND {clause}",
-        (article_id, *params),
-    )
-    if row is None:
-        return None
-    return db.scalar(
-        f"SELECT count(*) FROM articles a WHERE {clause} AND {_NEWER_THAN}",
-        (*params, row["published"], article_id),
-    )

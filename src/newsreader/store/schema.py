@@ -109,6 +109,103 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_starred_listing
         ON articles (published DESC, id DESC, feed_id, read, starred) WHERE starred = 1;
     """,
+    # 4: the pages fetched for the full text of articles whose feed sends only a summary.
+    # The article's own body, text and word count are kept here while the page's text is
+    # shown in their place, so either can be shown again.
+    """
+    CREATE TABLE full_texts (
+        article_id    INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        url           TEXT NOT NULL DEFAULT '',
+        status        TEXT NOT NULL,
+        markdown      TEXT,
+        text          TEXT NOT NULL DEFAULT '',
+        word_count    INTEGER NOT NULL DEFAULT 0,
+        error         TEXT NOT NULL DEFAULT '',
+        etag          TEXT,
+        last_modified TEXT,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        fetched       REAL NOT NULL,
+        entry_saved   INTEGER NOT NULL DEFAULT 0,
+        entry_body    TEXT,
+        entry_text    TEXT NOT NULL DEFAULT '',
+        entry_words   INTEGER NOT NULL DEFAULT 0
+    );
+    """,
+    # 5: syncing with a feed server: which feeds and articles are the server's (by its ids),
+    # the queue of local read/starred changes not yet sent, and the sync's own settings.
+    """
+    CREATE TABLE sync_feeds (
+        feed_id    INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
+        remote_id  INTEGER NOT NULL UNIQUE,
+        remote_url TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sync_items (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        remote_id  INTEGER NOT NULL UNIQUE
+    );
+    CREATE TABLE sync_queue (
+        remote_id  INTEGER NOT NULL,
+        field      TEXT NOT NULL,
+        value      INTEGER NOT NULL,
+        changed_at REAL NOT NULL,
+        PRIMARY KEY (remote_id, field)
+    );
+    CREATE TABLE sync_state (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+    # 6: search. Section headings get their own index column, ranked between titles and
+    # text (``headings`` holds an article's Markdown ``#`` lines, filled by
+    # ``newsreader_headings``, a function the writer registers); filters may hide articles
+    # (``hidden``), which every view leaves out, so the list indexes hold it too and stay
+    # covering. ``articles_search`` gives a search's matches their state and date by id
+    # without reading the table's long rows (their tail would cost an overflow page each).
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TABLE articles_fts;
+    ALTER TABLE articles ADD COLUMN headings TEXT NOT NULL DEFAULT '';
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    UPDATE articles SET headings = newsreader_headings(body, content, content_type)
+        WHERE instr(coalesce(body, content), '#') OR instr(content, '<h');
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, headings, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
+        ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    DROP INDEX articles_listing;
+    DROP INDEX articles_feed_listing;
+    DROP INDEX articles_unread_listing;
+    DROP INDEX articles_starred_listing;
+    CREATE INDEX articles_listing
+        ON articles (published DESC, id DESC, feed_id, read, starred, hidden);
+    CREATE INDEX articles_feed_listing
+        ON articles (feed_id, published DESC, id DESC, read, starred, hidden);
+    CREATE INDEX articles_unread_listing
+        ON articles (read, published DESC, id DESC, feed_id, starred, hidden);
+    CREATE INDEX articles_starred_listing
+        ON articles (published DESC, id DESC, feed_id, read, starred, hidden)
+        WHERE starred = 1;
+    CREATE INDEX articles_search ON articles (id, feed_id, published, read, starred, hidden);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

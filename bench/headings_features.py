@@ -1,0 +1,361 @@
+"""A fitted heading detector for plain text: features of a line, its neighbours and siblings.
+
+Used by ``bench/headings_fit.py`` to measure, by cross-validation, how a detector whose
+weights are fitted on labelled articles compares with the hand-written rules that the
+converter uses (:mod:`newsreader.ingest.plaintext.headings`).
+
+Each short line that is not code or a bulleted item is a *candidate*. Its features are
+numbers (mostly 0 or 1) named after what they say: the line's length, capitalisation and
+closing punctuation, shapes that captions, credits, bylines and page furniture take
+("Photograph: Agency", "Name/Agency", "(Artist: Name)", "Gallery: … | 14 photos"),
+numbering and whether it runs on through the text, what stands before and after it, and
+how the other lines of its run (consecutive short lines) look. The weights that turn them
+into a decision are fitted on labelled articles by logistic regression. The rules' own
+verdict is one of the features ("rules").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import replace
+
+from newsreader.ingest.dates import is_date_line
+from newsreader.ingest.plaintext.blocks import Kind, Unit
+from newsreader.ingest.plaintext.headings import classify as rule_classify
+from newsreader.ingest.plaintext.lines import (
+    BYLINE,
+    CLOSING_QUOTES,
+    COMMENT_HEADER,
+    CONTINUATION_WORDS,
+    HAS_URL,
+    OPENING_QUOTES,
+    SENTENCE_BREAK,
+    capitalised_ratio,
+    is_furniture,
+    is_quoted,
+    is_title_like,
+    last_word,
+    starts_lower,
+    words_of,
+)
+from newsreader.ingest.trailers import TRAILER_LINE
+
+# Lines of more words or characters than this are never headings.
+MAX_CANDIDATE_WORDS = 20
+MAX_CANDIDATE_CHARS = 160
+# A paragraph of at least this many words is running prose.
+_PROSE_WORDS = 15
+
+_NUMBER = re.compile(r"^(?:#\s?)?(\d{1,3})(?:[.):]|\s+[-–—])\s+(?=\S)")
+# "Photograph: Agency", "Photo by Name", "Illustration by Name", "Image credit: ...".
+_CREDIT = re.compile(
+    r"^(?:\(?\s*(?:photo(?:graph)?s?|images?|illustrations?|pictures?|credits?|source|video|"
+    r"graphics?|maps?|charts?|artwork|artist|courtesy|top image|header image|main image)"
+    r"(?:\s+(?:credit|courtesy))?\s*(?::|\bby\b|\bcourtesy\b|\bvia\b))",
+    re.IGNORECASE,
+)
+# "(Artist: Name)", "(Photo: Agency)": a bracketed label and a name.
+_BRACKET_LABEL = re.compile(r"^\(\s*[\w ]{2,24}:\s*[^()]{2,60}\)$")
+# "Benoit Tessier/Reuters", "AP/Getty Images": names and an agency joined by a slash.
+_SLASH_CREDIT = re.compile(
+    r"^[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}\s?/\s?[A-Z][\w&.'’ -]{1,40}$"
+)
+# "Gallery: … | 14 photos", "12 images".
+_GALLERY = re.compile(
+    r"(?:\|\s*)?\b\d+\s+(?:photos|images|pictures|slides|videos)\b|^(?:gallery|slideshow)\b",
+    re.IGNORECASE,
+)
+# Words of a page's furniture rather than of an article's sections.
+_FURNITURE_WORDS = re.compile(
+    r"\b(?:view|print|pdf|download|subscribe|sign\s+(?:in|up)|log\s+in|advertisement|"
+    r"click|tap|share|follow|newsletter|mode|menu|skip|loading|cookie)\b",
+    re.IGNORECASE,
+)
+# Words of a byline's second line ("Contributing correspondent", "Staff writer").
+_ROLE_WORDS = re.compile(
+    r"\b(?:correspondent|editor|reporter|writer|contributor|columnist|staff|photographer|"
+    r"producer|author|journalist|analyst|fellow|professor)s?\b",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]\.|[A-Z][a-z]?[A-Z][a-z]+)$")
+_INNER_SEPARATOR = re.compile(r"\S\s*(?::|\s[-–—]\s|\s\|\s)\s*\S")
+_DIGIT = re.compile(r"\d")
+
+
+def is_candidate(unit: Unit) -> bool:
+    """Whether ``unit`` could be a heading at all: a short line, not code or a bullet."""
+    if unit.kind is not Kind.PARAGRAPH or len(unit.text) > MAX_CANDIDATE_CHARS:
+        return False
+    return len(words_of(unit.text)) <= MAX_CANDIDATE_WORDS
+
+
+def _end(text: str) -> str:
+    """The closing punctuation mark of ``text``, looking inside closing quotes."""
+    stripped = text.rstrip()
+    inner = stripped.rstrip(CLOSING_QUOTES + "*").rstrip()
+    return inner[-1:] if inner else ""
+
+
+def _number(text: str) -> int | None:
+    match = _NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+def _name_like(words: tuple[str, ...]) -> bool:
+    """Two to four capitalised words and initials, as a person's name is written."""
+    return 2 <= len(words) <= 4 and all(_NAME_WORD.match(w.strip(",")) for w in words)
+
+
+def _title_case(words: tuple[str, ...]) -> bool:
+    return len(words) >= 2 and capitalised_ratio(words) >= 0.75
+
+
+def line_features(text: str) -> dict[str, float]:
+    """Features of one line on its own."""
+    words = words_of(text)
+    n = len(words)
+    end = _end(text)
+    letters = [c for c in text if c.isalpha()]
+    stripped = text.lstrip(OPENING_QUOTES + "(")
+    f: dict[str, float] = {
+        "words_1": float(n == 1),
+        "words_2_3": float(2 <= n <= 3),
+        "words_4_6": float(4 <= n <= 6),
+        "words_7_10": float(7 <= n <= 10),
+        "words_11_14": float(11 <= n <= 14),
+        "words_15_plus": float(n >= 15),
+        "chars_over_80": float(len(text) > 80),
+        "end_period": float(end in ".…"),
+        "end_comma": float(end in ",;"),
+        "end_colon": float(end == ":"),
+        "end_question": float(end == "?"),
+        "end_exclamation": float(end == "!"),
+        "end_bracket": float(end in ")]"),
+        "starts_lower": float(starts_lower(text)),
+        "starts_digit": float(stripped[:1].isdigit()),
+        "title_case": float(_title_case(words)),
+        "capitalised": capitalised_ratio(words) if words else 0.0,
+        "all_caps": float(len(letters) >= 3 and all(c.isupper() for c in letters)),
+        "numbered": float(_number(text) is not None),
+        "quoted": float(is_quoted(text)),
+        "bracketed": float(text[:1] in "([" and text[-1:] in ")]"),
+        "credit": float(
+            bool(_CREDIT.match(text) or _BRACKET_LABEL.match(text) or _SLASH_CREDIT.match(text))
+        ),
+        "gallery": float(bool(_GALLERY.search(text))),
+        "furniture_words": float(bool(_FURNITURE_WORDS.search(text)) and n <= 8),
+        "byline": float(bool(BYLINE.match(text))),
+        "role": float(bool(_ROLE_WORDS.search(text)) and n <= 5),
+        "name_like": float(_name_like(words)),
+        "has_digit": float(bool(_DIGIT.search(text))),
+        "date": float(is_date_line(text)),
+        "url": float(bool(HAS_URL.search(text))),
+        "comment_header": float(bool(COMMENT_HEADER.match(text))),
+        "furniture": float(bool(TRAILER_LINE.match(text)) or is_furniture(text)),
+        "continues": float(last_word(text) in CONTINUATION_WORDS),
+        "sentence_break": float(bool(SENTENCE_BREAK.search(text))),
+        "commas_2": float(text.count(",") >= 2),
+        "inner_separator": float(bool(_INNER_SEPARATOR.search(text))),
+        "tab": float("\t" in text),
+        "title_like": float(is_title_like(text)),
+    }
+    return f
+
+
+def _prose(unit: Unit | None) -> bool:
+    return (
+        unit is not None
+        and unit.kind is Kind.PARAGRAPH
+        and len(words_of(unit.text)) >= _PROSE_WORDS
+    )
+
+
+def _short(unit: Unit | None) -> bool:
+    return unit is not None and is_candidate(unit) and len(words_of(unit.text)) < _PROSE_WORDS
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+# Context features that mean something else in text without blank lines: each gets a copy
+# that is on only in such ("pasted") text.
+_SHAPED = (
+    "rules",
+    "list_follows",
+    "list_precedes",
+    "run_first_unlike",
+    "run_last_before_prose",
+    "prev_open",
+    "run_1",
+    "run_2",
+    "run_3_plus",
+    "run_first",
+    "run_last",
+    "prev_prose",
+    "next_prose",
+    "between_prose",
+    "next_short_then_prose",
+    "prev_short",
+    "title_case",
+    "words_1",
+    "words_7_10",
+    "end_question",
+    "end_exclamation",
+    "numbered_sequence",
+    "shorter_than_run",
+    "unlike_run",
+)
+
+
+def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dict[str, float]]:
+    """The features of every candidate in ``units``, by index."""
+    votes = rule_headings(units)
+    n = len(units)
+    candidates = [i for i in range(n) if is_candidate(units[i])]
+    short = [_short(u) for u in units]
+    # Runs of short lines with no blank line between them: the run each index belongs to.
+    run_of: dict[int, tuple[int, int]] = {}
+    i = 0
+    while i < n:
+        if not short[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and short[j + 1] and not units[j].blank_after:
+            j += 1
+        for k in range(i, j + 1):
+            run_of[k] = (i, j + 1)
+        i = j + 1
+    numbers = {i: _number(units[i].text) for i in candidates}
+    numbered_at = {value: i for i, value in numbers.items() if value is not None}
+    openings = Counter(_opening(units[i].text) for i in candidates)
+    word_counts = [len(words_of(u.text)) for u in units]
+    standalone = [
+        _title_case(words_of(units[i].text))
+        for i in candidates
+        if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1
+        and len(words_of(units[i].text)) >= 2
+    ]
+    title_share = sum(standalone) / len(standalone) if len(standalone) >= 4 else 0.5
+    out: dict[int, dict[str, float]] = {}
+    for i in candidates:
+        unit = units[i]
+        f = line_features(unit.text)
+        f["rules"] = float(i in votes)
+        previous = units[i - 1] if i > 0 else None
+        following = units[i + 1] if i + 1 < n else None
+        after_next = units[i + 2] if i + 2 < n else None
+        start, end = run_of.get(i, (i, i + 1))
+        size = end - start
+        siblings = [k for k in range(max(start, i - 10), min(end, i + 11)) if k != i]
+        f["run_1"] = float(size == 1)
+        f["run_2"] = float(size == 2)
+        f["run_3_plus"] = float(size >= 3)
+        f["run_first"] = float(size > 1 and i == start)
+        f["run_last"] = float(size > 1 and i == end - 1)
+        f["run_last_before_prose"] = float(size > 1 and i == end - 1 and _prose(following))
+        f["prev_prose"] = float(_prose(previous))
+        f["next_prose"] = float(_prose(following))
+        f["between_prose"] = f["prev_prose"] * f["next_prose"]
+        f["prev_colon"] = float(
+            previous is not None
+            and previous.kind is not Kind.CODE
+            and previous.text.rstrip().endswith(":")
+        )
+        f["next_lower"] = float(
+            following is not None
+            and following.kind is not Kind.CODE
+            and starts_lower(following.text)
+        )
+        f["next_code"] = float(following is not None and following.kind is Kind.CODE)
+        f["prev_code"] = float(previous is not None and previous.kind is Kind.CODE)
+        f["next_item"] = float(following is not None and following.kind is Kind.ITEM)
+        f["first"] = float(previous is None)
+        f["last"] = float(following is None)
+        f["prev_short"] = float(_short(previous))
+        f["next_short_then_prose"] = float(_short(following) and _prose(after_next))
+        if blank_separated:
+            f["saved_glued_before"] = float(not unit.blank_before and previous is not None)
+            f["saved_glued_after_short"] = float(not unit.blank_after and _short(following))
+            f["saved_glued_after_prose"] = float(not unit.blank_after and _prose(following))
+        f["list_follows"] = float(
+            following is not None
+            and (
+                following.kind is Kind.ITEM
+                or (_short(following) and _short(after_next) and not following.blank_after)
+            )
+        )
+        before = units[i - 2] if i > 1 else None
+        f["list_precedes"] = float(
+            _short(previous) and _short(before) and before is not None and not before.blank_after
+        )
+        f["prev_open"] = float(
+            previous is not None
+            and previous.kind is Kind.PARAGRAPH
+            and not _short(previous)
+            and _end(previous.text) not in ".…?!:\"')]"
+        )
+        f["end_colon_long"] = float(f["end_colon"] and len(words_of(unit.text)) >= 5)
+        f["numbered_alone"] = float(f["numbered"] and size == 1)
+        own_title = _title_case(words_of(unit.text))
+        f["against_style"] = float(
+            len(words_of(unit.text)) >= 2
+            and ((title_share >= 0.75 and not own_title) or (title_share <= 0.25 and own_title))
+        )
+        value = numbers[i]
+        f["numbered_sequence"] = float(
+            value is not None
+            and any(abs(numbered_at.get(value + step, i) - i) > 1 for step in (-1, 1))
+        )
+        f["repeated_opening"] = float(
+            openings[_opening(unit.text)] >= 3 and bool(_opening(unit.text))
+        )
+        if siblings:
+            sibling_words = [float(word_counts[k]) for k in siblings]
+            median = _median(sibling_words)
+            own = word_counts[i]
+            f["shorter_than_run"] = float(own * 2 <= median and median >= 3)
+            f["longer_than_run"] = float(own >= 2 * median + 2)
+            styles = [_title_case(words_of(units[k].text)) for k in siblings]
+            own_style = _title_case(words_of(unit.text))
+            f["unlike_run"] = float(own_style and sum(styles) * 2 < len(styles))
+            f["run_first_unlike"] = float(
+                bool(f["run_first"]) and bool(f["shorter_than_run"] or f["unlike_run"])
+            )
+            f["siblings_numbered"] = float(
+                sum(1 for k in siblings if numbers.get(k) is not None) * 2 >= len(siblings)
+            )
+        if not blank_separated:
+            for name in _SHAPED:
+                if f.get(name):
+                    f["pasted_" + name] = f[name]
+        out[i] = f
+    return out
+
+
+def _opening(text: str) -> str:
+    """The first three words of ``text``, in lower case ("" for shorter lines)."""
+    words = text.lower().split()
+    return " ".join(words[:3]) if len(words) > 3 else ""
+
+
+def score(features: dict[str, float], weights: dict[str, float]) -> float:
+    """The weighted sum of ``features``, with the ``bias`` weight: above 0, a heading."""
+    total = weights.get("bias", 0.0)
+    for name, value in features.items():
+        if value:
+            total += weights.get(name, 0.0) * value
+    return total
+
+
+def rule_headings(units: list[Unit]) -> set[int]:
+    """The indices of the units that the converter's rules take for headings."""
+    copies = [replace(unit) for unit in units]
+    rule_classify(copies)
+    return {index for index, unit in enumerate(copies) if unit.kind is Kind.HEADING}

@@ -1,0 +1,245 @@
+"""Sync benchmark: newsreader against a real Fever server (coldsweat) on 127.0.0.1.
+
+coldsweat (installed in its own virtualenv, see tests/sync/coldsweat_server.py) is
+subscribed to synthetic feeds (``../shared/tools/genfeeds.py``, served from local files)
+and fetches them itself. Then, in the same run:
+
+- plain httpx downloads every item page (``?api&items&since_id=N``, 50 items each, paging
+  as a client must), before and after the first sync;
+- a first sync into an empty cache (feeds, every item page, parsing, sanitising, storing,
+  the unread/saved id lists);
+- a second sync with 100 local changes to send and 100 changes made on the server;
+- a third sync with nothing changed.
+
+Goal: first sync <= 1.5x the plain download; second sync < 1 s.
+
+Usage: .venv/bin/python bench/sync.py [--feeds 100] [--items 100]
+Results are printed and written to bench/results/sync.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import hashlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+GENFEEDS = ROOT.parent / "shared" / "tools" / "genfeeds.py"
+sys.path.insert(0, str(ROOT / "tests" / "sync"))
+
+from coldsweat_server import PASSWORD, USER, start_coldsweat  # noqa: E402
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve(folder: Path) -> ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def plain_download(
+    url: str, pages: list[list[dict[str, object]]] | None = None
+) -> tuple[float, int, int]:
+    """Every item page with plain httpx: (seconds, items, bytes); the pages are appended to
+    ``pages`` when given."""
+    import httpx
+
+    key = hashlib.md5(f"{USER}:{PASSWORD}".encode()).hexdigest()
+    since = items = size = 0
+    start = time.perf_counter()
+    with httpx.Client(timeout=60) as client:
+        while True:
+            response = client.post(f"{url}?api&items&since_id={since}", data={"api_key": key})
+            response.raise_for_status()
+            size += len(response.content)
+            page = response.json()["items"]
+            if not page:
+                break
+            if pages is not None:
+                pages.append(page)
+            items += len(page)
+            since = max(item["id"] for item in page)
+    return time.perf_counter() - start, items, size
+
+
+def plain_marks(url: str, ids: list[int]) -> float:
+    """Seconds for plain httpx to undo the server-side changes (the first half of ``ids``
+    read, the second half saved), eight requests at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    key = hashlib.md5(f"{USER}:{PASSWORD}".encode()).hexdigest()
+    with httpx.Client(timeout=60) as client:
+        half = set(ids[: len(ids) // 2])
+
+        def mark(item: int) -> None:
+            state = "unread" if item in half else "unsaved"
+            form = {"api_key": key, "mark": "item", "as": state, "id": str(item)}
+            client.post(f"{url}?api", data=form).raise_for_status()
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(mark, ids))
+        return time.perf_counter() - start
+
+
+def store_only(
+    path: Path, backend: object, pages: list[list[dict[str, object]]]
+) -> tuple[float, float]:
+    """Turn downloaded item pages into articles and store them, as a sync does, without the
+    network: (seconds, CPU seconds)."""
+    from newsreader.sources.fever import FeverClient, _item
+    from newsreader.store import Store, sync_state
+    from newsreader.sync import _server_feeds, store_page_here
+
+    assert isinstance(backend, FeverClient)
+    store = Store.open(path)
+    groups, feeds = backend.groups_and_feeds()
+    feed_ids = sync_state.save_feeds(store, _server_feeds(groups, feeds))
+    items = [tuple(_item(entry) for entry in page) for page in pages]
+    start, cpu = time.perf_counter(), time.process_time()
+    for page in items:
+        store_page_here(store, feed_ids, page, max(i.id for i in page))
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    store.close()
+    return elapsed, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=100)
+    parser.add_argument("--items", type=int, default=100, help="items per feed")
+    args = parser.parse_args()
+    if not GENFEEDS.exists():
+        print(f"bench/sync.py: {GENFEEDS} not found (../shared beside the checkout)")
+        return 2
+
+    from newsreader.sources.fever import FeverClient
+    from newsreader.store import Store, sync_state
+    from newsreader.sync import SyncProgress, run_sync
+
+    lines: list[str] = []
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    with tempfile.TemporaryDirectory(prefix="newsreader-bench-sync-") as temp:
+        folder = Path(temp)
+        feeds_dir = folder / "feeds"
+        subprocess.run(
+            [sys.executable, str(GENFEEDS), str(feeds_dir), str(args.feeds), str(args.items)],
+            check=True,
+        )
+        files = sorted(feeds_dir.iterdir())
+        http = serve(feeds_dir)
+        base = f"http://127.0.0.1:{http.server_address[1]}"
+        start = time.perf_counter()
+        server = start_coldsweat(
+            folder / "coldsweat",
+            [(f"Synthetic {i}", f"{base}/{p.name}", f"group {i % 5}") for i, p in enumerate(files)],
+        )
+        http.shutdown()
+        try:
+            entries = server.count("SELECT count(*) FROM entries")
+            report(
+                f"coldsweat: {len(files)} feeds, {entries} items "
+                f"(set up and fetched in {time.perf_counter() - start:.0f} s)"
+            )
+            plain_download(server.url)  # warm coldsweat's caches; not counted
+            before, items, size = plain_download(server.url)
+            report(
+                f"plain httpx, item pages:   {before:6.2f} s  ({items} items, {size / 1e6:.1f} MB)"
+            )
+
+            store = Store.open(folder / "cache.db")
+            backend = FeverClient(server.url, USER, PASSWORD, timeout=60)
+            start = time.perf_counter()
+            stages: dict[str, float] = {}
+
+            def progress(step: SyncProgress) -> None:
+                stages.setdefault(step.stage, time.perf_counter() - start)
+
+            first = run_sync(store, backend, progress)
+            first_time = time.perf_counter() - start
+            report(
+                "  first sync stages start at: "
+                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
+            )
+            pages: list[list[dict[str, object]]] = []
+            after, _, _ = plain_download(server.url, pages)
+            report(f"plain httpx, again:        {after:6.2f} s")
+            baseline = statistics.mean([before, after])
+            report(f"  load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+            report(
+                f"first sync, empty cache:   {first_time:6.2f} s  ({first.new_items} new articles, "
+                f"{first_time / baseline:.2f}x the plain download; goal <= 1.5x)"
+            )
+
+            local_only = store_only(folder / "store-only.db", backend, pages)
+            report(
+                f"  the same items turned into articles and stored, no network, one thread: "
+                f"{local_only[0]:.2f} s ({local_only[1]:.2f} s CPU)"
+            )
+
+            # 100 changes each way: 50 read + 50 starred here, 50 read + 50 saved there.
+            with store.database.transaction() as db:
+                mapping = db.execute(
+                    "SELECT remote_id, article_id FROM sync_items ORDER BY remote_id"
+                ).fetchall()
+            local = [article for _, article in mapping[:100]]
+            store.set_read(local[:50])
+            store.set_starred(local[50:])
+            remote = [rid for rid, _ in mapping[200:300]]
+            for rid in remote[:50]:
+                backend.mark(rid, "read", True)
+            for rid in remote[50:]:
+                backend.mark(rid, "starred", True)
+            assert sync_state.queue_size(store) == 100
+            start = time.perf_counter()
+            stages.clear()
+            second = run_sync(store, backend, progress)
+            second_time = time.perf_counter() - start
+            report(
+                f"second sync, 100 each way: {second_time:6.2f} s  ({second.pushed} sent, "
+                f"{second.pulled_changes} received; goal < 1 s)"
+            )
+            report(
+                "  second sync stages start at: "
+                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
+            )
+            start = time.perf_counter()
+            run_sync(store, backend)
+            report(f"third sync, no changes:    {time.perf_counter() - start:6.2f} s")
+            marks = plain_marks(server.url, remote)
+            report(
+                f"  plain httpx sending 100 marks, 8 at a time (the server's share): {marks:.2f} s"
+            )
+            backend.close()
+            store.close()
+        finally:
+            server.stop()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "sync.txt").write_text("\n".join(lines) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The search bar: typing searches (debounced), Enter goes to the results, Esc cancels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.binding import BindingType
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Input
+
+from newsreader.tui.actions import Scope, bindings
+
+DEBOUNCE_SECONDS = 0.2
+
+
+class SearchBar(Input):
+    """An input whose text, once the user pauses, becomes a search."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.SEARCH_BAR)]
+
+    @dataclass
+    class QueryChanged(Message):
+        """The user paused typing ``query`` (empty: the search was cleared)."""
+
+        query: str
+
+    @dataclass
+    class Cancelled(Message):
+        """The user pressed Esc: clear the search and go back."""
+
+    @dataclass
+    class Accepted(Message):
+        """The user pressed Enter: go to the results."""
+
+        query: str
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(placeholder='/ to search: words, "a phrase"', id=id, compact=True)
+        self._timer: Timer | None = None
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self._settled)
+
+    def _settled(self) -> None:
+        self._timer = None
+        self.post_message(self.QueryChanged(self.value))
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+            self.post_message(self.QueryChanged(self.value))
+        self.post_message(self.Accepted(self.value))
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+
+    def action_cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self.post_message(self.Cancelled())
