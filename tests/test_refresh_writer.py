@@ -18,7 +18,7 @@ from feed_server import rss
 from newsreader.batch_writer import BatchWriter
 from newsreader.config import Config, load_config
 from newsreader.context import sync_sources
-from newsreader.model import NewArticle
+from newsreader.model import ContentType, NewArticle
 from newsreader.refresh import refresh
 from newsreader.store import ArticleFilter, Store
 from newsreader.store.articles import BULK_INDEX_MIN, _bulk_index_sql
@@ -168,3 +168,60 @@ def test_bulk_indexing_is_used_only_for_a_plain_insert_trigger() -> None:
     conditional = plain.replace("ON articles BEGIN", "ON articles WHEN new.hidden = 0 BEGIN")
     assert _bulk_index_sql(conditional) is None
     assert _bulk_index_sql(plain.replace(");\nEND", "); DELETE FROM meta;\nEND")) is None
+
+
+def test_bulk_indexing_indexes_section_headings(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed")
+    many = [
+        NewArticle(
+            key=f"h{n}",
+            title=f"Title h{n}",
+            published=datetime(2024, 1, 1, tzinfo=UTC),
+            content=f"<h2>Tomahawk{n} debate</h2><p>body{n} words</p>",
+            content_type=ContentType.HTML,
+            text=f"Tomahawk{n} debate body{n} words",
+        )
+        for n in range(BULK_INDEX_MIN + 2)
+    ]
+    assert store.upsert_articles(feed.id, many).new == len(many)
+    for n in (0, BULK_INDEX_MIN + 1):
+        hits = store.search(f"headings : tomahawk{n}")
+        assert [hit.article.title for hit in hits] == [f"Title h{n}"]
+    assert store.search("headings : body3") == []  # body words are not headings
+    connection: sqlite3.Connection = store._db._db
+    connection.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+async def test_refresh_filters_each_feeds_new_articles_only(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    bodies = {"a": rss(BULK_INDEX_MIN + 2, prefix="sponsored"), "b": rss(3, prefix="sponsored-b")}
+    for name in bodies:
+        server.expect_request(f"/{name}").respond_with_handler(
+            lambda request, name=name: Response(bodies[name])
+        )
+    urls = [server.url_for("/a"), server.url_for("/b")]
+    lines = [SETTINGS, '[[filter]]\nquery = "sponsored"\naction = "star"\n']
+    lines += [f'[[feeds]]\nurl = "{url}"\n' for url in urls]
+    path = tmp_path / "feeds.toml"
+    path.write_text("\n".join(lines), "utf-8")
+    config = load_config(path)
+    sync_sources(store, config)
+
+    first = await refresh(store, config)
+    by_url = {store.feed_by_url(url).id: url for url in urls}  # type: ignore[union-attr]
+    filtered = {by_url[o.feed_id]: o.counts.filtered for o in first.outcomes}
+    assert filtered == {urls[0]: (("star", BULK_INDEX_MIN + 2),), urls[1]: (("star", 3),)}
+    starred = store.list_articles(ArticleFilter(starred=True))
+    assert len(starred) == BULK_INDEX_MIN + 5
+    store.set_starred([a.id for a in starred], starred=False)
+
+    # Two new entries in one feed: the filter runs on them, not on the older ones.
+    bodies["a"] = rss(BULK_INDEX_MIN + 4, prefix="sponsored")
+    second = await refresh(store, config)
+    filtered = {by_url[o.feed_id]: o.counts.filtered for o in second.outcomes}
+    assert filtered == {urls[0]: (("star", 2),), urls[1]: ()}
+    titles = {a.title for a in store.list_articles(ArticleFilter(starred=True))}
+    assert titles == {f"sponsored {BULK_INDEX_MIN + 2}", f"sponsored {BULK_INDEX_MIN + 3}"}
