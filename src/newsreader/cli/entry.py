@@ -124,7 +124,9 @@ def _run(args: argparse.Namespace) -> int:
         if run is not None:
             return int(run(args))
         action = args.command or "open the app"
-        ctx = open_context(args.config, args.db, writes=args.writes, action=action)
+        # The app checks the file for damage itself, in the background after its first paint.
+        check = args.handler is not cmd_tui
+        ctx = open_context(args.config, args.db, writes=args.writes, action=action, check=check)
         status = int(args.handler(ctx, args))
         if ctx.warning:  # a damaged cache that could still be read: said after the output
             sys.stdout.flush()

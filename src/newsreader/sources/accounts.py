@@ -138,6 +138,11 @@ def password_for(account: AccountConfig, ask: Callable[[str], str] | None = None
     return password
 
 
+def forget_password(account: AccountConfig) -> None:
+    """Forget the password asked for ``account`` in this run (the server refused it)."""
+    _asked.pop((account.url, account.username), None)
+
+
 def _run_password_command(command: str) -> str:
     try:
         args = shlex.split(command)

@@ -156,6 +156,13 @@ ACTIONS: tuple[Action, ...] = (
         action="open_link(1)",
     ),
     *_links()[1:],
+    Action(
+        "fetch_full_text",
+        "F",
+        "Fetch full text",
+        "Fetch and show the article's full text",
+        Scope.MAIN,
+    ),
     Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
     Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
     Action(
@@ -167,7 +174,13 @@ ACTIONS: tuple[Action, ...] = (
         footer="Refresh",
         tooltip="Refresh the selected feed",
     ),
-    Action("refresh_all", "R", "Refresh all", "Refresh every feed", Scope.MAIN),
+    Action(
+        "refresh_all",
+        "R",
+        "Refresh all",
+        "Refresh every feed, sync the account",
+        Scope.MAIN,
+    ),
     Action(
         "search",
         "slash",

@@ -52,7 +52,8 @@ def build_views(feeds: Sequence[Feed], starred: int) -> list[View]:
         View("unread", "Unread", ArticleFilter(unread=True), "special", unread, unread),
         View("starred", "Starred", ArticleFilter(starred=True), "special", 0, starred),
     ]
-    subscriptions = [f for f in feeds if f.kind is FeedKind.FEED]
+    # A feed server's feeds (synced) are listed with the subscriptions, their groups as tags.
+    subscriptions = [f for f in feeds if f.kind in (FeedKind.FEED, FeedKind.SERVER)]
     stored = [f for f in feeds if f.kind is FeedKind.STORED]
     tags = sorted({t for f in subscriptions for t in f.tags}, key=str.lower)
     for tag in tags:

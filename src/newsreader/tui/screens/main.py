@@ -27,9 +27,12 @@ from newsreader.model import ArticleSummary
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui import browser, wording
 from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.full_text import FullTextFetcher, full_text_notice
+from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.marking import MarkingScreen
+from newsreader.tui.sync_runner import Syncer
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_pane import ArticlePane
@@ -73,6 +76,9 @@ class MainScreen(MarkingScreen):
         self.search_bar = SearchBar(id="search")
         self.feed_status = Static("", id="feed-status", markup=False)
         self.refresher = Refresher(ctx.store, ctx.config, id="refresher")
+        self.syncer = Syncer(ctx.store, ctx.config, id="syncer")
+        self.full_text = FullTextFetcher(ctx.store, ctx.config, id="full-text")
+        self.cache_check = CacheCheck(ctx, id="cache-check")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,6 +91,9 @@ class MainScreen(MarkingScreen):
         yield self.search_bar
         yield Footer()
         yield self.refresher
+        yield self.syncer
+        yield self.full_text
+        yield self.cache_check
 
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
@@ -96,8 +105,8 @@ class MainScreen(MarkingScreen):
         self.articles.focus()
         # Counting unread per feed reads every article: start it once the list is on screen.
         self.call_after_refresh(self.load_feeds)
-        if settings.refresh_on_start:
-            self.call_after_refresh(self.start_refresh, None, "all feeds", force=False)
+        # The file is checked for damage once the screen is up; refreshing waits for it.
+        self.call_after_refresh(self.cache_check.start)
         self.set_interval(POLL_SECONDS, self._poll)
 
     def on_unmount(self) -> None:
@@ -313,6 +322,8 @@ class MainScreen(MarkingScreen):
 
     def action_refresh_all(self) -> None:
         self.start_refresh(None, "all feeds")
+        if self.syncer.configured:
+            self.start_sync()
 
     def start_refresh(
         self, feed_ids: tuple[int, ...] | None, label: str, *, force: bool = True
@@ -346,11 +357,76 @@ class MainScreen(MarkingScreen):
         if not self.articles.searching:
             self.articles.reload()
 
+    @on(CacheCheck.Finished)
+    def _cache_checked(self, event: CacheCheck.Finished) -> None:
+        if event.problem:
+            self.app.sub_title = "Cache damaged: read only"
+            self.notify(
+                event.problem, title="Cache damaged", severity="error", markup=False, timeout=60
+            )
+            return
+        if self.ctx.config.settings.refresh_on_start:
+            self.start_refresh(None, "all feeds", force=False)
+            if self.syncer.configured:
+                self.start_sync()
+
+    # -- sync with the feed server -----------------------------------------------------------
+
+    def start_sync(self) -> None:
+        """Sync with the account's server in the background (once at a time)."""
+        if self.syncer.start():
+            self.app.sub_title = "Syncing…"
+
+    @on(Syncer.Progressed)
+    def _sync_progressed(self, event: Syncer.Progressed) -> None:
+        if self.syncer.running:
+            self.app.sub_title = event.text
+
+    @on(Syncer.Finished)
+    def _sync_finished(self, event: Syncer.Finished) -> None:
+        from newsreader.sync import summary_line
+
+        if event.report is None:
+            self.app.sub_title = "Sync failed"
+            self.notify(f"Sync failed: {event.error}", severity="error", markup=False)
+            return
+        if not self.refresher.running:
+            self.app.sub_title = f"Synced {self.clock().strftime('%H:%M')}"
+        warnings = "; ".join(event.report.warnings)
+        text = summary_line(event.report).capitalize() + (f". {warnings}" if warnings else "")
+        self.notify(text, severity="warning" if warnings else "information", markup=False)
+        self.load_feeds()
+        if not self.articles.searching:
+            self.articles.reload()
+
+    # -- full text --------------------------------------------------------------------------
+
+    def action_fetch_full_text(self) -> None:
+        article = self.pane.article
+        if article is not None:
+            self.notify("Fetching the full text…", timeout=3)
+            self.full_text.fetch(article.id)
+
+    @on(FullTextFetcher.Fetched)
+    def _full_text_fetched(self, event: FullTextFetcher.Fetched) -> None:
+        text, severity = full_text_notice(event.result)
+        self.notify(text, severity=severity, markup=False)
+        article = self.pane.article
+        shown = article is not None and article.id == event.result.article_id
+        if event.result.status == "ok" and shown:
+            self.open_article(event.result.article_id)
+
     # -- availability -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         has_article = self.pane.article is not None
-        if action in ("next_section", "previous_section", "page_down", "toggle_outline"):
+        if action in (
+            "next_section",
+            "previous_section",
+            "page_down",
+            "toggle_outline",
+            "fetch_full_text",
+        ):
             return True if has_article else None
         if action == "open_link":
             return True if has_article and self.pane.links else None
