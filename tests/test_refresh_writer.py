@@ -20,7 +20,7 @@ from newsreader.config import Config, load_config
 from newsreader.context import sync_sources
 from newsreader.model import ContentType, NewArticle
 from newsreader.refresh import refresh
-from newsreader.store import ArticleFilter, Store
+from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.store.articles import BULK_INDEX_MIN, _bulk_index_sql
 
 SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 5\n"
@@ -225,3 +225,15 @@ async def test_refresh_filters_each_feeds_new_articles_only(
     assert filtered == {urls[0]: (("star", 2),), urls[1]: ()}
     titles = {a.title for a in store.list_articles(ArticleFilter(starred=True))}
     assert titles == {f"sponsored {BULK_INDEX_MIN + 2}", f"sponsored {BULK_INDEX_MIN + 3}"}
+
+
+async def test_a_writer_on_a_store_that_refuses_writes_answers_with_the_reason(
+    store: Store,
+) -> None:
+    store.refuse_writes("the cache is damaged")
+    writer = BatchWriter(store)
+    try:
+        with pytest.raises(StoreError, match="damaged"):
+            await asyncio.wait_for(writer.submit(lambda target: target.known_hashes(1)), 5)
+    finally:
+        writer.close()

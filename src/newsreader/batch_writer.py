@@ -74,6 +74,9 @@ class BatchWriter:
                         item = next_item
                 self.batches += 1
             except Exception as failure:  # the commit failed: nothing of the batch was kept
+                if not any(done is item for done, _, _ in settled):
+                    # Failed before running it (writes refused, the file locked): say so too.
+                    settled.append((item, None, failure))
                 settled = [(work, None, error or failure) for work, _, error in settled]
             for work, result, error in settled:
                 _settle(work, result, error)
