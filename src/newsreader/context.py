@@ -7,7 +7,7 @@ changes nothing on disk.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -216,12 +216,20 @@ def config_path_default() -> Path:
     return user_config_path(APP_NAME) / "feeds.toml"
 
 
-def unique_title(store: Store, title: str, exclude_id: int | None = None) -> str:
+def unique_title(
+    store: Store,
+    title: str,
+    exclude_id: int | None = None,
+    titles: Mapping[int, str] | None = None,
+) -> str:
     """``title``, or ``title (2)``, ``(3)``… if another subscribed feed already has that name.
 
     Names compare without regard to case; ``exclude_id`` is the feed being named itself.
+    ``titles`` (feed id -> title of every feed), when given, saves reading the feeds.
     """
-    taken = {feed.title.casefold() for feed in store.feeds(counts=False) if feed.id != exclude_id}
+    if titles is None:
+        titles = {feed.id: feed.title for feed in store.feeds(counts=False)}
+    taken = {name.casefold() for feed_id, name in titles.items() if feed_id != exclude_id}
     name, number = title, 2
     while name.casefold() in taken:
         name, number = f"{title} ({number})", number + 1

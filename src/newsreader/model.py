@@ -72,6 +72,9 @@ class NewArticle:
     updated: datetime | None = None
     summary: str = ""
     enclosures: tuple[Enclosure, ...] = ()
+    # A hash of the entry as the feed gave it, before sanitising: when a refresh finds the
+    # same key with the same hash stored, the entry is skipped unparsed. "" when unknown.
+    source_hash: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

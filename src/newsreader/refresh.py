@@ -1,8 +1,12 @@
 """One refresh: every source concurrently, progress per source, failures kept per source.
 
-Feeds are fetched with conditional GET (a 304 costs nothing), parsed off the event loop and
-stored one transaction per feed. A feed that fails keeps its cached articles and records the
-error; repeated failures back off; 410 Gone stops fetching; 429/503 honour ``Retry-After``.
+Feeds are fetched with conditional GET (a 304 costs nothing) and parsed off the event loop
+(in a pool of processes for many feeds); entries stored before with the same source hash
+are skipped unparsed. One writer thread stores the results, many feeds per short
+transaction (:mod:`newsreader.batch_writer`), and applies the config's filters to each
+feed's new articles in the same step. A feed that fails keeps its cached articles and
+records the error; repeated failures back off; 410 Gone stops fetching; 429/503 honour
+``Retry-After``.
 Stored-article folders from the config are rescanned in a thread alongside.
 """
 
@@ -11,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Collection, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,8 +26,10 @@ from newsreader.filters import filter_new
 from newsreader.model import Feed as FeedRow
 from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
 from newsreader.store import Store
+from newsreader.workers import LazyPool
 
 if TYPE_CHECKING:
+    from newsreader.batch_writer import BatchWriter
     from newsreader.fulltext import FullTextJob
     from newsreader.ingest.feed import ParsedFeed
 
@@ -146,8 +151,16 @@ async def refresh(
     now = _now()
     feeds = [s for s in sources if s.kind is FeedKind.FEED]
     due = [f for f in feeds if force or _skip_reason(f, now) is None]
+    from newsreader.batch_writer import BatchWriter
+
     job = _Job(store, config, force)
-    job.pool_wanted = len(due) >= PROCESS_POOL_MIN_FEEDS
+    if len(due) >= PROCESS_POOL_MIN_FEEDS:
+        # Start it now when most feeds will need parsing (never fetched), else on the first
+        # feed that changed: an unchanged refresh (all 304) then starts no processes.
+        job.pool.wanted = True
+        if sum(not feed.last_status for feed in due) >= PROCESS_POOL_MIN_FEEDS:
+            job.pool.start()
+    job.writer = BatchWriter(store)
     finished = False
     try:
         async with Fetcher(limits) as fetcher, FullTextJob(store, config, fetcher) as full_text:
@@ -156,7 +169,6 @@ async def refresh(
             tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
             for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
-                outcome = replace(outcome, counts=filter_new(store, config.filters, outcome.counts))
                 summary.outcomes.append(outcome)
                 if on_progress is not None:
                     # A view's callback must not stop the refresh.
@@ -164,19 +176,11 @@ async def refresh(
                         on_progress(outcome, done, total)
         finished = True
     finally:
-        if job.executor is not None:
-            from newsreader.workers import stop_pool
-
-            # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
-            stop_pool(job.executor, terminate=not finished)
+        # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
+        job.pool.stop(terminate=not finished)
+        job.writer.close()
+        job.close_reader()
     return summary
-
-
-def _parse_executor() -> Executor | None:
-    """A process pool for parsing and storing, when there is more than one core."""
-    from newsreader.workers import start_pool
-
-    return start_pool()
 
 
 class _Job:
@@ -190,21 +194,55 @@ class _Job:
         self.force = force
         self.fetcher: Fetcher | None = None
         self.full_text: FullTextJob | None = None
-        self.executor: Executor | None = None
-        self.pool_wanted = False  # start a process pool for parsing on first need
+        self.pool = LazyPool()  # parsing processes, started when worth it
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.folders = {folder.url: folder for folder in config.stored}
+        self.writer: BatchWriter
+        self._reader: Store | None = None  # reads the known hashes beside the writer
+        self._reader_tried = False
+        self.titles: dict[int, str] | None = None
+
+    def known(self, feed_id: int) -> dict[str, str]:
+        """Key -> source hash of the feed's stored articles (read beside the writer)."""
+        if not self._reader_tried:
+            self._reader_tried = True
+            if self.store.path is not None:
+                from newsreader.store.connection import StoreError
+
+                with contextlib.suppress(StoreError):
+                    self._reader = Store.open_reader(self.store.path)
+        return (self._reader or self.store).known_hashes(feed_id)
+
+    def _titles(self, store: Store) -> dict[int, str]:
+        """Every feed's title, read once (by the writer) and kept up to date as it names."""
+        if self.titles is None:
+            self.titles = {feed.id: feed.title for feed in store.feeds(counts=False)}
+        return self.titles
+
+    def _filtered(self, store: Store, outcome: FeedOutcome) -> FeedOutcome:
+        """``outcome`` after the config's filters ran on its new articles (in the writer:
+        for a feed, in the same savepoint as its articles, so no reader ever sees them
+        unfiltered)."""
+        counts = filter_new(store, self.config.filters, outcome.counts)
+        return outcome if counts is outcome.counts else replace(outcome, counts=counts)
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
 
     async def run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
         try:
             if feed.kind is FeedKind.STORED:
-                return await asyncio.to_thread(self._scan, feed)
+                scanned = await asyncio.to_thread(self._scan, feed)
+                if not scanned.counts.new_ids:
+                    return scanned
+                return await self.writer.submit(lambda store: self._filtered(store, scanned))
             return await self._feed(feed, now)
         except Exception as error:  # one source's bug must not sink the others
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(
-                    self.store.record_fetch, feed.id, FetchStatus.ERROR, message
+                await self.writer.submit(
+                    lambda store: store.record_fetch(feed.id, FetchStatus.ERROR, message)
                 )
             return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), message)
 
@@ -228,7 +266,6 @@ class _Job:
     # -- feeds ------------------------------------------------------------------------------
 
     async def _feed(self, feed: FeedRow, now: datetime) -> FeedOutcome:
-        store = self.store
         if not self.force:
             reason = _skip_reason(feed, now)
             if reason is not None:
@@ -241,15 +278,16 @@ class _Job:
         if result.permanent_redirect and result.final_url:
             await asyncio.to_thread(self._moved, feed, result.final_url)
         if result.error:
-            return await asyncio.to_thread(self._failed, feed, result)
+            return await self.writer.submit(lambda store: self._failed(store, feed, result))
         if result.not_modified:
-            await asyncio.to_thread(
-                store.record_fetch,
-                feed.id,
-                FetchStatus.NOT_MODIFIED,
-                "",
-                result.etag or feed.etag,
-                result.last_modified or feed.last_modified,
+            await self.writer.submit(
+                lambda store: store.record_fetch(
+                    feed.id,
+                    FetchStatus.NOT_MODIFIED,
+                    "",
+                    result.etag or feed.etag,
+                    result.last_modified or feed.last_modified,
+                )
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
         outcome = await self._parse_and_store(feed, result)
@@ -257,59 +295,41 @@ class _Job:
             self.full_text.for_feed(feed.id, feed.url)  # pages of summary-only entries
         return outcome
 
-    def _start_pool(self) -> Executor | None:
-        if self.pool_wanted:
-            self.pool_wanted = False  # only one attempt
-            self.executor = _parse_executor()
-        return self.executor
-
-    def _drop_pool(self) -> None:
-        from newsreader.workers import stop_pool
-
-        broken, self.executor = self.executor, None
-        if broken is not None:
-            stop_pool(broken)
-
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
-        """Parse and store in a worker process when there is a pool and a cache file."""
-        executor = self._start_pool()
-        if executor is not None and self.store.path is not None:
-            loop = asyncio.get_running_loop()
-            try:
-                return await loop.run_in_executor(
-                    executor,
-                    parse_and_store,
-                    str(self.store.path.absolute()),
+        """Parse (in a worker process when there is a pool) what changed; the writer stores."""
+        known = await asyncio.to_thread(self.known, feed.id)
+        parsed = await self._parse(result, known)
+        keep, configured = self._keep(feed.url), self._configured_title(feed.url)
+        return await self.writer.submit(
+            lambda store: self._filtered(
+                store,
+                store_parsed(
+                    store,
                     feed,
-                    result.body,
-                    result.final_url or result.url,
-                    result.content_type,
+                    parsed,
                     result.etag,
                     result.last_modified,
-                    self._keep(feed.url),
-                    self._configured_title(feed.url),
-                )
-            except Exception:  # a broken pool or an unusable cache there: do it here instead
-                self._drop_pool()
-        parsed = await self._parse(result)
-        return await asyncio.to_thread(self._store, feed, result, parsed)
+                    keep,
+                    configured,
+                    self._titles(store),
+                ),
+            )
+        )
 
-    async def _parse(self, result: FetchResult) -> ParsedFeed:
-        from newsreader.ingest.feed import parse_feed
-
+    async def _parse(self, result: FetchResult, known: dict[str, str]) -> ParsedFeed:
         base = result.final_url or result.url
-        executor = self._start_pool()
+        executor = await self.pool.get()
         if executor is not None:
             loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
-                    executor, parse_feed, result.body, base, result.content_type
+                    executor, parse_changed, result.body, base, result.content_type, known
                 )
             except Exception:  # a broken pool: parse here instead
-                self._drop_pool()
-        return await asyncio.to_thread(parse_feed, result.body, base, result.content_type)
+                self.pool.stop()
+        return await asyncio.to_thread(parse_changed, result.body, base, result.content_type, known)
 
-    def _failed(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:
+    def _failed(self, store: Store, feed: FeedRow, result: FetchResult) -> FeedOutcome:
         status = FetchStatus.GONE if result.status == 410 else FetchStatus.ERROR
         if status is FetchStatus.GONE:
             error = "gone (HTTP 410): the server says this feed was removed; no longer fetched"
@@ -324,7 +344,7 @@ class _Job:
                 delay = backoff_delay(feed.failures + 1)
                 if delay is not None:
                     next_fetch = _now() + delay
-        self.store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
+        store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
         return FeedOutcome(feed.id, feed.title, status, UpsertCounts(), error)
 
     def _moved(self, feed: FeedRow, url: str) -> None:
@@ -341,17 +361,6 @@ class _Job:
                 return  # keep the old URL everywhere rather than let the two disagree
         self.store.set_feed_url(feed.id, url)
 
-    def _store(self, feed: FeedRow, result: FetchResult, parsed: ParsedFeed) -> FeedOutcome:
-        return store_parsed(
-            self.store,
-            feed,
-            parsed,
-            result.etag,
-            result.last_modified,
-            self._keep(feed.url),
-            self._configured_title(feed.url),
-        )
-
     def _keep(self, url: str) -> int | None:
         return self.retention.get(url) or self.config.settings.retention
 
@@ -367,11 +376,14 @@ def store_parsed(
     last_modified: str | None,
     keep: int | None,
     configured_title: bool,
+    titles: dict[int, str] | None = None,
 ) -> FeedOutcome:
     """Store one parsed feed: its articles in one transaction, then prune and record the fetch.
 
     ``keep`` is the feed's retention (``None`` or 0: keep all); ``configured_title`` says the
-    config names the feed, so its title in the feed does not replace that name.
+    config names the feed, so its title in the feed does not replace that name. ``titles``
+    (feed id -> title of every feed, kept up to date here) saves reading them all to keep
+    a new title unique.
     """
     if parsed.error:
         delay = backoff_delay(feed.failures + 1)
@@ -387,6 +399,8 @@ def store_parsed(
     if parsed.undated:
         articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
     counts = store.upsert_articles(feed.id, articles)
+    if parsed.unchanged:  # skipped unparsed: stored already as they are
+        counts = replace(counts, unchanged=counts.unchanged + len(parsed.unchanged))
     if keep:
         removed = store.prune(feed.id, keep)
         if removed:
@@ -394,41 +408,24 @@ def store_parsed(
     title = feed.title
     untitled = not feed.title or feed.title == title_from_url(feed.url)
     if parsed.title and untitled and not configured_title:
-        title = unique_title(store, parsed.title, exclude_id=feed.id)  # names stay unique
-        store.set_feed_title(feed.id, title)
+        title = unique_title(store, parsed.title, exclude_id=feed.id, titles=titles)
+        store.set_feed_title(feed.id, title)  # names stay unique
+        if titles is not None:
+            titles[feed.id] = title
     if parsed.link and parsed.link != feed.site_link:
         store.set_site_link(feed.id, parsed.link)
     store.record_fetch(feed.id, FetchStatus.OK, parsed.warning, etag, last_modified)
     return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
 
 
-# A worker process's own connection to the cache, opened on its first feed.
-_worker_stores: dict[str, Store] = {}
+def parse_changed(body: bytes, base: str, content_type: str, known: dict[str, str]) -> ParsedFeed:
+    """Parse a fetched feed, skipping entries in ``known`` (key -> source hash) unchanged.
 
-
-def parse_and_store(
-    db_path: str,
-    feed: FeedRow,
-    body: bytes,
-    base: str,
-    content_type: str,
-    etag: str | None,
-    last_modified: str | None,
-    keep: int | None,
-    configured_title: bool,
-) -> FeedOutcome:
-    """In a worker process: parse a fetched feed and store it through its own connection.
-
-    The cache is in WAL mode and each connection waits for the single writer's lock, so
-    workers and the refreshing process write to it side by side.
+    Runs in a worker process of the pool (or a thread when there is none).
     """
     from newsreader.ingest.feed import parse_feed
 
-    store = _worker_stores.get(db_path)
-    if store is None:
-        store = _worker_stores[db_path] = Store.open(db_path)
-    parsed = parse_feed(body, base, content_type)
-    return store_parsed(store, feed, parsed, etag, last_modified, keep, configured_title)
+    return parse_feed(body, base, content_type, known=known)
 
 
 def _keep_first_seen_dates(

@@ -37,7 +37,7 @@ PR_SET_PDEATHSIG = 1
 
 
 def start_pool() -> Executor | None:
-    """A process pool for parsing and storing, when there is more than one core."""
+    """A process pool for parsing, when there is more than one core."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not cores or cores < 2:
         return None
@@ -64,6 +64,15 @@ def start_pool() -> Executor | None:
         return None
 
 
+def warm_pool(executor: Executor) -> None:
+    """Start all of a pool's workers now (a pool starts them one per task otherwise)."""
+    try:
+        for future in [executor.submit(int) for _ in range(MAX_WORKERS)]:
+            future.result()
+    except Exception:  # a pool that cannot start: its first real task finds out
+        return
+
+
 def stop_pool(executor: Executor, terminate: bool = False) -> None:
     """Shut a pool down; with ``terminate``, end its workers now rather than when idle."""
     # concurrent.futures has no public way to end busy workers before Python 3.14, and
@@ -80,6 +89,52 @@ def stop_pool(executor: Executor, terminate: bool = False) -> None:
         process.join(max(0.0, deadline - time.monotonic()))
         if process.is_alive():
             process.kill()
+
+
+class LazyPool:
+    """A pool for one refresh, started on request or first need, in a thread: starting its
+    processes (the forkserver imports the parser first) would otherwise hold up the event
+    loop and its fetches."""
+
+    def __init__(self) -> None:
+        self.wanted = False  # start it on first need
+        self.executor: Executor | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+
+    def start(self) -> None:
+        self.wanted = False
+        self._thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
+        self._thread.start()
+
+    def _warm(self) -> None:
+        try:
+            self.executor = start_pool()
+            if self.executor is not None:
+                warm_pool(self.executor)
+        finally:
+            self._ready.set()
+
+    async def get(self) -> Executor | None:
+        """The pool once its workers run, or None (not wanted, one core, or broken)."""
+        import asyncio
+
+        if self._thread is None:
+            if not self.wanted:
+                return None
+            self.start()
+        if not self._ready.is_set():
+            await asyncio.to_thread(self._ready.wait)
+        return self.executor
+
+    def stop(self, terminate: bool = False) -> None:
+        """Shut it down (it is not started again); ``terminate`` ends busy workers now."""
+        self.wanted = False
+        if self._thread is not None:
+            self._thread.join()
+        executor, self.executor = self.executor, None
+        if executor is not None:
+            stop_pool(executor, terminate=terminate)
 
 
 # -- the owning process ----------------------------------------------------------------------

@@ -55,10 +55,27 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction; rolled back whole if anything inside fails."""
+        """One write transaction; rolled back whole if anything inside fails.
+
+        Nested in another (a batch of several feeds' writes), it is a savepoint: a failure
+        inside undoes only its own writes, and the outer transaction goes on. The
+        ``after_commit`` hook runs once, after the outermost transaction commits.
+        """
         if self.refusal:
             raise StoreError(self.refusal)
         with self._lock:
+            if self._db.in_transaction:
+                # Inside a batch (:meth:`batch`): a savepoint, undone alone if this part fails.
+                self._db.execute("SAVEPOINT part")
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK TO part")
+                    self._db.execute("RELEASE part")
+                    raise
+                else:
+                    self._db.execute("RELEASE part")
+                return
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db

@@ -13,6 +13,7 @@ A writer (:meth:`Store.open`) migrates the file and may write. A reader
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -187,6 +188,15 @@ class Store:
     def published_times(self, feed_id: int, keys: Collection[str]) -> dict[str, datetime]:
         """When the stored articles of a feed with these keys were published."""
         return articles.published_times(self._db, feed_id, keys)
+
+    def known_hashes(self, feed_id: int) -> dict[str, str]:
+        """Key -> hash of a feed's stored articles (see :attr:`NewArticle.source_hash`)."""
+        return articles.known_hashes(self._db, feed_id)
+
+    def batch(self) -> AbstractContextManager[object]:
+        """One transaction around several writes; each write inside it is a savepoint, so a
+        failing one (and a ``with store.batch()`` nested inside) is undone alone."""
+        return self._db.transaction()
 
     def upsert_articles(
         self,

@@ -8,6 +8,7 @@ summary the same way for every format.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -30,6 +31,8 @@ class ParsedFeed:
     encoding: str = ""
     warning: str = ""  # a problem, though articles were still read (malformed XML...)
     error: str = ""  # nothing could be read: the cached articles should stay as they are
+    # Keys of entries skipped unparsed: stored already with the same source hash.
+    unchanged: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +93,28 @@ def build_article(fields: EntryFields, result: ParsedFeed) -> NewArticle:
         summary=clean_line(fields.summary or fields.text, limit=SUMMARY_CHARS),
         enclosures=fields.enclosures,
     )
+
+
+# Part of every source hash: a change to how entries are read or sanitised changes it, so
+# that articles stored by an older version are read again.
+INGEST_VERSION = "1"
+
+
+def source_hash(url: str, entry: object, *context: object) -> str:
+    """A hash of an entry as the parser gave it (before sanitising), with what else shapes
+    its article (the feed's URL, ``context``)."""
+    hashed = hashlib.blake2b(digest_size=16)
+    hashed.update(repr((INGEST_VERSION, url, entry, context)).encode("utf-8", "surrogatepass"))
+    return "src:" + hashed.hexdigest()
+
+
+def skippable(known: Mapping[str, str], keys: list[str]) -> list[str]:
+    """Per entry, its key when it may be skipped if known: keys that appear once (a shared
+    key gets a content hash added, so those entries are always read)."""
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return [key if key and counts[key] == 1 and key in known else "" for key in keys]
 
 
 def unique_keys(result: ParsedFeed) -> None:

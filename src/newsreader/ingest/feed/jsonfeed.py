@@ -17,6 +17,8 @@ from newsreader.ingest.feed.entry import (
     ParsedFeed,
     build_article,
     non_negative_int,
+    skippable,
+    source_hash,
     unique_keys,
 )
 from newsreader.ingest.sanitize import clean_line, safe_link
@@ -53,7 +55,11 @@ def _str(value: Any) -> str:
     return ""
 
 
-def parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
+def parse_json_feed(
+    data: bytes, url: str, now: datetime, known: Mapping[str, str] | None = None
+) -> ParsedFeed:
+    """Read a JSON Feed; an item whose key is in ``known`` with its source hash is only
+    listed in ``unchanged`` (see :func:`newsreader.ingest.feed.parse.parse_feed`)."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
@@ -72,15 +78,32 @@ def parse_json_feed(data: bytes, url: str, now: datetime) -> ParsedFeed:
     )
     feed_authors = _json_authors(document)
     skipped = 0
-    for position, item in enumerate(document["items"]):
+    items = document["items"]
+    skip = skippable(known, [_json_key(item, url) for item in items]) if known else None
+    for position, item in enumerate(items):
         if not isinstance(item, dict):
             skipped += 1
             continue
-        result.articles.append(_json_item(item, url, now, feed_authors, position, result))
+        digest = source_hash(url, item, feed_authors)
+        if skip and skip[position] and known and known.get(skip[position]) == digest:
+            result.unchanged.append(skip[position])
+            continue
+        article = _json_item(item, url, now, feed_authors, position, result)
+        article.source_hash = digest
+        result.articles.append(article)
     unique_keys(result)
     if skipped:
         result.warning = f"skipped {skipped} item(s) that are not JSON objects"
     return result
+
+
+def _json_key(item: Any, url: str) -> str:
+    """The key :func:`_json_item` gives an item with an id or a link, else ""."""
+    if not isinstance(item, dict):
+        return ""
+    key = clean_line(_str(item.get("id")), limit=2000)
+    link = safe_link(urljoin(url, _str(item.get("url")) or _str(item.get("external_url"))))
+    return key or link
 
 
 def _json_item(

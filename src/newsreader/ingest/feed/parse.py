@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from newsreader.ingest.feed.entry import ParsedFeed
@@ -17,16 +18,19 @@ def parse_feed(
     now: datetime | None = None,
     *,
     fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
     """Parse a feed document fetched from ``url``. Never raises for bad input.
 
     ``fast=False`` reads every XML document with feedparser, never with the equivalent
-    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.feed.fastrss`).
+    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.feed.fastrss`). ``known`` maps the
+    keys of stored articles to their source hashes: an entry found there with the same
+    hash is not sanitised or returned, only listed in ``unchanged``.
     """
     now = now or datetime.now(UTC)
     try:
         if is_json(data):
-            return parse_json_feed(data, url, now)
-        return parse_xml_feed(data, url, content_type, now, fast)
+            return parse_json_feed(data, url, now, known or {})
+        return parse_xml_feed(data, url, content_type, now, fast, known or {})
     except RecursionError:
         return ParsedFeed(error="the feed is nested too deeply to read")

@@ -22,6 +22,8 @@ from newsreader.ingest.feed.entry import (
     ParsedFeed,
     build_article,
     non_negative_int,
+    skippable,
+    source_hash,
     unique_keys,
 )
 from newsreader.ingest.feed.sniff import BOMS, HTML_ROOT
@@ -81,8 +83,15 @@ def _bozo_message(exception: BaseException | None) -> str:
 
 
 def parse_xml_feed(
-    data: bytes, url: str, content_type: str, now: datetime, fast: bool = True
+    data: bytes,
+    url: str,
+    content_type: str,
+    now: datetime,
+    fast: bool = True,
+    known: Mapping[str, str] | None = None,
 ) -> ParsedFeed:
+    """Read an XML feed; an entry whose key is in ``known`` with its source hash is only
+    listed in ``unchanged`` (see :func:`newsreader.ingest.feed.parse.parse_feed`)."""
     data = _fix_encoding(data)
     parsed: Mapping[str, Any] | None = None
     if fast:
@@ -121,10 +130,23 @@ def parse_xml_feed(
         result.warning = ""
         return result
     feed_date = from_time_tuple(_own(feed, "updated_parsed") or _own(feed, "published_parsed"))
+    skip = skippable(known, [_xml_key(entry, url) for entry in entries]) if known else None
     for position, entry in enumerate(entries):
-        result.articles.append(_xml_entry(entry, url, now, feed_date, position, result))
+        digest = source_hash(url, entry)
+        if skip and skip[position] and known and known.get(skip[position]) == digest:
+            result.unchanged.append(skip[position])
+            continue
+        article = _xml_entry(entry, url, now, feed_date, position, result)
+        article.source_hash = digest
+        result.articles.append(article)
     unique_keys(result)
     return result
+
+
+def _xml_key(entry: Mapping[str, Any], url: str) -> str:
+    """The key :func:`_xml_entry` gives an entry with an id or a link, else ""."""
+    key = clean_line(str(entry.get("id", "") or ""), limit=2000)
+    return key or safe_link(join_url(url, entry.get("link", "") or ""))
 
 
 def _base(candidate: str | None, fallback: str) -> str:

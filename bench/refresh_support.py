@@ -1,0 +1,161 @@
+"""Helpers of the refresh benchmark: the synthetic feeds, serving a folder, per-process CPU of
+a command's process tree, and the single-threaded parse and store time of a workload."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from email.utils import formatdate
+from pathlib import Path
+
+PARAGRAPH = (
+    '<p>Officials said on {day} that the <a href="/story/{n}">new measures</a> would take '
+    "effect next month, after a <em>lengthy</em> consultation with residents, businesses and "
+    "local councils across the region. Critics argued the plan does too little, too late.</p>"
+)
+TICKS = os.sysconf("SC_CLK_TCK")
+SAMPLE_SECONDS = 0.1
+
+
+def make_feed(index: int, articles: int) -> bytes:
+    """One synthetic RSS 2.0 feed of ``articles`` items of a few repeated paragraphs."""
+    items = []
+    for n in range(articles):
+        body = "".join(PARAGRAPH.format(day=f"day {n}", n=index * 1000 + n) for _ in range(4))
+        body = (
+            f"<h2>Section {n}</h2>{body}<ul><li>First point</li><li>Second point</li></ul>"
+            f"<blockquote><p>A quote from someone involved.</p></blockquote>"
+        )
+        items.append(
+            "<item>"
+            f"<title>Feed {index} headline number {n}: something happened</title>"
+            f"<link>http://127.0.0.1/feed{index}/story/{n}</link>"
+            f'<guid isPermaLink="false">feed{index}-item{n}</guid>'
+            f"<pubDate>{formatdate(1_700_000_000 + index * 100 + n, usegmt=True)}</pubDate>"
+            f"<dc:creator>Reporter {n % 7}</dc:creator>"
+            f"<description><![CDATA[<p>Summary of story {n}.</p>]]></description>"
+            f"<content:encoded><![CDATA[{body}]]></content:encoded>"
+            "</item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<title>Synthetic feed {index}</title><link>http://127.0.0.1/feed{index}/</link>"
+        f"<description>Feed {index}</description>{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+@dataclass
+class Served:
+    folder: Path
+    base: str
+    process: subprocess.Popen[bytes]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def serve_folder(tool: Path, folder: Path, latency: float) -> Served:
+    """Serve ``folder`` with the shared feed server (ETag, 304, gzip, ``latency`` per request)."""
+    port_file, log = folder.parent / "port", folder.parent / "requests.log"
+    command = [sys.executable, str(tool), str(folder), str(port_file), str(log)]
+    process = subprocess.Popen([*command, "--delay", str(latency)])
+    deadline = time.monotonic() + 30
+    while not port_file.exists():
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise SystemExit("the feed server did not start")
+        time.sleep(0.05)
+    return Served(folder, f"http://127.0.0.1:{port_file.read_text().strip()}", process)
+
+
+def _processes() -> dict[int, tuple[int, float, str]]:
+    """pid -> (parent pid, CPU seconds, command line) of every process."""
+    found: dict[int, tuple[int, float, str]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                command = cmdline.read(200).decode(errors="replace")
+        except OSError:
+            continue
+        cpu = (int(fields[11]) + int(fields[12])) / TICKS
+        found[int(entry.name)] = (int(fields[1]), cpu, command)
+    return found
+
+
+def cpu_of_tree(process: subprocess.Popen[str]) -> dict[str, float]:
+    """Sample the CPU of ``process`` and its descendants until it ends, by role."""
+    seen: dict[int, tuple[str, float]] = {}
+    forkserver = -1
+    while process.poll() is None:
+        table = _processes()
+        tree = {process.pid}
+        grew = True
+        while grew:
+            grew = False
+            for pid, (parent, _, _) in table.items():
+                if parent in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        for pid in tree & table.keys():
+            parent, cpu, command = table[pid]
+            if pid in seen:
+                role = seen[pid][0]
+            elif pid == process.pid:
+                name = Path(command.split("\0")[0]).name
+                role = "refreshing process" if "newsreader" in command else name
+            elif "forkserver" in command and parent == process.pid:
+                role, forkserver = "forkserver", pid
+            elif "resource_tracker" in command:
+                role = "resource tracker"
+            elif parent == forkserver:
+                workers = sum(1 for known, _ in seen.values() if known.startswith("worker"))
+                role = f"worker {workers + 1}"
+            else:
+                role = "other"
+            seen[pid] = (role, cpu)
+        time.sleep(SAMPLE_SECONDS)
+    totals: dict[str, float] = {}
+    for role, cpu in seen.values():
+        totals[role] = totals.get(role, 0.0) + cpu
+    return totals
+
+
+@dataclass
+class Cost:
+    parse: float
+    store: float
+    articles: int
+
+
+def parse_and_store_cost(folder: Path, base: str) -> Cost:
+    """Seconds to parse every feed of ``folder``, then to store them, in one thread."""
+    from newsreader.ingest.feed import parse_feed
+    from newsreader.refresh import store_parsed
+    from newsreader.store import Store
+
+    bodies = [(f"{base}/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir())]
+    start = time.perf_counter()
+    parsed = [parse_feed(body, url) for url, body in bodies]
+    parse = time.perf_counter() - start
+    with tempfile.TemporaryDirectory(prefix="nr-cost-") as tmp:
+        store = Store.open(Path(tmp) / "cost.db")
+        feeds = [store.ensure_feed(url) for url, _ in bodies]
+        titles = {feed.id: feed.title for feed in feeds}
+        start = time.perf_counter()
+        for feed, result in zip(feeds, parsed, strict=True):
+            with store.batch():
+                store_parsed(store, feed, result, None, None, None, False, titles)
+        store_seconds = time.perf_counter() - start
+        store.close()
+    return Cost(parse, store_seconds, sum(len(p.articles) for p in parsed))

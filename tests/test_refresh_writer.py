@@ -1,0 +1,239 @@
+"""The refresh's one writer: batches keep per-feed outcomes, unchanged entries cost nothing,
+read/starred state survives, and bulk search indexing keeps the index whole."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+import newsreader.ingest.feed.content as feed_module
+from feed_server import rss
+from newsreader.batch_writer import BatchWriter
+from newsreader.config import Config, load_config
+from newsreader.context import sync_sources
+from newsreader.model import ContentType, NewArticle
+from newsreader.refresh import refresh
+from newsreader.store import ArticleFilter, Store, StoreError
+from newsreader.store.articles import BULK_INDEX_MIN, _bulk_index_sql
+
+SETTINGS = "[settings]\nrefresh_on_start = false\ntimeout = 5\n"
+
+
+def configure(tmp_path: Path, store: Store, urls: list[str]) -> Config:
+    lines = [SETTINGS]
+    for url in urls:
+        lines += ["[[feeds]]", f'url = "{url}"', ""]
+    path = tmp_path / "feeds.toml"
+    path.write_text("\n".join(lines), "utf-8")
+    config = load_config(path)
+    sync_sources(store, config)
+    return config
+
+
+def changes(store: Store) -> int:
+    """Rows the store's writer connection has changed so far (SQLite's own count)."""
+    connection: sqlite3.Connection = store._db._db  # the one writing connection
+    return connection.total_changes
+
+
+async def test_unchanged_entries_are_not_sanitised_or_written(
+    server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = {"feed": rss(6, title="Same")}
+    # No validators: the server answers 200 with the whole document every time.
+    server.expect_request("/same").respond_with_handler(lambda request: Response(body["feed"]))
+    config = configure(tmp_path, store, [server.url_for("/same")])
+    first = await refresh(store, config)
+    assert first.new == 6 and first.failed == 0
+    feed = store.feed_by_url(server.url_for("/same"))
+    assert feed is not None
+    mine = ArticleFilter(feed_id=feed.id)
+    ids = [a.id for a in store.list_articles(mine)]
+    store.set_read(ids[:3], read=True)
+    store.set_starred(ids[:1], starred=True)
+
+    sanitised: list[str] = []
+    real = feed_module.sanitize_html
+
+    def counting(fragment: str, base: str | None = None) -> str:
+        sanitised.append(fragment)
+        return real(fragment, base)
+
+    monkeypatch.setattr(feed_module, "sanitize_html", counting)
+    before = changes(store)
+    second = await refresh(store, config)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 6)
+    assert sanitised == []  # nothing was sanitised
+    assert changes(store) - before == 1  # only the feed's fetch record
+
+    # One entry changes: only it is sanitised and written; state is kept everywhere.
+    body["feed"] = rss(6, title="Same").replace(b"Body of item 2&lt;", b"New body of item 2&lt;")
+    third = await refresh(store, config)
+    assert (third.new, third.updated, third.unchanged) == (0, 1, 5)
+    assert len(sanitised) == 1 and "New body" in sanitised[0]
+    after = {a.id: a for a in store.list_articles(mine)}
+    assert set(after) == set(ids)
+    assert [after[i].read for i in ids] == [True, True, True, False, False, False]
+    assert after[ids[0]].starred
+
+
+def article(key: str, text: str = "words") -> NewArticle:
+    return NewArticle(
+        key=key,
+        title=f"Title {key}",
+        published=datetime(2024, 1, 1, tzinfo=UTC),
+        content=f"<p>{text}</p>",
+        text=text,
+    )
+
+
+def test_articles_stored_before_source_hashes_count_as_unchanged(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed")
+    store.upsert_articles(feed.id, [article("a")])  # stored with a hash of its fields
+    old = store.known_hashes(feed.id)["a"]
+    hashed = article("a")
+    hashed.source_hash = "src:0123"
+    counts = store.upsert_articles(feed.id, [hashed])
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 1)
+    assert store.known_hashes(feed.id) == {"a": "src:0123"} != {"a": old}
+    changed = article("a", "other words")
+    changed.source_hash = "src:4567"
+    assert store.upsert_articles(feed.id, [changed]).updated == 1
+
+
+async def test_a_batch_keeps_each_feeds_outcome_and_undoes_only_the_failing_one(
+    store: Store,
+) -> None:
+    feeds = [store.ensure_feed(f"https://example.org/{n}") for n in range(3)]
+    writer = BatchWriter(store, batch_seconds=60.0)  # everything queued goes in one batch
+
+    def write(feed_id: int, fail: bool) -> Callable[[Store], int]:
+        def work(target: Store) -> int:
+            counts = target.upsert_articles(feed_id, [article(f"{feed_id}-{n}") for n in range(3)])
+            if fail:
+                raise ValueError(f"feed {feed_id} broke after writing")
+            return counts.new
+
+        return work
+
+    try:
+        results = await asyncio.gather(
+            *(writer.submit(write(f.id, f is feeds[1])) for f in feeds),
+            return_exceptions=True,
+        )
+    finally:
+        writer.close()
+    assert results[0] == 3 and results[2] == 3
+    assert isinstance(results[1], ValueError) and "broke" in str(results[1])
+    counted = [store.count_articles(ArticleFilter(feed_id=f.id)) for f in feeds]
+    assert counted == [3, 0, 3]
+    assert writer.batches <= 2  # not one transaction per feed
+
+
+def test_bulk_indexing_keeps_the_search_index_whole(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed")
+    many = [article(f"k{n}", f"alpha{n} shared") for n in range(BULK_INDEX_MIN * 2)]
+    assert store.upsert_articles(feed.id, many).new == len(many)
+    connection: sqlite3.Connection = store._db._db
+    triggers = {
+        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+    }
+    assert "articles_fts_insert" in triggers  # put back after the bulk insert
+    assert len(store.search('"shared"', limit=100)) == (len(many))
+    assert store.prune(feed.id, 3) == len(many) - 3
+    connection.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+    # A single new article still goes through the trigger.
+    store.upsert_articles(feed.id, [article("single", "lonely")])
+    assert len(store.search('"lonely"')) == 1
+
+
+def test_bulk_indexing_is_used_only_for_a_plain_insert_trigger() -> None:
+    plain = (
+        "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN\n"
+        "    INSERT INTO articles_fts (rowid, title, author, text)\n"
+        "    VALUES (new.id, new.title, new.author, new.text);\nEND"
+    )
+    bulk = _bulk_index_sql(plain)
+    assert bulk is not None and "SELECT new.id, new.title, new.author, new.text" in bulk
+    # A trigger for some rows only, or with more than one statement, keeps doing the work.
+    conditional = plain.replace("ON articles BEGIN", "ON articles WHEN new.hidden = 0 BEGIN")
+    assert _bulk_index_sql(conditional) is None
+    assert _bulk_index_sql(plain.replace(");\nEND", "); DELETE FROM meta;\nEND")) is None
+
+
+def test_bulk_indexing_indexes_section_headings(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/feed")
+    many = [
+        NewArticle(
+            key=f"h{n}",
+            title=f"Title h{n}",
+            published=datetime(2024, 1, 1, tzinfo=UTC),
+            content=f"<h2>Tomahawk{n} debate</h2><p>body{n} words</p>",
+            content_type=ContentType.HTML,
+            text=f"Tomahawk{n} debate body{n} words",
+        )
+        for n in range(BULK_INDEX_MIN + 2)
+    ]
+    assert store.upsert_articles(feed.id, many).new == len(many)
+    for n in (0, BULK_INDEX_MIN + 1):
+        hits = store.search(f"headings : tomahawk{n}")
+        assert [hit.article.title for hit in hits] == [f"Title h{n}"]
+    assert store.search("headings : body3") == []  # body words are not headings
+    connection: sqlite3.Connection = store._db._db
+    connection.execute(
+        "INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+async def test_refresh_filters_each_feeds_new_articles_only(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    bodies = {"a": rss(BULK_INDEX_MIN + 2, prefix="sponsored"), "b": rss(3, prefix="sponsored-b")}
+    for name in bodies:
+        server.expect_request(f"/{name}").respond_with_handler(
+            lambda request, name=name: Response(bodies[name])
+        )
+    urls = [server.url_for("/a"), server.url_for("/b")]
+    lines = [SETTINGS, '[[filter]]\nquery = "sponsored"\naction = "star"\n']
+    lines += [f'[[feeds]]\nurl = "{url}"\n' for url in urls]
+    path = tmp_path / "feeds.toml"
+    path.write_text("\n".join(lines), "utf-8")
+    config = load_config(path)
+    sync_sources(store, config)
+
+    first = await refresh(store, config)
+    by_url = {store.feed_by_url(url).id: url for url in urls}  # type: ignore[union-attr]
+    filtered = {by_url[o.feed_id]: o.counts.filtered for o in first.outcomes}
+    assert filtered == {urls[0]: (("star", BULK_INDEX_MIN + 2),), urls[1]: (("star", 3),)}
+    starred = store.list_articles(ArticleFilter(starred=True))
+    assert len(starred) == BULK_INDEX_MIN + 5
+    store.set_starred([a.id for a in starred], starred=False)
+
+    # Two new entries in one feed: the filter runs on them, not on the older ones.
+    bodies["a"] = rss(BULK_INDEX_MIN + 4, prefix="sponsored")
+    second = await refresh(store, config)
+    filtered = {by_url[o.feed_id]: o.counts.filtered for o in second.outcomes}
+    assert filtered == {urls[0]: (("star", 2),), urls[1]: ()}
+    titles = {a.title for a in store.list_articles(ArticleFilter(starred=True))}
+    assert titles == {f"sponsored {BULK_INDEX_MIN + 2}", f"sponsored {BULK_INDEX_MIN + 3}"}
+
+
+async def test_a_writer_on_a_store_that_refuses_writes_answers_with_the_reason(
+    store: Store,
+) -> None:
+    store.refuse_writes("the cache is damaged")
+    writer = BatchWriter(store)
+    try:
+        with pytest.raises(StoreError, match="damaged"):
+            await asyncio.wait_for(writer.submit(lambda target: target.known_hashes(1)), 5)
+    finally:
+        writer.close()
