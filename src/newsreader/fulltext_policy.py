@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from typing import Literal
-from urllib.parse import urlsplit
 
 from newsreader.config import Config
 
@@ -59,34 +58,14 @@ def web_link(link: str) -> bool:
     return link.lower().startswith(("http://", "https://"))
 
 
-# Names that never resolve to a public address (RFC 6761, RFC 6762, ICANN's .internal).
-_PRIVATE_SUFFIXES = (".localhost", ".local", ".internal")
-
-
 def private_host(url: str) -> bool:
     """Whether ``url`` names a loopback, private or local host, judged without DNS.
 
     A local file (a feed read from disk) counts as private: it is the user's own.
     """
-    import ipaddress
-    import socket
+    from newsreader.sources.addresses import private_url
 
-    if not web_link(url):
-        return True
-    try:
-        host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    except ValueError:
-        return False
-    if host == "localhost" or host.endswith(_PRIVATE_SUFFIXES):
-        return True
-    try:  # numeric hosts in any spelling a connection accepts (127.1, 2130706433, [::1])
-        infos = socket.getaddrinfo(host, None, flags=socket.AI_NUMERICHOST)
-        address = ipaddress.ip_address(str(infos[0][4][0]).split("%", 1)[0])
-    except (OSError, UnicodeError, ValueError, IndexError):
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return not address.is_global
+    return not web_link(url) or private_url(url)
 
 
 def page_allowed(feed_url: str, link: str) -> bool:

@@ -9,11 +9,10 @@ private addresses, since its author is already inside.
 
 from __future__ import annotations
 
-import asyncio
-import ipaddress
-import socket
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
+
+from newsreader.sources.addresses import AddressPolicy, private_address
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
@@ -38,13 +37,7 @@ def check_scheme(url: str) -> None:
 
 def is_private_address(address: str) -> bool:
     """Whether an IP address literal is not a public internet address."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
+    return private_address(address)
 
 
 async def host_is_private(host: str) -> bool:
@@ -52,21 +45,7 @@ async def host_is_private(host: str) -> bool:
 
     A name that does not resolve cannot be fetched anyway; the fetch reports that error.
     """
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
-        pass
-    else:
-        return is_private_address(host)
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except OSError:
-        return False
-    return any(is_private_address(str(info[4][0])) for info in infos)
+    return await AddressPolicy().is_private(host)
 
 
 async def check_redirect(
