@@ -23,18 +23,17 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, get_current_worker
 
 from newsreader.context import AppContext
-from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary
 from newsreader.store import ArticleFilter, Store
-from newsreader.tui import browser, wording
+from newsreader.tui import wording
 from newsreader.tui.actions import Scope, bindings
-from newsreader.tui.full_text import FullTextFetcher, full_text_notice
+from newsreader.tui.full_text import FullTextFetcher
 from newsreader.tui.integrity import CacheCheck
-from newsreader.tui.messages import ArticleLoaded, FeedsLoaded, RefreshFinished, RefreshProgressed
+from newsreader.tui.messages import ArticleLoaded, FeedsLoaded
 from newsreader.tui.pager import summary_of
-from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
-from newsreader.tui.screens.marking import MarkingScreen
+from newsreader.tui.screens.links import LinksScreen
 from newsreader.tui.screens.search import saved_counts
+from newsreader.tui.screens.tasks import TasksScreen
 from newsreader.tui.sync_runner import Syncer
 from newsreader.tui.views import ALL, View, build_views
 from newsreader.tui.widgets.article_list import ArticleList
@@ -57,7 +56,7 @@ def open_reader(store: Store) -> Store:
     return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(MarkingScreen):
+class MainScreen(TasksScreen, LinksScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
@@ -376,157 +375,11 @@ class MainScreen(MarkingScreen):
         self.toggle_class("-show-feeds")
         self.toggle_class("-hide-feeds")
 
-    # -- links ------------------------------------------------------------------------------
-
-    def _open_url(self, url: str) -> None:
-        browser.open_checked(self.app, url)
-
-    def action_open_browser(self) -> None:
-        target = self._target()
-        if target is not None:
-            browser.open_page(self.app, target.link)
-
-    def action_open_link(self, number: int) -> None:
-        links = self.pane.links
-        if 1 <= number <= len(links):
-            self._open_url(links[number - 1])
-        else:
-            self.notify(f"The article has no link {number}.", severity="warning")
-
-    def action_link_picker(self) -> None:
-        entries = self.pane.picker_entries()
-        if not entries:
-            self.notify("The article has no links.", severity="warning")
-            return
-
-        def chosen(entry: PickerEntry | None) -> None:
-            player = self.ctx.config.settings.player
-            if entry is None:
-                return
-            if entry.kind == "attachment" and player:
-                browser.play(self.app, player, entry.url)
-            else:
-                self._open_url(entry.url)
-
-        self.app.push_screen(LinkPicker(entries), chosen)
-
-    @on(ArticlePane.LinkRequested)
-    def _link_requested(self, event: ArticlePane.LinkRequested) -> None:
-        self._open_url(event.url)
-
     def action_back(self) -> None:
         if self.articles.searching:
             self._cancel_search()
         elif self.focused is not self.articles:
             self.articles.focus()
-
-    # -- refresh ----------------------------------------------------------------------------
-
-    def action_refresh(self) -> None:
-        view = self.feeds.current
-        self.start_refresh(view.feed_ids, clean_line(view.title, 60))
-
-    def action_refresh_all(self) -> None:
-        self.start_refresh(None, "all feeds")
-        if self.syncer.configured:
-            self.start_sync()
-
-    def start_refresh(
-        self, feed_ids: tuple[int, ...] | None, label: str, *, force: bool = True
-    ) -> None:
-        """Refresh in the background; a refresh the user asks for ignores back-off."""
-        if self.refresher.running:
-            self.notify("A refresh is already running.")
-            return
-        self.app.sub_title = wording.refreshing(label)
-        self.refresher.start(feed_ids, force=force)
-
-    def stop_refresh(self) -> None:
-        """Cancel a running refresh (its fetches stop; what was stored stays)."""
-        self.refresher.stop()
-
-    @on(RefreshProgressed)
-    def _refresh_progressed(self, event: RefreshProgressed) -> None:
-        self.app.sub_title = wording.refresh_progress(event.done, event.total)
-
-    @on(RefreshFinished)
-    def _refresh_finished(self, event: RefreshFinished) -> None:
-        stamp = self.clock().strftime("%H:%M")
-        if event.summary is None:
-            self.app.sub_title = (
-                f"Refresh failed · updated {self.last_updated}"
-                if self.last_updated
-                else "Refresh failed"
-            )
-            self.notify(wording.refresh_failed(event.error), severity="error", markup=False)
-            return
-        if not wording.all_failed(event.summary):
-            self.last_updated = stamp
-        self.app.sub_title = wording.updated_header(self.last_updated, event.summary)
-        text, title, severity = wording.refresh_report(event.summary)
-        self.notify(text, title=title, severity=severity, markup=False)
-        self.load_feeds()
-        if not self.articles.searching:
-            self.articles.reload()
-
-    @on(CacheCheck.Finished)
-    def _cache_checked(self, event: CacheCheck.Finished) -> None:
-        if event.problem:
-            self.app.sub_title = "Cache damaged: read only"
-            self.notify(
-                event.problem, title="Cache damaged", severity="error", markup=False, timeout=60
-            )
-            return
-        if self.ctx.config.settings.refresh_on_start:
-            self.start_refresh(None, "all feeds", force=False)
-            if self.syncer.configured:
-                self.start_sync()
-
-    # -- sync with the feed server -----------------------------------------------------------
-
-    def start_sync(self) -> None:
-        """Sync with the account's server in the background (once at a time)."""
-        if self.syncer.start():
-            self.app.sub_title = "Syncing…"
-
-    @on(Syncer.Progressed)
-    def _sync_progressed(self, event: Syncer.Progressed) -> None:
-        if self.syncer.running:
-            self.app.sub_title = event.text
-
-    @on(Syncer.Finished)
-    def _sync_finished(self, event: Syncer.Finished) -> None:
-        from newsreader.sync import summary_line
-
-        if event.report is None:
-            self.app.sub_title = "Sync failed"
-            self.notify(f"Sync failed: {event.error}", severity="error", markup=False)
-            return
-        if not self.refresher.running:
-            self.app.sub_title = f"Synced {self.clock().strftime('%H:%M')}"
-        warnings = "; ".join(event.report.warnings)
-        text = summary_line(event.report).capitalize() + (f". {warnings}" if warnings else "")
-        self.notify(text, severity="warning" if warnings else "information", markup=False)
-        self.load_feeds()
-        if not self.articles.searching:
-            self.articles.reload()
-
-    # -- full text --------------------------------------------------------------------------
-
-    def action_fetch_full_text(self) -> None:
-        article = self.pane.article
-        if article is not None:
-            self.notify("Fetching the full text…", timeout=3)
-            self.full_text.fetch(article.id)
-
-    @on(FullTextFetcher.Fetched)
-    def _full_text_fetched(self, event: FullTextFetcher.Fetched) -> None:
-        text, severity = full_text_notice(event.result)
-        self.notify(text, severity=severity, markup=False)
-        article = self.pane.article
-        shown = article is not None and article.id == event.result.article_id
-        if event.result.status == "ok" and shown:
-            self.open_article(event.result.article_id)
 
     # -- availability -----------------------------------------------------------------------
 
@@ -543,8 +396,4 @@ class MainScreen(MarkingScreen):
             "previous_match",
         ):
             return True if has_article else None
-        if action == "link_picker":
-            return True if has_article else None
-        if action == "open_link":
-            return True if has_article and self.pane.links else None
         return super().check_action(action, parameters)
