@@ -28,6 +28,7 @@ from newsreader.sources.bounded import (
     BoundedReadError,
     NotRegularFileError,
     TooLargeError,
+    drain,
     read_regular_file,
     read_response,
 )
@@ -310,8 +311,12 @@ class Fetcher:
             return None
 
     async def _read(self, response: httpx.Response, result: FetchResult) -> FetchResult:
-        """Status, validators and (for a 200) the body, under the size cap."""
+        """Status, validators and (for a 200) the body, under the size cap. Any other
+        response's body (none for a 304, a short page for an error) is read and dropped, so
+        that its connection serves the next feed rather than being closed."""
         status = response.status_code
+        if status != 200:
+            await drain(response)
         result.status = status
         result.headers = {k.lower(): v for k, v in response.headers.items()}
         result.etag = response.headers.get("etag")
