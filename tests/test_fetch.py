@@ -196,7 +196,7 @@ class _CountingServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            def do_GET(self) -> None:
                 self.send_response(status)
                 self.send_header("ETag", '"v1"')
                 if status != 304:
