@@ -14,6 +14,7 @@ handled here, repeated elements whose precedence rules are subtle, or any parse 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -129,10 +130,8 @@ def _fix(output: str) -> str:
     """
     if output.isascii():
         return output
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return output.translate(_cp1252) if _C1.search(output) else output
 
 
