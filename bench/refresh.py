@@ -196,6 +196,9 @@ def main() -> int:
         f"newsreader concurrency = per_host = {CONNECTIONS}, newsboat reload-threads "
         f"{CONNECTIONS}; times are whole commands; CPU in seconds per process"
     ]
+    # An installed newsreader runs from bytecode; an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module at every command instead.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
         for name in args.workloads.split(","):
             block = workload(name, args.rounds, args.latency, Path(tmp))
