@@ -64,8 +64,12 @@ def profile(name: str, tmp: Path) -> list[str]:
     import newsreader.ingest.feed.jsonfeed as jsonfeed
     import newsreader.ingest.feed.xml as xml
     from newsreader.ingest.feed import parse_feed
-    from newsreader.refresh_storing import store_parsed
     from newsreader.store import Store
+
+    try:
+        from newsreader.refresh_storing import store_parsed
+    except ImportError:  # before refresh.py was split: to profile older code too
+        from newsreader.refresh import store_parsed  # type: ignore[attr-defined,no-redef]
 
     folder = tmp / name
     write_workload(name, folder)
