@@ -50,8 +50,8 @@ FEEDS = 200
 CONNECTIONS = 16
 
 
-def prepare(name: str, folder: Path, latency: float) -> Served:
-    """Write the workload's files into ``folder`` and start serving them."""
+def write_workload(name: str, folder: Path) -> None:
+    """Write the feeds of workload ``name`` into ``folder``."""
     folder.mkdir(parents=True)
     if name == "synthetic":
         for index in range(FEEDS):
@@ -75,6 +75,11 @@ def prepare(name: str, folder: Path, latency: float) -> Served:
             shutil.copyfile(source, folder / f"{index:03d}_{source.name}")
     else:
         raise SystemExit(f"unknown workload {name}")
+
+
+def prepare(name: str, folder: Path, latency: float) -> Served:
+    """Write the workload's files into ``folder`` and start serving them."""
+    write_workload(name, folder)
     return serve_folder(SHARED / "tools" / "feedserver.py", folder, latency)
 
 
@@ -191,6 +196,9 @@ def main() -> int:
         f"newsreader concurrency = per_host = {CONNECTIONS}, newsboat reload-threads "
         f"{CONNECTIONS}; times are whole commands; CPU in seconds per process"
     ]
+    # An installed newsreader runs from bytecode; an editable checkout run with
+    # PYTHONDONTWRITEBYTECODE would compile every module at every command instead.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
         for name in args.workloads.split(","):
             block = workload(name, args.rounds, args.latency, Path(tmp))

@@ -141,7 +141,7 @@ class Cost:
 def parse_and_store_cost(folder: Path, base: str) -> Cost:
     """Seconds to parse every feed of ``folder``, then to store them, in one thread."""
     from newsreader.ingest.feed import parse_feed
-    from newsreader.refresh import store_parsed
+    from newsreader.refresh_storing import store_parsed
     from newsreader.store import Store
 
     bodies = [(f"{base}/{path.name}", path.read_bytes()) for path in sorted(folder.iterdir())]

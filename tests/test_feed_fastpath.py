@@ -190,6 +190,21 @@ CASES = {
         '<a href="javascript:x">j</a><img src="/i.png" onerror="x">]]></description></item>'
     ),
     "no declaration": rss("<item><title>T</title></item>").split(b"?>", 1)[1],
+    "blank lines before the root": b"\n\n \r\n"
+    + rss("<item><title>T</title></item>").split(b"?>", 1)[1],
+    "the word xmlns in the text": rss(
+        "<item><title>xmlns:x is how a namespace is declared</title><content:encoded>"
+        '<![CDATA[<svg xmlns="http://www.w3.org/2000/svg"></svg><p>xmlns</p>]]>'
+        "</content:encoded></item>"
+    ),
+    "a namespace declared again below the root, the same": rss(
+        '<item xmlns:dc="http://purl.org/dc/elements/1.1/"><title>T</title>'
+        "<dc:creator>Ann</dc:creator></item>"
+    ),
+    "non-ASCII text": rss(
+        "<item><title>Gr\u00fc\u00dfe \u2014 \u65e5\u672c \u0080 caf\u00c3\u00a9</title>"
+        "<description>\u00e9t\u00e9 \u0093q\u0094</description></item>"
+    ),
 }
 
 
@@ -221,6 +236,13 @@ FALLBACK = {
     "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
     "not well-formed": rss("<item><title>T</item>"),
     "source": rss('<item><title>T</title><source url="https://x/">X</source></item>'),
+    "a namespace declared below the root": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y></item>'
+    ),
+    "a default namespace below the root": rss(
+        '<item xmlns="http://www.w3.org/1999/xhtml"><title>T</title></item>'
+    ),
+    "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
 }
 
 

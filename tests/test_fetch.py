@@ -179,3 +179,64 @@ async def test_per_host_limit_bounds_concurrent_requests(server: HTTPServer) -> 
         results = await asyncio.gather(*(fetcher.fetch(server.url_for(f"/f{n}")) for n in range(8)))
     assert all(r.error == "" for r in results)
     assert active[1] <= 2
+
+
+class _CountingServer:
+    """A real HTTP/1.1 server on 127.0.0.1 that keeps connections open and counts them."""
+
+    def __init__(self, status: int, body: bytes = b"") -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        counter = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self.send_response(status)
+                self.send_header("ETag", '"v1"')
+                if status != 304:
+                    self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if status != 304:
+                    self.wfile.write(body)
+
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def get_request(self) -> tuple[socket.socket, object]:
+                counter.connections += 1
+                return super().get_request()
+
+        self.connections = 0
+        self.server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/feed"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("status", "body"), [(304, b""), (404, b"not here " * 100)], ids=["304", "404 page"]
+)
+async def test_connections_are_kept_after_responses_without_a_wanted_body(
+    status: int, body: bytes
+) -> None:
+    # A 304 (an unchanged feed) or an error page must leave its connection open for the
+    # next feed: a new connection per feed costs a handshake and a server thread each.
+    served = _CountingServer(status, body)
+    try:
+        async with Fetcher(FAST) as fetcher:
+            for _ in range(5):
+                result = await fetcher.fetch(served.url, etag='"v1"')
+                assert result.status == status
+                assert result.not_modified == (status == 304)
+        assert served.connections == 1
+    finally:
+        served.close()

@@ -723,3 +723,26 @@ def test_definition_lists_keep_terms_and_separate_definitions() -> None:
     assert markdown == (
         "**Monitoring**\n\nCollecting data.\n\n**White-box**\n\nBased on *metrics*.\n\nAlso logs.\n"
     )
+
+
+def test_relative_urls_resolve_against_each_threads_own_base() -> None:
+    # The sanitiser's cleaners are built once per thread and resolve against the base of
+    # the call in that thread: feeds parsed at once in threads never swap their bases.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from newsreader.ingest.html.policy import clean_html
+
+    fragment = '<p><a href="/post">post</a> <img src="pic.png" alt="x"></p>' * 50
+
+    def clean(index: int) -> tuple[int, str]:
+        return index, clean_html(fragment, base=f"https://site{index}.example/dir/")
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(clean, range(64)))
+    for index, cleaned in results:
+        assert cleaned.count(f'href="https://site{index}.example/post"') == 50
+        assert cleaned.count(f'src="https://site{index}.example/dir/pic.png"') == 50
+        assert "site" not in cleaned.replace(f"site{index}.", "")
+    # Without a base nothing is resolved, even in a thread that resolved before.
+    assert 'href="/post"' in clean_html(fragment)
+    assert clean_html(fragment, base="https://a.example/") != clean_html(fragment)

@@ -14,88 +14,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Collection
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsreader.config import Config
-from newsreader.context import title_from_url, unique_title
 from newsreader.filters import filter_new
 from newsreader.model import Feed as FeedRow
-from newsreader.model import FeedKind, FetchResult, FetchStatus, NewArticle, UpsertCounts
+from newsreader.model import FeedKind, FetchResult, FetchStatus, UpsertCounts
+from newsreader.refresh_results import FeedOutcome, ProgressCallback, RefreshSummary
+from newsreader.refresh_storing import backoff_delay, now_utc, parse_changed, store_parsed
 from newsreader.store import Store
 from newsreader.workers import LazyPool
+
+__all__ = [
+    "FeedOutcome",
+    "ProgressCallback",
+    "RefreshSummary",
+    "backoff_delay",
+    "parse_changed",
+    "refresh",
+    "run_refresh",
+    "sources_to_refresh",
+    "store_parsed",
+]
 
 if TYPE_CHECKING:
     from newsreader.batch_writer import BatchWriter
     from newsreader.fulltext import FullTextJob
     from newsreader.ingest.feed import ParsedFeed
 
-BACKOFF_BASE = timedelta(minutes=5)
-BACKOFF_MAX = timedelta(hours=12)
 RETRY_AFTER_MAX = timedelta(days=1)
 # Parsing in a pool of processes pays off once there is enough to parse to cover the pool's
 # start-up (importing feedparser and nh3 in each worker).
 PROCESS_POOL_MIN_FEEDS = 24
-
-
-@dataclass(frozen=True, slots=True)
-class FeedOutcome:
-    """How refreshing one source went."""
-
-    feed_id: int
-    title: str
-    status: str  # "ok", "not modified", "error", "gone", "skipped"
-    counts: UpsertCounts = field(default_factory=UpsertCounts)
-    error: str = ""  # one readable line when status is error/gone (or a warning when ok)
-
-    @property
-    def failed(self) -> bool:
-        return self.status in ("error", "gone")
-
-
-@dataclass
-class RefreshSummary:
-    """What a whole refresh did."""
-
-    outcomes: list[FeedOutcome] = field(default_factory=list)
-
-    @property
-    def new(self) -> int:
-        return sum(o.counts.new for o in self.outcomes)
-
-    @property
-    def updated(self) -> int:
-        return sum(o.counts.updated for o in self.outcomes)
-
-    @property
-    def unchanged(self) -> int:
-        return sum(o.counts.unchanged for o in self.outcomes)
-
-    @property
-    def failed(self) -> int:
-        return len(self.failures)
-
-    @property
-    def failures(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.failed]
-
-
-ProgressCallback = Callable[[FeedOutcome, int, int], None]
-
-
-def backoff_delay(failures: int) -> timedelta | None:
-    """How long to wait after ``failures`` failures in a row (the first is retried at once)."""
-    if failures < 2:
-        return None
-    # The exponent is capped so that a long run of failures cannot overflow timedelta.
-    return min(BACKOFF_BASE * (1 << min(failures - 2, 16)), BACKOFF_MAX)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _skip_reason(feed: FeedRow, now: datetime) -> str | None:
@@ -148,7 +102,7 @@ async def refresh(
     limits = FetchLimits(
         concurrency=settings.concurrency, per_host=settings.per_host, timeout=settings.timeout
     )
-    now = _now()
+    now = now_utc()
     feeds = [s for s in sources if s.kind is FeedKind.FEED]
     due = [f for f in feeds if force or _skip_reason(f, now) is None]
     from newsreader.batch_writer import BatchWriter
@@ -339,11 +293,11 @@ class _Job:
             next_fetch = None
             if result.retry_after is not None:
                 wait = min(timedelta(seconds=result.retry_after), RETRY_AFTER_MAX)
-                next_fetch = _now() + wait
+                next_fetch = now_utc() + wait
             else:
                 delay = backoff_delay(feed.failures + 1)
                 if delay is not None:
-                    next_fetch = _now() + delay
+                    next_fetch = now_utc() + delay
         store.record_fetch(feed.id, status, error, next_fetch=next_fetch, keep_validators=True)
         return FeedOutcome(feed.id, feed.title, status, UpsertCounts(), error)
 
@@ -366,79 +320,6 @@ class _Job:
 
     def _configured_title(self, url: str) -> bool:
         return any(entry.url == url and entry.title for entry in self.config.feeds)
-
-
-def store_parsed(
-    store: Store,
-    feed: FeedRow,
-    parsed: ParsedFeed,
-    etag: str | None,
-    last_modified: str | None,
-    keep: int | None,
-    configured_title: bool,
-    titles: dict[int, str] | None = None,
-) -> FeedOutcome:
-    """Store one parsed feed: its articles in one transaction, then prune and record the fetch.
-
-    ``keep`` is the feed's retention (``None`` or 0: keep all); ``configured_title`` says the
-    config names the feed, so its title in the feed does not replace that name. ``titles``
-    (feed id -> title of every feed, kept up to date here) saves reading them all to keep
-    a new title unique.
-    """
-    if parsed.error:
-        delay = backoff_delay(feed.failures + 1)
-        store.record_fetch(
-            feed.id,
-            FetchStatus.ERROR,
-            parsed.error,
-            next_fetch=_now() + delay if delay else None,
-            keep_validators=True,
-        )
-        return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), parsed.error)
-    articles = parsed.articles
-    if parsed.undated:
-        articles = _keep_first_seen_dates(store, feed.id, articles, parsed.undated)
-    counts = store.upsert_articles(feed.id, articles)
-    if parsed.unchanged:  # skipped unparsed: stored already as they are
-        counts = replace(counts, unchanged=counts.unchanged + len(parsed.unchanged))
-    if keep:
-        removed = store.prune(feed.id, keep)
-        if removed:
-            counts = replace(counts, removed=counts.removed + removed)
-    title = feed.title
-    untitled = not feed.title or feed.title == title_from_url(feed.url)
-    if parsed.title and untitled and not configured_title:
-        title = unique_title(store, parsed.title, exclude_id=feed.id, titles=titles)
-        store.set_feed_title(feed.id, title)  # names stay unique
-        if titles is not None:
-            titles[feed.id] = title
-    if parsed.link and parsed.link != feed.site_link:
-        store.set_site_link(feed.id, parsed.link)
-    store.record_fetch(feed.id, FetchStatus.OK, parsed.warning, etag, last_modified)
-    return FeedOutcome(feed.id, title, "ok", counts, parsed.warning)
-
-
-def parse_changed(body: bytes, base: str, content_type: str, known: dict[str, str]) -> ParsedFeed:
-    """Parse a fetched feed, skipping entries in ``known`` (key -> source hash) unchanged.
-
-    Runs in a worker process of the pool (or a thread when there is none).
-    """
-    from newsreader.ingest.feed import parse_feed
-
-    return parse_feed(body, base, content_type, known=known)
-
-
-def _keep_first_seen_dates(
-    store: Store, feed_id: int, articles: Sequence[NewArticle], undated: Sequence[str]
-) -> list[NewArticle]:
-    """Undated entries keep the date they were first stored with, so they do not move."""
-    known = store.published_times(feed_id, undated)
-    if not known:
-        return list(articles)
-    return [
-        replace(article, published=known[article.key]) if article.key in known else article
-        for article in articles
-    ]
 
 
 def run_refresh(

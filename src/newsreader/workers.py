@@ -30,7 +30,7 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
-PRELOAD = ["newsreader.refresh", "newsreader.ingest.feed", "feedparser", "nh3"]
+PRELOAD = ["newsreader.refresh_storing", "newsreader.ingest.feed", "feedparser", "nh3"]
 MAX_WORKERS = 4
 POLL_SECONDS = 0.25  # how often a worker checks its owner where there is no pidfd
 PR_SET_PDEATHSIG = 1

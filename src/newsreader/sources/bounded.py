@@ -192,6 +192,21 @@ async def read_response(response: httpx.Response, limit: int, max_ratio: int = M
     return b"".join(chunks)
 
 
+DRAIN_BYTES = 64 * 1024  # what a response without a wanted body may send and still be read
+
+
+async def drain(response: httpx.Response, limit: int = DRAIN_BYTES) -> None:
+    """Read and drop the body of a response whose body is not wanted (a 304, an error page),
+    so that its connection can serve the next request: httpx closes a connection whose
+    response was not read to the end. A body over ``limit`` raw bytes is left unread (the
+    connection is then closed rather than kept)."""
+    received = 0
+    async for chunk in response.aiter_raw():
+        received += len(chunk)
+        if received > limit:
+            return
+
+
 # -- files ------------------------------------------------------------------------------------
 
 

@@ -4,14 +4,13 @@ One :class:`Fetcher` serves a whole refresh. It bounds concurrency overall and p
 sends the validators (ETag, Last-Modified) remembered from the last fetch, follows redirects
 itself so that permanent ones can be remembered, and turns every failure into a
 :class:`~newsreader.model.FetchResult` with a readable ``error`` rather than an exception.
-``file://`` URLs and plain paths are read from disk under the same size limit.
+``file://`` URLs and plain paths are read from disk under the same size limit. How each
+failure is worded is in :mod:`newsreader.sources.fetch_errors`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,11 +24,18 @@ from newsreader.sources.addresses import AddressPolicy
 from newsreader.sources.bounded import (
     ACCEPT_ENCODING,
     MAX_RATIO,
-    BoundedReadError,
     NotRegularFileError,
     TooLargeError,
+    drain,
     read_regular_file,
     read_response,
+)
+from newsreader.sources.fetch_errors import (
+    FetchError,
+    describe_error,
+    retry_after_seconds,
+    shown,
+    status_error,
 )
 
 if TYPE_CHECKING:
@@ -46,10 +52,6 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
 PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-class FetchError(Exception):
-    """One fetch failed; the message is one line a person can act on."""
 
 
 class _Redirected(Exception):
@@ -94,89 +96,6 @@ def local_path(url: str) -> Path:
         parts = urlsplit(url)
         return Path(unquote(parts.path))
     return Path(url).expanduser()
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delay in seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def describe_error(error: BaseException) -> str:
-    """A one-line description of a network failure."""
-    import httpx
-
-    if isinstance(error, FetchError | BoundedReadError):
-        return str(error)
-    if isinstance(error, httpx.ConnectTimeout):
-        return "timed out connecting"
-    if isinstance(error, httpx.ReadTimeout):
-        return "timed out waiting for data"
-    if isinstance(error, httpx.TimeoutException | TimeoutError):
-        return "timed out"
-    if isinstance(error, httpx.ConnectError):
-        refused = _socket_error(error)
-        if refused is not None:
-            return refused
-        reason = str(error) or "connection failed"
-        if "Name or service not known" in reason or "nodename nor servname" in reason:
-            return "host not found"
-        if "Connection refused" in reason:
-            return "connection refused"
-        return f"cannot connect: {reason.splitlines()[0]}"
-    if isinstance(error, httpx.RemoteProtocolError):
-        return f"bad response from server: {str(error).splitlines()[0] if str(error) else 'protocol error'}"
-    if isinstance(error, httpx.DecodingError):
-        return "cannot decode the compressed response"
-    if isinstance(error, httpx.HTTPError):
-        text = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return f"network error: {text}"
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"{type(error).__name__}: {text}"
-
-
-def _socket_error(error: BaseException) -> str | None:
-    """The operating system's reason behind a failed connection, when it is a known one.
-
-    httpx reports a refused connection as "All connection attempts failed"; the reason is
-    further down the chain of causes (possibly one per address tried).
-    """
-    import errno
-
-    words = {
-        errno.ECONNREFUSED: "connection refused",
-        errno.ENETUNREACH: "network unreachable",
-        errno.EHOSTUNREACH: "host unreachable",
-        errno.ECONNRESET: "connection reset",
-    }
-    seen: set[int] = set()
-    todo: list[BaseException] = [error]
-    found: list[str] = []
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in words:
-            found.append(words[current.errno])
-        if isinstance(current, BaseExceptionGroup):
-            todo.extend(current.exceptions)
-        for linked in (current.__cause__, current.__context__):
-            if linked is not None:
-                todo.append(linked)
-    if not found:
-        return None
-    return "connection refused" if "connection refused" in found else found[0]
 
 
 class Fetcher:
@@ -267,7 +186,7 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         url = result.url
         if urlsplit(url).scheme.lower() not in ("http", "https"):
-            raise FetchError(f"unsupported URL: {_shown(url)} (use http, https or a file path)")
+            raise FetchError(f"unsupported URL: {shown(url)} (use http, https or a file path)")
         seen = {url}
         permanent = True
         origin_private: bool | None = None  # looked up on the first redirect only
@@ -279,7 +198,7 @@ class Fetcher:
                 target = _redirect_target(url, result.headers.get("location", ""))
                 permanent = permanent and result.status in PERMANENT
                 if target in seen:
-                    raise FetchError(f"redirect loop at {_shown(target)}")
+                    raise FetchError(f"redirect loop at {shown(target)}")
                 seen.add(target)
                 if origin_private is None:
                     origin_private = await self.addresses.is_private(_hostname(result.url))
@@ -287,7 +206,7 @@ class Fetcher:
                 if not origin_private and await self.addresses.is_private(target_host):
                     raise FetchError(
                         "refused a redirect from a public address to a private one "
-                        f"({_shown(target_host)})"
+                        f"({shown(target_host)})"
                     )
                 url = target
                 continue
@@ -310,8 +229,12 @@ class Fetcher:
             return None
 
     async def _read(self, response: httpx.Response, result: FetchResult) -> FetchResult:
-        """Status, validators and (for a 200) the body, under the size cap."""
+        """Status, validators and (for a 200) the body, under the size cap. Any other
+        response's body (none for a 304, a short page for an error) is read and dropped, so
+        that its connection serves the next feed rather than being closed."""
         status = response.status_code
+        if status != 200:
+            await drain(response)
         result.status = status
         result.headers = {k.lower(): v for k, v in response.headers.items()}
         result.etag = response.headers.get("etag")
@@ -323,7 +246,7 @@ class Fetcher:
         if status in (429, 503):
             result.retry_after = retry_after_seconds(response.headers.get("retry-after"))
         if status >= 400:
-            result.error = _status_error(status, result.retry_after)
+            result.error = status_error(status, result.retry_after)
             return result
         if status != 200:
             result.error = f"unexpected HTTP status {status}"
@@ -357,13 +280,6 @@ def _hostname(url: str) -> str:
         return ""
 
 
-def _shown(text: str) -> str:
-    """Untrusted URL text for an error message: one line, printable, not too long."""
-    from newsreader.ingest.sanitize import clean_line
-
-    return clean_line(text, limit=200)
-
-
 def _redirect_target(url: str, location: str) -> str:
     """The absolute http(s) URL a redirect's ``Location`` names.
 
@@ -380,26 +296,13 @@ def _redirect_target(url: str, location: str) -> str:
         target = urljoin(url, location)
         scheme = urlsplit(target).scheme.lower()
     except ValueError:
-        raise FetchError(f"redirected to an invalid URL: {_shown(location)}") from None
+        raise FetchError(f"redirected to an invalid URL: {shown(location)}") from None
     if scheme not in ("http", "https"):
-        raise FetchError(f"redirected to an unsupported URL: {_shown(target)}")
+        raise FetchError(f"redirected to an unsupported URL: {shown(target)}")
     try:
         parsed = httpx.URL(target)
     except (httpx.InvalidURL, ValueError):
-        raise FetchError(f"redirected to an invalid URL: {_shown(target)}") from None
+        raise FetchError(f"redirected to an invalid URL: {shown(target)}") from None
     if not parsed.host:
-        raise FetchError(f"redirected to a URL without a host: {_shown(target)}")
+        raise FetchError(f"redirected to a URL without a host: {shown(target)}")
     return target
-
-
-def _status_error(status: int, retry_after: float | None) -> str:
-    from http import HTTPStatus
-
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
-        phrase = "error"
-    text = f"HTTP {status} {phrase}"
-    if retry_after is not None:
-        text += f" (retry after {retry_after:.0f} s)"
-    return text

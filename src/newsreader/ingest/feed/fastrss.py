@@ -14,6 +14,7 @@ handled here, repeated elements whose precedence rules are subtle, or any parse 
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -118,13 +119,20 @@ def _text(element: Any) -> str:
     return element.text or ""
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def _fix(output: str) -> str:
-    """feedparser's fix-ups on every value: UTF-8 read as Latin-1, then cp1252 controls."""
-    try:
+    """feedparser's fix-ups on every value: UTF-8 read as Latin-1, then cp1252 controls.
+
+    ASCII text is unchanged by both (most values, and the cheap case of large content);
+    the translation only changes C1 controls.
+    """
+    if output.isascii():
+        return output
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return output.translate(_cp1252)
-    return output.translate(_cp1252)
+    return output.translate(_cp1252) if _C1.search(output) else output
 
 
 class _Reader:
@@ -292,8 +300,11 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
 def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
     """feedparser's result (the parts newsreader reads) for a plain RSS 2.0 document, or
     ``None`` when the document should go through feedparser."""
-    if not data.startswith((b"<?xml", b"<rss")):
-        return None
+    if not data.startswith(b"<?xml"):
+        # Blank lines before the root are fine (not before a declaration: feedparser warns).
+        data = data.lstrip(b" \t\r\n")
+        if not data.startswith(b"<rss"):
+            return None
     declared = _DECLARATION.match(data[:512])
     if declared is None:
         if "charset=" in content_type.lower():
@@ -304,11 +315,18 @@ def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] |
         return None
     try:
         root = etree.fromstring(data, _parser())
-        if data.count(b"xmlns") != len(root.nsmap):
-            return None  # namespaces declared below the root (or the word in the text)
+        if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
+            return None
         return _document(root, url)
     except (Unsupported, etree.XMLSyntaxError, ValueError, UnicodeError, RecursionError):
         return None
+
+
+def _declared_below(root: Any) -> bool:
+    """Whether an element below the root declares a namespace of its own (the word
+    "xmlns" may also just be in the text)."""
+    mapping = root.nsmap
+    return any(element.nsmap != mapping for element in root.iter() if isinstance(element.tag, str))
 
 
 def _document(root: Any, url: str) -> dict[str, Any]:

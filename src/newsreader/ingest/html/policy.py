@@ -9,6 +9,7 @@ depth limit on its well-formed output keeps markdownify (which recurses per elem
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from functools import lru_cache, partial
 from typing import Any
@@ -169,13 +170,52 @@ def clean_html(html: str, *, drop_forms: bool = True, base: str | None = None) -
     if "<math" in lowered:
         # nh3 drops MathML elements with their content; as spans their text survives.
         html = _MATH_TAG.sub(r"<\1span", html)
-    import nh3
+    cleaner = _cleaner(drop_forms, resolve=bool(base))
+    if cleaner is None:  # an nh3 without Cleaner: the options are converted at every call
+        import nh3
 
-    options = _nh3_options(drop_forms)
-    if base:
-        resolve: Callable[[str, str, str], str | None] = partial(_resolve, base)
-        options = {**options, "attribute_filter": resolve}
-    return clean_text(nh3.clean(html, **options))
+        options = _nh3_options(drop_forms)
+        if base:
+            resolve: Callable[[str, str, str], str | None] = partial(_resolve, base)
+            options = {**options, "attribute_filter": resolve}
+        return clean_text(nh3.clean(html, **options))
+    if not base:
+        return clean_text(str(cleaner.clean(html)))
+    _local.base = base
+    try:
+        return clean_text(str(cleaner.clean(html)))
+    finally:
+        _local.base = ""
+
+
+# Each thread builds its own nh3 Cleaners once (building one converts the whole policy to
+# nh3's own types, which cost more than cleaning a typical entry): one Cleaner is never used
+# by two threads at once, and the base its URL filter resolves against is the thread's own.
+_local = threading.local()
+
+
+def _cleaner(drop_forms: bool, *, resolve: bool) -> Any:
+    """This thread's nh3 Cleaner for the policy (``resolve``: with the URL filter that
+    resolves against the thread's current base), or None if nh3 has no Cleaner."""
+    cleaners: dict[tuple[bool, bool], Any] | None = getattr(_local, "cleaners", None)
+    if cleaners is None:
+        cleaners = _local.cleaners = {}
+    key = (drop_forms, resolve)
+    cleaner = cleaners.get(key)
+    if cleaner is None:
+        import nh3
+
+        if not hasattr(nh3, "Cleaner"):
+            return None
+        options = _nh3_options(drop_forms)
+        if resolve:
+            options = {**options, "attribute_filter": _resolve_current}
+        cleaner = cleaners[key] = nh3.Cleaner(**options)
+    return cleaner
+
+
+def _resolve_current(tag: str, attribute: str, value: str) -> str | None:
+    return resolve_attribute(_local.base, attribute, value)
 
 
 def _resolve(base: str, tag: str, attribute: str, value: str) -> str | None:
