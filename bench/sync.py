@@ -13,7 +13,13 @@ and fetches them itself. Then, in the same run:
 
 Goal: first sync <= 1.5x the plain download; second sync < 1 s.
 
-Usage: .venv/bin/python bench/sync.py [--feeds 100] [--items 100]
+Every request is traced (its Fever command, its round trip here, and the server's own wall
+and CPU time from the Server-Timing header of a timed coldsweat), and the CPU of both sides is
+read: this process (httpx, JSON, the sync's threads), the page-storing worker (turning items
+into articles, storing them) and the server process.
+
+Usage: .venv/bin/python bench/sync.py [--feeds 100] [--items 100] [--keep DIR]
+(``--keep DIR`` sets coldsweat up in DIR once and reuses it on later runs.)
 Results are printed and written to bench/results/sync.txt.
 """
 
@@ -23,6 +29,7 @@ import argparse
 import functools
 import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -37,7 +44,20 @@ RESULTS = ROOT / "bench" / "results"
 GENFEEDS = ROOT.parent / "shared" / "tools" / "genfeeds.py"
 sys.path.insert(0, str(ROOT / "tests" / "sync"))
 
-from coldsweat_server import PASSWORD, USER, start_coldsweat  # noqa: E402
+from coldsweat_server import (  # noqa: E402
+    PASSWORD,
+    USER,
+    Coldsweat,
+    run_coldsweat,
+    start_coldsweat,
+)
+from sync_trace import (  # noqa: E402
+    TracingTransport,
+    by_command,
+    concurrent_marks,
+    process_cpu,
+    serial_costs,
+)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -121,10 +141,41 @@ def store_only(
     return elapsed, cpu
 
 
+def coldsweat_for(args: argparse.Namespace, folder: Path) -> tuple[Coldsweat, str]:
+    """A timed coldsweat subscribed to the generated feeds (set up in ``folder``, or reused
+    from ``--keep``), and a line saying what it holds."""
+    place = args.keep or folder
+    marker = place / "coldsweat" / f"ready-{args.feeds}x{args.items}"
+    if marker.exists():
+        server = run_coldsweat(place / "coldsweat", timed=True)
+        server.reset_state()
+        return server, "(reused)"
+    feeds_dir = folder / "feeds"
+    subprocess.run(
+        [sys.executable, str(GENFEEDS), str(feeds_dir), str(args.feeds), str(args.items)],
+        check=True,
+    )
+    files = sorted(feeds_dir.iterdir())
+    http = serve(feeds_dir)
+    base = f"http://127.0.0.1:{http.server_address[1]}"
+    start = time.perf_counter()
+    if args.keep:
+        shutil.rmtree(place / "coldsweat", ignore_errors=True)
+    server = start_coldsweat(
+        place / "coldsweat",
+        [(f"Synthetic {i}", f"{base}/{p.name}", f"group {i % 5}") for i, p in enumerate(files)],
+        timed=True,
+    )
+    http.shutdown()
+    marker.touch()
+    return server, f"(set up and fetched in {time.perf_counter() - start:.0f} s)"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=100)
     parser.add_argument("--items", type=int, default=100, help="items per feed")
+    parser.add_argument("--keep", type=Path, help="set coldsweat up here once, then reuse it")
     args = parser.parse_args()
     if not GENFEEDS.exists():
         print(f"bench/sync.py: {GENFEEDS} not found (../shared beside the checkout)")
@@ -132,7 +183,7 @@ def main() -> int:
 
     from newsreader.sources.fever import FeverClient
     from newsreader.store import Store, sync_state
-    from newsreader.sync import SyncProgress, run_sync
+    from newsreader.sync import SyncProgress, SyncReport, run_sync
 
     lines: list[str] = []
 
@@ -142,46 +193,55 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="newsreader-bench-sync-") as temp:
         folder = Path(temp)
-        feeds_dir = folder / "feeds"
-        subprocess.run(
-            [sys.executable, str(GENFEEDS), str(feeds_dir), str(args.feeds), str(args.items)],
-            check=True,
-        )
-        files = sorted(feeds_dir.iterdir())
-        http = serve(feeds_dir)
-        base = f"http://127.0.0.1:{http.server_address[1]}"
-        start = time.perf_counter()
-        server = start_coldsweat(
-            folder / "coldsweat",
-            [(f"Synthetic {i}", f"{base}/{p.name}", f"group {i % 5}") for i, p in enumerate(files)],
-        )
-        http.shutdown()
+        server, how = coldsweat_for(args, folder)
+        pid = server.process.pid
         try:
             entries = server.count("SELECT count(*) FROM entries")
-            report(
-                f"coldsweat: {len(files)} feeds, {entries} items "
-                f"(set up and fetched in {time.perf_counter() - start:.0f} s)"
-            )
+            report(f"coldsweat: {args.feeds} feeds, {entries} items {how}")
             plain_download(server.url)  # warm coldsweat's caches; not counted
+            cpu = process_cpu(pid)
             before, items, size = plain_download(server.url)
+            plain_server_cpu = process_cpu(pid) - cpu
             report(
-                f"plain httpx, item pages:   {before:6.2f} s  ({items} items, {size / 1e6:.1f} MB)"
+                f"plain httpx, item pages:   {before:6.2f} s  ({items} items, {size / 1e6:.1f} MB; "
+                f"server process CPU {plain_server_cpu:.2f} s)"
             )
 
             store = Store.open(folder / "cache.db")
-            backend = FeverClient(server.url, USER, PASSWORD, timeout=60)
-            start = time.perf_counter()
+            transport = TracingTransport()
+            backend = FeverClient(server.url, USER, PASSWORD, timeout=60, transport=transport)
             stages: dict[str, float] = {}
 
-            def progress(step: SyncProgress) -> None:
-                stages.setdefault(step.stage, time.perf_counter() - start)
+            def timed_sync(label: str) -> tuple[SyncReport, float]:
+                """One sync, with where its time went."""
+                stages.clear()
+                transport.take()
+                server_cpu, own_cpu = process_cpu(pid), time.process_time()
+                start = time.perf_counter()
 
-            first = run_sync(store, backend, progress)
-            first_time = time.perf_counter() - start
-            report(
-                "  first sync stages start at: "
-                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
-            )
+                def progress(step: SyncProgress) -> None:
+                    stages.setdefault(step.stage, time.perf_counter() - start)
+
+                done = run_sync(store, backend, progress)
+                elapsed = time.perf_counter() - start
+                server_cpu, own_cpu = process_cpu(pid) - server_cpu, time.process_time() - own_cpu
+                requests = transport.take()
+                report(
+                    f"  {label}: {elapsed:.2f} s wall; CPU: this process {own_cpu:.2f} s, "
+                    + "".join(f"{k} {v:.2f} s, " for k, v in done.cpu.items())
+                    + f"server process {server_cpu:.2f} s; "
+                    f"{len(requests)} requests, server app time "
+                    f"{sum(r.server_ms for r in requests) / 1000:.2f} s"
+                )
+                report(
+                    "    stages start at: "
+                    + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
+                )
+                for line in by_command(requests, start):
+                    report(line)
+                return done, elapsed
+
+            first, first_time = timed_sync("first sync")
             pages: list[list[dict[str, object]]] = []
             after, _, _ = plain_download(server.url, pages)
             report(f"plain httpx, again:        {after:6.2f} s")
@@ -212,25 +272,38 @@ def main() -> int:
             for rid in remote[50:]:
                 backend.mark(rid, "starred", True)
             assert sync_state.queue_size(store) == 100
-            start = time.perf_counter()
-            stages.clear()
-            second = run_sync(store, backend, progress)
-            second_time = time.perf_counter() - start
+            second, second_time = timed_sync("second sync")
             report(
                 f"second sync, 100 each way: {second_time:6.2f} s  ({second.pushed} sent, "
                 f"{second.pulled_changes} received; goal < 1 s)"
             )
-            report(
-                "  second sync stages start at: "
-                + ", ".join(f"{stage} {at:.2f} s" for stage, at in stages.items())
-            )
-            start = time.perf_counter()
-            run_sync(store, backend)
-            report(f"third sync, no changes:    {time.perf_counter() - start:6.2f} s")
+            _, third_time = timed_sync("third sync")
+            report(f"third sync, no changes:    {third_time:6.2f} s")
             marks = plain_marks(server.url, remote)
             report(
                 f"  plain httpx sending 100 marks, 8 at a time (the server's share): {marks:.2f} s"
             )
+
+            report("what each call costs, one at a time (10 each; rt = round trip here):")
+            top = max(rid for rid, _ in mapping)
+
+            def post(query: str, form: dict[str, str]) -> None:
+                backend._call(query, form)
+
+            calls = [
+                ("check (auth only)", "", {}),
+                ("groups&feeds", "groups&feeds", {}),
+                ("items since_id=top (empty)", f"items&since_id={top}", {}),
+                ("items since_id=0 (50 items)", "items&since_id=0", {}),
+                ("unread_item_ids", "unread_item_ids", {}),
+                ("saved_item_ids", "saved_item_ids", {}),
+                ("unread_item_ids&saved_item_ids", "unread_item_ids&saved_item_ids", {}),
+            ]
+            for line in serial_costs(post, transport, calls, pid):
+                report(line)
+            report("marking 40 items read, then unread again, n requests at once:")
+            for line in concurrent_marks(post, transport, remote[:40], pid):
+                report(line)
             backend.close()
             store.close()
         finally:

@@ -80,6 +80,27 @@ class SyncReport:
     ignored: int = 0  # ids or items the server listed that could not be used
     queued: int = 0  # local changes still waiting after this sync
     warnings: list[str] = field(default_factory=list)
+    # CPU seconds spent turning items into articles ("convert") and storing them ("store"),
+    # wherever that ran (a worker process or a thread).
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def count(self, stored: PageStored) -> None:
+        """Add what storing one page did."""
+        self.new_items += stored.new
+        self.ignored += stored.ignored
+        self.cpu["convert"] = self.cpu.get("convert", 0.0) + stored.convert_cpu
+        self.cpu["store"] = self.cpu.get("store", 0.0) + stored.store_cpu
+
+
+@dataclass(frozen=True, slots=True)
+class PageStored:
+    """What storing one page of items did: new articles, items left out (their feed is
+    unknown) and the CPU seconds of turning them into articles and of storing them."""
+
+    new: int = 0
+    ignored: int = 0
+    convert_cpu: float = 0.0
+    store_cpu: float = 0.0
 
 
 class SyncError(AccountError):
@@ -132,9 +153,8 @@ def run_sync(
         missing = (unread | saved) - state.known_items(store, unread | saved)
         if missing:
             items = backend.items_with_ids(sorted(missing))
-            new, ignored = _store_items(store, feed_ids, items)
-            report.new_items += new
-            report.ignored += ignored
+            stored = _store_items(store, feed_ids, items)
+            report.count(stored)
             still = missing - {i.id for i in items}
             if still:
                 report.ignored += len(still)
@@ -218,13 +238,13 @@ def _pull_items(
     next page downloads, so that parsing never holds up the downloads."""
     since = int(state.get_state(store, "max_item_id", "0") or 0)
     fetched = 0
-    pending: list[tuple[Future[tuple[int, int]], tuple[RemoteItem, ...], int]] = []
+    pending: list[tuple[Future[PageStored], tuple[RemoteItem, ...], int]] = []
     db_path = str(store.path.absolute()) if store.path is not None else None
     pool: ProcessPoolExecutor | None = None
     pool_decided = False
     thread = ThreadPoolExecutor(1, thread_name_prefix="sync-store")
 
-    def submit(items: tuple[RemoteItem, ...], top: int) -> Future[tuple[int, int]]:
+    def submit(items: tuple[RemoteItem, ...], top: int) -> Future[PageStored]:
         if pool is not None and db_path is not None:
             return pool.submit(store_page, db_path, feed_ids, items, top)
         return thread.submit(store_page_here, store, feed_ids, items, top)
@@ -234,16 +254,15 @@ def _pull_items(
         while len(pending) > limit:
             future, items, top = pending.pop(0)
             try:
-                new, ignored = future.result()
+                stored = future.result()
             except (AccountError, sqlite3.Error):
                 raise
             except Exception:  # a broken worker process: store the page here instead
                 if pool is not None:
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = None
-                new, ignored = store_page_here(store, feed_ids, items, top)
-            report.new_items += new
-            report.ignored += ignored
+                stored = store_page_here(store, feed_ids, items, top)
+            report.count(stored)
 
     try:
         while True:
@@ -299,7 +318,7 @@ _worker_stores: dict[str, Store] = {}
 
 def store_page(
     db_path: str, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
-) -> tuple[int, int]:
+) -> PageStored:
     """In a worker process: :func:`store_page_here` through its own connection to the cache
     (WAL lets it write beside the syncing process)."""
     store = _worker_stores.get(db_path)
@@ -310,19 +329,17 @@ def store_page(
 
 def store_page_here(
     store: Store, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
-) -> tuple[int, int]:
+) -> PageStored:
     """Store one page of items, then remember ``top`` as the highest item id stored (pages
-    are stored in order, so a stopped sync resumes after the last whole page).
-    Returns (new articles, items left out)."""
-    counts = _store_items(store, feed_ids, items)
+    are stored in order, so a stopped sync resumes after the last whole page)."""
+    stored = _store_items(store, feed_ids, items)
     state.set_state(store, {"max_item_id": str(top)})
-    return counts
+    return stored
 
 
-def _store_items(
-    store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem]
-) -> tuple[int, int]:
-    """Store server items as articles; returns (new, left out: their feed is unknown)."""
+def _store_items(store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem]) -> PageStored:
+    """Store server items as articles (items of feeds not in ``feed_ids`` are left out)."""
+    started = time.thread_time()
     usable: list[state.ServerItem] = []
     ignored = 0
     for item in items:
@@ -332,9 +349,11 @@ def _store_items(
         usable.append(
             state.ServerItem(item.id, item.feed_id, article_from_item(item), item.read, item.saved)
         )
+    converted = time.thread_time()
     if not usable:
-        return 0, ignored
-    return state.save_items(store, feed_ids, usable), ignored
+        return PageStored(0, ignored, converted - started)
+    new = state.save_items(store, feed_ids, usable)
+    return PageStored(new, ignored, converted - started, time.thread_time() - converted)
 
 
 def article_from_item(item: RemoteItem) -> NewArticle:

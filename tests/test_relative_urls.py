@@ -1,0 +1,38 @@
+"""The check for relative URLs in entry HTML (whether links need resolving against the
+entry's address) finds exactly what the plain regular expression it replaced found."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsreader.ingest.feed.content import has_relative_url, sanitize_html
+
+# The check as it was: right, but ~0.2 ms per kilobyte of HTML.
+REFERENCE = re.compile(
+    r"""\b(?:href|src|cite|longdesc|poster)\s*=\s*["']?\s*(?!https?:|#|mailto:)""",
+    re.IGNORECASE,
+)
+
+PIECES = [
+    "<a ", "<img ", "href", "HREF", "src", "data-src", "xsrc", "cite", "longdesc", "poster",
+    "title", "=", " = ", '"', "'", "http://h/", "HTTPS://h/", "#top", "mailto:a@b", "/path",
+    "rel.png", "//cdn/x", ">", "</a>", " ", "\n", "text", "é", "_",
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_same_answer_as_the_reference_pattern(pieces: list[str]) -> None:
+    fragment = "".join(pieces)
+    assert has_relative_url(fragment) == bool(REFERENCE.search(fragment))
+
+
+def test_relative_links_are_resolved_and_absolute_ones_kept() -> None:
+    base = "https://example.org/blog/post"
+    assert 'href="https://example.org/blog/other"' in sanitize_html('<a href="other">x</a>', base)
+    assert 'src="https://example.org/i.png"' in sanitize_html('<img src="/i.png">', base)
+    kept = '<a href="https://elsewhere.net/a">x</a>'
+    assert sanitize_html(kept, base) == kept
