@@ -126,16 +126,16 @@ def store_only(
     network: (seconds, CPU seconds)."""
     from newsreader.sources.fever import FeverClient, _item
     from newsreader.store import Store, sync_state
-    from newsreader.sync import _server_feeds, store_page_here
+    from newsreader.sync_items import server_feeds, store_pages_here
 
     assert isinstance(backend, FeverClient)
     store = Store.open(path)
     groups, feeds = backend.groups_and_feeds()
-    feed_ids = sync_state.save_feeds(store, _server_feeds(groups, feeds))
+    feed_ids = sync_state.save_feeds(store, server_feeds(groups, feeds))
     items = [tuple(_item(entry) for entry in page) for page in pages]
     start, cpu = time.perf_counter(), time.process_time()
     for page in items:
-        store_page_here(store, feed_ids, page, max(i.id for i in page))
+        store_pages_here(store, feed_ids, [page])
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     store.close()
     return elapsed, cpu
