@@ -40,6 +40,10 @@ from newsreader.sync_items import Page, PageStored, server_feeds, store_pages, s
 PAGES_WAITING = 8  # pages downloaded ahead of storing before the download waits
 PUSH_AT_ONCE = 8  # changes sent at once
 POOL_MIN_ITEMS = 500  # items to pull that pay for starting a worker process
+# Seconds a pulled list of feeds and groups is used before it is asked for again; sooner when
+# an item of a feed not in it arrives. (Fever cannot say whether it changed, and the list
+# costs coldsweat as much server time as 15 marks.)
+FEEDS_MAX_AGE = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,11 +133,12 @@ def run_sync(
             try:
                 # No new items: the lists cover every stored item already; ask at once.
                 lists = None if first.items else runner.submit(backend.item_states)
-                groups, feeds = backend.groups_and_feeds()
+                listed = _listed_recently(store) if same_account else False
+                feed_ids = state.server_feed_ids(store) if listed else _pull_feeds(store, backend)
                 progress("feeds")
-                feed_ids = state.save_feeds(store, server_feeds(groups, feeds))
+                again = None if not listed else (lambda: _pull_feeds(store, backend))
+                _pull_items(store, backend, feed_ids, report, progress, first, since, again)
                 report.feeds = len(feed_ids)
-                _pull_items(store, backend, feed_ids, report, progress, first, since)
                 if report.ignored:
                     report.warnings.append(
                         f"{report.ignored} item(s) of feeds the server does not list were skipped"
@@ -204,6 +209,23 @@ def summary_line(report: SyncReport) -> str:
 # -- pulling ---------------------------------------------------------------------------------
 
 
+def _listed_recently(store: Store) -> bool:
+    """Whether the server's feeds were listed less than :data:`FEEDS_MAX_AGE` ago."""
+    try:
+        age = time.time() - float(state.get_state(store, "feeds_listed_at", "0"))
+    except ValueError:
+        return False
+    return 0 <= age < FEEDS_MAX_AGE
+
+
+def _pull_feeds(store: Store, backend: Backend) -> dict[int, int]:
+    """The server's groups and feeds into the cache; returns server feed id → local id."""
+    groups, feeds = backend.groups_and_feeds()
+    feed_ids = state.save_feeds(store, server_feeds(groups, feeds))
+    state.set_state(store, {"feeds_listed_at": str(time.time())})
+    return feed_ids
+
+
 def _pull_items(
     store: Store,
     backend: Backend,
@@ -212,11 +234,13 @@ def _pull_items(
     progress: Callable[..., None],
     page: ItemPage,
     since: int,
+    list_feeds: Callable[[], dict[int, int]] | None = None,
 ) -> None:
     """Page through the items above ``since`` (``page`` is the first page). One batch of
     pages is stored at a time, in a worker process (a thread without a cache file or a
     second core) while the next pages download; the pages that arrived meanwhile make the
-    next batch, so that parsing never holds up the downloads."""
+    next batch, so that parsing never holds up the downloads. ``feed_ids`` is brought up to
+    date by ``list_feeds`` (once) when an item of a feed not in it arrives."""
     fetched = 0
     db_path = str(store.path.absolute()) if store.path is not None else None
     pool: ProcessPoolExecutor | None = None
@@ -248,7 +272,7 @@ def _pull_items(
             if pool is not None and db_path is not None:
                 storing = (pool.submit(store_pages, db_path, feed_ids, batch), batch)
             else:
-                storing = (thread.submit(store_pages_here, store, feed_ids, batch), batch)
+                storing = (thread.submit(store_pages_here, store, dict(feed_ids), batch), batch)
 
     try:
         while page.items:
@@ -257,6 +281,10 @@ def _pull_items(
                 break
             since = top
             fetched += len(page.items)
+            if list_feeds is not None and any(i.feed_id not in feed_ids for i in page.items):
+                feed_ids.clear()  # (the batches being stored have their own copy)
+                feed_ids.update(list_feeds())
+                list_feeds = None
             if not pool_decided and db_path is not None:
                 # Many pages to come: store them in a process, so that the downloads never
                 # wait for the interpreter lock held by parsing.

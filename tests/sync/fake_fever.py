@@ -35,6 +35,7 @@ class FakeFever:
     pages_before_failing: int | None = None  # answer HTTP 500 after this many item pages
     pages_served: int = 0
     one_command: bool = False
+    feed_ids: list[int] = field(default_factory=lambda: [1])  # the feeds it lists
     stale_lists: tuple[set[int], set[int]] | None = None
     commands: list[str] = field(default_factory=list)
 
@@ -87,13 +88,16 @@ class FakeFever:
             answer["groups"] = [{"id": 1, "title": "news"}]
             answer["feeds"] = [
                 {
-                    "id": 1,
-                    "title": "Feed one",
-                    "url": "https://example.org/one.xml",
+                    "id": n,
+                    "title": "Feed one" if n == 1 else f"Feed {n}",
+                    "url": "https://example.org/one.xml" if n == 1 else f"https://example.org/{n}",
                     "site_url": "https://example.org/",
                 }
+                for n in self.feed_ids
             ]
-            answer["feeds_groups"] = [{"group_id": 1, "feed_ids": "1"}]
+            answer["feeds_groups"] = [
+                {"group_id": 1, "feed_ids": ",".join(map(str, self.feed_ids))}
+            ]
         if "items" in args:
             if self.pages_before_failing is not None:
                 if self.pages_served >= self.pages_before_failing:

@@ -1,7 +1,8 @@
-"""Which requests a sync makes: nothing is sent before the first answer, few requests when
-nothing is new, both id lists from a server that answers one command per request, lists read
-before the marks landed never undo the marks, sending stops at the first failure, and pages
-that arrive while a batch is being stored are stored together."""
+"""Which requests a sync makes: nothing is sent before the first answer; few requests when
+nothing is new; the feeds listed again only when old or when an item of a new feed comes;
+both id lists from a server that answers one command per request; lists read before the
+marks landed never undo them; sending stops at the first failure; pages that arrive while a
+batch is being stored are stored together."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def _states(db: Path) -> dict[int, tuple[bool, bool, int]]:
         store.close()
 
 
-def test_nothing_is_sent_before_the_first_answer_and_nothing_new_costs_three_requests(
+def test_nothing_is_sent_before_the_first_answer_and_nothing_new_costs_two_requests(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, config: Path, fever: FakeFever
 ) -> None:
     db = tmp_path / "cache.db"
@@ -76,16 +77,48 @@ def test_nothing_is_sent_before_the_first_answer_and_nothing_new_costs_three_req
     _change_locally(db, read=[3], starred=[2])
     fever.commands.clear()
     out = _sync(capsys, config, db)
-    assert "2 change(s) sent" in out
-    # The first request checks the credentials (and asks for new items); the marks, the
-    # feeds and both lists (one request) go alongside each other after it.
+    assert "1 feed(s), 0 new article(s), 2 change(s) sent" in out
+    # The first request checks the credentials (and asks for new items); the marks and
+    # both lists (one request) go alongside each other after it. The feeds were listed a
+    # moment ago and no item of another feed came: they are not asked for again.
     assert fever.commands[0] == "items since_id"
     assert sorted(fever.commands[1:]) == [
-        "groups feeds",
         "mark read",
         "mark saved",
         "unread_item_ids saved_item_ids",
     ]
+
+
+def test_feeds_are_listed_again_when_old_or_when_an_item_of_a_new_feed_comes(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    config: Path,
+    fever: FakeFever,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    db = tmp_path / "cache.db"
+    _sync(capsys, config, db)
+    fever.feed_ids.append(2)  # subscribed on another device; its items follow
+    fever.add_items(2, feed_id=2)
+    fever.commands.clear()
+    out = _sync(capsys, config, db)
+    assert "2 feed(s), 2 new article(s)" in out
+    assert fever.commands.count("groups feeds") == 1
+    store = Store.open(db)
+    try:
+        assert sorted(f.title for f in store.feeds() if f.kind == "server") == [
+            "Feed 2",
+            "Feed one",
+        ]
+    finally:
+        store.close()
+
+    fever.commands.clear()
+    _sync(capsys, config, db)
+    assert "groups feeds" not in fever.commands
+    monkeypatch.setattr(sync, "FEEDS_MAX_AGE", 0.0)
+    _sync(capsys, config, db)
+    assert "groups feeds" in fever.commands
 
 
 def test_server_answering_one_command_per_request_still_gives_both_lists(
