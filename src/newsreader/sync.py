@@ -1,17 +1,21 @@
 """Sync: one job that brings the cache and a feed server account into step.
 
-1. Check the credentials; remember which account this cache syncs with.
-2. Pull the server's groups and feeds: each server feed is a feed of kind ``server`` in the
+1. Ask for the items above the highest id seen: the first answer also checks the
+   credentials (nothing is sent before it); remember which account this cache syncs with.
+2. From then on, the queued local read/unread/star/unstar changes are sent, several at
+   once, alongside everything else; each leaves the queue only once the server has taken it.
+3. Pull the server's groups and feeds: each server feed is a feed of kind ``server`` in the
    cache, its groups are its tags. Refresh never fetches these feeds itself (the server
    does); their articles arrive only by sync.
-3. Pull the items added since the last sync, a page at a time (``since_id``). Pages are
-   turned into articles and stored while the next page downloads: in a worker process for
-   big pulls (so parsing never holds the interpreter lock the downloads need), else in a
-   thread.
-4. Push the queued local read/unread/star/unstar changes (alongside step 3); each leaves
-   the queue only once the server has taken it.
-5. Pull the full unread and saved id lists and apply them to every server article that has
-   no local change still queued (so changes made on other devices arrive).
+4. Pull the rest of the new items, a page at a time (``since_id``). Pages are turned into
+   articles and stored while the next ones download: in a worker process for big pulls (so
+   parsing never holds the interpreter lock the downloads need), else in a thread. Pages
+   that arrive while a batch is being stored are stored together, in one transaction.
+5. Pull the full unread and saved id lists (after the pages, so that they cover every item
+   stored; at once when there were no new items) and apply them to every server article
+   with no local change still queued, including the changes being sent in this sync (so
+   changes made on other devices arrive, and ours are not undone by a list read before
+   the server took them).
 
 A failure stops the job with one line (:class:`~newsreader.sources.accounts.AccountError`);
 what was stored stays stored, the queue keeps whatever was not sent, and the next sync
@@ -23,35 +27,23 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import (
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-    wait,
-)
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from newsreader.config import Config
-from newsreader.model import ContentType, NewArticle
-from newsreader.sources.accounts import (
-    AccountError,
-    Backend,
-    ItemGone,
-    RemoteFeed,
-    RemoteGroup,
-    RemoteItem,
-    open_backend,
-)
+from newsreader.sources.accounts import AccountError, Backend, ItemGone, ItemPage, open_backend
 from newsreader.store import Store
 from newsreader.store import sync_state as state
+from newsreader.sync_items import Page, PageStored, server_feeds, store_pages, store_pages_here
 
-SUMMARY_CHARS = 300
-PAGES_AHEAD = 2  # pages being stored while the next one downloads
+PAGES_WAITING = 8  # pages downloaded ahead of storing before the download waits
 PUSH_AT_ONCE = 8  # changes sent at once
 POOL_MIN_ITEMS = 500  # items to pull that pay for starting a worker process
+# Seconds a pulled list of feeds and groups is used before it is asked for again; sooner when
+# an item of a feed not in it arrives. (Fever cannot say whether it changed, and the list
+# costs coldsweat as much server time as 15 marks.)
+FEEDS_MAX_AGE = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +72,16 @@ class SyncReport:
     ignored: int = 0  # ids or items the server listed that could not be used
     queued: int = 0  # local changes still waiting after this sync
     warnings: list[str] = field(default_factory=list)
+    # CPU seconds spent turning items into articles ("convert") and storing them ("store"),
+    # wherever that ran (a worker process or a thread).
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def count(self, stored: PageStored) -> None:
+        """Add what storing some items did."""
+        self.new_items += stored.new
+        self.ignored += stored.ignored
+        self.cpu["convert"] = self.cpu.get("convert", 0.0) + stored.convert_cpu
+        self.cpu["store"] = self.cpu.get("store", 0.0) + stored.store_cpu
 
 
 class SyncError(AccountError):
@@ -88,6 +90,16 @@ class SyncError(AccountError):
     def __init__(self, message: str, report: SyncReport) -> None:
         super().__init__(message)
         self.report = report
+
+
+@dataclass
+class _Pushed:
+    """What sending the queue did: the changes the server took (or no longer needs: its
+    item is gone), how many of those were for gone items, and the first failure."""
+
+    sent: list[state.QueuedChange] = field(default_factory=list)
+    dropped: int = 0
+    failure: AccountError | None = None
 
 
 def run_sync(
@@ -110,39 +122,45 @@ def run_sync(
 
     try:
         progress("connect")
-        groups, feeds = backend.groups_and_feeds()  # also checks the credentials
+        same_account = state.get_state(store, "account") == backend.identity
+        since = int(state.get_state(store, "max_item_id", "0") or 0) if same_account else 0
+        first = backend.items_since(since)  # also checks the credentials
         state.use_account(store, backend.identity)
-        progress("feeds")
-        # Sending the queue and pulling new items do not depend on each other: they overlap.
-        with ThreadPoolExecutor(1, thread_name_prefix="sync-push") as runner:
-            pushing = runner.submit(_push, store, backend, report, progress)
+        changes = state.pending(store)
+        with ThreadPoolExecutor(2, thread_name_prefix="sync") as runner:
+            pushing = runner.submit(_push, backend, changes, progress)
+            pushed: _Pushed | None = None
             try:
-                feed_ids = state.save_feeds(store, _server_feeds(groups, feeds))
+                # No new items: the lists cover every stored item already; ask at once.
+                lists = None if first.items else runner.submit(backend.item_states)
+                listed = _listed_recently(store) if same_account else False
+                feed_ids = state.server_feed_ids(store) if listed else _pull_feeds(store, backend)
+                progress("feeds")
+                again = None if not listed else (lambda: _pull_feeds(store, backend))
+                _pull_items(store, backend, feed_ids, report, progress, first, since, again)
                 report.feeds = len(feed_ids)
-                _pull_items(store, backend, feed_ids, report, progress)
+                if report.ignored:
+                    report.warnings.append(
+                        f"{report.ignored} item(s) of feeds the server does not list were skipped"
+                    )
+                progress("state")
+                unread, saved = lists.result() if lists else backend.item_states()
+                _pull_missing(store, backend, feed_ids, report, unread | saved)
+                pushed = pushing.result()
+                # Before the sent changes leave the queue: the lists may predate them.
+                report.pulled_changes = state.apply_server_state(store, unread, saved)
             finally:
-                wait([pushing])  # the queue must say what was sent before anything else
-            pushing.result()
-        if report.ignored:
+                pushed = pushed or pushing.result()
+                state.drop_sent(store, pushed.sent)
+                report.pushed += len(pushed.sent) - pushed.dropped
+                report.dropped += pushed.dropped
+        if report.dropped:
             report.warnings.append(
-                f"{report.ignored} item(s) of feeds the server does not list were skipped"
+                f"{report.dropped} change(s) were for items the server no longer has; "
+                "they stay here only"
             )
-        progress("state")
-        unread, saved = backend.unread_ids(), backend.saved_ids()
-        missing = (unread | saved) - state.known_items(store, unread | saved)
-        if missing:
-            items = backend.items_with_ids(sorted(missing))
-            new, ignored = _store_items(store, feed_ids, items)
-            report.new_items += new
-            report.ignored += ignored
-            still = missing - {i.id for i in items}
-            if still:
-                report.ignored += len(still)
-                report.warnings.append(
-                    f"the server listed {len(still)} unread or saved item id(s) it does not "
-                    "have; they were ignored"
-                )
-        report.pulled_changes = state.apply_server_state(store, unread, saved)
+        if pushed.failure is not None:
+            raise pushed.failure
         state.set_state(store, {"last_sync": str(time.time())})
     except AccountError as error:
         report.queued = state.queue_size(store)
@@ -188,22 +206,24 @@ def summary_line(report: SyncReport) -> str:
     return "synced: " + ", ".join(parts)
 
 
-# -- feeds and items -------------------------------------------------------------------------
+# -- pulling ---------------------------------------------------------------------------------
 
 
-def _server_feeds(
-    groups: Sequence[RemoteGroup], feeds: Sequence[RemoteFeed]
-) -> list[state.ServerFeed]:
-    from newsreader.ingest.sanitize import clean_line, safe_link
+def _listed_recently(store: Store) -> bool:
+    """Whether the server's feeds were listed less than :data:`FEEDS_MAX_AGE` ago."""
+    try:
+        age = time.time() - float(state.get_state(store, "feeds_listed_at", "0"))
+    except ValueError:
+        return False
+    return 0 <= age < FEEDS_MAX_AGE
 
-    names = {g.id: clean_line(g.title, limit=200) for g in groups}
-    result = []
-    for feed in feeds:
-        tags = tuple(dict.fromkeys(names[g] for g in feed.group_ids if names.get(g)))
-        url = feed.url.strip() or f"server-feed:{feed.id}"
-        title = clean_line(feed.title, limit=500) or url
-        result.append(state.ServerFeed(feed.id, url, title, safe_link(feed.site_url), tags))
-    return result
+
+def _pull_feeds(store: Store, backend: Backend) -> dict[int, int]:
+    """The server's groups and feeds into the cache; returns server feed id → local id."""
+    groups, feeds = backend.groups_and_feeds()
+    feed_ids = state.save_feeds(store, server_feeds(groups, feeds))
+    state.set_state(store, {"feeds_listed_at": str(time.time())})
+    return feed_ids
 
 
 def _pull_items(
@@ -212,49 +232,59 @@ def _pull_items(
     feed_ids: dict[int, int],
     report: SyncReport,
     progress: Callable[..., None],
+    page: ItemPage,
+    since: int,
+    list_feeds: Callable[[], dict[int, int]] | None = None,
 ) -> None:
-    """Page through the items above the highest id seen. Pages are turned into articles and
-    stored in a worker process (a thread without a cache file or a second core) while the
-    next page downloads, so that parsing never holds up the downloads."""
-    since = int(state.get_state(store, "max_item_id", "0") or 0)
+    """Page through the items above ``since`` (``page`` is the first page). One batch of
+    pages is stored at a time, in a worker process (a thread without a cache file or a
+    second core) while the next pages download; the pages that arrived meanwhile make the
+    next batch, so that parsing never holds up the downloads. ``feed_ids`` is brought up to
+    date by ``list_feeds`` (once) when an item of a feed not in it arrives."""
     fetched = 0
-    pending: list[tuple[Future[tuple[int, int]], tuple[RemoteItem, ...], int]] = []
     db_path = str(store.path.absolute()) if store.path is not None else None
     pool: ProcessPoolExecutor | None = None
     pool_decided = False
     thread = ThreadPoolExecutor(1, thread_name_prefix="sync-store")
+    storing: tuple[Future[PageStored], list[Page]] | None = None
+    waiting: list[Page] = []
 
-    def submit(items: tuple[RemoteItem, ...], top: int) -> Future[tuple[int, int]]:
-        if pool is not None and db_path is not None:
-            return pool.submit(store_page, db_path, feed_ids, items, top)
-        return thread.submit(store_page_here, store, feed_ids, items, top)
-
-    def collect(limit: int) -> None:
-        nonlocal pool
-        while len(pending) > limit:
-            future, items, top = pending.pop(0)
+    def settle(block: bool) -> None:
+        """Count the batch being stored if it is done (or wait for it), then start storing
+        the pages waiting."""
+        nonlocal pool, storing
+        if storing is not None and (block or storing[0].done()):
+            future, batch = storing
+            storing = None
             try:
-                new, ignored = future.result()
+                stored = future.result()
             except (AccountError, sqlite3.Error):
                 raise
-            except Exception:  # a broken worker process: store the page here instead
+            except Exception:  # a broken worker process: store the batch here instead
                 if pool is not None:
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = None
-                new, ignored = store_page_here(store, feed_ids, items, top)
-            report.new_items += new
-            report.ignored += ignored
+                stored = store_pages_here(store, feed_ids, batch)
+            report.count(stored)
+        if storing is None and waiting:
+            batch = list(waiting)
+            waiting.clear()
+            if pool is not None and db_path is not None:
+                storing = (pool.submit(store_pages, db_path, feed_ids, batch), batch)
+            else:
+                storing = (thread.submit(store_pages_here, store, dict(feed_ids), batch), batch)
 
     try:
-        while True:
-            page = backend.items_since(since)
-            if not page.items:
-                break
+        while page.items:
             top = max(item.id for item in page.items)
             if top <= since:  # a server that ignores since_id would loop forever
                 break
             since = top
             fetched += len(page.items)
+            if list_feeds is not None and any(i.feed_id not in feed_ids for i in page.items):
+                feed_ids.clear()  # (the batches being stored have their own copy)
+                feed_ids.update(list_feeds())
+                list_feeds = None
             if not pool_decided and db_path is not None:
                 # Many pages to come: store them in a process, so that the downloads never
                 # wait for the interpreter lock held by parsing.
@@ -262,16 +292,39 @@ def _pull_items(
                 _, stored = state.server_counts(store)
                 if (page.total or 0) - stored >= POOL_MIN_ITEMS:
                     pool = _process_pool()
-            pending.append((submit(page.items, top), page.items, top))
-            collect(PAGES_AHEAD)
+            waiting.append(page.items)
+            settle(block=len(waiting) >= PAGES_WAITING)
             progress("items", fetched, max(page.total or 0, fetched))
+            page = backend.items_since(since)
     finally:
         try:
-            collect(0)
+            while storing is not None or waiting:
+                settle(block=True)
         finally:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
             thread.shutdown(wait=True, cancel_futures=True)
+
+
+def _pull_missing(
+    store: Store, backend: Backend, feed_ids: dict[int, int], report: SyncReport, ids: set[int]
+) -> None:
+    """Fetch and store the listed unread or saved items that are not here (older than the
+    highest id seen, e.g. after the cache was emptied)."""
+    missing = ids - state.known_items(store, ids)
+    if not missing:
+        return
+    from newsreader.sync_items import store_items
+
+    items = backend.items_with_ids(sorted(missing))
+    report.count(store_items(store, feed_ids, items))
+    still = missing - {i.id for i in items}
+    if still:
+        report.ignored += len(still)
+        report.warnings.append(
+            f"the server listed {len(still)} unread or saved item id(s) it does not "
+            "have; they were ignored"
+        )
 
 
 def _process_pool() -> ProcessPoolExecutor | None:
@@ -287,113 +340,42 @@ def _process_pool() -> ProcessPoolExecutor | None:
         if os.name != "posix":
             return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["newsreader.sync", "newsreader.ingest.feed", "nh3"])
+        context.set_forkserver_preload(["newsreader.sync_items", "newsreader.ingest.feed", "nh3"])
         return ProcessPoolExecutor(max_workers=1, mp_context=context)
     except (OSError, ValueError):
         return None
-
-
-# A worker process's own connection to the cache, opened on its first page.
-_worker_stores: dict[str, Store] = {}
-
-
-def store_page(
-    db_path: str, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
-) -> tuple[int, int]:
-    """In a worker process: :func:`store_page_here` through its own connection to the cache
-    (WAL lets it write beside the syncing process)."""
-    store = _worker_stores.get(db_path)
-    if store is None:
-        store = _worker_stores[db_path] = Store.open(db_path)
-    return store_page_here(store, feed_ids, items, top)
-
-
-def store_page_here(
-    store: Store, feed_ids: dict[int, int], items: tuple[RemoteItem, ...], top: int
-) -> tuple[int, int]:
-    """Store one page of items, then remember ``top`` as the highest item id stored (pages
-    are stored in order, so a stopped sync resumes after the last whole page).
-    Returns (new articles, items left out)."""
-    counts = _store_items(store, feed_ids, items)
-    state.set_state(store, {"max_item_id": str(top)})
-    return counts
-
-
-def _store_items(
-    store: Store, feed_ids: dict[int, int], items: Iterable[RemoteItem]
-) -> tuple[int, int]:
-    """Store server items as articles; returns (new, left out: their feed is unknown)."""
-    usable: list[state.ServerItem] = []
-    ignored = 0
-    for item in items:
-        if item.feed_id not in feed_ids:
-            ignored += 1
-            continue
-        usable.append(
-            state.ServerItem(item.id, item.feed_id, article_from_item(item), item.read, item.saved)
-        )
-    if not usable:
-        return 0, ignored
-    return state.save_items(store, feed_ids, usable), ignored
-
-
-def article_from_item(item: RemoteItem) -> NewArticle:
-    """A server item as an article: its HTML sanitised like a feed entry's."""
-    from newsreader.ingest.feed import html_to_text, sanitize_html
-    from newsreader.ingest.sanitize import clean_line, safe_link
-
-    link = safe_link(item.url.strip())
-    content = sanitize_html(item.html, link or None)
-    text = html_to_text(content)
-    title = clean_line(item.title, limit=500) or clean_line(text[:81], limit=80) or "Untitled"
-    published = datetime.fromtimestamp(item.created, UTC) if item.created > 0 else datetime.now(UTC)
-    return NewArticle(
-        key=f"server-item:{item.id}",
-        title=title,
-        published=published,
-        content=content,
-        content_type=ContentType.HTML,
-        body=None,
-        text=text,
-        author=clean_line(item.author, limit=300),
-        link=link,
-        # The text is whitespace-collapsed already: only its start needs cleaning.
-        summary=clean_line(text[: SUMMARY_CHARS + 1], limit=SUMMARY_CHARS),
-    )
 
 
 # -- pushing ---------------------------------------------------------------------------------
 
 
 def _push(
-    store: Store, backend: Backend, report: SyncReport, progress: Callable[..., None]
-) -> None:
-    """Send the queued changes, a few at once (the Fever API takes one per request)."""
-    changes = state.pending(store)
+    backend: Backend, changes: list[state.QueuedChange], progress: Callable[..., None]
+) -> _Pushed:
+    """Send the queued changes, a few at once (the Fever API takes one per request). At the
+    first failure the changes not yet sent stay queued and nothing more is sent."""
+    pushed = _Pushed()
     if not changes:
-        return
-    sent: list[state.QueuedChange] = []
-    failure: AccountError | None = None
-    with ThreadPoolExecutor(max_workers=PUSH_AT_ONCE, thread_name_prefix="sync-push") as pool:
+        return pushed
+    pool = ThreadPoolExecutor(max_workers=PUSH_AT_ONCE, thread_name_prefix="sync-push")
+    try:
         futures = {pool.submit(backend.mark, c.remote_id, c.field, c.value): c for c in changes}
         for done, future in enumerate(as_completed(futures), start=1):
-            change = futures[future]
+            if future.cancelled():
+                continue
             try:
                 future.result()
             except ItemGone:
-                report.dropped += 1
+                pushed.dropped += 1
             except AccountError as error:
-                failure = failure or error
+                if pushed.failure is None:
+                    pushed.failure = error
+                    for other in futures:
+                        other.cancel()
                 continue
-            sent.append(change)
+            pushed.sent.append(futures[future])
             if done % 10 == 0 or done == len(changes):
                 progress("push", done, len(changes))
-    state.drop_sent(store, sent)
-    report.pushed += len(sent) - report.dropped
-    if report.dropped:
-        report.warnings.append(
-            f"{report.dropped} change(s) were for items the server no longer has; "
-            "they stay here only"
-        )
-    if failure is not None:
-        raise failure
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return pushed

@@ -113,33 +113,76 @@ class Coldsweat:
                 self.process.wait()
 
 
+# Run by coldsweat's own interpreter when timing is asked for: every answer carries a
+# Server-Timing header with the request's time in the app (wall and the thread's CPU, ms).
+_TIMED_RUNNER = """
+import sys, time
+import flask
+from coldsweat import create_app
+
+app = create_app()
+
+
+@app.before_request
+def _started():
+    flask.g.newsreader_started = (time.perf_counter(), time.thread_time())
+
+
+@app.after_request
+def _timed(response):
+    wall, cpu = flask.g.newsreader_started
+    response.headers["Server-Timing"] = (
+        f"app;dur={(time.perf_counter() - wall) * 1000:.3f}, "
+        f"cpu;dur={(time.thread_time() - cpu) * 1000:.3f}"
+    )
+    return response
+
+
+app.run(host="127.0.0.1", port=int(sys.argv[1]), threaded=True)
+"""
+
+
 def start_coldsweat(
-    folder: Path, feeds: list[tuple[str, str, str]], log: Path | None = None
+    folder: Path, feeds: list[tuple[str, str, str]], log: Path | None = None, timed: bool = False
 ) -> Coldsweat:
     """Set up a coldsweat database in ``folder``, subscribe the user to ``feeds`` (fetched
     now, so they must be served already) and run the server."""
     program = coldsweat_command()
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "coldsweat.db"
-    env = {
+    env = _environment(database)
+    opml = folder / "subs.opml"
+    write_opml(opml, feeds)
+    with open(log or folder / "coldsweat.log", "ab") as output:
+        for args in (["setup", USER, "-p", PASSWORD], ["import", "-f", str(opml), USER]):
+            subprocess.run(
+                [str(program), *args], env=env, stdout=output, stderr=output, check=True,
+                timeout=900,
+            )  # fmt: skip
+    return run_coldsweat(folder, log, timed=timed)
+
+
+def _environment(database: Path) -> dict[str, str]:
+    return {
         **os.environ,
         "FLASK_DATABASE_URL": f"sqlite:///{database}",
         "FLASK_SECRET_KEY": "test",
     }
-    opml = folder / "subs.opml"
-    write_opml(opml, feeds)
-    output = open(log or folder / "coldsweat.log", "ab")  # noqa: SIM115 - the server's log
-    for args in (["setup", USER, "-p", PASSWORD], ["import", "-f", str(opml), USER]):
-        subprocess.run(
-            [str(program), *args], env=env, stdout=output, stderr=output, check=True, timeout=900
-        )
+
+
+def run_coldsweat(folder: Path, log: Path | None = None, timed: bool = False) -> Coldsweat:
+    """Run coldsweat on the database set up in ``folder`` by :func:`start_coldsweat`. With
+    ``timed``, each answer says how long the server spent on it (a ``Server-Timing`` header:
+    ``app`` wall and ``cpu`` thread CPU time, in ms)."""
+    program = coldsweat_command()
+    database = folder / "coldsweat.db"
     port = free_port()
-    process = subprocess.Popen(
-        [str(program), "run", "-h", "127.0.0.1", "-p", str(port)],
-        env=env,
-        stdout=output,
-        stderr=output,
-    )
+    if timed:
+        command = [str(program.parent / "python"), "-c", _TIMED_RUNNER, str(port)]
+    else:
+        command = [str(program), "run", "-h", "127.0.0.1", "-p", str(port)]
+    output = open(log or folder / "coldsweat.log", "ab")  # noqa: SIM115 - the server's log
+    process = subprocess.Popen(command, env=_environment(database), stdout=output, stderr=output)
     server = Coldsweat(process, f"http://127.0.0.1:{port}/fever/", database)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

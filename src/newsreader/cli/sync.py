@@ -96,7 +96,7 @@ def cmd_account_test(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         backend.check()
         groups, feeds = backend.groups_and_feeds()
-        unread, saved = backend.unread_ids(), backend.saved_ids()
+        unread, saved = backend.item_states()
     except AccountError as error:
         return _error(str(error))
     finally:

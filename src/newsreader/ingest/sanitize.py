@@ -43,6 +43,10 @@ def clean_text(text: str) -> str:
     """Remove escape sequences, control and invisible characters; keep tabs and newlines."""
     if not text:
         return ""
+    # Plain ASCII with nothing but printable characters, tabs and newlines: checked in C,
+    # ~6x faster than the search below, which it answers the same for ASCII text.
+    if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
+        return text
     if _UNCLEAN.search(text) is None:
         return text
     if "\r" in text:

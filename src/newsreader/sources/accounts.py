@@ -97,6 +97,10 @@ class Backend(Protocol):
 
     def saved_ids(self) -> set[int]: ...
 
+    def item_states(self) -> tuple[set[int], set[int]]:
+        """(:meth:`unread_ids`, :meth:`saved_ids`), in as few requests as the server allows."""
+        ...
+
     def mark(self, item_id: int, field: str, value: bool) -> None:
         """Set ``field`` ("read" or "starred") of one item; :class:`ItemGone` if unknown.
         Called from several threads at once."""

@@ -197,6 +197,16 @@ def save_feeds(store: Store, feeds: Sequence[ServerFeed]) -> dict[int, int]:
     return mapping
 
 
+def server_feed_ids(store: Store) -> dict[int, int]:
+    """Server feed id → local feed id of the server's feeds as last listed (the active ones)."""
+    with store.database.transaction() as db:
+        rows = db.execute(
+            "SELECT s.remote_id, s.feed_id FROM sync_feeds s JOIN feeds f ON f.id = s.feed_id "
+            "WHERE f.active = 1"
+        ).fetchall()
+    return {int(remote): int(local) for remote, local in rows}
+
+
 def known_items(store: Store, remote_ids: Collection[int]) -> set[int]:
     """Those of ``remote_ids`` that are in the cache."""
     wanted = list(remote_ids)

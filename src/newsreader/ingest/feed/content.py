@@ -17,10 +17,22 @@ from newsreader.ingest.html.policy import clean_html
 from newsreader.ingest.sanitize import clean_line, clean_text
 
 # A URL attribute whose value is not obviously absolute: only then is resolving needed.
-_RELATIVE = re.compile(
-    r"""\b(?:href|src|cite|longdesc|poster)\s*=\s*["']?\s*(?!https?:|#|mailto:)""",
-    re.IGNORECASE,
-)
+# Found from its "=" (a literal that the regex engine finds fast), then the attribute's name
+# is checked just before it: one regex that starts with the names tries them at every
+# position and cost ~0.2 ms per kilobyte.
+_VALUE_NOT_ABSOLUTE = re.compile(r"""=\s*["']?\s*(?!https?:|#|mailto:)""", re.IGNORECASE)
+_URL_ATTRIBUTE_BEFORE = re.compile(r"(?<!\w)(?:href|src|cite|longdesc|poster)\s*\Z", re.IGNORECASE)
+_NAME_WINDOW = 256  # characters before "=" searched for the attribute's name
+
+
+def has_relative_url(fragment: str) -> bool:
+    """Whether a URL attribute (href, src, cite, longdesc, poster) of ``fragment`` may hold a
+    relative URL (a value not starting with http(s):, # or mailto:)."""
+    for found in _VALUE_NOT_ABSOLUTE.finditer(fragment):
+        start = found.start()
+        if _URL_ATTRIBUTE_BEFORE.search(fragment, max(0, start - _NAME_WINDOW), start):
+            return True
+    return False
 
 
 def sanitize_html(fragment: str, base: str | None = None) -> str:
@@ -31,7 +43,7 @@ def sanitize_html(fragment: str, base: str | None = None) -> str:
     """
     if not fragment:
         return ""
-    resolve = base if base and _RELATIVE.search(fragment) else None
+    resolve = base if base and has_relative_url(fragment) else None
     return clean_html(clean_text(fragment), drop_forms=False, base=resolve)
 
 
