@@ -37,25 +37,10 @@ _FROM_MATCHES = (
 )
 
 
-def _names_feeds(clause: str) -> bool:
-    return "f.title" in clause or "f.tags" in clause
-
-
-def _from_matches(clause: str) -> str:
-    """The FROM of a ranked query: feeds are joined only when the condition names them."""
-    if _names_feeds(clause):
-        return f"{_FROM_MATCHES} CROSS JOIN feeds f ON f.id = a.feed_id"
-    return _FROM_MATCHES
-
-
-def from_articles(clause: str) -> str:
-    """The FROM of a query over articles alone, with feeds joined only when named."""
-    if _names_feeds(clause):
-        return "FROM articles a CROSS JOIN feeds f ON f.id = a.feed_id"
-    return "FROM articles a"
-
-
 _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+# Conditions name only ``a``'s columns (feeds through sub-queries), so a count or a list of
+# ids reads articles alone.
+FROM_ARTICLE_ROWS = "FROM articles a"
 _SNIPPET_CHARS = 200
 Sort = Literal["relevance", "date"]
 _CHUNK = 500  # ids per statement
@@ -128,7 +113,7 @@ def search_query(
             ranked = _best(db, query.match, clause, params, limit + offset)[offset:]
         else:
             ranked = db.tuples(
-                f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
+                f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
                 f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
                 [query.match, *params, limit, offset],
             )
@@ -198,11 +183,9 @@ def _best(
         for start in range(0, len(ids), _CHUNK):
             chunk = ids[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
-            source = "FROM articles a INDEXED BY articles_search"
-            if _names_feeds(clause):
-                source += " CROSS JOIN feeds f ON f.id = a.feed_id"
             for article_id, published in db.tuples(
-                f"SELECT a.id, a.published {source} WHERE a.id IN ({marks}) AND {clause}",
+                "SELECT a.id, a.published FROM articles a INDEXED BY articles_search "
+                f"WHERE a.id IN ({marks}) AND {clause}",
                 [*chunk, *params],
             ):
                 passed.append((scores[int(article_id)], -float(published), -int(article_id)))
@@ -221,7 +204,7 @@ def _best_passing(
     """:func:`_best` when the conditions pass few matches: each match is looked up by id
     (a fraction of a microsecond) and only those that pass are ranked."""
     rows = db.tuples(
-        f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
+        f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
         f"WHERE articles_fts MATCH ? AND {clause} "
         "ORDER BY score, a.published DESC, a.id DESC LIMIT ?",
         [match, *params, want],
@@ -233,13 +216,10 @@ def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list
     """The list key of every article a query finds within ``where``, newest first."""
     clause, params = conditions(query, where)
     if query.match is None:
-        sql = f"SELECT a.published, a.id {from_articles(clause)} WHERE {clause}"
+        sql = f"SELECT a.published, a.id {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = (
-            f"SELECT a.published, a.id {_from_matches(clause)} "
-            f"WHERE articles_fts MATCH ? AND {clause}"
-        )
+        sql = f"SELECT a.published, a.id {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {clause}"
         arguments = [query.match, *params]
     try:
         rows = db.tuples(sql + " ORDER BY a.published DESC, a.id DESC", arguments)
@@ -253,10 +233,10 @@ def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int
     clause, params = conditions(query, where)
     if query.match is None:
         clause = steered(clause, query)
-        sql = f"SELECT count(*) {from_articles(clause)} WHERE {clause}"
+        sql = f"SELECT count(*) {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = f"SELECT count(*) {_from_matches(clause)} WHERE articles_fts MATCH ? AND {clause}"
+        sql = f"SELECT count(*) {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {clause}"
         arguments = [query.match, *params]
     try:
         return db.scalar(sql, arguments)

@@ -26,7 +26,7 @@ from weakref import WeakKeyDictionary
 from newsreader.search import CompiledQuery
 from newsreader.store.connection import Database, StoreError
 from newsreader.store.filters import ArticleFilter, feed_set_sql, where_sql
-from newsreader.store.fts import conditions, count_query, from_articles, steered
+from newsreader.store.fts import FROM_ARTICLE_ROWS, conditions, count_query, steered
 
 MAX_MASKS = 64  # expressions whose matches are kept per connection
 REMOVED_FEEDS = "SELECT id FROM feeds WHERE active = 0"
@@ -151,7 +151,7 @@ def count_queries(
             else:
                 clause, params = conditions(query, where)
                 clause = steered(clause, query)
-                sql = f"SELECT a.id AS x {from_articles(clause)} WHERE {clause}"
+                sql = f"SELECT a.id AS x {FROM_ARTICLE_ROWS} WHERE {clause}"
                 allowed = id_mask(_ids(db, sql, params))
             counts.append((matches & allowed).bit_count())
     except sqlite3.OperationalError as error:
