@@ -13,6 +13,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from newsreader.model import NewArticle
 from newsreader.search import CompiledQuery, compile_query
 from newsreader.store import ArticleFilter, Store
@@ -169,3 +171,36 @@ def test_saved_search_counts_walk_the_narrow_index(store: Store, tmp_path: Path)
     assert any("articles_starred_listing" in p for p in plans), plans
     assert any("articles_feed_listing" in p for p in plans), plans
     assert not any("articles_unread_listing" in p for p in plans), plans
+
+
+def test_matches_looked_up_by_id_do_not_probe_once_per_feed(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.store import fts
+
+    feeds = [store.ensure_feed(f"https://f{n}.example/", f"F{n}") for n in range(4)]
+    for feed in feeds:
+        store.upsert_articles(
+            feed.id, [article(f"{feed.id}-{n}", f"harbour {n}", days=n) for n in range(20)]
+        )
+    monkeypatch.setattr(fts, "RANK_WINDOW", 5)  # too few of the newest pass: rank passing
+    query = compile_query("feed:F harbour", now=NOW)  # every feed: a list of four
+    connection: sqlite3.Connection = store._db._db
+    statements: list[str] = []
+    connection.set_trace_callback(statements.append)
+    try:
+        hits = store.search_query(query, ArticleFilter(feed_ids=(feeds[0].id,)), limit=10)
+        dated = store.search_query(query, sort="date", limit=10)
+        keys = store.query_keys(query)
+        count = store.count_query(query)
+    finally:
+        connection.set_trace_callback(None)
+    assert len(hits) == 10 and len(dated) == 10 and len(keys) == count == 80
+    plans = [
+        str(row[3])
+        for statement in statements
+        if "articles_search" in statement
+        for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}").fetchall()
+    ]
+    assert any("articles_search (id=?)" in p for p in plans), plans
+    assert not any("feed_id=?" in p for p in plans), plans

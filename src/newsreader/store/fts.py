@@ -62,6 +62,12 @@ def steered(clause: str, query: CompiledQuery) -> str:
     return clause.replace("a.read = 0", "+a.read = 0") if query.narrow else clause
 
 
+def _by_id(clause: str) -> str:
+    """``clause`` for articles looked up by id: a feed list is checked on the row found, not
+    used to probe the index once for each feed it names."""
+    return clause.replace("a.feed_id IN (", "+a.feed_id IN (")
+
+
 def _any_hidden(where: ArticleFilter) -> ArticleFilter:
     return replace(where, hidden=None)
 
@@ -114,7 +120,8 @@ def search_query(
         else:
             ranked = db.tuples(
                 f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
-                f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"WHERE articles_fts MATCH ? AND {_by_id(clause)} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
                 [query.match, *params, limit, offset],
             )
         if not ranked:
@@ -154,12 +161,12 @@ def _best(
 ) -> list[tuple[int, float]]:
     """The ``want`` best ``(id, score)`` pairs of ``match`` among articles meeting ``clause``.
 
-    The index ranks its matches alone (bm25 and nothing else per match); the conditions are
-    then checked for the best candidates only, by id, widening the window when too few pass.
-    When too few of the newest matches pass (a rare feed, say), the conditions are checked
-    for every match first and only those passing are ranked. Ties are broken newest first.
+    The index ranks its newest :data:`RANK_WINDOW` matches alone (bm25 and nothing else per
+    match); the conditions are then checked for the best of them, by id, a chunk at a time
+    until enough pass. When too few of them pass (a rare feed, say), the conditions are
+    checked for every match first and only those passing are ranked. Ties are broken
+    newest first.
     """
-    window = max(4 * want, 200)
     # A word in very many articles is ranked among the RANK_WINDOW most recently stored of
     # them: bm25 costs a microsecond or two per match, the rest of a search about as much as
     # ranking two thousand; among that many articles a word's weight is small anyway.
@@ -169,33 +176,30 @@ def _best(
         [match, RANK_WINDOW - 1],
     )
     floor = int(floor_row[0][0]) if floor_row else None
-    while True:
-        candidates = db.tuples(
-            f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
-            "AND rowid >= ? ORDER BY score, rowid DESC LIMIT ?",
-            [match, floor or 0, window],
-        )
-        if not candidates:
-            return []
-        scores = {int(row[0]): float(row[1]) for row in candidates}
-        passed: list[tuple[float, float, int]] = []
-        ids = list(scores)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            for article_id, published in db.tuples(
-                "SELECT a.id, a.published FROM articles a INDEXED BY articles_search "
-                f"WHERE a.id IN ({marks}) AND {clause}",
-                [*chunk, *params],
-            ):
-                passed.append((scores[int(article_id)], -float(published), -int(article_id)))
-        exhausted = len(candidates) < window
-        if exhausted and len(passed) < want and floor is not None:
-            return _best_passing(db, match, clause, params, want)
-        if len(passed) >= want or exhausted:
-            passed.sort()
-            return [(-article_id, score) for score, _, article_id in passed[:want]]
-        window *= 8
+    candidates = db.tuples(
+        f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
+        "AND rowid >= ? ORDER BY score, rowid DESC",
+        [match, floor or 0],
+    )
+    scores = {int(row[0]): float(row[1]) for row in candidates}
+    ids = list(scores)
+    passed: list[tuple[float, float, int]] = []
+    start, size = 0, max(4 * want, 200)
+    while start < len(ids) and len(passed) < want:
+        chunk = ids[start : start + size]
+        start += size
+        size = min(8 * size, _CHUNK)
+        marks = ",".join("?" * len(chunk))
+        for article_id, published in db.tuples(
+            "SELECT a.id, a.published FROM articles a INDEXED BY articles_search "
+            f"WHERE a.id IN ({marks}) AND {_by_id(clause)}",
+            [*chunk, *params],
+        ):
+            passed.append((scores[int(article_id)], -float(published), -int(article_id)))
+    if len(passed) < want and floor is not None:
+        return _best_passing(db, match, clause, params, want)
+    passed.sort()
+    return [(-article_id, score) for score, _, article_id in passed[:want]]
 
 
 def _best_passing(
@@ -205,7 +209,7 @@ def _best_passing(
     (a fraction of a microsecond) and only those that pass are ranked."""
     rows = db.tuples(
         f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
-        f"WHERE articles_fts MATCH ? AND {clause} "
+        f"WHERE articles_fts MATCH ? AND {_by_id(clause)} "
         "ORDER BY score, a.published DESC, a.id DESC LIMIT ?",
         [match, *params, want],
     )
@@ -219,7 +223,10 @@ def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list
         sql = f"SELECT a.published, a.id {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = f"SELECT a.published, a.id {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {clause}"
+        sql = (
+            f"SELECT a.published, a.id {_FROM_MATCHES} "
+            f"WHERE articles_fts MATCH ? AND {_by_id(clause)}"
+        )
         arguments = [query.match, *params]
     try:
         rows = db.tuples(sql + " ORDER BY a.published DESC, a.id DESC", arguments)
@@ -236,7 +243,7 @@ def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int
         sql = f"SELECT count(*) {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = f"SELECT count(*) {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {clause}"
+        sql = f"SELECT count(*) {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {_by_id(clause)}"
         arguments = [query.match, *params]
     try:
         return db.scalar(sql, arguments)
