@@ -6,11 +6,14 @@ Builds (once; reused from ``bench/results/search_cache/``) a real cache of ``--a
 generated articles (~250 words each drawn from a Zipf-distributed vocabulary of 20,000 words,
 one common word in 40 % of them, a section heading in each, 100 feeds, 0.5 % starred, two
 thirds read, dates over a year) stored through ``Store.upsert_articles``. Then, on a
-read-only connection as the app uses, times (p50/p95 in ms, limit 50):
+read-only connection as the app uses, times (p50/p95 in ms, wall and this process's CPU,
+limit 50):
 
 * 1-, 2- and 3-word queries, the common word, a phrase, a prefix, ranked by relevance;
 * qualifier-only queries (``is:starred``, ``feed:x since:7d``);
-* the unread counts of 20 saved searches (all of them, per round);
+* the unread counts of 20 saved searches (all of them, per round): as after marking an
+  article read (the unread articles are read again, the index's matches are kept), and as
+  after a refresh that changed the index ("index changed": the matches are read again);
 * ``LIKE '%word%'`` over titles and text for the same words, newest first, limit 50;
 * long pasted queries (1,000 and 4,000 words, 100 KB), which the language bounds.
 
