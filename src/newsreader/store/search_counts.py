@@ -1,8 +1,8 @@
 """Counting what many queries find at once, without ranking: saved searches' unread counts.
 
 A count is the articles a query's index words match, intersected with the articles its
-conditions (and the view's, e.g. unread) allow. Both sides are bit masks over article ids
-(an int with byte N set to 1 for article N), so intersecting and counting is one ``&`` and one
+conditions (and the view's, e.g. unread) allow. Both sides are masks over article ids (an
+int whose byte N is 1 for article N), so intersecting and counting is one ``&`` and one
 ``bit_count()``, microseconds at 100,000 articles.
 
 What the index matches changes only when articles are stored, changed or deleted, not when
