@@ -147,6 +147,21 @@ def test_prefix_last_follows_typing() -> None:
     assert compile_query('"tomah"', now=NOW, prefix_last=True).match == '("tomah")'
     assert compile_query("tomah ", now=NOW, prefix_last=True).match == '("tomah")'
     assert compile_query("kyiv OR", now=NOW, prefix_last=True).match == '("kyiv")'
+    # One letter starts too many words to merge while typing: it is searched as a word.
+    assert compile_query("kyiv h", now=NOW, prefix_last=True).match == '("kyiv" AND "h")'
+    assert compile_query("kyiv ha", now=NOW, prefix_last=True).match == '("kyiv" AND "ha"*)'
+
+
+def test_feed_and_tag_qualifiers_name_feeds_by_id() -> None:
+    # So SQLite can walk those feeds' articles through their index (see test_search_counts).
+    for text in ("feed:bbc", "feed:7", "tag:world"):
+        compiled = compile_query(text, now=NOW)
+        assert compiled.where.startswith("(a.feed_id IN (SELECT id FROM feeds WHERE"), text
+        assert compiled.narrow
+    assert compile_query("is:starred kyiv", now=NOW).narrow
+    assert not compile_query("-feed:bbc kyiv", now=NOW).narrow
+    assert not compile_query("feed:bbc OR kyiv", now=NOW).narrow
+    assert not compile_query("is:unread", now=NOW).narrow
 
 
 hostile = st.text(

@@ -1,12 +1,15 @@
-"""Migration 4 on a cache written by the previous schema: headings filled, index rebuilt."""
+"""Search migrations on caches written by older schemas: headings filled and the index
+rebuilt (6), prefix indexes added (7)."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from newsreader.model import NewArticle
 from newsreader.search import compile_query
 from newsreader.store import Store, connection, schema
 
@@ -51,3 +54,52 @@ def test_an_older_cache_gets_headings_and_its_index_rebuilt(
     assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     raw.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
     store.close()
+
+
+def test_a_version_6_cache_gets_prefix_indexes_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "v6.db"
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "MIGRATIONS", schema.MIGRATIONS[:6])
+        patch.setattr(connection, "SCHEMA_VERSION", 6)
+        old = Store.open(path)
+        feed = old.ensure_feed("https://e.org/f", "E")
+        old.upsert_articles(
+            feed.id,
+            [
+                NewArticle(
+                    key=str(n),
+                    title=f"Harbour {n}",
+                    published=datetime(2026, 1, 1 + n, tzinfo=UTC),
+                    text=f"harbours and hardware {n}",
+                )
+                for n in range(5)
+            ],
+        )
+        before = [h.article.title for h in old.search_query(compile_query("ha*"))]
+        old.close()
+
+    def fts_sql(raw: sqlite3.Connection) -> str:
+        row = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+        return str(row[0])
+
+    raw = sqlite3.connect(path)
+    assert "prefix" not in fts_sql(raw)
+    raw.close()
+    store = Store.open(path)
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    assert "prefix = '2 3'" in fts_sql(raw)
+    assert [h.article.title for h in store.search_query(compile_query("ha*"))] == before
+    assert len(before) == 5
+    # The triggers came back: new and changed articles are indexed.
+    store.upsert_articles(
+        feed.id,
+        [NewArticle(key="new", title="Tugboat", published=datetime(2026, 2, 1, tzinfo=UTC))],
+    )
+    assert [h.article.title for h in store.search_query(compile_query("tu*"))] == ["Tugboat"]
+    raw.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+    assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    store.close()
+    raw.close()

@@ -13,8 +13,8 @@ unknown qualifier is searched as text (with a warning), and a query is cut to
 :data:`MAX_TERMS` terms and :data:`MAX_QUERY_CHARS` characters, saying so.
 
 :func:`compile_query` turns a query into an FTS5 ``MATCH`` expression (used for ranking when
-the query's words can all go to the index) and an SQL condition over ``articles a`` joined
-with ``feeds f``.
+the query's words can all go to the index) and an SQL condition over ``articles a`` (feeds
+are named through sub-queries on the feeds table).
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ _STATES = {
     "hidden": "a.hidden = 1",
 }
 _TEXT_COLUMNS = {"title": "title", "author": "author"}
+_NARROW = ("a.feed_id IN ", "a.starred = 1")  # conditions with an index of their own
 _SQL_KEYS = {"feed", "tag", "is", "since", "before", "after", "until"}
 
 
@@ -71,6 +72,9 @@ class CompiledQuery:
     params: tuple[object, ...]
     warnings: tuple[str, ...] = ()
     hidden: bool = False  # the query names ``is:hidden``: articles hidden by filters count
+    # Every article found is starred or in named feeds, whose indexes are narrower than the
+    # unread articles' one (SQLite, without statistics, cannot tell).
+    narrow: bool = False
 
     @property
     def empty(self) -> bool:
@@ -148,16 +152,23 @@ class _Parser:
             return self.term(f"{key} {value}", phrase=True)
         if not value:
             raise QueryError(f"{key}: needs a value, e.g. {key}:{_EXAMPLES[name]}")
+        # Feed conditions name the feeds by id (a sub-query over the small feeds table), so
+        # SQLite may walk the articles of those feeds alone through their index.
         if name == "feed":
             pattern = f"%{_like(value)}%"
             if value.isdigit() and len(value) < 19:  # a feed's id, or a name with digits
                 return Condition(
-                    "(a.feed_id = ? OR f.title LIKE ? ESCAPE '\\')", (int(value), pattern)
+                    "a.feed_id IN (SELECT id FROM feeds WHERE id = ? OR title LIKE ? ESCAPE '\\')",
+                    (int(value), pattern),
                 )
-            return Condition("f.title LIKE ? ESCAPE '\\'", (pattern,))
+            return Condition(
+                "a.feed_id IN (SELECT id FROM feeds WHERE title LIKE ? ESCAPE '\\')", (pattern,)
+            )
         if name == "tag":
             return Condition(
-                "('\x1f' || f.tags || '\x1f') LIKE ? ESCAPE '\\'", (f"%\x1f{_like(value)}\x1f%",)
+                "a.feed_id IN (SELECT id FROM feeds "
+                "WHERE ('\x1f' || tags || '\x1f') LIKE ? ESCAPE '\\')",
+                (f"%\x1f{_like(value)}\x1f%",),
             )
         if name == "is":
             state = value.lower()
@@ -255,7 +266,9 @@ def parse_when(value: str, now: datetime) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=now.tzinfo or UTC)
 
 
-_TRAILING_WORD = re.compile(r'(?:^|[\s(])-?[^\s()":*]*\w$')
+# A last word of two characters or more: a single letter would start too many words to be
+# worth merging their lists while someone types.
+_TRAILING_WORD = re.compile(r'(?:^|[\s(])-?[^\s()":*]*\w\w$')
 
 
 def compile_query(
@@ -282,28 +295,15 @@ def compile_query(
     if parser.terms >= MAX_TERMS and len(_WORD.findall(text)) > MAX_TERMS:
         warnings.append(f"only the first {MAX_TERMS} words are searched")
     match, where, params = compile_node(node)
-    return CompiledQuery(
-        match=match, where=where, params=params, warnings=tuple(warnings), hidden=parser.hidden
+    children = node.nodes if isinstance(node, And) else () if node is None else (node,)
+    narrow = any(
+        isinstance(child, Condition) and child.sql.startswith(_NARROW) for child in children
     )
-
-
-def to_fts_query(text: str, prefix_last: bool = True) -> str:
-    """An FTS5 MATCH expression for plain words and phrases; empty when there is nothing.
-
-    Every word is quoted, so operators and punctuation in the input can never make the
-    expression invalid; with ``prefix_last`` the last word matches as a prefix, so results
-    follow typing.
-    """
-    parts: list[str] = []
-    for match in re.finditer(r'"([^"]*)"?|(\S+)', text[:MAX_QUERY_CHARS]):
-        phrase, word = match.group(1), match.group(2)
-        words = _WORD.findall(phrase if phrase is not None else word)
-        if words:
-            parts.append('"' + " ".join(words) + '"')
-        if len(parts) >= MAX_TERMS:
-            break
-    if not parts:
-        return ""
-    if prefix_last and text and _WORD.match(text[-1]):
-        parts[-1] += "*"
-    return " AND ".join(parts)
+    return CompiledQuery(
+        match=match,
+        where=where,
+        params=params,
+        warnings=tuple(warnings),
+        hidden=parser.hidden,
+        narrow=narrow,
+    )

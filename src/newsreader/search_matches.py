@@ -62,10 +62,11 @@ def match_pattern(match: str) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives))
 
 
-def query_pattern(query_text: str) -> re.Pattern[str] | None:
-    """:func:`match_pattern` for what a user typed (None if it cannot be read)."""
+def query_pattern(query_text: str, *, prefix_last: bool = False) -> re.Pattern[str] | None:
+    """:func:`match_pattern` for what a user typed (None if it cannot be read); with
+    ``prefix_last`` a bare last word is a prefix, as in the search bar's results."""
     try:
-        compiled = compile_query(query_text[:MAX_QUERY_CHARS])
+        compiled = compile_query(query_text[:MAX_QUERY_CHARS], prefix_last=prefix_last)
     except QueryError:
         return None
     return match_pattern(compiled.match) if compiled.match else None

@@ -2,8 +2,8 @@
 
 :mod:`newsreader.search` parses what a user types into these nodes; :func:`compile_node`
 turns them into an FTS5 ``MATCH`` expression (for ranking, when the words can all go to the
-index) and an SQL condition over ``articles a`` joined with ``feeds f``, where text under
-``OR`` or ``NOT`` with qualifiers goes through index sub-queries.
+index) and an SQL condition over ``articles a``, where text under ``OR`` or ``NOT`` with
+qualifiers goes through index sub-queries.
 """
 
 from __future__ import annotations

@@ -45,6 +45,11 @@ class Database:
         """Call ``hook`` after each committed write transaction (None: stop)."""
         self._after_commit = hook
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether this connection has a transaction open (in the calling thread's call)."""
+        return self._db.in_transaction
+
     def refuse_writes(self, reason: str) -> None:
         """From now on every write raises :class:`StoreError` with ``reason`` (damage found)."""
         self.refusal = reason

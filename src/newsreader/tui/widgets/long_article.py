@@ -374,7 +374,9 @@ class LongArticleBody(Widget):
         pattern = self.highlight
         if pattern is None:
             return []
-        return [y for y, strip in enumerate(self.lines) if pattern.search(strip.text)]
+        from newsreader.tui.match_marks import has_match
+
+        return [y for y, strip in enumerate(self.lines) if has_match(strip, pattern)]
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
