@@ -34,6 +34,9 @@ class Action:
     footer: str = ""  # the footer label; "" keeps it out of the footer
     tooltip: str = ""
     help: bool = True  # listed in ``?`` and the palette
+    # Run as the key arrives, before the keys typed after it are routed: for keys that move
+    # the focus (what is typed next must land where the focus went).
+    priority: bool = False
 
     @property
     def run(self) -> str:
@@ -190,6 +193,7 @@ ACTIONS: tuple[Action, ...] = (
         "Full-screen reading",
         "Give the article the whole screen, and back",
         Scope.MAIN,
+        priority=True,
     ),
     Action(
         "toggle_star",
@@ -255,7 +259,30 @@ ACTIONS: tuple[Action, ...] = (
         "Hide read articles in the lists, or show them again (remembered)",
         Scope.MAIN,
     ),
-    Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
+    Action(
+        "toggle_feeds",
+        "f",
+        "Toggle feed list",
+        "Show or hide the feed list (at any width)",
+        Scope.MAIN,
+        priority=True,
+    ),
+    Action(
+        "next_pane",
+        "tab",
+        "Next pane",
+        "Move to the next pane shown: feeds, articles, the article, its outline",
+        Scope.MAIN,
+        priority=True,
+    ),
+    Action(
+        "previous_pane",
+        "shift+tab",
+        "Previous pane",
+        "Move to the previous pane shown",
+        Scope.MAIN,
+        priority=True,
+    ),
     Action(
         "refresh",
         "r",
@@ -280,6 +307,7 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
         footer="Search",
         tooltip="Search all articles",
+        priority=True,
     ),
     Action(
         "save_search",

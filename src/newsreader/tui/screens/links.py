@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 
 from newsreader.context import AppContext
-from newsreader.tui import browser
+from newsreader.tui import browser, wording
 from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.widgets.article_pane import ArticlePane
@@ -29,7 +29,7 @@ class LinksScreen(MarkingScreen):
         if 1 <= number <= len(links):
             self._open_url(links[number - 1])
         else:
-            self.notify(f"The article has no link {number}.", severity="warning")
+            self.notify(wording.no_such_link(number, len(links)), severity="warning")
 
     def action_link_picker(self) -> None:
         entries = self.pane.picker_entries()
@@ -57,5 +57,6 @@ class LinksScreen(MarkingScreen):
         if action == "link_picker":
             return True if has_article else None
         if action == "open_link":
-            return True if has_article and self.pane.links else None
+            # Enabled with any article open: a number past its links says so (never silent).
+            return True if has_article else None
         return super().check_action(action, parameters)

@@ -47,9 +47,13 @@ class SearchBar(Input):
         self.can_focus = False  # in the focus chain only while entered
 
     def enter(self) -> None:
-        """Take the focus (the only way in: ``/``, or a click)."""
+        """Take the focus (the only way in: ``/``, or a click).
+
+        At once, not on the next turn of the event loop: keys typed right after ``/`` are
+        routed to the focused widget as they arrive, and must land here.
+        """
         self.can_focus = True
-        self.focus()
+        self.screen.set_focus(self)
 
     def on_blur(self) -> None:
         self.can_focus = False
