@@ -231,7 +231,9 @@ async def test_deleting_a_saved_search_asks_first(store: Store, tmp_path: Path) 
             await pilot.press("D")
             await pilot.pause()
             assert app.screen is not app.main  # a question, not a deletion
-            assert "Delete the saved search “Missiles”" in str(app.screen.query_one("Label").render())
+            assert "Delete the saved search “Missiles”" in str(
+                app.screen.query_one("Label").render()
+            )
             await pilot.press(answer)
             await settle(app, pilot)
             assert app.screen is app.main

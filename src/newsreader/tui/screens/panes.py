@@ -85,7 +85,9 @@ class PanesScreen(Screen[None]):
         self.set_class(not show, FEEDS_HIDDEN)
         if show and not self.has_class(FULL_ARTICLE):
             self.set_focus(self.feeds)  # shown to choose a feed: it takes the keys
-        elif not show and self.focused is not None and self.feeds in self.focused.ancestors_with_self:
+        elif (
+            not show and self.focused is not None and self.feeds in self.focused.ancestors_with_self
+        ):
             self.set_focus(self.articles)
 
     # -- full-screen reading ----------------------------------------------------------------
