@@ -246,3 +246,50 @@ async def test_deleting_a_saved_search_asks_first(store: Store, tmp_path: Path) 
         await settle(app, pilot)
         assert load_config(path).searches == ()
         assert feeds.view_for("search:Missiles") is None
+
+
+async def test_t_on_an_article_without_headings_says_so(store: Store, make_app: App) -> None:
+    from newsreader.model import FeedKind
+
+    feed = store.ensure_feed("https://plain.example/feed", "Plain", FeedKind.FEED, ())
+    store.upsert_articles(
+        feed.id,
+        [
+            NewArticle(
+                key="plain",
+                title="No headings here",
+                published=NOW,
+                content="Just one paragraph.",
+                content_type=ContentType.MARKDOWN,
+                body="Just one paragraph.",
+                text="Just one paragraph.",
+            )
+        ],
+    )
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.main.pane.article is not None
+        await pilot.press("t")
+        await pilot.pause()
+        assert any("no section headings" in n for n in notes(app)), notes(app)
+
+
+async def test_f_while_reading_full_screen_brings_the_feed_list(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 3)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("z")
+        await pilot.pause()
+        assert app.main.feeds.region.width == 0
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.main.feeds.region.width > 0
+        assert app.focused is app.main.feeds

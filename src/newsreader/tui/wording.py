@@ -168,6 +168,10 @@ def nothing_to_save() -> str:
     return "Nothing to save: type a search first (/), then press S."
 
 
+def no_outline() -> str:
+    return "The article has no section headings: there is no outline to show."
+
+
 def no_article_open() -> str:
     return "No article is open: highlight one and press Enter."
 

@@ -333,9 +333,6 @@ class MainScreen(PanesScreen, TasksScreen, LinksScreen):
         if not self.pane.page_down():
             self._step_unread(forward=True)  # at the end: on to the next unread (newsboat)
 
-    def action_toggle_outline(self) -> None:
-        self.pane.toggle_outline()
-
     async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
         if self._image_loader is None:
             from newsreader.images.loader import ImageLoader

@@ -14,6 +14,7 @@ from typing import Literal
 from textual.screen import Screen
 from textual.widget import Widget
 
+from newsreader.tui import wording
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_pane import ArticlePane
 from newsreader.tui.widgets.feed_list import FeedList
@@ -80,10 +81,11 @@ class PanesScreen(Screen[None]):
         return not self.has_class("-narrow")
 
     def action_toggle_feeds(self) -> None:
-        show = not self.feeds_shown
+        show = not self.feeds_shown or self.has_class(FULL_ARTICLE)
+        self.remove_class(FULL_ARTICLE)  # f while reading full-screen: the feeds, to choose
         self.set_class(show, FEEDS_SHOWN)
         self.set_class(not show, FEEDS_HIDDEN)
-        if show and not self.has_class(FULL_ARTICLE):
+        if show:
             self.set_focus(self.feeds)  # shown to choose a feed: it takes the keys
         elif (
             not show and self.focused is not None and self.feeds in self.focused.ancestors_with_self
@@ -99,9 +101,13 @@ class PanesScreen(Screen[None]):
         elif self.focused is None or self.focused not in self.shown_panes():
             self.set_focus(self.articles)
 
-    def leave_full_screen(self) -> None:
-        """Show the lists again (a search lists its results there)."""
-        self.remove_class(FULL_ARTICLE)
+    # -- the outline ------------------------------------------------------------------------
+
+    def action_toggle_outline(self) -> None:
+        if self.pane.outline.option_count == 0:
+            self.notify(wording.no_outline())
+            return
+        self.pane.toggle_outline()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in TYPED_IN_SEARCH and self.focused is self.search_bar:
