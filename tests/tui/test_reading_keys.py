@@ -246,6 +246,10 @@ async def test_deleting_a_saved_search_asks_first(store: Store, tmp_path: Path) 
         await settle(app, pilot)
         assert load_config(path).searches == ()
         assert feeds.view_for("search:Missiles") is None
+        # The list shows the view highlighted now, not the deleted search's articles.
+        assert feeds.current.key == "all"
+        assert not app.main.articles.searching
+        assert app.main.articles.border_title == "All articles"
 
 
 async def test_t_on_an_article_without_headings_says_so(store: Store, make_app: App) -> None:

@@ -102,6 +102,8 @@ class FeedList(OptionList):
         key = self.current.key if self.views else "all"
         self.views = list(views)
         self._show(key)
+        if self.current.key != key:  # the view shown is gone (a deleted search, a removed feed)
+            self.post_message(self.ViewChosen(self.current))
 
     def _show(self, key: str) -> None:
         """List the views (the feeds of folded tags left out); highlight ``key``'s."""
