@@ -297,3 +297,33 @@ async def test_f_while_reading_full_screen_brings_the_feed_list(
         await pilot.pause()
         assert app.main.feeds.region.width > 0
         assert app.focused is app.main.feeds
+
+
+async def test_keys_typed_right_after_enter_or_esc_in_the_search_bar_go_to_the_list(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 6)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = app.main
+
+        def burst(*keys: str) -> None:
+            named = {"slash": "/", "enter": "\r", "escape": "\x1b"}
+            for key in keys:
+                app.post_message(events.Key(key, named.get(key, key)))
+
+        # Enter then j at once: the j moves in the results, it is not typed into the query.
+        burst("slash", *"tomahawk1", "enter", "j")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert main.search_bar.value == "tomahawk1"
+        assert app.focused is main.articles
+        # Esc then j at once: the search is left and the j moves in the list.
+        burst("slash", "escape", "j")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert main.search_bar.value == ""
+        assert not main.articles.searching
+        assert app.focused is main.articles
+        assert main.articles.cursor == 1

@@ -368,15 +368,17 @@ ACTIONS: tuple[Action, ...] = (
         action="cancel",
         help=False,
         footer="Clear search",
+        priority=True,
     ),
     Action(
         "search_results",
-        "down",
+        "enter,down",
         "Results",
         "Go to the results",
         Scope.SEARCH_BAR,
         action="submit",
         help=False,
+        priority=True,
     ),
     Action(
         "help",

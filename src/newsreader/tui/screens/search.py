@@ -117,6 +117,7 @@ class SearchScreen(Screen[None]):
             current = self.articles.current
             self._before_search = current.id if current else None
         self.remove_class(FULL_ARTICLE)  # the results are listed beside the article
+        self.search_bar.results = self.articles
         self.search_bar.enter()
 
     def follow_writes(self) -> None:
