@@ -327,3 +327,24 @@ async def test_keys_typed_right_after_enter_or_esc_in_the_search_bar_go_to_the_l
         assert not main.articles.searching
         assert app.focused is main.articles
         assert main.articles.cursor == 1
+
+
+async def test_a_key_typed_right_after_esc_in_the_article_moves_the_list(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 6)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("tab")
+        main = app.main
+        assert app.focused is main.pane.scroller
+        for key, char in [("escape", "\x1b"), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert app.focused is main.articles
+        assert main.articles.cursor == 1
+        assert main.pane.scroller.scroll_y == 0  # the j did not scroll the article

@@ -358,6 +358,7 @@ ACTIONS: tuple[Action, ...] = (
         "Clear the search / back to the article list",
         Scope.MAIN,
         help=False,
+        priority=True,
     ),
     Action(
         "cancel_search",

@@ -365,7 +365,7 @@ class MainScreen(PanesScreen, TasksScreen, LinksScreen):
         if self.articles.searching:
             self._cancel_search()
         elif self.focused is not self.articles:
-            self.articles.focus()
+            self.set_focus(self.articles)  # at once: the keys typed next are for the list
 
     # -- availability -----------------------------------------------------------------------
 

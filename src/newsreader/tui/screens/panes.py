@@ -24,8 +24,9 @@ FEEDS_SHOWN = "-feeds-shown"  # the user showed the feed list (f), at any width
 FEEDS_HIDDEN = "-feeds-hidden"  # the user hid it
 FULL_ARTICLE = "-full-article"  # z: the article alone
 
-# Actions that must not run while the search bar has the focus: their keys are typed there.
-TYPED_IN_SEARCH = frozenset({"search", "full_screen", "toggle_feeds"})
+# Priority actions that must not run while the search bar has the focus: their keys are typed
+# there, or the bar's own binding answers them (Esc).
+TYPED_IN_SEARCH = frozenset({"search", "full_screen", "toggle_feeds", "back"})
 
 
 class PanesScreen(Screen[None]):

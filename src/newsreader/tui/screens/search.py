@@ -306,7 +306,7 @@ class SearchScreen(Screen[None]):
         self.search_bar.value = ""
         if self.articles.searching:
             self._restore_view()
-        self.articles.focus()
+        self.set_focus(self.articles)
 
     def _restore_view(self) -> None:
         view = self.feeds.current
