@@ -348,3 +348,27 @@ async def test_a_key_typed_right_after_esc_in_the_article_moves_the_list(
         assert app.focused is main.articles
         assert main.articles.cursor == 1
         assert main.pane.scroller.scroll_y == 0  # the j did not scroll the article
+
+
+async def test_the_help_scrolls_with_the_keys_that_move_elsewhere(
+    store: Store, make_app: App
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0  # more keys than rows at 80x24
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        await pilot.pause()
+        assert box.scroll_y == 1
+        await pilot.press("G")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause()
+        assert box.scroll_y == 0
