@@ -372,3 +372,24 @@ async def test_the_help_scrolls_with_the_keys_that_move_elsewhere(
         await pilot.press("g")
         await pilot.pause()
         assert box.scroll_y == 0
+
+
+async def test_keys_for_the_highlighted_article_say_so_in_an_empty_view(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 2)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        feeds = app.main.feeds
+        feeds.focus()
+        feeds.highlighted = feed_rows(app).index("starred")  # nothing starred: empty
+        await settle(app, pilot)
+        app.main.articles.focus()
+        await pilot.pause()
+        assert app.main.articles.count == 0
+        for key in ("s", "m", "o", "A"):
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert any(n.startswith("No article here") for n in notes(app)), (key, notes(app))

@@ -168,6 +168,10 @@ def nothing_to_save() -> str:
     return "Nothing to save: type a search first (/), then press S."
 
 
+def nothing_highlighted() -> str:
+    return "No article here: this view is empty (or still being read)."
+
+
 def no_outline() -> str:
     return "The article has no section headings: there is no outline to show."
 

@@ -21,8 +21,10 @@ class LinksScreen(MarkingScreen):
 
     def action_open_browser(self) -> None:
         target = self._target()
-        if target is not None:
-            browser.open_page(self.app, target.link)
+        if target is None:
+            self.notify(wording.nothing_highlighted())
+            return
+        browser.open_page(self.app, target.link)
 
     def action_open_link(self, number: int) -> None:
         links = self.pane.links

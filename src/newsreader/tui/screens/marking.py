@@ -52,6 +52,7 @@ class MarkingScreen(SearchScreen):
     def action_toggle_star(self) -> None:
         target = self._target()
         if target is None:
+            self.notify(wording.nothing_highlighted())
             return
         changed = dataclasses.replace(target, starred=not target.starred)
         self._changed(changed)
@@ -60,6 +61,7 @@ class MarkingScreen(SearchScreen):
     def action_toggle_read(self) -> None:
         target = self._target()
         if target is None:
+            self.notify(wording.nothing_highlighted())
             return
         changed = dataclasses.replace(target, read=not target.read)
         self._changed(changed)
@@ -73,6 +75,7 @@ class MarkingScreen(SearchScreen):
     def action_mark_all_read(self) -> None:
         listing = self.articles
         if listing.count == 0:
+            self.notify(wording.nothing_highlighted())
             return
         if listing.hits is not None:
             where = ArticleFilter(article_ids=tuple(a.id for a in listing.hits))
