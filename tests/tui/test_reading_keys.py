@@ -393,3 +393,25 @@ async def test_keys_for_the_highlighted_article_say_so_in_an_empty_view(
             await pilot.press(key)
             await pilot.pause()
             assert any(n.startswith("No article here") for n in notes(app)), (key, notes(app))
+
+
+async def test_a_key_typed_right_after_enter_on_a_feed_moves_its_articles(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 6)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = app.main
+        main.feeds.focus()
+        await pilot.pause()
+        await pilot.press("j")  # Unread
+        await settle(app, pilot)
+        assert main.feeds.current.key == "unread"
+        for key, char in [("enter", "\r"), ("j", "j")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert main.feeds.current.key == "unread"  # the j did not move the feed list
+        assert app.focused is main.articles
+        assert main.articles.cursor == 1

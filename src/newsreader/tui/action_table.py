@@ -164,6 +164,16 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action("unfold_tag", "right,l", "Unfold tag", "Unfold a tag in the feed list", Scope.FEED_LIST),
     Action(
+        "choose_feed",
+        "enter",
+        "Read feed",
+        "Read the highlighted feed: its articles take the keys (on a tag: fold or unfold it)",
+        Scope.FEED_LIST,
+        action="choose",
+        help=False,
+        priority=True,
+    ),
+    Action(
         "next_unread",
         "n",
         "Next unread",

@@ -82,6 +82,7 @@ class MainScreen(PanesScreen, TasksScreen, LinksScreen):
         self._image_loader: ImageLoader | None = None
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
+        self.feeds.reader = self.articles  # Enter on a feed gives it the keys
         self.pane = ArticlePane(clock, id="article")
         self.search_bar = SearchBar(id="search")
         self.search_note = Static("", id="search-note", markup=False)
