@@ -133,4 +133,6 @@ async def test_f_without_an_open_article_does_nothing(
         await pilot.press("F")
         await pilot.pause()
         await app.workers.wait_for_complete()
-        assert notes == []
+        # Nothing is fetched; the key says why it did nothing (it used to be silent).
+        assert notes == ["No article is open: highlight one and press Enter."]
+        assert not any(request.path == "/post/x" for request, _ in server.log)

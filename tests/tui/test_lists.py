@@ -438,6 +438,8 @@ async def test_save_the_search_and_delete_a_saved_search(store: Store, tmp_path:
         app.main.feeds.highlighted = _feed_rows(app).index("search:Missiles")
         await pilot.pause()
         await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("y")  # the deletion is confirmed
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()

@@ -34,6 +34,9 @@ class Action:
     footer: str = ""  # the footer label; "" keeps it out of the footer
     tooltip: str = ""
     help: bool = True  # listed in ``?`` and the palette
+    # Run as the key arrives, before the keys typed after it are routed: for keys that move
+    # the focus (what is typed next must land where the focus went).
+    priority: bool = False
 
     @property
     def run(self) -> str:
@@ -66,28 +69,50 @@ ACTIONS: tuple[Action, ...] = (
         footer="Open",
         tooltip="Open the highlighted article",
     ),
-    Action("cursor_down", "down,j", "Down", "Next article", Scope.ARTICLE_LIST),
-    Action("cursor_up", "up,k", "Up", "Previous article", Scope.ARTICLE_LIST),
+    Action(
+        "cursor_down",
+        "down,j",
+        "Down",
+        "Next article or feed (scrolls the article when it has the focus)",
+        Scope.ARTICLE_LIST,
+    ),
+    Action(
+        "cursor_up",
+        "up,k",
+        "Up",
+        "Previous article or feed (scrolls the article when it has the focus)",
+        Scope.ARTICLE_LIST,
+    ),
     Action(
         "page_down_list",
         "pagedown",
-        "Page down list",
-        "A page down the list",
+        "Page down a list",
+        "A page down the list or the article",
         Scope.ARTICLE_LIST,
         action="page_down",
-        help=False,
     ),
     Action(
         "page_up_list",
         "pageup",
-        "Page up list",
-        "A page up the list",
+        "Page up a list",
+        "A page up the list or the article",
         Scope.ARTICLE_LIST,
         action="page_up",
-        help=False,
     ),
-    Action("first", "home,g", "First article", "Go to the newest article", Scope.ARTICLE_LIST),
-    Action("last", "end,G", "Last article", "Go to the oldest article", Scope.ARTICLE_LIST),
+    Action(
+        "first",
+        "home,g",
+        "First article",
+        "Go to the newest article, the first feed (the article's top when it has the focus)",
+        Scope.ARTICLE_LIST,
+    ),
+    Action(
+        "last",
+        "end,G",
+        "Last article",
+        "Go to the oldest article, the last feed (the article's end when it has the focus)",
+        Scope.ARTICLE_LIST,
+    ),
     Action(
         "feed_down", "j", "Down", "Next feed", Scope.FEED_LIST, action="cursor_down", help=False
     ),
@@ -138,6 +163,16 @@ ACTIONS: tuple[Action, ...] = (
         Scope.FEED_LIST,
     ),
     Action("unfold_tag", "right,l", "Unfold tag", "Unfold a tag in the feed list", Scope.FEED_LIST),
+    Action(
+        "choose_feed",
+        "enter",
+        "Read feed",
+        "Read the highlighted feed: its articles take the keys (on a tag: fold or unfold it)",
+        Scope.FEED_LIST,
+        action="choose",
+        help=False,
+        priority=True,
+    ),
     Action(
         "next_unread",
         "n",
@@ -190,6 +225,7 @@ ACTIONS: tuple[Action, ...] = (
         "Full-screen reading",
         "Give the article the whole screen, and back",
         Scope.MAIN,
+        priority=True,
     ),
     Action(
         "toggle_star",
@@ -220,7 +256,7 @@ ACTIONS: tuple[Action, ...] = (
         "open_link_1",
         "1",
         "Open link 1-9",
-        "Open the article's numbered links",
+        "Open the article's numbered links (a number it does not have says so)",
         Scope.MAIN,
         action="open_link(1)",
     ),
@@ -240,7 +276,13 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
         action="link_picker",
     ),
-    Action("toggle_outline", "t", "Toggle outline", "Show or hide the section outline", Scope.MAIN),
+    Action(
+        "toggle_outline",
+        "t",
+        "Toggle outline",
+        "Show or hide the article's outline of sections",
+        Scope.MAIN,
+    ),
     Action(
         "toggle_images",
         "i",
@@ -255,7 +297,30 @@ ACTIONS: tuple[Action, ...] = (
         "Hide read articles in the lists, or show them again (remembered)",
         Scope.MAIN,
     ),
-    Action("toggle_feeds", "f", "Toggle feed list", "Show or hide the feed list", Scope.MAIN),
+    Action(
+        "toggle_feeds",
+        "f",
+        "Toggle feed list",
+        "Show or hide the feed list (at any width)",
+        Scope.MAIN,
+        priority=True,
+    ),
+    Action(
+        "next_pane",
+        "tab",
+        "Next pane",
+        "Move to the next pane shown: feeds, articles, the article, its outline",
+        Scope.MAIN,
+        priority=True,
+    ),
+    Action(
+        "previous_pane",
+        "shift+tab",
+        "Previous pane",
+        "Move to the previous pane shown",
+        Scope.MAIN,
+        priority=True,
+    ),
     Action(
         "refresh",
         "r",
@@ -280,6 +345,7 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
         footer="Search",
         tooltip="Search all articles",
+        priority=True,
     ),
     Action(
         "save_search",
@@ -292,7 +358,7 @@ ACTIONS: tuple[Action, ...] = (
         "delete_saved_search",
         "D",
         "Delete saved search",
-        "Delete the saved search highlighted in the feed list (from feeds.toml)",
+        "Delete the saved search highlighted in the feed list (asks first; from feeds.toml)",
         Scope.MAIN,
     ),
     Action(
@@ -302,6 +368,7 @@ ACTIONS: tuple[Action, ...] = (
         "Clear the search / back to the article list",
         Scope.MAIN,
         help=False,
+        priority=True,
     ),
     Action(
         "cancel_search",
@@ -312,15 +379,17 @@ ACTIONS: tuple[Action, ...] = (
         action="cancel",
         help=False,
         footer="Clear search",
+        priority=True,
     ),
     Action(
         "search_results",
-        "down",
+        "enter,down",
         "Results",
         "Go to the results",
         Scope.SEARCH_BAR,
         action="submit",
         help=False,
+        priority=True,
     ),
     Action(
         "help",

@@ -31,7 +31,6 @@ BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
 
 # Rows of the help that are no action of ours (Textual's focus keys, the palette).
 EXTRA_HELP: tuple[tuple[str, str], ...] = (
-    ("tab shift+tab", "Move between panes"),
     ("esc", "Clear the search / back to the article list"),
     ("^p", "Command palette (every action, themes)"),
 )
@@ -63,6 +62,7 @@ def bindings(scope: Scope) -> list[Binding]:
             show=bool(a.footer),
             id=a.id,
             tooltip=a.tooltip,
+            priority=a.priority,
         )
         for a in ordered
     ]

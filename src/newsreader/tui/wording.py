@@ -168,8 +168,32 @@ def nothing_to_save() -> str:
     return "Nothing to save: type a search first (/), then press S."
 
 
+def nothing_highlighted() -> str:
+    return "No article here: this view is empty (or still being read)."
+
+
+def no_outline() -> str:
+    return "The article has no section headings: there is no outline to show."
+
+
+def no_article_open() -> str:
+    return "No article is open: highlight one and press Enter."
+
+
+def no_such_link(number: int, count: int) -> str:
+    """Why link ``number`` cannot be opened: the article has ``count`` links."""
+    if count == 0:
+        return f"The article has no numbered links; {number} is not one of them."
+    links = "1 link" if count == 1 else f"{count} links"
+    return f"The article has {links}; {number} is not one of them (L lists them)."
+
+
 def no_saved_search_here() -> str:
     return "Highlight a saved search in the feed list to delete it."
+
+
+def delete_saved_search_question(name: str) -> str:
+    return f"Delete the saved search “{clean_line(name, 60)}” from feeds.toml?"
 
 
 def save_search_question(query: str) -> str:

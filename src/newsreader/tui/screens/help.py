@@ -19,6 +19,12 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "close", "Close", id="close_help"),
+        # The keys that move everywhere else move here too (the arrows are the box's own).
+        Binding("j", "scroll(1)", "Down", show=False),
+        Binding("k", "scroll(-1)", "Up", show=False),
+        Binding("space", "scroll(0)", "Page down", show=False),
+        Binding("g", "scroll_edge(False)", "Top", show=False),
+        Binding("G", "scroll_edge(True)", "End", show=False),
     ]
 
     def __init__(self, rows: Sequence[tuple[str, str]]) -> None:
@@ -33,8 +39,23 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Text(description))
         with VerticalScroll(id="help-box") as box:
             box.border_title = "Keys"
-            box.border_subtitle = "Esc to close"
+            box.border_subtitle = "j k space to scroll · Esc to close"
             yield Static(table, id="help-table")
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_scroll(self, lines: int) -> None:
+        """Scroll ``lines`` down (up when negative); a page down when 0."""
+        box = self.query_one("#help-box", VerticalScroll)
+        if lines == 0:
+            box.scroll_page_down(animate=False)
+        else:
+            box.scroll_relative(y=lines, animate=False)
+
+    def action_scroll_edge(self, end: bool) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        if end:
+            box.scroll_end(animate=False)
+        else:
+            box.scroll_home(animate=False)

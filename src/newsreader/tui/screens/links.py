@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 
 from newsreader.context import AppContext
-from newsreader.tui import browser
+from newsreader.tui import browser, wording
 from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.widgets.article_pane import ArticlePane
@@ -21,15 +21,17 @@ class LinksScreen(MarkingScreen):
 
     def action_open_browser(self) -> None:
         target = self._target()
-        if target is not None:
-            browser.open_page(self.app, target.link)
+        if target is None:
+            self.notify(wording.nothing_highlighted())
+            return
+        browser.open_page(self.app, target.link)
 
     def action_open_link(self, number: int) -> None:
         links = self.pane.links
         if 1 <= number <= len(links):
             self._open_url(links[number - 1])
         else:
-            self.notify(f"The article has no link {number}.", severity="warning")
+            self.notify(wording.no_such_link(number, len(links)), severity="warning")
 
     def action_link_picker(self) -> None:
         entries = self.pane.picker_entries()
@@ -57,5 +59,6 @@ class LinksScreen(MarkingScreen):
         if action == "link_picker":
             return True if has_article else None
         if action == "open_link":
-            return True if has_article and self.pane.links else None
+            # Enabled with any article open: a number past its links says so (never silent).
+            return True if has_article else None
         return super().check_action(action, parameters)

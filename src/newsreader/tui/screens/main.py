@@ -32,6 +32,7 @@ from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import ArticleLoaded, FeedsLoaded
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.links import LinksScreen
+from newsreader.tui.screens.panes import PanesScreen
 from newsreader.tui.screens.search import saved_counts
 from newsreader.tui.screens.tasks import TasksScreen
 from newsreader.tui.sync_runner import Syncer
@@ -56,7 +57,7 @@ def open_reader(store: Store) -> Store:
     return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(TasksScreen, LinksScreen):
+class MainScreen(PanesScreen, TasksScreen, LinksScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
@@ -81,6 +82,7 @@ class MainScreen(TasksScreen, LinksScreen):
         self._image_loader: ImageLoader | None = None
         self.feeds = FeedList(id="feeds")
         self.articles = ArticleList(self.reader, open_reader(ctx.store), clock, id="articles")
+        self.feeds.reader = self.articles  # Enter on a feed gives it the keys
         self.pane = ArticlePane(clock, id="article")
         self.search_bar = SearchBar(id="search")
         self.search_note = Static("", id="search-note", markup=False)
@@ -146,8 +148,7 @@ class MainScreen(TasksScreen, LinksScreen):
             return
         self._data_version = version
         self.load_feeds()
-        if not self.articles.searching:
-            self.articles.reload()
+        self.follow_writes()
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -333,16 +334,6 @@ class MainScreen(TasksScreen, LinksScreen):
         if not self.pane.page_down():
             self._step_unread(forward=True)  # at the end: on to the next unread (newsboat)
 
-    def action_full_screen(self) -> None:
-        self.toggle_class("-full-article")
-        if self.has_class("-full-article"):
-            self.pane.scroller.focus()
-        elif self.focused is None or not self.focused.display:
-            self.articles.focus()
-
-    def action_toggle_outline(self) -> None:
-        self.pane.toggle_outline()
-
     async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
         if self._image_loader is None:
             from newsreader.images.loader import ImageLoader
@@ -371,15 +362,11 @@ class MainScreen(TasksScreen, LinksScreen):
         super()._cancel_search()
         self.pane.set_search("")
 
-    def action_toggle_feeds(self) -> None:
-        self.toggle_class("-show-feeds")
-        self.toggle_class("-hide-feeds")
-
     def action_back(self) -> None:
         if self.articles.searching:
             self._cancel_search()
         elif self.focused is not self.articles:
-            self.articles.focus()
+            self.set_focus(self.articles)  # at once: the keys typed next are for the list
 
     # -- availability -----------------------------------------------------------------------
 
@@ -391,7 +378,6 @@ class MainScreen(TasksScreen, LinksScreen):
             "page_down",
             "toggle_outline",
             "fetch_full_text",
-            "full_screen",
             "next_match",
             "previous_match",
         ):

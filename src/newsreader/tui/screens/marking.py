@@ -52,6 +52,7 @@ class MarkingScreen(SearchScreen):
     def action_toggle_star(self) -> None:
         target = self._target()
         if target is None:
+            self.notify(wording.nothing_highlighted())
             return
         changed = dataclasses.replace(target, starred=not target.starred)
         self._changed(changed)
@@ -60,6 +61,7 @@ class MarkingScreen(SearchScreen):
     def action_toggle_read(self) -> None:
         target = self._target()
         if target is None:
+            self.notify(wording.nothing_highlighted())
             return
         changed = dataclasses.replace(target, read=not target.read)
         self._changed(changed)
@@ -73,6 +75,7 @@ class MarkingScreen(SearchScreen):
     def action_mark_all_read(self) -> None:
         listing = self.articles
         if listing.count == 0:
+            self.notify(wording.nothing_highlighted())
             return
         if listing.hits is not None:
             where = ArticleFilter(article_ids=tuple(a.id for a in listing.hits))
@@ -118,15 +121,24 @@ class MarkingScreen(SearchScreen):
         return True
 
     def on_key(self, event: events.Key) -> None:
-        # A disabled binding does nothing at all: say why ``u`` has nothing to undo.
-        if self._undo_ids() is not None:
-            return
-        undo_keys = {
-            key
-            for key, found in self._bindings.key_to_bindings.items()
-            if any(b.id == "undo" for b in found)
-        }
-        if event.key in undo_keys:
-            event.stop()
-            self.notify(wording.nothing_to_undo(expired=self._undo is not None))
+        # A disabled binding does nothing at all: say why, rather than nothing.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            name, _, rest = binding.action.partition("(")
+            parameters = tuple(int(p) for p in rest.rstrip(")").split(",") if p.strip().isdigit())
+            if self.check_action(name, parameters):
+                return  # enabled: it runs
+            reason = self.disabled_reason(name)
+            if reason:
+                event.stop()
+                self.notify(reason)
+                return
+
+    def disabled_reason(self, action: str) -> str | None:
+        """Why ``action`` does nothing now (``None``: it needs no word)."""
+        if action == "undo":
+            expired = self._undo is not None
             self._undo = None
+            return wording.nothing_to_undo(expired=expired)
+        if self.pane.article is None:
+            return wording.no_article_open()
+        return None

@@ -19,7 +19,9 @@ from newsreader.model import ArticleSummary, SearchHit
 from newsreader.search import CompiledQuery
 from newsreader.store import ArticleFilter, Store, StoreError
 from newsreader.tui import wording
+from newsreader.tui.screens.confirm import Confirm
 from newsreader.tui.screens.name_prompt import NamePrompt
+from newsreader.tui.screens.panes import FULL_ARTICLE
 from newsreader.tui.views import SavedView, View
 from newsreader.tui.widgets.article_list import ArticleList
 from newsreader.tui.widgets.article_row import MARK_END, MARK_START
@@ -114,7 +116,24 @@ class SearchScreen(Screen[None]):
         if not self.articles.searching:
             current = self.articles.current
             self._before_search = current.id if current else None
+        self.remove_class(FULL_ARTICLE)  # the results are listed beside the article
+        self.search_bar.results = self.articles
         self.search_bar.enter()
+
+    def follow_writes(self) -> None:
+        """List the view again after another connection wrote (new articles, marks).
+
+        A saved search is run again, its highlighted article kept; a search being typed is
+        left as it is (it runs again as the user types).
+        """
+        listing = self.articles
+        if not listing.searching:
+            listing.reload()
+            return
+        view = self.feeds.current
+        if view.kind == "search" and not self.search_bar.value.strip():
+            current = listing.current
+            self._saved_search(view.query, view.title, current.id if current else None)
 
     @on(SearchBar.QueryChanged)
     def _search_changed(self, event: SearchBar.QueryChanged) -> None:
@@ -155,7 +174,7 @@ class SearchScreen(Screen[None]):
             self.app.call_from_thread(self._show_hits, query, hits, error, snippets, note)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _saved_search(self, query: str, name: str) -> None:
+    def _saved_search(self, query: str, name: str, keep: int | None = None) -> None:
         """List a saved search's articles, newest first."""
         from newsreader.search import QueryError, compile_query
 
@@ -174,19 +193,27 @@ class SearchScreen(Screen[None]):
             hits = [h.article for h in found]
             snippets = {h.article.id: h.snippet for h in found if h.snippet}
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_saved, query, name, hits, error, snippets)
+            self.app.call_from_thread(self._show_saved, query, hits, error, snippets, keep)
 
     def _show_saved(
         self,
         query: str,
-        name: str,
         hits: list[ArticleSummary],
         error: str,
         snippets: dict[int, str],
+        keep: int | None,
     ) -> None:
         if self.feeds.current.query != query or self.search_bar.value.strip():
             return  # another view was chosen meanwhile
-        self.articles.show_hits(hits, wording.no_hits(query, error), snippets)
+        listing = self.articles
+        row = listing.cursor
+        listing.show_hits(hits, wording.no_hits(query, error), snippets)
+        if keep is not None:
+            kept = next((a for a in hits if a.id == keep), None)
+            if kept is not None:
+                listing.move_to_article(kept)
+            else:  # gone from the view (read, with read articles hidden): the row it was on
+                listing.move_to(row)
         self.feed_status.display = False
 
     # -- saved searches ---------------------------------------------------------------------
@@ -208,7 +235,13 @@ class SearchScreen(Screen[None]):
         if view.kind != "search":
             self.notify(wording.no_saved_search_here(), severity="warning")
             return
-        self._edit_searches(partial(remove_saved_search_from, view.title), view.title, saved=False)
+        name = view.title
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._edit_searches(partial(remove_saved_search_from, name), name, saved=False)
+
+        self.app.push_screen(Confirm(wording.delete_saved_search_question(name)), answered)
 
     @work(thread=True, group="write", exit_on_error=False)
     def _edit_searches(self, edit: Callable[[Path], Config], name: str, *, saved: bool) -> None:
@@ -273,7 +306,7 @@ class SearchScreen(Screen[None]):
         self.search_bar.value = ""
         if self.articles.searching:
             self._restore_view()
-        self.articles.focus()
+        self.set_focus(self.articles)
 
     def _restore_view(self) -> None:
         view = self.feeds.current

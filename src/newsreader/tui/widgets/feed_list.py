@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on
 from textual.binding import BindingType
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -88,6 +89,9 @@ class FeedList(OptionList):
         super().__init__(id=id)
         self.views: list[View] = []
         self.folded: set[str] = set()  # tags whose feeds are hidden
+        # Where Enter on a view sends the focus (the article list), at once: Enter is a
+        # priority binding, so the keys typed right after it land there, not here.
+        self.reader: Widget | None = None
 
     @property
     def current(self) -> View:
@@ -102,6 +106,8 @@ class FeedList(OptionList):
         key = self.current.key if self.views else "all"
         self.views = list(views)
         self._show(key)
+        if self.current.key != key:  # the view shown is gone (a deleted search, a removed feed)
+            self.post_message(self.ViewChosen(self.current))
 
     def _show(self, key: str) -> None:
         """List the views (the feeds of folded tags left out); highlight ``key``'s."""
@@ -174,6 +180,18 @@ class FeedList(OptionList):
         event.stop()
         if isinstance(event.option, FeedOption):
             self.post_message(self.ViewChosen(event.option.view))
+
+    def action_choose(self) -> None:
+        view = self.current
+        if view.kind == "tag":
+            self._fold(None)
+            return
+        if view.kind == "section":
+            return
+        reader = self.reader
+        if reader is not None and reader.focusable:
+            self.screen.set_focus(reader)
+        self.post_message(self.ViewChosen(view, focus_articles=True))
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
