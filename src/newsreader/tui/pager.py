@@ -97,6 +97,27 @@ class ViewRows:
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
 
+    def unread_near(self, row: int, *, forward: bool) -> tuple[bool, int | None]:
+        """The first unread row after (``forward``) or before ``row``, from the loaded pages.
+
+        Returns ``(known, found)``: ``known`` is False when an unloaded page came first (the
+        store must be asked); ``found`` is None when no row there is unread.
+        """
+        step = 1 if forward else -1
+        candidate = row + step
+        while 0 <= candidate < self.count:
+            page = self._pages.get(self.page_of(candidate))
+            if page is None:
+                return False, None
+            index = candidate % self.page_size
+            listed = page[index] if index < len(page) else None
+            if listed is None:
+                return False, None
+            if not listed.read:
+                return True, candidate
+            candidate += step
+        return self.complete, None
+
     def row_of(self, key: PageKey) -> int | None:
         """The row of the article with ``key``, by bisection of the keys (None: not listed)."""
         keys = self.keys
