@@ -142,9 +142,19 @@ class Probe:
         app._display = display
 
     def state(self) -> tuple[int, int | None]:
-        # An article counts as shown once the first lines of its body are drawn.
+        """(highlighted row, open article) as drawn in the update just made.
+
+        The row is -1 while it is outside the list's visible rows: a move that scrolls is
+        shown only once the rows have scrolled (the scroll may come an update after the
+        cursor moved). An article counts as shown once the first lines of its body are drawn.
+        """
+        listing = self.listing
+        row = int(listing.cursor)
+        top = int(listing.scroll_offset.y)
+        first = row * listing.lines_per_row
+        shown = top <= first < top + listing.scrollable_content_region.height
         article = self.pane.drawn
-        return (int(self.listing.cursor), article.id if article is not None else None)
+        return (row if shown else -1, article.id if article is not None else None)
 
     async def press(
         self, key: str, shown: Callable[[tuple[int, int | None]], bool], timeout: float = 10.0
@@ -194,7 +204,7 @@ async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, lis
         # Rows written above by the other process may move the cursor down as well (the
         # highlighted article stays): any move of the cursor shows the key.
         row = listing.cursor
-        record("j", await probe.press("j", lambda s, r=row: s[0] != r))
+        record("j", await probe.press("j", lambda s, r=row: s[0] not in (r, -1)))
     progress(f"  j done, missed {missed['j']}")
     last = listing.count - 1
     record("G", await probe.press("G", lambda s: s[0] >= last))
@@ -202,11 +212,11 @@ async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, lis
     progress(f"  G g done, missed {missed['G'] + missed['g']}")
     for _ in range(counts["n"]):
         before = probe.state()
-        record("n", await probe.press("n", lambda s, b=before: s != b))
+        record("n", await probe.press("n", lambda s, b=before: s != b and s[0] != -1))
     progress(f"  n done, missed {missed['n']}")
     for _ in range(counts["open"]):
         row = listing.cursor
-        await probe.press("j", lambda s, r=row: s[0] != r)
+        await probe.press("j", lambda s, r=row: s[0] not in (r, -1))
         target = listing.current.id if listing.current is not None else None
         record("open", await probe.press("enter", lambda s, t=target: s[1] == t))
     progress(f"  open done, missed {missed['open']}")

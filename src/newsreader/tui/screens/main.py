@@ -7,6 +7,7 @@ answer with messages or ``call_from_thread``.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -118,6 +119,9 @@ class MainScreen(ReadingScreen, TasksScreen, LinksScreen):
         self.call_after_refresh(self.load_feeds)
         # The file is checked for damage once the screen is up; refreshing waits for it.
         self.call_after_refresh(self.cache_check.start)
+        # The objects made so far live as long as the screen: a full garbage collection
+        # (tens of ms, in the middle of a key's frame) need not walk them again and again.
+        self.call_after_refresh(gc.freeze)
         self.set_interval(POLL_SECONDS, self._poll)
 
     def _open_first(self) -> None:
@@ -127,6 +131,7 @@ class MainScreen(ReadingScreen, TasksScreen, LinksScreen):
         self.open_article(article.id)
 
     async def on_unmount(self) -> None:
+        gc.unfreeze()
         if self._image_loader is not None:
             await self._image_loader.__aexit__(None, None, None)
         for store in {self.reader, self.background, self.articles.fetcher} - {self.store}:

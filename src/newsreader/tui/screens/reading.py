@@ -53,20 +53,24 @@ class ReadingScreen(MarkingScreen):
             self.post_message(ArticleLoaded(dataclasses.replace(article, read=True), markdown))
         # Shown first: the writer may have to wait for a refresh's transaction.
         if unread:
+            # The feed list's counts follow within POLL_SECONDS: the screen's poll sees this
+            # write (reading them again after every article would redraw the list each time).
             self.store.set_read([article.id], read=True)
-            # The unread counts change with the write (read before it, they would not).
-            self.app.call_from_thread(self.load_feeds)
         if article.body is None:
             self.store.set_body(article.id, markdown)
 
     @on(ArticleLoaded)
     def _show_article(self, event: ArticleLoaded) -> None:
-        article, markdown = event.article, event.markdown
-        self.articles.update_article(summary_of(article))
+        self.articles.update_article(summary_of(event.article))
+        # The list's move (n, p, space) is drawn first, in a frame of its own of a few ms; the
+        # article is laid out after it (the worker often answers before that frame).
+        self.call_after_refresh(self._lay_out, event)
+
+    def _lay_out(self, event: ArticleLoaded) -> None:
         # Laid out by the pane on its own queue: this screen keeps drawing (and moving the
         # list) while the article's widgets are made.
         self.pane.set_search(self.search_bar.value if self.articles.searching else "")
-        self.pane.show_soon(article, markdown)
+        self.pane.show_soon(event.article, event.markdown)
 
     @on(ArticlePane.Shown)
     def _article_shown(self, event: ArticlePane.Shown) -> None:
