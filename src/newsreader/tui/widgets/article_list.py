@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from textual import events
 from textual.binding import BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -26,7 +26,7 @@ from newsreader.model import ArticleSummary, PageKey
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.pager import PAGE_SIZE, ViewRows
-from newsreader.tui.widgets.article_row import ROW_CLASSES, ListLook, RowPainter, make_look
+from newsreader.tui.widgets.article_row import ROW_CLASSES, ListLook, RowPainter
 from newsreader.tui.widgets.page_loader import PageLoader
 
 POSITION_SECONDS = 0.2  # "N of M" follows a cursor that moves without scrolling this late
@@ -86,8 +86,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = 0
         self.empty_text = "No articles yet. Press R to refresh your feeds."
         self._position_timer: Timer | None = None
-        self._looks: dict[tuple[str, str | None, bool], ListLook] = {}
         self._painter: RowPainter | None = None
+        self._drawing: tuple[int, ListLook, datetime] | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -345,9 +345,19 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What all rows of one update are drawn with, worked out once for them all.
+        self._drawing = (self.scrollable_content_region.width, self._look(), self.clock())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        look = self._look()
+        drawing = self._drawing
+        if drawing is None:
+            drawing = (self.scrollable_content_region.width, self._look(), self.clock())
+        width, look, now = drawing
         row, part = divmod(self.scroll_offset.y + y, self.lines_per_row)
         if self.count == 0:
             return self.painter.empty(self.empty_text, y, width, look)
@@ -363,7 +373,7 @@ class ArticleList(ScrollView, can_focus=True):
         if article is None:
             # Its page is being read: a placeholder until it arrives (then drawn again).
             self.loader.request([self.rows.page_of(row)])
-        return self.painter.row(article, cursor=cursor, width=width, now=self.clock(), look=look)
+        return self.painter.row(article, cursor=cursor, width=width, now=now, look=look)
 
     @property
     def painter(self) -> RowPainter:
@@ -373,21 +383,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._looks.clear()
+        if self._painter is not None:
+            self._painter.looks.clear()
 
     def _look(self) -> ListLook:
-        """The styles the rows are drawn with (looked up once per theme, colours and focus)."""
-        colours = self.app.console.color_system
-        key = (self.app.theme, colours, self.has_focus)
-        if key not in self._looks:
-            sixteen = colours in ("standard", "windows")
-            self._looks[key] = make_look(
-                self.rich_style,
-                self.get_component_rich_style,
-                sixteen_colours=sixteen,
-                focused=self.has_focus,
-            )
-        return self._looks[key]
+        return self.painter.look(self, focused=self.has_focus)
 
     def on_focus(self) -> None:
         self.refresh()

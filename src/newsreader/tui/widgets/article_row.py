@@ -13,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
 from textual.strip import Strip
+from textual.widget import Widget
 
 from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary
@@ -156,6 +157,21 @@ class RowPainter:
         self.console = console
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
         self._empty: tuple[tuple[str, int, Style], list[Text]] | None = None
+        self.looks: dict[tuple[str, str | None, bool], ListLook] = {}
+
+    def look(self, widget: Widget, *, focused: bool) -> ListLook:
+        """The styles ``widget``'s rows are drawn with (made once per theme, colours and
+        focus; :attr:`looks` is cleared when its styles change)."""
+        colours = widget.app.console.color_system
+        key = (widget.app.theme, colours, focused)
+        if key not in self.looks:
+            self.looks[key] = make_look(
+                widget.rich_style,
+                widget.get_component_rich_style,
+                sixteen_colours=colours in ("standard", "windows"),
+                focused=focused,
+            )
+        return self.looks[key]
 
     def row(
         self,
