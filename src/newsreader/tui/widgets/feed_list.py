@@ -10,8 +10,13 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.text import Text
 from textual import on
+from textual._context import active_app
 from textual.binding import BindingType
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -32,13 +37,14 @@ class FeedOption(Option):
         self.view = view
 
 
-class FeedPrompt:
+class FeedPrompt(Visual):
     """A feed list entry: its label on the left, its count on the right, and an optional
     second line (a failed feed's error) under the label.
 
     Drawn as a two-column grid would draw it (the label cut with an ellipsis, one space,
-    the counts right-aligned in a column as wide as the widest), without a table's layout:
-    the list measures and draws every entry again whenever any count changes.
+    the counts right-aligned in a column as wide as the widest), without a table's layout
+    or a Rich render: the list measures and draws every entry again whenever any count
+    changes, and its height is known without drawing it.
     """
 
     def __init__(self, label: Text, count: Text, second: Text | None = None) -> None:
@@ -46,24 +52,52 @@ class FeedPrompt:
         self.count = count
         self.second = second
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = options.max_width
+    def lines(self, width: int) -> list[Text]:
+        """The entry's lines at ``width`` cells."""
         count_width = self.count.cell_len
         label_width = max(0, width - count_width - 1)
         rows = [(self.label, self.count)]
         if self.second is not None:
             rows.append((self.second, Text("")))
-        for index, (label, count) in enumerate(rows):
+        lines = []
+        for label, count in rows:
             left = label.copy()
             left.truncate(label_width, overflow="ellipsis", pad=True)
             line = Text(end="", no_wrap=True)
             line.append_text(left)
             line.append(" " * (count_width - count.cell_len + 1))
             line.append_text(count)
+            lines.append(line)
+        return lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for index, line in enumerate(self.lines(options.max_width)):
             if index:
                 yield Segment.line()
             yield from line.render(console)
         yield Segment.line()
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        # As the list draws a Rich renderable: over the option's style, cut to ``width``.
+        console = active_app.get().console
+        base = style.rich_style
+        strips = []
+        for line in self.lines(width)[:height]:
+            segments = [
+                Segment(text, base + segment_style if base else segment_style)
+                for text, segment_style, _ in line.render(console)
+            ]
+            strips.append(Strip(segments).crop(0, width))
+        return strips
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        labels = [self.label] if self.second is None else [self.label, self.second]
+        return max(label.cell_len for label in labels) + 1 + self.count.cell_len
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1 if self.second is None else 2
 
 
 def _prompt(view: View, folded: bool) -> FeedPrompt | Text:
