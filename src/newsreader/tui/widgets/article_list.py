@@ -150,9 +150,9 @@ class ArticleList(ScrollView, can_focus=True):
         if self.hits is not None:
             self.refresh()
             return
-        current = self.current
+        current, known = self.current, self.rows.keys
         self.rows.generation += 1
-        self.loader.load_keys(self.where, current.id if current else None, self.cursor)
+        self.loader.load_keys(self.where, current.id if current else None, self.cursor, known)
 
     def _keys_loaded(
         self,

@@ -49,11 +49,18 @@ class PageLoader:
 
     # -- keys -------------------------------------------------------------------------------
 
-    def load_keys(self, where: ArticleFilter, keep: int | None, cursor: int | None) -> None:
-        """Read every key of view ``where`` (and the pages of ``keep``, else of ``cursor``)."""
+    def load_keys(
+        self,
+        where: ArticleFilter,
+        keep: int | None,
+        cursor: int | None,
+        known: list[PageKey] | None = None,
+    ) -> None:
+        """Read every key of view ``where`` (and the pages of ``keep``, else of ``cursor``);
+        ``known``: the keys read before (the same view read again)."""
         self._wanted.clear()
         self.owner.run_worker(
-            partial(self._read_keys, self.rows.generation, where, keep, cursor),
+            partial(self._read_keys, self.rows.generation, where, keep, cursor, known),
             thread=True,
             exclusive=True,
             group="article-keys",
@@ -61,9 +68,14 @@ class PageLoader:
         )
 
     def _read_keys(
-        self, generation: int, where: ArticleFilter, keep: int | None, cursor: int | None
+        self,
+        generation: int,
+        where: ArticleFilter,
+        keep: int | None,
+        cursor: int | None,
+        known: list[PageKey] | None,
     ) -> None:
-        keys, pages, row = read_view(self.fetcher, where, keep, cursor)
+        keys, pages, row = read_view(self.fetcher, where, keep, cursor, known)
         if not get_current_worker().is_cancelled:
             self.owner.app.call_from_thread(self._keys_loaded, generation, keys, pages, row, cursor)
 
