@@ -6,8 +6,8 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 
-from tui_helpers import add_articles
 from textual.widgets import Footer
+from tui_helpers import add_articles
 
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
