@@ -175,8 +175,9 @@ class ArticleList(ScrollView, can_focus=True):
             # keep it where it is on the screen (and any move the user made meanwhile).
             moved = row - old_row
             self.cursor = max(0, min(self.cursor + moved, self.count - 1))
-            if moved:
-                self.scroll_to(y=self.scroll_offset.y + moved, animate=False, force=True)
+            if moved:  # in this update, not one with the rows moved and the list not yet
+                y = self.scroll_offset.y + moved
+                self.scroll_to(y=y, animate=False, force=True, immediate=True)
         self._redraw()
         self.post_message(self.Highlighted(self.current))
 
