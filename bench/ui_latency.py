@@ -131,13 +131,18 @@ class Probe:
         self.gap = gap
         self.listing = app.screen.query_one("#articles")
         self.pane = app.screen.query_one("#article")
-        self.updates: list[tuple[float, tuple[int, int | None]]] = []
+        # The key being timed: (shown, future set to the time of the update that shows it).
+        self.waiting: tuple[Callable[[tuple[int, int | None]], bool], asyncio.Future[float]] | None
+        self.waiting = None
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
-            if renderable is not None:
-                self.updates.append((time.perf_counter(), self.state()))
+            waiting = self.waiting
+            if renderable is not None and waiting is not None:
+                shown, future = waiting
+                if not future.done() and shown(self.state()):
+                    future.set_result(time.perf_counter())
 
         app._display = display
 
@@ -159,25 +164,26 @@ class Probe:
     async def press(
         self, key: str, shown: Callable[[tuple[int, int | None]], bool], timeout: float = 10.0
     ) -> float | None:
-        """Seconds from sending ``key`` to the first screen update where ``shown(state)``."""
+        """Seconds from sending ``key`` to the first screen update where ``shown(state)``.
+
+        The wait is a future set by the screen update itself: no loop polls for it on the
+        app's own event loop (which would compete with the app for it while it is timed).
+        """
         from textual import events
 
         await asyncio.sleep(self.gap)
-        self.updates.clear()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.waiting = (shown, future)
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
         began = time.perf_counter()
         self.app._driver.send_message(event)
-        deadline = began + timeout
-        seen = 0
-        while time.perf_counter() < deadline:
-            while seen < len(self.updates):
-                when, state = self.updates[seen]
-                seen += 1
-                if shown(state):
-                    return when - began
-            await asyncio.sleep(0)
-        return None
+        try:
+            return await asyncio.wait_for(future, timeout) - began
+        except TimeoutError:
+            return None
+        finally:
+            self.waiting = None
 
 
 COUNTS = {"j": 500, "n": 100, "open": 50}
