@@ -84,3 +84,19 @@ def test_the_nearest_unread_row_from_the_loaded_pages() -> None:
     assert rows.unread_near(25, forward=False) == (False, None)
     assert rows.unread_near(25, forward=True) == (True, None)  # none below: the end
     assert rows.unread_near(3, forward=False) == (True, None)  # none above: the top
+
+
+def test_a_snapshot_reads_the_file_as_it_was_at_its_first_read(store: Store) -> None:
+    feed = store.ensure_feed("https://one.example/feed", "One")
+    store.upsert_articles(feed.id, articles("old", [1.0, 2.0]))
+    assert store.path is not None
+    reader = Store.open_reader(store.path)
+    try:
+        with reader.database.snapshot():
+            assert reader.view_fingerprint(ALL)[0] == 2
+            store.upsert_articles(feed.id, articles("new", [10.0]))  # another writer, meanwhile
+            assert reader.view_fingerprint(ALL)[0] == 2
+            assert len(reader.view_keys(ALL)) == 2
+        assert reader.view_fingerprint(ALL)[0] == 3
+    finally:
+        reader.close()

@@ -147,8 +147,9 @@ def view_keys(store: Store, where: ArticleFilter, known: list[PageKey] | None) -
     those are read when that accounts for every change (a refresh adds articles on top):
     the view's count and sum of ids are checked, not all its rows read again."""
     if known:
-        count, ids = store.view_fingerprint(where)
-        newer = store.view_keys(where, newer_than=known[0])
+        with store.database.snapshot():  # both from one state of the file
+            count, ids = store.view_fingerprint(where)
+            newer = store.view_keys(where, newer_than=known[0])
         if count == len(known) + len(newer) and ids == sum(i for _, i in known) + sum(
             i for _, i in newer
         ):
