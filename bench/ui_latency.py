@@ -243,7 +243,11 @@ def summarise(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def phase(folder: Path, writing: bool, gap: float, scale: float) -> dict[str, Any]:
+async def phase(
+    folder: Path, writing: bool, gap: float, scale: float, spread: float = 0.0
+) -> dict[str, Any]:
+    """One phase; ``writing``: another process writes 10,000 articles, spread evenly over
+    ``spread`` seconds (about as long as the actions take)."""
     from newsreader.context import open_context
     from newsreader.tui.app import NewsreaderApp
 
@@ -260,8 +264,9 @@ async def phase(folder: Path, writing: bool, gap: float, scale: float) -> dict[s
             await pilot.pause()
             if writing:
                 # Spread the 10,000 articles over about the time the actions take.
+                pause = spread / (WRITES / WRITE_BATCH)
                 writer = subprocess.Popen(
-                    [sys.executable, __file__, "--write", str(db), "--write-pause", "0.12"],
+                    [sys.executable, __file__, "--write", str(db), "--write-pause", str(pause)],
                     env=os.environ.copy(),
                 )
             began = time.perf_counter()
@@ -299,7 +304,12 @@ def main() -> int:
     results: dict[str, Any] = {"source": source, "articles": ARTICLES, "gap_ms": args.gap_ms}
     for name in args.phases.split(","):
         progress(f"{name}:")
-        results[name] = asyncio.run(phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale))
+        # The writes last as long as the actions (as measured idle, else an estimate): a
+        # fixed 0.12 s pause ended them after about 15 s, before n and open were timed.
+        idle = results.get("idle", {}).get("actions_seconds", 75.0 * args.scale)
+        results[name] = asyncio.run(
+            phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale, spread=idle)
+        )
     print(f"{args.label}: {ARTICLES} articles, code from {source}")
     print(f"{'phase':<8} {'action':<6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name in args.phases.split(","):
