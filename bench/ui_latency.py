@@ -131,43 +131,59 @@ class Probe:
         self.gap = gap
         self.listing = app.screen.query_one("#articles")
         self.pane = app.screen.query_one("#article")
-        self.updates: list[tuple[float, tuple[int, int | None]]] = []
+        # The key being timed: (shown, future set to the time of the update that shows it).
+        self.waiting: tuple[Callable[[tuple[int, int | None]], bool], asyncio.Future[float]] | None
+        self.waiting = None
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
             original(screen, renderable)
-            if renderable is not None:
-                self.updates.append((time.perf_counter(), self.state()))
+            waiting = self.waiting
+            if renderable is not None and waiting is not None:
+                shown, future = waiting
+                if not future.done() and shown(self.state()):
+                    future.set_result(time.perf_counter())
 
         app._display = display
 
     def state(self) -> tuple[int, int | None]:
-        # An article counts as shown once the first lines of its body are drawn.
+        """(highlighted row, open article) as drawn in the update just made.
+
+        The row is -1 while it is outside the list's visible rows: a move that scrolls is
+        shown only once the rows have scrolled (the scroll may come an update after the
+        cursor moved). An article counts as shown once the first lines of its body are drawn.
+        """
+        listing = self.listing
+        row = int(listing.cursor)
+        top = int(listing.scroll_offset.y)
+        first = row * listing.lines_per_row
+        shown = top <= first < top + listing.scrollable_content_region.height
         article = self.pane.drawn
-        return (int(self.listing.cursor), article.id if article is not None else None)
+        return (row if shown else -1, article.id if article is not None else None)
 
     async def press(
         self, key: str, shown: Callable[[tuple[int, int | None]], bool], timeout: float = 10.0
     ) -> float | None:
-        """Seconds from sending ``key`` to the first screen update where ``shown(state)``."""
+        """Seconds from sending ``key`` to the first screen update where ``shown(state)``.
+
+        The wait is a future set by the screen update itself: no loop polls for it on the
+        app's own event loop (which would compete with the app for it while it is timed).
+        """
         from textual import events
 
         await asyncio.sleep(self.gap)
-        self.updates.clear()
+        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self.waiting = (shown, future)
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
         began = time.perf_counter()
         self.app._driver.send_message(event)
-        deadline = began + timeout
-        seen = 0
-        while time.perf_counter() < deadline:
-            while seen < len(self.updates):
-                when, state = self.updates[seen]
-                seen += 1
-                if shown(state):
-                    return when - began
-            await asyncio.sleep(0)
-        return None
+        try:
+            return await asyncio.wait_for(future, timeout) - began
+        except TimeoutError:
+            return None
+        finally:
+            self.waiting = None
 
 
 COUNTS = {"j": 500, "n": 100, "open": 50}
@@ -194,7 +210,7 @@ async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, lis
         # Rows written above by the other process may move the cursor down as well (the
         # highlighted article stays): any move of the cursor shows the key.
         row = listing.cursor
-        record("j", await probe.press("j", lambda s, r=row: s[0] != r))
+        record("j", await probe.press("j", lambda s, r=row: s[0] not in (r, -1)))
     progress(f"  j done, missed {missed['j']}")
     last = listing.count - 1
     record("G", await probe.press("G", lambda s: s[0] >= last))
@@ -202,11 +218,11 @@ async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, lis
     progress(f"  G g done, missed {missed['G'] + missed['g']}")
     for _ in range(counts["n"]):
         before = probe.state()
-        record("n", await probe.press("n", lambda s, b=before: s != b))
+        record("n", await probe.press("n", lambda s, b=before: s != b and s[0] != -1))
     progress(f"  n done, missed {missed['n']}")
     for _ in range(counts["open"]):
         row = listing.cursor
-        await probe.press("j", lambda s, r=row: s[0] != r)
+        await probe.press("j", lambda s, r=row: s[0] not in (r, -1))
         target = listing.current.id if listing.current is not None else None
         record("open", await probe.press("enter", lambda s, t=target: s[1] == t))
     progress(f"  open done, missed {missed['open']}")
@@ -227,7 +243,11 @@ def summarise(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def phase(folder: Path, writing: bool, gap: float, scale: float) -> dict[str, Any]:
+async def phase(
+    folder: Path, writing: bool, gap: float, scale: float, spread: float = 0.0
+) -> dict[str, Any]:
+    """One phase; ``writing``: another process writes 10,000 articles, spread evenly over
+    ``spread`` seconds (about as long as the actions take)."""
     from newsreader.context import open_context
     from newsreader.tui.app import NewsreaderApp
 
@@ -244,8 +264,9 @@ async def phase(folder: Path, writing: bool, gap: float, scale: float) -> dict[s
             await pilot.pause()
             if writing:
                 # Spread the 10,000 articles over about the time the actions take.
+                pause = spread / (WRITES / WRITE_BATCH)
                 writer = subprocess.Popen(
-                    [sys.executable, __file__, "--write", str(db), "--write-pause", "0.12"],
+                    [sys.executable, __file__, "--write", str(db), "--write-pause", str(pause)],
                     env=os.environ.copy(),
                 )
             began = time.perf_counter()
@@ -283,7 +304,12 @@ def main() -> int:
     results: dict[str, Any] = {"source": source, "articles": ARTICLES, "gap_ms": args.gap_ms}
     for name in args.phases.split(","):
         progress(f"{name}:")
-        results[name] = asyncio.run(phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale))
+        # The writes last as long as the actions (as measured idle, else an estimate): a
+        # fixed 0.12 s pause ended them after about 15 s, before n and open were timed.
+        idle = results.get("idle", {}).get("actions_seconds", 75.0 * args.scale)
+        results[name] = asyncio.run(
+            phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale, spread=idle)
+        )
     print(f"{args.label}: {ARTICLES} articles, code from {source}")
     print(f"{'phase':<8} {'action':<6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for name in args.phases.split(","):

@@ -199,3 +199,12 @@ def test_keys_of_sub_second_times_round_trip_exactly(store: Store) -> None:
         # A row is never "after" or "before" its own key.
         assert key not in [a.key for a in store.page(ALL, after=key)]
         assert key not in [a.key for a in store.page_before(ALL, key)]
+
+
+def test_keys_newer_than_a_key_and_the_view_fingerprint(filled: Store) -> None:
+    for where in views(filled):
+        keys = expected(filled, where)
+        count, ids = filled.view_fingerprint(where)
+        assert (count, ids) == (len(keys), sum(i for _, i in keys)), where
+        for position, key in enumerate(keys):
+            assert filled.view_keys(where, newer_than=key) == keys[:position], (where, key)

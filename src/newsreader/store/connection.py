@@ -93,6 +93,20 @@ class Database:
                     with suppress(OSError):  # the write itself is done
                         self._after_commit()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that all see the file as it was at the first of them (one read transaction:
+        writers go on beside it, in WAL)."""
+        with self._lock:
+            if self._db.in_transaction:
+                yield
+                return
+            self._db.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self._db.execute("COMMIT")
+
     def query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._db.execute(sql, params).fetchall()

@@ -259,9 +259,16 @@ class Store:
         """Up to ``limit`` articles strictly before ``before``, returned in list order."""
         return queries.page_before(self._db, where, before, limit)
 
-    def view_keys(self, where: ArticleFilter) -> list[PageKey]:
-        """Every article key of a view, in list order (one index scan; run it in a worker)."""
-        return queries.view_keys(self._db, where)
+    def view_keys(
+        self, where: ArticleFilter, *, newer_than: PageKey | None = None
+    ) -> list[PageKey]:
+        """Every article key of a view (or those before ``newer_than``), in list order (one
+        index scan; run it in a worker)."""
+        return queries.view_keys(self._db, where, newer_than)
+
+    def view_fingerprint(self, where: ArticleFilter) -> tuple[int, int]:
+        """(count, sum of ids) of a view's articles: changes when one comes or goes."""
+        return queries.view_fingerprint(self._db, where)
 
     def summaries(self, ids: Sequence[int]) -> dict[int, ArticleSummary]:
         """The list rows of these articles, by id (missing ids are left out)."""

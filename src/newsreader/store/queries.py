@@ -88,14 +88,30 @@ def neighbour_unread(
     return summary_from_row(rows[0]) if rows else None
 
 
-def view_keys(db: Database, where: ArticleFilter) -> list[PageKey]:
-    """The key of every article matching ``where``, in list order."""
+def view_keys(
+    db: Database, where: ArticleFilter, newer_than: PageKey | None = None
+) -> list[PageKey]:
+    """The key of every article matching ``where`` (only those before ``newer_than`` in
+    list order, if given), in list order."""
     clause, params = where_sql(where, ordered=False)
+    if newer_than is not None:
+        clause, params = f"{clause} AND {_NEWER_THAN}", [*params, *newer_than]
     rows = db.tuples(
         f"SELECT a.published, a.id FROM articles a WHERE {clause} {_NEWEST_FIRST}", params
     )
     # Rows are (REAL, INTEGER) tuples already: no per-row conversion over 100,000 keys.
     return rows
+
+
+def view_fingerprint(db: Database, where: ArticleFilter) -> tuple[int, int]:
+    """How many articles ``where`` lists and the sum of their ids: one of them changes when
+    an article is added to the view or leaves it."""
+    clause, params = where_sql(where, ordered=False)
+    row = db.query_one(
+        f"SELECT count(*), coalesce(sum(a.id), 0) FROM articles a WHERE {clause}", params
+    )
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
 def _keyset(

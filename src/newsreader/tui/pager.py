@@ -97,6 +97,27 @@ class ViewRows:
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
 
+    def unread_near(self, row: int, *, forward: bool) -> tuple[bool, int | None]:
+        """The first unread row after (``forward``) or before ``row``, from the loaded pages.
+
+        Returns ``(known, found)``: ``known`` is False when an unloaded page came first (the
+        store must be asked); ``found`` is None when no row there is unread.
+        """
+        step = 1 if forward else -1
+        candidate = row + step
+        while 0 <= candidate < self.count:
+            page = self._pages.get(self.page_of(candidate))
+            if page is None:
+                return False, None
+            index = candidate % self.page_size
+            listed = page[index] if index < len(page) else None
+            if listed is None:
+                return False, None
+            if not listed.read:
+                return True, candidate
+            candidate += step
+        return self.complete, None
+
     def row_of(self, key: PageKey) -> int | None:
         """The row of the article with ``key``, by bisection of the keys (None: not listed)."""
         keys = self.keys
@@ -121,12 +142,32 @@ class ViewRows:
                     page[index] = dataclasses.replace(listed, read=read)
 
 
+def view_keys(store: Store, where: ArticleFilter, known: list[PageKey] | None) -> list[PageKey]:
+    """A view's keys. Given the ``known`` keys of an earlier read, only the keys newer than
+    those are read when that accounts for every change (a refresh adds articles on top):
+    the view's count and sum of ids are checked, not all its rows read again."""
+    if known:
+        with store.database.snapshot():  # both from one state of the file
+            count, ids = store.view_fingerprint(where)
+            newer = store.view_keys(where, newer_than=known[0])
+        if count == len(known) + len(newer) and ids == sum(i for _, i in known) + sum(
+            i for _, i in newer
+        ):
+            return newer + known
+    return store.view_keys(where)
+
+
 def read_view(
-    store: Store, where: ArticleFilter, keep: int | None, cursor: int | None
+    store: Store,
+    where: ArticleFilter,
+    keep: int | None,
+    cursor: int | None,
+    known: list[PageKey] | None = None,
 ) -> tuple[list[PageKey], dict[int, list[ArticleSummary]], int]:
-    """A view's keys, the row of article ``keep`` (else ``cursor``, else 0) and the pages
-    around that row, at the top and at the bottom. For a worker: tens of ms at 100,000."""
-    keys = store.view_keys(where)
+    """A view's keys (see :func:`view_keys`), the row of article ``keep`` (else ``cursor``,
+    else 0) and the pages around that row, at the top and at the bottom. For a worker: tens
+    of ms at 100,000 articles (a few when only new articles came on top)."""
+    keys = view_keys(store, where, known)
     rows = ViewRows()
     rows.set_keys(keys, {})
     row = cursor

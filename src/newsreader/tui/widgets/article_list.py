@@ -9,37 +9,27 @@ whose page has not arrived yet is drawn as a placeholder and drawn again when it
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.style import Style
-from rich.text import Text
-from textual import events, work
+from textual import events
 from textual.binding import BindingType
-from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
+from textual.timer import Timer
 
 from newsreader.model import ArticleSummary, PageKey
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui.actions import Scope, bindings
-from newsreader.tui.pager import PAGE_SIZE, ViewRows, read_view
-from newsreader.tui.widgets.article_row import (
-    ListLook,
-    article_row,
-    centred,
-    make_look,
-    placeholder_row,
-    snippet_row,
-    to_strip,
-)
+from newsreader.tui.pager import PAGE_SIZE, ViewRows
+from newsreader.tui.widgets.article_row import ROW_CLASSES, ListLook, RowPainter
+from newsreader.tui.widgets.page_loader import PageLoader
 
-PREFETCH_PAGES = 2  # pages read ahead above and below the visible rows
+POSITION_SECONDS = 0.2  # "N of M" follows a cursor that moves without scrolling this late
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -51,17 +41,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.ARTICLE_LIST)]
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "article-list--cursor",
-        "article-list--unread",
-        "article-list--read",
-        "article-list--star",
-        "article-list--meta",
-        "article-list--empty",
-        "article-list--loading",
-        "article-list--snippet",
-        "article-list--match",
-    }
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(ROW_CLASSES)
 
     @dataclass
     class Highlighted(Message):
@@ -92,16 +72,22 @@ class ArticleList(ScrollView, can_focus=True):
         self.fetcher = fetcher
         self.clock = clock
         self.rows = ViewRows()
+        self.loader = PageLoader(
+            self,
+            self.rows,
+            fetcher,
+            cursor=lambda: self.cursor,
+            keys_loaded=self._keys_loaded,
+            pages_loaded=self._pages_loaded,
+        )
         self.hits: list[ArticleSummary] | None = None
         # Search results' snippets by article id, drawn on a line under each hit.
         self.snippets: dict[int, str] = {}
         self.cursor = 0
         self.empty_text = "No articles yet. Press R to refresh your feeds."
-        self._wanted: set[int] = set()
-        self._fetching = False
-        self._empty_cache: tuple[tuple[str, int, Style], list[Text]] | None = None
-        self._looks: dict[tuple[str, str | None, bool], ListLook] = {}
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
+        self._position_timer: Timer | None = None
+        self._painter: RowPainter | None = None
+        self._drawing: tuple[int, ListLook, datetime] | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -157,26 +143,16 @@ class ArticleList(ScrollView, can_focus=True):
             row = next((r for r, a in enumerate(listed) if a is not None and a.id == keep), 0)
         self._reset(row)
         if not self.rows.complete:
-            self._load_keys(self.rows.generation, where, keep if row == 0 else None, None)
+            self.loader.load_keys(where, keep if row == 0 else None, None)
 
     def reload(self) -> None:
         """Read the view again (another write changed it), keeping the highlighted article."""
         if self.hits is not None:
             self.refresh()
             return
-        current = self.current
+        current, known = self.current, self.rows.keys
         self.rows.generation += 1
-        self._load_keys(
-            self.rows.generation, self.where, current.id if current else None, self.cursor
-        )
-
-    @work(thread=True, exclusive=True, group="article-keys", exit_on_error=False)
-    def _load_keys(
-        self, generation: int, where: ArticleFilter, keep: int | None, cursor: int | None
-    ) -> None:
-        keys, pages, row = read_view(self.fetcher, where, keep, cursor)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._keys_loaded, generation, keys, pages, row, cursor)
+        self.loader.load_keys(self.where, current.id if current else None, self.cursor, known)
 
     def _keys_loaded(
         self,
@@ -189,7 +165,6 @@ class ArticleList(ScrollView, can_focus=True):
         if generation != self.rows.generation or self.hits is not None:
             return
         self.rows.set_keys(keys, pages)
-        self._wanted.clear()
         self.virtual_size = Size(0, self.count)
         if old_row is None:
             # A new view: the cursor may have moved on its first page meanwhile.
@@ -200,54 +175,23 @@ class ArticleList(ScrollView, can_focus=True):
             # keep it where it is on the screen (and any move the user made meanwhile).
             moved = row - old_row
             self.cursor = max(0, min(self.cursor + moved, self.count - 1))
-            if moved:
-                self.scroll_to(y=self.scroll_offset.y + moved, animate=False, force=True)
-        self.refresh()
+            if moved:  # in this update, not one with the rows moved and the list not yet
+                y = self.scroll_offset.y + moved
+                self.scroll_to(y=y, animate=False, force=True, immediate=True)
+        self._redraw()
         self.post_message(self.Highlighted(self.current))
 
-    def _request(self, numbers: Iterable[int]) -> None:
-        """Read these pages in a worker (one read at a time), then draw them."""
-        self._wanted.update(n for n in numbers if not self.rows.loaded(n))
-        if self._wanted and not self._fetching:
-            wanted = sorted(self._wanted, key=lambda n: abs(n - self.rows.page_of(self.cursor)))
-            self._wanted.clear()
-            self._fetching = True
-            pages = {n: self.rows.ids_of(n) for n in wanted[:8]}
-            self._wanted.update(wanted[8:])
-            self._fetch_pages(self.rows.generation, pages)
-
-    @work(thread=True, group="article-pages", exit_on_error=False)
-    def _fetch_pages(self, generation: int, pages: dict[int, list[int]]) -> None:
-        found: dict[int, dict[int, ArticleSummary]] = {}
-        try:
-            for number, ids in pages.items():
-                found[number] = self.fetcher.summaries(ids)
-        finally:
-            self.app.call_from_thread(self._pages_fetched, generation, found)
-
-    def _pages_fetched(self, generation: int, found: dict[int, dict[int, ArticleSummary]]) -> None:
-        self._fetching = False
-        if generation == self.rows.generation and self.hits is None:
-            for number, page in found.items():
-                self.rows.put(number, page)
-            self.refresh()
-            if self.rows.page_of(self.cursor) in found:
-                self.post_message(self.Highlighted(self.current))
-        else:
-            self._wanted.clear()
-        self._request(())
+    def _pages_loaded(self, numbers: set[int]) -> None:
+        if self.hits is not None:
+            return
+        self.refresh()
+        if self.rows.page_of(self.cursor) in numbers:
+            self.post_message(self.Highlighted(self.current))
 
     def _prefetch(self) -> None:
         """Ask for the pages around the visible rows."""
-        if self.hits is not None or not self.rows.complete:
-            return
-        top = self.scroll_offset.y
-        height = max(1, self.size.height)
-        ahead = PREFETCH_PAGES * PAGE_SIZE
-        wanted = self.rows.missing(range(top, top + height))
-        wanted += self.rows.missing(range(top - ahead, top + height + ahead))
-        if wanted:
-            self._request(wanted)
+        if self.hits is None:
+            self.loader.around(self.scroll_offset.y, max(1, self.size.height))
 
     def set_empty_text(self, empty_text: str) -> None:
         """Change what the list says when it is empty."""
@@ -294,8 +238,21 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = max(0, min(row, self.count - 1))
         top = max(0, self.cursor - self.size.height // lines // 3) * lines
         self.scroll_to(y=top, animate=False, force=True)
-        self.refresh()
+        self._redraw()
         self.post_message(self.Highlighted(self.current))
+
+    def _redraw(self) -> None:
+        """Draw every visible row again, and "N of M" below them with no extra cost."""
+        self.refresh()
+        self._show_position()
+
+    def _show_position(self) -> None:
+        # A new subtitle draws the whole list again: it changes with frames that do anyway
+        # (scrolling, a new view), else once the cursor has rested for POSITION_SECONDS.
+        if self._position_timer is not None:
+            self._position_timer.stop()
+            self._position_timer = None
+        self.border_subtitle = f"{self.cursor + 1} of {self.count}" if self.count else ""
 
     # -- moving -----------------------------------------------------------------------------
 
@@ -311,19 +268,29 @@ class ArticleList(ScrollView, can_focus=True):
             self.refresh_line(self.cursor * lines + line)
             self.refresh_line(row * lines + line)
         self.cursor = row
-        self._scroll_cursor_into_view()
+        if self._scroll_cursor_into_view():
+            self._show_position()  # every row is drawn again anyway
+        elif self._position_timer is None:
+            self._position_timer = self.set_timer(POSITION_SECONDS, self._show_position)
+        else:
+            self._position_timer.reset()
         self._prefetch()
         self.post_message(self.Highlighted(self.current))
 
-    def _scroll_cursor_into_view(self) -> None:
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll now (not after the next screen update: the cursor's row and the rows
+        around it are drawn in one update); False if the cursor's row was on screen."""
         lines = self.lines_per_row
         first = self.cursor * lines
         last = first + lines - 1
         height = self.scrollable_content_region.height
         if first < self.scroll_offset.y:
-            self.scroll_to(y=first, animate=False)
+            self.scroll_to(y=first, animate=False, immediate=True)
         elif last >= self.scroll_offset.y + height:
-            self.scroll_to(y=last - height + 1, animate=False)
+            self.scroll_to(y=last - height + 1, animate=False, immediate=True)
+        else:
+            return False
+        return True
 
     def move_to_article(self, article: ArticleSummary) -> bool:
         """Highlight ``article``; False if it is not listed."""
@@ -379,81 +346,49 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # What all rows of one update are drawn with, worked out once for them all.
+        self._drawing = (self.scrollable_content_region.width, self._look(), self.clock())
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        look = self._look()
-        base = look.base
+        drawing = self._drawing
+        if drawing is None:
+            drawing = (self.scrollable_content_region.width, self._look(), self.clock())
+        width, look, now = drawing
         row, part = divmod(self.scroll_offset.y + y, self.lines_per_row)
         if self.count == 0:
-            lines = self._empty_lines(width, look.empty)
-            if 1 <= y <= len(lines):
-                return to_strip(lines[y - 1], width, base, self.app.console)
-            return Strip.blank(width, base)
+            return self.painter.empty(self.empty_text, y, width, look)
         if y == 0:
             self._prefetch()
         if row >= self.count:
-            return Strip.blank(width, base)
+            return Strip.blank(width, look.base)
         article = self.article_at(row)
+        cursor = row == self.cursor
         if part == 1:
-            return self._snippet_strip(article, row == self.cursor, width, look)
+            snippet = self.snippets.get(article.id, "") if article is not None else ""
+            return self.painter.snippet(snippet, cursor=cursor, width=width, look=look)
         if article is None:
             # Its page is being read: a placeholder until it arrives (then drawn again).
-            self._request([self.rows.page_of(row)])
-        now = self.clock()
-        # Rows are drawn again whenever the list scrolls or its title changes: keep the
-        # drawn rows (by everything that shows in them) rather than lay out text each time.
-        key = (article, row == self.cursor, width, now.replace(second=0, microsecond=0), look)
-        strip = self._strips.get(key)
-        if strip is None:
-            if article is None:
-                line = placeholder_row(width, look.rows)
-            else:
-                line = article_row(article, width, now, look.rows)
-            if row == self.cursor:
-                line.stylize(look.cursor)
-            strip = to_strip(line, width, base, self.app.console)
-            self._strips[key] = strip
-        return strip
+            self.loader.request([self.rows.page_of(row)])
+        return self.painter.row(article, cursor=cursor, width=width, now=now, look=look)
 
-    def _snippet_strip(
-        self, article: ArticleSummary | None, cursor: bool, width: int, look: ListLook
-    ) -> Strip:
-        """The line under a search hit: its snippet, the matched words marked."""
-        snippet = self.snippets.get(article.id, "") if article is not None else ""
-        key = ("snippet", snippet, cursor, width, look)
-        strip = self._strips.get(key)
-        if strip is None:
-            line = snippet_row(snippet, width, look.rows)
-            if cursor:
-                line.stylize(look.cursor)
-            strip = to_strip(line, width, look.base, self.app.console)
-            self._strips[key] = strip
-        return strip
-
-    def _empty_lines(self, width: int, style: Style) -> list[Text]:
-        """The empty-state message wrapped to ``width`` (with a margin), centred."""
-        key = (self.empty_text, width, style)
-        if self._empty_cache is None or self._empty_cache[0] != key:
-            self._empty_cache = (key, centred(self.empty_text, width, style, self.app.console))
-        return self._empty_cache[1]
+    @property
+    def painter(self) -> RowPainter:
+        if self._painter is None:
+            self._painter = RowPainter(self.app.console)
+        return self._painter
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._looks.clear()
+        if self._painter is not None:
+            self._painter.looks.clear()
 
     def _look(self) -> ListLook:
-        """The styles the rows are drawn with (looked up once per theme, colours and focus)."""
-        key = (self.app.theme, self.app.console.color_system, self.has_focus)
-        look = self._looks.get(key)
-        if look is None:
-            look = make_look(
-                self.rich_style,
-                self.get_component_rich_style,
-                sixteen_colours=self.app.console.color_system in ("standard", "windows"),
-                focused=self.has_focus,
-            )
-            self._looks[key] = look
-        return look
+        return self.painter.look(self, focused=self.has_focus)
 
     def on_focus(self) -> None:
         self.refresh()

@@ -1,4 +1,5 @@
-"""One row of the article list as text: state marks, title, feed and age."""
+"""One row of the article list as text (state marks, title, feed and age), and the cache of
+rows already drawn."""
 
 from __future__ import annotations
 
@@ -10,11 +11,26 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.strip import Strip
+from textual.widget import Widget
 
 from newsreader.ingest.sanitize import clean_line
 from newsreader.model import ArticleSummary
 from newsreader.tui.text import plain, relative_date
+
+#: The list's component classes, looked up by :func:`make_look`.
+ROW_CLASSES = (
+    "article-list--cursor",
+    "article-list--unread",
+    "article-list--read",
+    "article-list--star",
+    "article-list--meta",
+    "article-list--empty",
+    "article-list--loading",
+    "article-list--snippet",
+    "article-list--match",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,3 +147,73 @@ def centred(message: str, width: int, style: Style, console: Console) -> list[Te
         line.pad_left(1)
         line.end = ""
     return wrapped
+
+
+class RowPainter:
+    """Draws the list's rows into strips, keeping those drawn (by everything shown in them):
+    rows are drawn again whenever the list scrolls or its title changes."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1000)
+        self._empty: tuple[tuple[str, int, Style], list[Text]] | None = None
+        self.looks: dict[tuple[str, str | None, bool], ListLook] = {}
+
+    def look(self, widget: Widget, *, focused: bool) -> ListLook:
+        """The styles ``widget``'s rows are drawn with (made once per theme, colours and
+        focus; :attr:`looks` is cleared when its styles change)."""
+        colours = widget.app.console.color_system
+        key = (widget.app.theme, colours, focused)
+        if key not in self.looks:
+            self.looks[key] = make_look(
+                widget.rich_style,
+                widget.get_component_rich_style,
+                sixteen_colours=colours in ("standard", "windows"),
+                focused=focused,
+            )
+        return self.looks[key]
+
+    def row(
+        self,
+        article: ArticleSummary | None,
+        *,
+        cursor: bool,
+        width: int,
+        now: datetime,
+        look: ListLook,
+    ) -> Strip:
+        """``article``'s row (a placeholder while it is read), highlighted if ``cursor``."""
+        key = (article, cursor, width, now.replace(second=0, microsecond=0), look)
+        strip = self._strips.get(key)
+        if strip is None:
+            if article is None:
+                line = placeholder_row(width, look.rows)
+            else:
+                line = article_row(article, width, now, look.rows)
+            if cursor:
+                line.stylize(look.cursor)
+            strip = to_strip(line, width, look.base, self.console)
+            self._strips[key] = strip
+        return strip
+
+    def snippet(self, snippet: str, *, cursor: bool, width: int, look: ListLook) -> Strip:
+        """The line under a search hit: its snippet, the matched words marked."""
+        key = ("snippet", snippet, cursor, width, look)
+        strip = self._strips.get(key)
+        if strip is None:
+            line = snippet_row(snippet, width, look.rows)
+            if cursor:
+                line.stylize(look.cursor)
+            strip = to_strip(line, width, look.base, self.console)
+            self._strips[key] = strip
+        return strip
+
+    def empty(self, message: str, y: int, width: int, look: ListLook) -> Strip:
+        """Line ``y`` of the empty-state ``message``, wrapped and centred (a blank margin)."""
+        key = (message, width, look.empty)
+        if self._empty is None or self._empty[0] != key:
+            self._empty = (key, centred(message, width, look.empty, self.console))
+        lines = self._empty[1]
+        if 1 <= y <= len(lines):
+            return to_strip(lines[y - 1], width, look.base, self.console)
+        return Strip.blank(width, look.base)

@@ -6,11 +6,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from rich.table import Table
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.segment import Segment
 from rich.text import Text
 from textual import on
+from textual._context import active_app
 from textual.binding import BindingType
+from textual.css.styles import RulesMap
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as VisualStyle
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -32,12 +38,72 @@ class FeedOption(Option):
         self.view = view
 
 
-def _prompt(view: View, folded: bool) -> Table | Text:
+class FeedPrompt(Visual):
+    """A feed list entry: its label on the left, its count on the right, and an optional
+    second line (a failed feed's error) under the label.
+
+    Drawn as a two-column grid would draw it (the label cut with an ellipsis, one space,
+    the counts right-aligned in a column as wide as the widest), without a table's layout
+    or a Rich render: the list measures and draws every entry again whenever any count
+    changes, and its height is known without drawing it.
+    """
+
+    def __init__(self, label: Text, count: Text, second: Text | None = None) -> None:
+        self.label = label
+        self.count = count
+        self.second = second
+
+    def lines(self, width: int) -> list[Text]:
+        """The entry's lines at ``width`` cells."""
+        count_width = self.count.cell_len
+        label_width = max(0, width - count_width - 1)
+        rows = [(self.label, self.count)]
+        if self.second is not None:
+            rows.append((self.second, Text("")))
+        lines = []
+        for label, count in rows:
+            left = label.copy()
+            left.truncate(label_width, overflow="ellipsis", pad=True)
+            line = Text(end="", no_wrap=True)
+            line.append_text(left)
+            line.append(" " * (count_width - count.cell_len + 1))
+            line.append_text(count)
+            lines.append(line)
+        return lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for index, line in enumerate(self.lines(options.max_width)):
+            if index:
+                yield Segment.line()
+            yield from line.render(console)
+        yield Segment.line()
+
+    def render_strips(
+        self, width: int, height: int | None, style: VisualStyle, options: RenderOptions
+    ) -> list[Strip]:
+        # As the list draws a Rich renderable: over the option's style, cut to ``width``.
+        console = active_app.get().console
+        base = style.rich_style
+        strips = []
+        for line in self.lines(width)[:height]:
+            segments = [
+                Segment(text, base + segment_style if base else segment_style)
+                for text, segment_style, _ in line.render(console)
+            ]
+            strips.append(Strip(segments).crop(0, width))
+        return strips
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        labels = [self.label] if self.second is None else [self.label, self.second]
+        return max(label.cell_len for label in labels) + 1 + self.count.cell_len
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return 1 if self.second is None else 2
+
+
+def _prompt(view: View, folded: bool) -> FeedPrompt | Text:
     if view.kind == "section":
         return Text(view.title, style="bold dim")
-    grid = Table.grid(expand=True, padding=(0, 0, 0, 1))
-    grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-    grid.add_column(justify="right", no_wrap=True)
     indent = "  " * view.depth
     label = Text(indent, end="")
     if view.kind == "special":
@@ -53,12 +119,12 @@ def _prompt(view: View, folded: bool) -> Table | Text:
     count = Text(str(view.unread) if view.unread else "", style="bold")
     if view.key == "starred":
         count = Text(str(view.total) if view.total else "", style="dim")
-    grid.add_row(label, count)
+    second = None
     if feed is not None and feed.failed:
         # The reason, readable where the feed is listed (a dim second line).
         error = clean_line(feed.last_error, 200) or "the last refresh failed"
-        grid.add_row(Text(f"{indent}  {error}", style="dim red", end=""), Text(""))
-    return grid
+        second = Text(f"{indent}  {error}", style="dim red", end="")
+    return FeedPrompt(label, count, second)
 
 
 def tag_of(view: View) -> str | None:
@@ -102,12 +168,28 @@ class FeedList(OptionList):
         return option.view if isinstance(option, FeedOption) else ALL
 
     def set_views(self, views: Sequence[View]) -> None:
-        """Show ``views``, keeping the highlighted one when it still exists."""
+        """Show ``views``, keeping the highlighted one when it still exists.
+
+        When the same entries are listed (only counts or errors changed, as after reading an
+        article), only the changed entries are drawn again.
+        """
         key = self.current.key if self.views else "all"
+        old = self.views
         self.views = list(views)
-        self._show(key)
-        if self.current.key != key:  # the view shown is gone (a deleted search, a removed feed)
-            self.post_message(self.ViewChosen(self.current))
+        if [(v.key, v.kind, v.title) for v in old] != [(v.key, v.kind, v.title) for v in views]:
+            self._show(key)
+            if self.current.key != key:  # the view shown is gone (a deleted search, a feed)
+                self.post_message(self.ViewChosen(self.current))
+            return
+        changed = {new.key: new for was, new in zip(old, views, strict=True) if was != new}
+        if not changed:
+            return
+        for index, option in enumerate(self.options):
+            if isinstance(option, FeedOption) and option.view.key in changed:
+                view = changed[option.view.key]
+                option.view = view
+                folded = view.title in self.folded and view.kind == "tag"
+                self.replace_option_prompt_at_index(index, _prompt(view, folded))
 
     def _show(self, key: str) -> None:
         """List the views (the feeds of folded tags left out); highlight ``key``'s."""
