@@ -1,0 +1,216 @@
+"""Pictures as terminal output: which protocol the terminal speaks, and a picture as lines.
+
+Three ways of drawing (the ``images`` setting, or what the terminal answers at start):
+
+- ``kitty``: the Kitty graphics protocol with *Unicode placeholders*. The picture is sent to
+  the terminal once (:attr:`PictureLines.escapes`, written through Textual's driver so that
+  it cannot interleave with a screen update), and the lines hold placeholder characters whose
+  colour names the picture and whose diacritics name the cell. The placeholders are text, so
+  they scroll, clip and redraw with the line-drawn article body like any other line.
+- ``sixel``: Sixel has no placeholders: the terminal paints the pixels at the cursor, and any
+  text written over them erases them. Inside the line-drawn body (which rewrites whole lines
+  as it scrolls) that cannot hold, so inline pictures are half-blocks in this mode and the
+  full-screen picture view draws Sixel (textual-image's ``SixelImage`` widget).
+- ``blocks``: coloured Unicode half-blocks, two pixels a cell; works everywhere (tmux, SSH).
+
+``textual-image`` asks the terminal what it supports and how large a cell is when its
+renderables are first imported; the terminal can only answer before Textual takes it over, so
+:func:`detect_image_mode` must run before ``App.run()``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import os
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
+
+DRAWN_MODES = ("kitty", "sixel", "blocks")
+#: Inline pictures in the article body use these (see the module's note on Sixel).
+INLINE_MODES = {"kitty": "kitty", "sixel": "blocks", "blocks": "blocks"}
+
+_APC_START = "\x1b_G"
+_APC_END = "\x1b\\"
+_CHUNK = 4096  # the Kitty protocol's largest payload chunk
+_PLACEHOLDER = chr(0x10EEEE)
+
+
+@dataclass(frozen=True, slots=True)
+class TerminalGraphics:
+    """What the terminal answered: Sixel (in its device attributes), Kitty graphics."""
+
+    sixel: bool = False
+    kitty: bool = False
+
+
+def ask_terminal() -> TerminalGraphics:
+    """Ask the terminal on stdout (only before Textual starts) which protocols it speaks.
+
+    ``textual-image`` sends the queries when its renderables are imported (Sixel first: Konsole
+    and WezTerm claim Kitty graphics but do not draw its placeholders; Kitty has no Sixel), and
+    measures a cell in pixels when its widgets are imported.
+    """
+    import textual_image.renderable as detected
+    import textual_image.widget  # noqa: F401  (measures the cell size while it still can)
+    from textual_image.renderable.sixel import Image as SixelRenderable
+    from textual_image.renderable.tgp import Image as TGPRenderable
+
+    return TerminalGraphics(
+        sixel=detected.Image is SixelRenderable, kitty=detected.Image is TGPRenderable
+    )
+
+
+def detect_image_mode(
+    setting: str,
+    environ: Mapping[str, str] | None = None,
+    ask: Callable[[], TerminalGraphics] | None = None,
+) -> str:
+    """The drawing mode for ``setting`` (``auto``, ``kitty``, ``sixel``, ``blocks``, ``off``).
+
+    ``auto`` picks Sixel or Kitty graphics when the terminal (``ask``; by default the real one
+    through :func:`ask_terminal`) answers that it supports them, and half-blocks otherwise;
+    inside tmux or screen it picks half-blocks without asking (graphics there need
+    passthrough and are lost on redraw). ``kitty`` and ``sixel`` are taken as they are, but
+    the terminal is still measured (its cell size in pixels).
+    """
+    if setting in ("off", "blocks"):
+        return setting
+    asking = ask or ask_terminal
+    if setting in DRAWN_MODES:
+        asking()
+        return setting
+    env = os.environ if environ is None else environ
+    if env.get("TMUX") or env.get("TERM", "").startswith(("screen", "tmux")):
+        return "blocks"
+    answer = asking()
+    if answer.sixel:
+        return "sixel"
+    if answer.kitty:
+        return "kitty"
+    return "blocks"
+
+
+def cell_pixels(mode: str) -> tuple[int, int]:
+    """How many pixels of the picture one cell shows (width, height) in ``mode``."""
+    if mode not in ("kitty", "sixel"):
+        return 1, 2  # one pixel across, two down (upper and lower half-block)
+    from textual_image._terminal import get_cell_size
+
+    size = get_cell_size()
+    return max(1, size.width), max(1, size.height)
+
+
+def fitted_cells(
+    image: PILImage, mode: str, columns: int, rows: int
+) -> tuple[int, int]:
+    """The cells (columns, rows) ``image`` takes in ``mode``, at most ``columns`` x ``rows``."""
+    cell_width, cell_height = cell_pixels(mode)
+    width = -(-max(1, image.width) // cell_width)
+    height = -(-max(1, image.height) // cell_height)
+    return max(1, min(columns, width)), max(1, min(rows, height))
+
+
+@dataclass(frozen=True, slots=True)
+class PictureLines:
+    """A picture as lines of cells, and what the terminal must be sent before they show."""
+
+    strips: list[Strip]
+    escapes: str = ""  # written to the terminal once, before the lines are drawn
+    image_id: int = 0  # the Kitty image id (0: none)
+    release: str = field(default="", repr=False)  # frees the picture in the terminal
+
+
+def half_block_lines(image: PILImage, columns: int, rows: int) -> PictureLines:
+    """``image`` as ``rows`` lines of ``columns`` coloured half-blocks."""
+    from rich.console import Console
+    from textual_image.renderable.halfcell import Image as HalfcellRenderable
+
+    console = Console(width=columns, color_system="truecolor", legacy_windows=False)
+    options = console.options.update(width=columns, height=rows)
+    lines = console.render_lines(HalfcellRenderable(image, columns, rows), options, pad=True)
+    strips = [Strip(Segment.adjust_line_length(line, columns), columns) for line in lines[:rows]]
+    return PictureLines(strips)
+
+
+# Kitty image ids: random start (another program's pictures may be in the terminal too),
+# below 2**24 so that the placeholder's colour alone names the picture.
+_kitty_ids = itertools.count(random.randint(1, 2**23))
+
+
+def next_kitty_id() -> int:
+    image_id = next(_kitty_ids) % (2**24)
+    return image_id or next(_kitty_ids) % (2**24)
+
+
+def kitty_message(payload: str = "", **keys: int | str) -> str:
+    """One Kitty graphics command (APC ``_G keys;payload ST``)."""
+    head = ",".join(f"{key}={value}" for key, value in keys.items())
+    return f"{_APC_START}{head}{';' + payload if payload else ''}{_APC_END}"
+
+
+def kitty_transmission(image: PILImage, image_id: int, columns: int, rows: int) -> str:
+    """Send ``image`` as PNG under ``image_id`` and place it virtually over ``columns`` x
+    ``rows`` cells (shown wherever its Unicode placeholders are written); quiet (``q=2``)."""
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    data = base64.standard_b64encode(out.getvalue()).decode("ascii")
+    parts: list[str] = []
+    for start in range(0, len(data), _CHUNK):
+        chunk = data[start : start + _CHUNK]
+        more = 1 if start + _CHUNK < len(data) else 0
+        if start == 0:
+            parts.append(kitty_message(chunk, a="t", f=100, t="d", i=image_id, q=2, m=more))
+        else:
+            parts.append(kitty_message(chunk, m=more, q=2))
+    parts.append(kitty_message(a="p", U=1, i=image_id, c=columns, r=rows, q=2))
+    return "".join(parts)
+
+
+def kitty_release(image_id: int) -> str:
+    """Delete the picture ``image_id`` (its data and placements) from the terminal."""
+    return kitty_message(a="d", d="I", i=image_id, q=2)
+
+
+def kitty_placeholder_strips(image_id: int, columns: int, rows: int) -> list[Strip]:
+    """``rows`` lines of ``columns`` placeholder cells showing picture ``image_id``."""
+    from textual_image.renderable.tgp import _NUMBER_TO_DIACRITIC as DIACRITICS
+
+    columns = min(columns, len(DIACRITICS))
+    rows = min(rows, len(DIACRITICS))
+    red, green, blue = (image_id >> 16) & 255, (image_id >> 8) & 255, image_id & 255
+    style = Style(color=f"rgb({red},{green},{blue})")
+    strips: list[Strip] = []
+    for row in range(rows):
+        mark = chr(DIACRITICS[row])
+        text = "".join(f"{_PLACEHOLDER}{mark}{chr(DIACRITICS[col])}" for col in range(columns))
+        strips.append(Strip([Segment(text, style)], columns))
+    return strips
+
+
+def kitty_lines(image: PILImage, columns: int, rows: int) -> PictureLines:
+    """``image`` placed over ``columns`` x ``rows`` cells with the Kitty graphics protocol."""
+    image_id = next_kitty_id()
+    return PictureLines(
+        kitty_placeholder_strips(image_id, columns, rows),
+        kitty_transmission(image, image_id, columns, rows),
+        image_id,
+        kitty_release(image_id),
+    )
+
+
+def picture_lines(image: PILImage, mode: str, columns: int, rows: int) -> PictureLines:
+    """``image`` drawn over ``columns`` x ``rows`` cells in ``mode`` (kitty or half-blocks)."""
+    if mode == "kitty":
+        return kitty_lines(image, columns, rows)
+    return half_block_lines(image, columns, rows)
