@@ -61,11 +61,13 @@ def ask_terminal() -> TerminalGraphics:
     and WezTerm claim Kitty graphics but do not draw its placeholders; Kitty has no Sixel), and
     measures a cell in pixels when its widgets are imported.
     """
-    import textual_image.renderable as detected
-    import textual_image.widget  # noqa: F401  (measures the cell size while it still can)
-    from textual_image.renderable.sixel import Image as SixelRenderable
-    from textual_image.renderable.tgp import Image as TGPRenderable
-
+    try:
+        import textual_image.renderable as detected
+        import textual_image.widget  # noqa: F401  (measures the cell size while it still can)
+        from textual_image.renderable.sixel import Image as SixelRenderable
+        from textual_image.renderable.tgp import Image as TGPRenderable
+    except Exception:  # e.g. a terminal that says it is 0 columns wide: no graphics then
+        return TerminalGraphics()
     return TerminalGraphics(
         sixel=detected.Image is SixelRenderable, kitty=detected.Image is TGPRenderable
     )
@@ -107,7 +109,10 @@ def cell_pixels(mode: str) -> tuple[int, int]:
         return 1, 2  # one pixel across, two down (upper and lower half-block)
     from textual_image._terminal import get_cell_size
 
-    size = get_cell_size()
+    try:
+        size = get_cell_size()
+    except Exception:  # the terminal could not be measured: a common cell size
+        return 10, 20
     return max(1, size.width), max(1, size.height)
 
 
