@@ -62,7 +62,7 @@ async def test_kitty_mode_sends_the_picture_and_draws_placeholders(
         # Only graphics commands, and nothing of the article's text.
         assert re.sub(r"\x1b_G[^\x1b]*\x1b\\", "", escapes) == ""
         assert "pwned" not in escapes and "evil" not in escapes
-        style = list(placeholder_lines[0])[0].style
+        style = next(iter(placeholder_lines[0])).style
         assert style is not None and style.color is not None
         red, green, blue = style.color.get_truecolor()
         assert (red << 16) | (green << 8) | blue == image_id

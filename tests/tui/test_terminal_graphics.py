@@ -139,7 +139,7 @@ def test_kitty_transmission_sends_the_picture_then_places_it() -> None:
     commands = re.findall(r"\x1b_G([^;\x1b]*)(?:;([^\x1b]*))?\x1b\\", sent)
     # Nothing but Kitty graphics commands: every escape is one of them.
     assert "".join(f"\x1b_G{k}{';' + p if p else ''}\x1b\\" for k, p in commands) == sent
-    first_keys, payload = commands[0]
+    first_keys, _ = commands[0]
     assert first_keys.startswith("a=t,f=100,t=d,i=1234,q=2")
     png = base64.b64decode("".join(p for _, p in commands[:-1]))
     decoded = Image.open(io.BytesIO(png))
@@ -175,7 +175,9 @@ def test_kitty_placeholders_name_the_picture_by_colour_and_each_cell() -> None:
 
 def test_kitty_lines_pair_escapes_with_placeholders_of_the_same_id() -> None:
     lines = kitty_lines(small_image(), 2, 2)
-    red, green, blue = lines.strips[0].text and list(lines.strips[0])[0].style.color.get_truecolor()  # type: ignore[union-attr]
+    style = next(iter(lines.strips[0])).style
+    assert style is not None and style.color is not None
+    red, green, blue = style.color.get_truecolor()
     assert (red << 16) | (green << 8) | blue == lines.image_id
     assert f"i={lines.image_id}," in lines.escapes
     assert lines.release == kitty_release(lines.image_id)

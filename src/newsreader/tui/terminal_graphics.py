@@ -116,9 +116,7 @@ def cell_pixels(mode: str) -> tuple[int, int]:
     return max(1, size.width), max(1, size.height)
 
 
-def fitted_cells(
-    image: PILImage, mode: str, columns: int, rows: int
-) -> tuple[int, int]:
+def fitted_cells(image: PILImage, mode: str, columns: int, rows: int) -> tuple[int, int]:
     """The cells (columns, rows) ``image`` takes in ``mode``, at most ``columns`` x ``rows``."""
     cell_width, cell_height = cell_pixels(mode)
     width = -(-max(1, image.width) // cell_width)
