@@ -110,8 +110,14 @@ async def test_picture_view_in_kitty_mode_sends_and_frees_the_picture(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("enter")
         await until(lambda: bool(app.main.pane.images), pilot)
-        await until(lambda: len(sent) == 2, pilot, tries=1500)  # the two inline pictures
-        inline = set(re.findall(r"a=t,f=100,t=d,i=(\d+)", "".join(sent)))
+
+        def shown_inline() -> set[str]:
+            escapes = "".join(sent)
+            placed = set(re.findall(r"a=p,U=1,i=(\d+)", escapes))
+            return placed - set(re.findall(r"a=d,d=I,i=(\d+)", escapes))
+
+        await until(lambda: len(shown_inline()) == 2, pilot, tries=1500)  # both pictures
+        inline = shown_inline()
         sent.clear()
         await pilot.press("I")
         await until(lambda: bool(sent), pilot)
