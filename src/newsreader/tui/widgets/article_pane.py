@@ -142,15 +142,21 @@ class ArticlePane(Vertical):
         self._section_scroll = -1.0
         self._resume_section = -1
         self.scroller.scroll_home(animate=False)
+        layout = self._layout_classes()
         self.add_class("-open")
         self._long_outline(marked)
         self._markdown = marked
-        self._draw_body()
+        # When the scrollbar or the outline comes or goes, the body's width changes: it is
+        # drawn once at its new width (after the layout) rather than twice.
+        self._draw_body(after_layout=layout != self._layout_classes())
 
-    def _draw_body(self) -> None:
+    def _layout_classes(self) -> tuple[bool, ...]:
+        return tuple(self.has_class(c) for c in ("-open", "-outline-hidden", "-outline-beside"))
+
+    def _draw_body(self, *, after_layout: bool = False) -> None:
         marked, captions = self.pictures.mark(self._markdown)
         columns = self.long_body.size.width or self.scroller.size.width - 2
-        self.long_body.show(marked, captions, self.pictures.rows(columns))
+        self.long_body.show(marked, captions, self.pictures.rows(columns), after_layout)
 
     def set_search(self, query: str) -> None:
         """Mark the words of ``query`` (the active search; "" for none) in the body."""

@@ -9,12 +9,18 @@ whole lines as it scrolls), and the full-screen picture view draws Sixel.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from newsreader.ingest.sanitize import clean_line
 from newsreader.tui.article_links import mark_pictures
-from newsreader.tui.terminal_graphics import INLINE_MODES, cell_pixels, fitted_cells
+from newsreader.tui.terminal_graphics import (
+    INLINE_MODES,
+    cell_pixels,
+    fitted_cells,
+    picture_lines,
+)
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -41,7 +47,7 @@ class ArticlePictures:
         self.write: Callable[[str], None] | None = None
         self.placed: dict[int, tuple[str, str]] = {}  # (url, alt) by picture index
         self.results: dict[str, ImageResult] = {}
-        self._loading: set[str] = set()
+        self._loading: dict[str, asyncio.Future[ImageResult]] = {}
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
 
@@ -56,7 +62,7 @@ class ArticlePictures:
             return
         self._article = article_id
         self.results = {}
-        self._loading = set()
+        self._loading = {}
         self.release()
 
     def release(self) -> None:
@@ -93,34 +99,48 @@ class ArticlePictures:
         loader = self.loader
         if loader is None:
             return
+        generation = self._body().generation
         for index, _ in placed:
             picture = self.placed.get(index)
-            if picture is None:
-                continue
-            result = self.results.get(picture[0])
-            if result is not None:
-                self.draw(index, picture, result)
-            elif picture[0] not in self._loading:
-                self._loading.add(picture[0])
+            if picture is not None:
                 self.owner.run_worker(
-                    self._load(loader, index, picture), group="pictures", exit_on_error=False
+                    self._show(loader, index, picture, generation),
+                    group="pictures",
+                    exit_on_error=False,
                 )
 
-    async def _load(self, loader: Loader, index: int, picture: tuple[str, str]) -> None:
+    async def _result(self, loader: Loader, url: str) -> ImageResult:
+        """The picture at ``url``, loaded once per article however often it is drawn."""
+        result = self.results.get(url)
+        if result is not None:
+            return result
+        pending = self._loading.get(url)
+        if pending is None:
+            pending = self._loading[url] = asyncio.ensure_future(loader(url, self.box()))
         article = self._article
-        result = await loader(picture[0], self.box())
-        if article != self._article:
-            return  # another article since
-        self._loading.discard(picture[0])
-        self.results[picture[0]] = result
-        if self.placed.get(index) == picture:
-            self.draw(index, picture, result)
+        result = await asyncio.shield(pending)  # one drawing given up stops no other
+        if article == self._article:
+            self._loading.pop(url, None)
+            self.results[url] = result
+        return result
 
-    def draw(self, index: int, picture: tuple[str, str], result: ImageResult) -> None:
-        """Draw a loaded picture over its place, or its alt text and why it is not drawn."""
-        from newsreader.tui.terminal_graphics import picture_lines
-
+    async def _show(
+        self, loader: Loader, index: int, picture: tuple[str, str], generation: int
+    ) -> None:
+        article = self._article
+        result = await self._result(loader, picture[0])
         body = self._body()
+
+        def current() -> bool:
+            # Not another article since, nor the body drawn again (that placed it anew).
+            return (
+                article == self._article
+                and body.generation == generation
+                and self.placed.get(index) == picture
+            )
+
+        if not current():
+            return
         if result.decoded is None:
             reason = clean_line(result.error or "not available", 120)
             body.drop_picture(index, f"🖼 {clean_line(picture[1], 200)} ({reason})")
@@ -128,7 +148,10 @@ class ArticlePictures:
         image = result.decoded.image
         mode = self.inline_mode
         columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
-        lines = picture_lines(image, mode, columns, rows)
+        # Cells are made in a thread: twenty pictures cost the event loop nothing.
+        lines = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
+        if not current():
+            return
         if lines.escapes:
             old = self._sent.pop(index, "")
             self._send(old + lines.escapes)
