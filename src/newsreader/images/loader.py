@@ -14,13 +14,21 @@ redirects itself, one hop at a time, so that each target is checked by
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
 from newsreader.images.cache import CachedImage, ImageCache, freshness
-from newsreader.images.decode import DecodedImage, UndrawableImage, decode_image, sniff_markup
+from newsreader.images.decode import (
+    DecodedImage,
+    UndrawableImage,
+    decode_image,
+    decode_sized,
+    encode_sized,
+    sniff_markup,
+)
 from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, check_scheme
 from newsreader.images.policy import host_is_private as _host_is_private
 from newsreader.model import FetchResult
@@ -185,12 +193,22 @@ class ImageLoader:
 
     async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
         def work() -> ImageResult:
+            # The picture already decoded at this size from these very bytes, when cached:
+            # reading a small PNG costs a fraction of decoding a large JPEG again.
+            sized = sized_url(fetched.url, box, fetched.body)
+            if fetched.from_cache:
+                entry = self.cache.get(sized)
+                found = decode_sized(entry.body) if entry is not None else None
+                if found is not None:
+                    return ImageResult(fetched.url, found, from_cache=True)
             try:
                 decoded = decode_image(fetched.body, box, fetched.content_type)
             except UndrawableImage as error:
                 return ImageResult(fetched.url, error=str(error))
             if not fetched.from_cache:
                 self._store(fetched)
+            if fetched.fresh_for is not None:  # not for a response marked no-store
+                self.cache.put(sized, encode_sized(decoded), "image/png")
             return ImageResult(fetched.url, decoded, from_cache=fetched.from_cache)
 
         return await asyncio.to_thread(work)
@@ -206,6 +224,13 @@ class ImageLoader:
             fetched.last_modified,
             fetched.fresh_for,
         )
+
+
+def sized_url(url: str, box: tuple[int, int], body: bytes) -> str:
+    """The cache key of ``url``'s picture decoded into ``box`` from ``body`` (a new body, a
+    new key: a changed picture is never shown from an old decoded copy)."""
+    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return f"{url}#newsreader-decoded={box[0]}x{box[1]}-{digest}"
 
 
 def _redirect_target(url: str, result: FetchResult) -> str | None:
