@@ -59,8 +59,11 @@ async def test_a_warm_load_reads_the_decoded_copy_for_the_same_box(
     url = serve(server, [picture("JPEG", (800, 600))])
     cold = await load(url, cache, (80, 60))
     assert cold.ok and not cold.from_cache
+    copy = cache.path_for(sized_url(url, (80, 60), picture("JPEG", (800, 600))))
+    written = copy.stat().st_ino
     warm = await load(url, cache, (80, 60))
     assert warm.ok and warm.from_cache
+    assert copy.stat().st_ino == written  # read back, not written again
     assert decodes == [(80, 60)]  # decoded once; the warm load read the small copy
     assert cold.decoded is not None and warm.decoded is not None
     assert warm.decoded.image.size == cold.decoded.image.size == (80, 60)
@@ -102,3 +105,11 @@ async def test_no_store_keeps_no_decoded_copy_either(server: HTTPServer, cache: 
     )
     assert (await load(server.url_for("/private.jpg"), cache, (40, 40))).ok
     assert cache.entries() == []
+
+
+async def test_a_small_picture_keeps_no_decoded_copy(
+    server: HTTPServer, cache: ImageCache
+) -> None:
+    url = serve(server, [picture("JPEG", (100, 80))])
+    assert (await load(url, cache, (80, 60))).ok  # 100 x 80 to 75 x 60: little to save
+    assert len(cache.entries()) == 1

@@ -85,6 +85,7 @@ class ImageLoader:
         self.cache = cache if cache is not None else ImageCache()
         self.fetcher = Fetcher(image_fetch_limits(limits))
         self.is_private = is_private
+        self._writes: set[asyncio.Future[None]] = set()  # decoded copies being stored
 
     async def __aenter__(self) -> ImageLoader:
         await self.fetcher.__aenter__()
@@ -96,6 +97,8 @@ class ImageLoader:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
         await self.fetcher.__aexit__(kind, error, trace)
 
     # -- the views' entry points -----------------------------------------------------------
@@ -192,14 +195,18 @@ class ImageLoader:
         )
 
     async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
+        sized = sized_url(fetched.url, box, fetched.body)
+        from_copy = False
+
         def work() -> ImageResult:
+            nonlocal from_copy
             # The picture already decoded at this size from these very bytes, when cached:
             # reading a small PNG costs a fraction of decoding a large JPEG again.
-            sized = sized_url(fetched.url, box, fetched.body)
             if fetched.from_cache:
                 entry = self.cache.get(sized)
                 found = decode_sized(entry.body) if entry is not None else None
                 if found is not None:
+                    from_copy = True
                     return ImageResult(fetched.url, found, from_cache=True)
             try:
                 decoded = decode_image(fetched.body, box, fetched.content_type)
@@ -207,11 +214,20 @@ class ImageLoader:
                 return ImageResult(fetched.url, error=str(error))
             if not fetched.from_cache:
                 self._store(fetched)
-            if fetched.fresh_for is not None:  # not for a response marked no-store
-                self.cache.put(sized, encode_sized(decoded), "image/png")
             return ImageResult(fetched.url, decoded, from_cache=fetched.from_cache)
 
-        return await asyncio.to_thread(work)
+        result = await asyncio.to_thread(work)
+        decoded = result.decoded
+        keep_copy = not from_copy and fetched.fresh_for is not None
+        if decoded is not None and keep_copy and _worth_keeping(decoded):
+            # Stored after the picture is handed over: the first drawing does not wait.
+            def keep() -> None:
+                self.cache.put(sized, encode_sized(decoded), "image/png")
+
+            writing = asyncio.ensure_future(asyncio.to_thread(keep))
+            self._writes.add(writing)
+            writing.add_done_callback(self._writes.discard)
+        return result
 
     def _store(self, fetched: FetchedImage) -> None:
         if fetched.fresh_for is None:
@@ -224,6 +240,13 @@ class ImageLoader:
             fetched.last_modified,
             fetched.fresh_for,
         )
+
+
+def _worth_keeping(decoded: DecodedImage) -> bool:
+    """A decoded copy pays when the original has many more pixels (a large photograph);
+    a small picture decodes as fast from its own bytes."""
+    image = decoded.image
+    return decoded.source_width * decoded.source_height >= 4 * image.width * image.height
 
 
 def sized_url(url: str, box: tuple[int, int], body: bytes) -> str:
