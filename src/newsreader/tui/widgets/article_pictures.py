@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 #: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
 PICTURE_MAX_ROWS = 20
+SIXEL_INLINE = (
+    "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
+    "them as it scrolls. I shows a picture full screen in Sixel."
+)
 
 
 class ArticlePictures:
@@ -50,6 +54,7 @@ class ArticlePictures:
         self._loading: dict[str, asyncio.Future[ImageResult]] = {}
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
+        self._told_sixel = False
 
     @property
     def inline_mode(self) -> str:
@@ -100,6 +105,9 @@ class ArticlePictures:
         if loader is None:
             return
         generation = self._body().generation
+        if self.mode == "sixel" and placed and not self._told_sixel:
+            self._told_sixel = True  # once a session
+            self.owner.notify(SIXEL_INLINE, markup=False, timeout=8)
         for index, _ in placed:
             picture = self.placed.get(index)
             if picture is not None:
