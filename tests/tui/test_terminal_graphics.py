@@ -11,6 +11,7 @@ import select
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
@@ -33,32 +34,46 @@ def never_asked() -> TerminalGraphics:
     raise AssertionError("the terminal must not be asked")
 
 
-def answering(**answer: bool) -> tuple[list[int], object]:
-    calls: list[int] = []
+def answering(**answer: bool) -> Callable[[], TerminalGraphics]:
+    return lambda: TerminalGraphics(**answer)
 
-    def ask() -> TerminalGraphics:
-        calls.append(1)
-        return TerminalGraphics(**answer)
 
-    return calls, ask
+class Preparing:
+    def __init__(self, works: bool = True) -> None:
+        self.calls = 0
+        self.works = works
+
+    def __call__(self) -> bool:
+        self.calls += 1
+        return self.works
 
 
 def test_the_setting_chooses_unless_auto() -> None:
-    assert detect_image_mode("off", {}, never_asked) == "off"
-    assert detect_image_mode("blocks", {}, never_asked) == "blocks"
+    assert detect_image_mode("off", {}, never_asked, Preparing()) == "off"
+    blocks = Preparing()
+    assert detect_image_mode("blocks", {}, never_asked, blocks) == "blocks"
+    assert blocks.calls == 0  # nothing of textual-image is loaded for half-blocks
     for forced in ("kitty", "sixel"):
-        calls, ask = answering()  # a terminal that says it draws nothing: forced all the same
-        assert detect_image_mode(forced, {}, ask) == forced  # type: ignore[arg-type]
-        assert calls == [1]  # asked once all the same: the cell size is measured then
+        ready = Preparing()
+        assert detect_image_mode(forced, {}, never_asked, ready) == forced
+        assert ready.calls == 1  # made ready while the terminal can answer its questions
+        assert detect_image_mode(forced, {}, never_asked, Preparing(works=False)) == "blocks"
 
 
 def test_auto_follows_the_terminal_answer_and_never_asks_inside_tmux() -> None:
     env = {"TERM": "xterm-256color"}
-    assert detect_image_mode("auto", env, answering(kitty=True)[1]) == "kitty"  # type: ignore[arg-type]
-    assert detect_image_mode("auto", env, answering(sixel=True)[1]) == "sixel"  # type: ignore[arg-type]
-    assert detect_image_mode("auto", env, answering()[1]) == "blocks"  # type: ignore[arg-type]
-    assert detect_image_mode("auto", {"TMUX": "/tmp/tmux-1/default,1,0"}, never_asked) == "blocks"
-    assert detect_image_mode("auto", {"TERM": "screen-256color"}, never_asked) == "blocks"
+    ready = Preparing()
+    assert detect_image_mode("auto", env, answering(kitty=True), ready) == "kitty"
+    assert detect_image_mode("auto", env, answering(sixel=True), ready) == "sixel"
+    assert detect_image_mode("auto", env, answering(sixel=True, kitty=True), ready) == "sixel"
+    assert ready.calls == 3
+    assert detect_image_mode("auto", env, answering(), ready) == "blocks"
+    assert ready.calls == 3  # not for half-blocks
+    failing = Preparing(works=False)
+    assert detect_image_mode("auto", env, answering(kitty=True), failing) == "blocks"
+    tmux = {"TMUX": "/tmp/tmux-1/default,1,0"}
+    assert detect_image_mode("auto", tmux, never_asked, ready) == "blocks"
+    assert detect_image_mode("auto", {"TERM": "screen-256color"}, never_asked, ready) == "blocks"
 
 
 CHILD = (
@@ -70,7 +85,7 @@ CHILD = (
 )
 
 
-def run_in_fake_terminal(sixel: bool, kitty: bool) -> str:
+def run_in_fake_terminal(sixel: bool, kitty: bool, queries: list[str]) -> str:
     """Run the real detection in a child on a pseudo-terminal that answers like a terminal
     speaking Sixel and/or Kitty graphics; returns what the child found."""
     import fcntl
@@ -89,7 +104,8 @@ def run_in_fake_terminal(sixel: bool, kitty: bool) -> str:
     )
     os.close(slave)
     seen = b""
-    answered: set[str] = set()
+    answered = 0  # how far the queries in ``seen`` have been answered
+    query = re.compile(rb"\x1b_G[^\x1b]*a=q[^\x1b]*\x1b\\|\x1b\[c|\x1b\[16t")
     deadline = time.monotonic() + 60
     try:
         while child.poll() is None and time.monotonic() < deadline:
@@ -100,16 +116,16 @@ def run_in_fake_terminal(sixel: bool, kitty: bool) -> str:
                 seen += os.read(master, 65536)
             except OSError:
                 break
-            if b"\x1b[c" in seen and "da1" not in answered:
-                answered.add("da1")
-                os.write(master, b"\x1b[?62;4;22c" if sixel else b"\x1b[?62;22c")
-            if re.search(rb"\x1b_G[^\x1b]*a=q", seen) and "kitty" not in answered:
-                answered.add("kitty")
-                if kitty:
+            for match in query.finditer(seen, answered):
+                asked = match.group(0)
+                answered = match.end()
+                queries.append(asked[:4].decode())
+                if asked == b"\x1b[c":
+                    os.write(master, b"\x1b[?62;4;22c" if sixel else b"\x1b[?62;22c")
+                elif asked == b"\x1b[16t":
+                    os.write(master, b"\x1b[6;20;10t")
+                elif kitty:
                     os.write(master, b"\x1b_Gi=31;OK\x1b\\")
-            if b"\x1b[16t" in seen and "cell" not in answered:
-                answered.add("cell")
-                os.write(master, b"\x1b[6;20;10t")
         _, err = child.communicate(timeout=60)
     finally:
         os.close(master)
@@ -123,9 +139,14 @@ def run_in_fake_terminal(sixel: bool, kitty: bool) -> str:
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_auto_detection_asks_a_real_pseudo_terminal() -> None:
     # Only its own answers: a Kitty terminal, a Sixel one, one with neither.
-    assert run_in_fake_terminal(sixel=False, kitty=True) == "MODE=kitty CELL=(10, 20)"
-    assert run_in_fake_terminal(sixel=True, kitty=False) == "MODE=sixel CELL=(10, 20)"
-    assert run_in_fake_terminal(sixel=False, kitty=False) == "MODE=blocks CELL=(1, 2)"
+    queries: list[str] = []
+    assert run_in_fake_terminal(False, True, queries) == "MODE=kitty CELL=(10, 20)"
+    queries.clear()
+    assert run_in_fake_terminal(True, False, queries) == "MODE=sixel CELL=(10, 20)"
+    queries.clear()
+    assert run_in_fake_terminal(False, False, queries) == "MODE=blocks CELL=(1, 2)"
+    # One round trip, the Kitty query first: nothing left waiting for an answer never sent.
+    assert queries == ["\x1b_Gi", "\x1b[c"]
 
 
 def small_image() -> Image.Image:

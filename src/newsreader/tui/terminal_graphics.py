@@ -25,7 +25,9 @@ import io
 import itertools
 import os
 import random
+import re
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -55,53 +57,89 @@ class TerminalGraphics:
     kitty: bool = False
 
 
-def ask_terminal() -> TerminalGraphics:
-    """Ask the terminal on stdout (only before Textual starts) which protocols it speaks.
+_DA1_REPLY = re.compile(r"\x1b\[\?([\d;]*)c")
+_KITTY_REPLY = re.compile(r"\x1b_G[^\x1b]*;OK\x1b\\")
 
-    ``textual-image`` sends the queries when its renderables are imported (Sixel first: Konsole
-    and WezTerm claim Kitty graphics but do not draw its placeholders; Kitty has no Sixel), and
-    measures a cell in pixels when its widgets are imported.
+
+def query_terminal(timeout: float = 0.3) -> TerminalGraphics:
+    """Ask the terminal on stdin/stdout (only before Textual starts) what it draws.
+
+    One round trip: a Kitty graphics query, then the device attributes (DA1), which every
+    terminal answers (with ``4`` among them when it speaks Sixel). A terminal answers in
+    order, so the Kitty answer, if any, has come once the DA1 answer has: no terminal makes
+    the start wait for a timeout (textual-image's own queries wait 0.1 s for a Kitty answer
+    that most terminals never send).
     """
-    try:
-        import textual_image.renderable as detected
-        import textual_image.widget  # noqa: F401  (measures the cell size while it still can)
-        from textual_image.renderable.sixel import Image as SixelRenderable
-        from textual_image.renderable.tgp import Image as TGPRenderable
-    except Exception:  # e.g. a terminal that says it is 0 columns wide: no graphics then
+    stdin, stdout = sys.__stdin__, sys.__stdout__
+    if stdin is None or stdout is None or not (stdin.isatty() and stdout.isatty()):
         return TerminalGraphics()
-    return TerminalGraphics(
-        sixel=detected.Image is SixelRenderable, kitty=detected.Image is TGPRenderable
-    )
+    try:
+        import select
+        import termios
+        import tty
+    except ImportError:  # not a POSIX terminal
+        return TerminalGraphics()
+    fd = stdin.fileno()
+    seen = ""
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        query = kitty_message("AAAA", i=31, s=1, v=1, a="q", t="d", f=24)
+        stdout.write(query + "\x1b[c")
+        stdout.flush()
+        deadline = time.monotonic() + timeout
+        while not _DA1_REPLY.search(seen):
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                break
+            seen += os.read(fd, 1024).decode("latin-1")
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    attributes = _DA1_REPLY.search(seen)
+    sixel = attributes is not None and "4" in attributes.group(1).split(";")
+    return TerminalGraphics(sixel=sixel, kitty=bool(_KITTY_REPLY.search(seen)))
+
+
+def prepare_textual_image() -> bool:
+    """Import textual-image's renderables and widgets now, while the terminal can still answer
+    the questions they ask on import (protocols, the cell size in pixels); once Textual runs,
+    stdin is Textual's. False if that failed (pictures are half-blocks then)."""
+    try:
+        import textual_image.renderable
+        import textual_image.widget  # noqa: F401
+    except Exception:  # e.g. a terminal that says it is 0 columns wide
+        return False
+    return True
 
 
 def detect_image_mode(
     setting: str,
     environ: Mapping[str, str] | None = None,
     ask: Callable[[], TerminalGraphics] | None = None,
+    prepare: Callable[[], bool] | None = None,
 ) -> str:
     """The drawing mode for ``setting`` (``auto``, ``kitty``, ``sixel``, ``blocks``, ``off``).
 
-    ``auto`` picks Sixel or Kitty graphics when the terminal (``ask``; by default the real one
-    through :func:`ask_terminal`) answers that it supports them, and half-blocks otherwise;
-    inside tmux or screen it picks half-blocks without asking (graphics there need
-    passthrough and are lost on redraw). ``kitty`` and ``sixel`` are taken as they are, but
-    the terminal is still measured (its cell size in pixels).
+    ``auto`` picks Sixel or Kitty graphics when the terminal (``ask``; by default the real one,
+    :func:`query_terminal`) answers that it draws them, and half-blocks otherwise; inside tmux
+    or screen it picks half-blocks without asking (graphics there need passthrough and are
+    lost on redraw). Sixel wins when both are spoken (WezTerm and Konsole claim Kitty graphics
+    but do not draw its placeholders; Kitty has no Sixel). ``kitty`` and ``sixel`` are taken
+    as they are. For either, textual-image is made ready (``prepare``) before Textual starts.
     """
     if setting in ("off", "blocks"):
         return setting
-    asking = ask or ask_terminal
+    ready = prepare or prepare_textual_image
     if setting in DRAWN_MODES:
-        asking()
-        return setting
+        return setting if ready() else "blocks"
     env = os.environ if environ is None else environ
     if env.get("TMUX") or env.get("TERM", "").startswith(("screen", "tmux")):
         return "blocks"
-    answer = asking()
-    if answer.sixel:
-        return "sixel"
-    if answer.kitty:
-        return "kitty"
-    return "blocks"
+    answer = (ask or query_terminal)()
+    mode = "sixel" if answer.sixel else "kitty" if answer.kitty else "blocks"
+    if mode != "blocks" and not ready():
+        return "blocks"
+    return mode
 
 
 def cell_pixels(mode: str) -> tuple[int, int]:

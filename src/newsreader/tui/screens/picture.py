@@ -153,8 +153,6 @@ class PictureScreen(ModalScreen[None]):
         await self._show(result)
 
     async def _show(self, result: ImageResult) -> None:
-        from textual_image.widget import SixelImage
-
         await self.query("#picture-frame Center > *").remove()
         self._free()
         center = self.query_one("#picture-frame Center")
@@ -171,6 +169,9 @@ class PictureScreen(ModalScreen[None]):
         self.shown_size = (columns, rows)
         widget: Widget
         if self.mode == "sixel":
+            # Imported before Textual started (its import asks the terminal questions).
+            from textual_image.widget import SixelImage
+
             widget = SixelImage(image, id="picture")
             widget.styles.width = columns
             widget.styles.height = rows
