@@ -10,11 +10,17 @@ peak memory (``ru_maxrss``) is its own:
 - ``tui-cold``: the same article with the pictures drawn in half-blocks over the rows the
   body keeps for them, empty cache: time to text on screen, time to all drawn;
 - ``tui-warm``: again, with the cache from ``tui-cold`` (every picture revalidated: 20
-  conditional GETs answered 304);
+  conditional GETs answered 304), the decoded copies read instead of the JPEGs;
 - ``tui-warm-fresh``: again, pictures served with ``max-age`` and cached by a cold run
   first, so the warm run asks nobody;
+- ``kitty-cold-fresh``, ``kitty-warm-fresh``: the same two in Kitty mode (cells of 10 x 20
+  pixels: each picture sent as a PNG of up to 650 x 380 pixels);
 - ``loader-*``: ``ImageLoader.load`` alone (no TUI) for a Kitty/Sixel-sized box of
   1000 x 400 pixels: cold, warm (304s) and warm-fresh, with tracemalloc's peak.
+
+Times run from the pane's ``show()`` to the first frame holding the text ("text") and to the
+moment every picture is drawn in the body's current drawing ("all drawn"). The pane has the
+app's stylesheet, so its body is at most 84 columns wide (67 beside the outline).
 
 Usage: .venv/bin/python bench/images.py [--images 20] [--latency 0.05] [--columns 100]
 Results are printed and written to bench/results/images.json.
@@ -139,8 +145,11 @@ def bench_article(markdown: str) -> Any:
     )  # fmt: skip
 
 
-async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) -> dict[str, float]:
-    """The article in the app's own article pane (line-drawn body, pictures in half-blocks)."""
+async def tui_phase(
+    markdown: str, images: bool, columns: int, cache_dir: Path, mode: str = "blocks"
+) -> dict[str, float]:
+    """The article in the app's own article pane (line-drawn body), pictures drawn in
+    ``mode`` (Kitty: the escapes go to the headless driver, which drops them)."""
     from textual.app import App, ComposeResult
     from textual.containers import Horizontal
 
@@ -161,6 +170,7 @@ async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) 
         async with app.run_test(size=(columns + 2, 50)) as pilot:
             pane = app.query_one(ArticlePane)
             pane.loader = loader.load if images else None
+            pane.pictures.mode = mode
             pictures = pane.pictures
             drawn: dict[int, int] = {}  # picture index -> the body's drawing it was drawn in
             body = pane.long_body
@@ -235,7 +245,9 @@ def run_phase(args: argparse.Namespace) -> None:
     markdown = article(args.base, args.images, args.fresh)
     cache_dir = Path(args.cache)
     if args.phase.startswith("tui"):
-        result = asyncio.run(tui_phase(markdown, args.phase != "tui-none", args.columns, cache_dir))
+        mode = "kitty" if args.phase.endswith("kitty") else "blocks"
+        images = args.phase != "tui-none"
+        result = asyncio.run(tui_phase(markdown, images, args.columns, cache_dir, mode))
     else:
         from newsreader.images.refs import find_image_refs
 
@@ -307,6 +319,9 @@ def main() -> None:
         results["tui-warm"] = phase(args, "tui-warm", base, tui_cache)
         results["tui-cold-fresh"] = phase(args, "tui-cold", base, fresh_cache, fresh=True)
         results["tui-warm-fresh"] = phase(args, "tui-warm", base, fresh_cache, fresh=True)
+        kitty_cache = Path(folder) / "tui-kitty"
+        results["kitty-cold-fresh"] = phase(args, "tui-kitty", base, kitty_cache, fresh=True)
+        results["kitty-warm-fresh"] = phase(args, "tui-kitty", base, kitty_cache, fresh=True)
         results["loader-cold-traced"] = phase(args, "loader-traced", base, Path(folder) / "t")
         results["loader-cold"] = phase(args, "loader", base, loader_cache)
         results["loader-warm"] = phase(args, "loader", base, loader_cache)
@@ -318,7 +333,8 @@ def main() -> None:
     none = results["tui-none"]
     print(f"\nTUI, half-blocks, {args.columns}-column pane (headless Textual):")
     print(f"  {'run':<16}{'text':>9}{'all drawn':>11}{'CPU':>9}{'peak RSS':>10}{'+ vs none':>11}")
-    for name in ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh"):
+    names = ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh")
+    for name in (*names, "kitty-cold-fresh", "kitty-warm-fresh"):
         row = results[name]
 
         def ms(key: str, row: dict[str, float] = row) -> str:

@@ -56,7 +56,7 @@ async def test_kitty_mode_sends_the_picture_and_draws_placeholders(
         assert [line.text.count(PLACEHOLDER) for line in placeholder_lines] == [4]
         escapes = "".join(sent)
         commands = re.findall(r"\x1b_G([^;\x1b]*)(?:;[A-Za-z0-9+/=]*)?\x1b\\", escapes)
-        assert commands[0].startswith("a=t,f=100")
+        assert commands[0].startswith("a=t,f=24,s=40,v=20")
         image_id = int(re.search(r"i=(\d+)", commands[0]).group(1))  # type: ignore[union-attr]
         assert f"a=p,U=1,i={image_id},c=4,r=1,q=2" in commands
         # Only graphics commands, and nothing of the article's text.

@@ -123,7 +123,7 @@ async def test_picture_view_in_kitty_mode_sends_and_frees_the_picture(
         await until(lambda: bool(sent), pilot)
         screen = app.screen
         assert isinstance(screen, PictureScreen)
-        (shown,) = re.findall(r"a=t,f=100,t=d,i=(\d+)", "".join(sent))
+        (shown,) = re.findall(r"a=t,f=24,s=\d+,v=\d+,t=d,i=(\d+)", "".join(sent))
         assert shown not in inline
         # 400 x 100 pixels at 10 x 20 pixels a cell: 40 x 5 cells.
         assert screen.shown_size == (40, 5)

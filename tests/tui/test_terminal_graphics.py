@@ -4,7 +4,6 @@ picture becomes in Kitty mode (the escapes sent, the placeholder lines) and in h
 from __future__ import annotations
 
 import base64
-import io
 import os
 import re
 import select
@@ -161,11 +160,17 @@ def test_kitty_transmission_sends_the_picture_then_places_it() -> None:
     # Nothing but Kitty graphics commands: every escape is one of them.
     assert "".join(f"\x1b_G{k}{';' + p if p else ''}\x1b\\" for k, p in commands) == sent
     first_keys, _ = commands[0]
-    assert first_keys.startswith("a=t,f=100,t=d,i=1234,q=2")
-    png = base64.b64decode("".join(p for _, p in commands[:-1]))
-    decoded = Image.open(io.BytesIO(png))
-    assert decoded.size == (20, 40)
-    assert decoded.convert("RGB").getpixel((5, 35)) == (0, 0, 255)
+    assert first_keys.startswith("a=t,f=24,s=20,v=40,t=d,i=1234,q=2")
+    pixels = base64.b64decode("".join(p for _, p in commands[:-1]))
+    decoded = Image.frombytes("RGB", (20, 40), pixels)
+    assert decoded.getpixel((5, 5)) == (255, 0, 0)
+    assert decoded.getpixel((5, 35)) == (0, 0, 255)
+    # A picture with transparency keeps it.
+    clear = Image.new("RGBA", (2, 1), (0, 255, 0, 0))
+    sent = kitty_transmission(clear, 5, 1, 1)
+    assert sent.startswith("\x1b_Ga=t,f=32,s=2,v=1,t=d,i=5,q=2,m=0;")
+    payload = sent.split(";", 1)[1].split("\x1b", 1)[0]
+    assert base64.b64decode(payload) == bytes([0, 255, 0, 0]) * 2
     assert commands[-1] == ("a=p,U=1,i=1234,c=2,r=2,q=2", "")
     assert kitty_release(1234) == "\x1b_Ga=d,d=I,i=1234,q=2\x1b\\"
 

@@ -21,7 +21,6 @@ renderables are first imported; the terminal can only answer before Textual take
 from __future__ import annotations
 
 import base64
-import io
 import itertools
 import os
 import random
@@ -250,17 +249,23 @@ def kitty_message(payload: str = "", **keys: int | str) -> str:
 
 
 def kitty_transmission(image: PILImage, image_id: int, columns: int, rows: int) -> str:
-    """Send ``image`` as PNG under ``image_id`` and place it virtually over ``columns`` x
-    ``rows`` cells (shown wherever its Unicode placeholders are written); quiet (``q=2``)."""
-    out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
-    data = base64.standard_b64encode(out.getvalue()).decode("ascii")
+    """Send ``image``'s pixels (RGB, or RGBA when it has transparency) under ``image_id`` and
+    place it virtually over ``columns`` x ``rows`` cells (shown wherever its Unicode
+    placeholders are written); quiet (``q=2``).
+
+    Raw pixels rather than PNG: encoding a 500 x 380 picture as PNG takes 30 ms, raw 1 ms,
+    for half as much data again (Kitty graphics are mostly used locally).
+    """
+    rgba = image.mode == "RGBA"
+    pixels = image if rgba or image.mode == "RGB" else image.convert("RGB")
+    data = base64.standard_b64encode(pixels.tobytes()).decode("ascii")
+    size = {"f": 32 if rgba else 24, "s": pixels.width, "v": pixels.height}
     parts: list[str] = []
     for start in range(0, len(data), _CHUNK):
         chunk = data[start : start + _CHUNK]
         more = 1 if start + _CHUNK < len(data) else 0
         if start == 0:
-            parts.append(kitty_message(chunk, a="t", f=100, t="d", i=image_id, q=2, m=more))
+            parts.append(kitty_message(chunk, a="t", **size, t="d", i=image_id, q=2, m=more))
         else:
             parts.append(kitty_message(chunk, m=more, q=2))
     parts.append(kitty_message(a="p", U=1, i=image_id, c=columns, r=rows, q=2))
