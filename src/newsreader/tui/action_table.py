@@ -252,7 +252,7 @@ ACTIONS: tuple[Action, ...] = (
         "view_picture",
         "I",
         "View picture",
-        "Show the picture in view full screen (o there opens it in the browser)",
+        "Show the picture in view full screen; o there opens it in the browser",
         Scope.MAIN,
     ),
     Action(
