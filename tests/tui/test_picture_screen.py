@@ -150,3 +150,31 @@ async def test_with_pictures_off_the_picker_opens_a_picture_in_the_browser(
         assert opened == [wide]
         assert not isinstance(app.screen, PictureScreen)
     assert not server.log
+
+
+async def test_picture_view_in_sixel_mode_draws_sixel_data(
+    store: Store, config: Config, server: HTTPServer
+) -> None:
+    from textual.geometry import Region
+    from textual_image.widget import SixelImage
+
+    serve_pictures(server, store)
+    app = NewsreaderApp(AppContext(config=config, store=store), lambda: NOW, image_mode="sixel")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("enter")
+        await until(lambda: bool(app.main.pane.images), pilot)
+        await pilot.press("I")
+        await until(lambda: bool(app.screen.query(SixelImage)), pilot, tries=1500)
+        screen = app.screen
+        assert isinstance(screen, PictureScreen)
+        # 400 x 100 pixels at 10 x 20 pixels a cell: 40 x 5 cells.
+        assert screen.shown_size == (40, 5)
+        await pilot.pause()
+        inner = screen.query_one(SixelImage).children[0]
+        lines = inner.render_lines(Region(0, 0, inner.size.width, inner.size.height))
+        output = "".join(segment.text for line in lines for segment in line)
+        # Sixel data (DCS ... q ... ST), placed with cursor moves; no text of the article.
+        start = output.index("\x1bP")
+        assert output.index("q", start) < output.index("\x1b\\", start)
+        assert "A wide one" not in output and "wide.png" not in output
+        assert set(re.sub(r"\x1bP.*?\x1b\\|\x1b\[\d+;\d+H", "", output, flags=re.S)) <= {" "}
