@@ -107,9 +107,7 @@ async def test_no_store_keeps_no_decoded_copy_either(server: HTTPServer, cache: 
     assert cache.entries() == []
 
 
-async def test_a_small_picture_keeps_no_decoded_copy(
-    server: HTTPServer, cache: ImageCache
-) -> None:
+async def test_a_small_picture_keeps_no_decoded_copy(server: HTTPServer, cache: ImageCache) -> None:
     url = serve(server, [picture("JPEG", (100, 80))])
     assert (await load(url, cache, (80, 60))).ok  # 100 x 80 to 75 x 60: little to save
     assert len(cache.entries()) == 1
