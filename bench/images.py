@@ -5,16 +5,22 @@ request (ETag and Last-Modified, 304 when unchanged; with ``?fresh`` in the URL 
 also sends ``Cache-Control: max-age=3600``). Every phase runs in its own process, so that its
 peak memory (``ru_maxrss``) is its own:
 
-- ``tui-none``: the article in a headless Textual app with images off (the Markdown widget
-  alone, pictures shown as "🖼 alt"): time to text on screen;
-- ``tui-cold``: the same article with the pictures drawn in half-blocks by ``ImageView``s
-  mounted with ``mount_images``, empty cache: time to text on screen, time to all drawn;
+- ``tui-none``: the article in the app's article pane (line-drawn body) in a headless
+  Textual app, with pictures off (shown as "🌆 alt"): time to text on screen;
+- ``tui-cold``: the same article with the pictures drawn in half-blocks over the rows the
+  body keeps for them, empty cache: time to text on screen, time to all drawn;
 - ``tui-warm``: again, with the cache from ``tui-cold`` (every picture revalidated: 20
-  conditional GETs answered 304);
+  conditional GETs answered 304), the decoded copies read instead of the JPEGs;
 - ``tui-warm-fresh``: again, pictures served with ``max-age`` and cached by a cold run
   first, so the warm run asks nobody;
+- ``kitty-cold-fresh``, ``kitty-warm-fresh``: the same two in Kitty mode (cells of 10 x 20
+  pixels: each picture sent as a PNG of up to 650 x 380 pixels);
 - ``loader-*``: ``ImageLoader.load`` alone (no TUI) for a Kitty/Sixel-sized box of
   1000 x 400 pixels: cold, warm (304s) and warm-fresh, with tracemalloc's peak.
+
+Times run from the pane's ``show()`` to the first frame holding the text ("text") and to the
+moment every picture is drawn in the body's current drawing ("all drawn"). The pane has the
+app's stylesheet, so its body is at most 84 columns wide (67 beside the outline).
 
 Usage: .venv/bin/python bench/images.py [--images 20] [--latency 0.05] [--columns 100]
 Results are printed and written to bench/results/images.json.
@@ -126,50 +132,83 @@ def max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-async def tui_phase(markdown: str, images: bool, columns: int, cache_dir: Path) -> dict[str, float]:
+def bench_article(markdown: str) -> Any:
+    from datetime import UTC, datetime
+
+    from newsreader.model import Article, ContentType
+
+    return Article(
+        id=1, feed_id=1, feed_title="Bench", key="a", title="Twenty pictures",
+        link="https://news.example/a", author="", published=datetime(2026, 1, 1, tzinfo=UTC),
+        updated=None, summary="", content=markdown, content_type=ContentType.MARKDOWN,
+        body=markdown, word_count=len(markdown.split()), read=False, starred=False,
+    )  # fmt: skip
+
+
+async def tui_phase(
+    markdown: str, images: bool, columns: int, cache_dir: Path, mode: str = "blocks"
+) -> dict[str, float]:
+    """The article in the app's own article pane (line-drawn body), pictures drawn in
+    ``mode`` (Kitty: the escapes go to the headless driver, which drops them)."""
     from textual.app import App, ComposeResult
-    from textual.containers import VerticalScroll
-    from textual.widgets import Markdown
+    from textual.containers import Horizontal
 
     from newsreader.images.cache import ImageCache
     from newsreader.images.loader import ImageLoader
-    from newsreader.images.refs import find_image_refs, without_images
-    from newsreader.tui.image_view import detect_image_mode, mount_images
-
-    mode = detect_image_mode("blocks" if images else "off")
+    from newsreader.tui.widgets.article_pane import ArticlePane
 
     class ArticleApp(App[None]):
+        CSS_PATH = str(ROOT / "src" / "newsreader" / "tui" / "newsreader.tcss")  # the app's
+
         def compose(self) -> ComposeResult:
-            with VerticalScroll():
-                yield Markdown(id="body")
+            with Horizontal(id="main"):  # as in the app (the pane's width is 3fr of a row)
+                yield ArticlePane(lambda: bench_article("").published, id="article")
 
     result: dict[str, float] = {}
     async with ImageLoader(ImageCache(cache_dir)) as loader:
         app = ArticleApp()
         async with app.run_test(size=(columns + 2, 50)) as pilot:
+            pane = app.query_one(ArticlePane)
+            pane.loader = loader.load if images else None
+            pane.pictures.mode = mode
+            pictures = pane.pictures
+            drawn: dict[int, int] = {}  # picture index -> the body's drawing it was drawn in
+            body = pane.long_body
+            set_picture = body.set_picture
+            render_line = body.render_line
+            painted: list[float] = []
+
+            def counted(index: int, *args: Any) -> None:
+                set_picture(index, *args)
+                drawn[index] = body.generation
+
+            def painting(y: int) -> Any:
+                if body.lines and not painted:
+                    painted.append(time.perf_counter())  # the first frame with the text
+                return render_line(y)
+
+            body.set_picture = counted  # type: ignore[method-assign]
+            body.render_line = painting  # type: ignore[method-assign]
             await pilot.pause()
             result["rss_before_mb"] = max_rss_mb()
-            body = app.query_one(Markdown)
             start = time.perf_counter()
             cpu = time.process_time()
-            refs = find_image_refs(markdown)
-            text = without_images(markdown) if mode != "off" else markdown
-            await body.update(text)
-            await pilot.pause()
-            result["text_on_screen_s"] = time.perf_counter() - start
-            # As the article pane does it: the pictures' places after the text is drawn.
-            views = await mount_images(body, refs, mode, loader.load)
-            await pilot.pause()
-            result["placeholders_s"] = time.perf_counter() - start
-            if views:
-                while not all(view.drawn or view.error for view in views):
+            await pane.show(bench_article(markdown), markdown)
+            while not painted:
+                await pilot.pause(0.002)
+            result["text_on_screen_s"] = painted[0] - start
+            wanted = len(pictures.placed)
+            if wanted:
+
+                def done() -> int:
+                    now = sum(1 for g in drawn.values() if g == body.generation)
+                    return now + sum(1 for r in pictures.results.values() if not r.ok)
+
+                while done() < wanted:
                     await pilot.pause(0.002)
-                await pilot.pause()
+                await pilot.pause()  # and on screen
                 result["all_drawn_s"] = time.perf_counter() - start
-                result["all_drawn_after_placeholders_s"] = (
-                    result["all_drawn_s"] - result["placeholders_s"]
-                )
-                result["failed"] = sum(1 for view in views if view.error)
+                result["failed"] = sum(1 for r in pictures.results.values() if not r.ok)
             result["cpu_s"] = time.process_time() - cpu
     result["rss_peak_mb"] = max_rss_mb()
     return result
@@ -206,7 +245,9 @@ def run_phase(args: argparse.Namespace) -> None:
     markdown = article(args.base, args.images, args.fresh)
     cache_dir = Path(args.cache)
     if args.phase.startswith("tui"):
-        result = asyncio.run(tui_phase(markdown, args.phase != "tui-none", args.columns, cache_dir))
+        mode = "kitty" if args.phase.endswith("kitty") else "blocks"
+        images = args.phase != "tui-none"
+        result = asyncio.run(tui_phase(markdown, images, args.columns, cache_dir, mode))
     else:
         from newsreader.images.refs import find_image_refs
 
@@ -278,6 +319,9 @@ def main() -> None:
         results["tui-warm"] = phase(args, "tui-warm", base, tui_cache)
         results["tui-cold-fresh"] = phase(args, "tui-cold", base, fresh_cache, fresh=True)
         results["tui-warm-fresh"] = phase(args, "tui-warm", base, fresh_cache, fresh=True)
+        kitty_cache = Path(folder) / "tui-kitty"
+        results["kitty-cold-fresh"] = phase(args, "tui-kitty", base, kitty_cache, fresh=True)
+        results["kitty-warm-fresh"] = phase(args, "tui-kitty", base, kitty_cache, fresh=True)
         results["loader-cold-traced"] = phase(args, "loader-traced", base, Path(folder) / "t")
         results["loader-cold"] = phase(args, "loader", base, loader_cache)
         results["loader-warm"] = phase(args, "loader", base, loader_cache)
@@ -288,11 +332,9 @@ def main() -> None:
 
     none = results["tui-none"]
     print(f"\nTUI, half-blocks, {args.columns}-column pane (headless Textual):")
-    print(
-        f"  {'run':<16}{'text':>9}{'places':>10}{'all drawn':>11}{'(after places)':>15}"
-        f"{'CPU':>9}{'peak RSS':>10}{'+ vs none':>11}"
-    )
-    for name in ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh"):
+    print(f"  {'run':<16}{'text':>9}{'all drawn':>11}{'CPU':>9}{'peak RSS':>10}{'+ vs none':>11}")
+    names = ("tui-none", "tui-cold", "tui-warm", "tui-cold-fresh", "tui-warm-fresh")
+    for name in (*names, "kitty-cold-fresh", "kitty-warm-fresh"):
         row = results[name]
 
         def ms(key: str, row: dict[str, float] = row) -> str:
@@ -300,8 +342,7 @@ def main() -> None:
 
         extra = row["rss_peak_mb"] - none["rss_peak_mb"]
         print(
-            f"  {name:<16}{ms('text_on_screen_s'):>9}{ms('placeholders_s'):>10}"
-            f"{ms('all_drawn_s'):>11}{ms('all_drawn_after_placeholders_s'):>15}"
+            f"  {name:<16}{ms('text_on_screen_s'):>9}{ms('all_drawn_s'):>11}"
             f"{ms('cpu_s'):>9}{row['rss_peak_mb']:>7.0f} MB{extra:>+8.0f} MB"
         )
     print("\nImageLoader alone, box 1000 x 400 px (Kitty/Sixel size):")

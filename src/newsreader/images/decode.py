@@ -110,3 +110,37 @@ def _normalise_mode(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
         return image.convert("RGBA")
     return image.convert("RGB")
+
+
+SIZED_KEY = "newsreader-source"  # the PNG text chunk naming the original's size and format
+
+
+def encode_sized(decoded: DecodedImage) -> bytes:
+    """``decoded`` as a small PNG (fast to compress and to read), remembering its source."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    source = f"{decoded.source_width}x{decoded.source_height} {decoded.format}"
+    info.add_text(SIZED_KEY, source)
+    out = io.BytesIO()
+    decoded.image.save(out, format="PNG", compress_level=1, pnginfo=info)
+    return out.getvalue()
+
+
+def decode_sized(data: bytes) -> DecodedImage | None:
+    """A picture saved by :func:`encode_sized`; None when it is not one (or damaged)."""
+    from PIL import Image
+
+    _bound_pillow(Image)
+    try:
+        with Image.open(io.BytesIO(data), formats=("PNG",)) as opened:
+            source = str(opened.info.get(SIZED_KEY, ""))
+            size, _, image_format = source.partition(" ")
+            width, _, height = size.partition("x")
+            if not (width.isdigit() and height.isdigit() and image_format):
+                return None
+            opened.load()
+            frame = _normalise_mode(opened)
+    except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError):
+        return None
+    return DecodedImage(frame, int(width), int(height), image_format)

@@ -14,13 +14,21 @@ redirects itself, one hop at a time, so that each target is checked by
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
 from newsreader.images.cache import CachedImage, ImageCache, freshness
-from newsreader.images.decode import DecodedImage, UndrawableImage, decode_image, sniff_markup
+from newsreader.images.decode import (
+    DecodedImage,
+    UndrawableImage,
+    decode_image,
+    decode_sized,
+    encode_sized,
+    sniff_markup,
+)
 from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, check_scheme
 from newsreader.images.policy import host_is_private as _host_is_private
 from newsreader.model import FetchResult
@@ -77,6 +85,7 @@ class ImageLoader:
         self.cache = cache if cache is not None else ImageCache()
         self.fetcher = Fetcher(image_fetch_limits(limits))
         self.is_private = is_private
+        self._writes: set[asyncio.Future[None]] = set()  # decoded copies being stored
 
     async def __aenter__(self) -> ImageLoader:
         await self.fetcher.__aenter__()
@@ -88,6 +97,8 @@ class ImageLoader:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if self._writes:
+            await asyncio.gather(*self._writes, return_exceptions=True)
         await self.fetcher.__aexit__(kind, error, trace)
 
     # -- the views' entry points -----------------------------------------------------------
@@ -184,7 +195,19 @@ class ImageLoader:
         )
 
     async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
+        sized = sized_url(fetched.url, box, fetched.body)
+        from_copy = False
+
         def work() -> ImageResult:
+            nonlocal from_copy
+            # The picture already decoded at this size from these very bytes, when cached:
+            # reading a small PNG costs a fraction of decoding a large JPEG again.
+            if fetched.from_cache:
+                entry = self.cache.get(sized)
+                found = decode_sized(entry.body) if entry is not None else None
+                if found is not None:
+                    from_copy = True
+                    return ImageResult(fetched.url, found, from_cache=True)
             try:
                 decoded = decode_image(fetched.body, box, fetched.content_type)
             except UndrawableImage as error:
@@ -193,7 +216,18 @@ class ImageLoader:
                 self._store(fetched)
             return ImageResult(fetched.url, decoded, from_cache=fetched.from_cache)
 
-        return await asyncio.to_thread(work)
+        result = await asyncio.to_thread(work)
+        decoded = result.decoded
+        keep_copy = not from_copy and fetched.fresh_for is not None
+        if decoded is not None and keep_copy and _worth_keeping(decoded):
+            # Stored after the picture is handed over: the first drawing does not wait.
+            def keep() -> None:
+                self.cache.put(sized, encode_sized(decoded), "image/png")
+
+            writing = asyncio.ensure_future(asyncio.to_thread(keep))
+            self._writes.add(writing)
+            writing.add_done_callback(self._writes.discard)
+        return result
 
     def _store(self, fetched: FetchedImage) -> None:
         if fetched.fresh_for is None:
@@ -206,6 +240,20 @@ class ImageLoader:
             fetched.last_modified,
             fetched.fresh_for,
         )
+
+
+def _worth_keeping(decoded: DecodedImage) -> bool:
+    """A decoded copy pays when the original has many more pixels (a large photograph);
+    a small picture decodes as fast from its own bytes."""
+    image = decoded.image
+    return decoded.source_width * decoded.source_height >= 4 * image.width * image.height
+
+
+def sized_url(url: str, box: tuple[int, int], body: bytes) -> str:
+    """The cache key of ``url``'s picture decoded into ``box`` from ``body`` (a new body, a
+    new key: a changed picture is never shown from an old decoded copy)."""
+    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return f"{url}#newsreader-decoded={box[0]}x{box[1]}-{digest}"
 
 
 def _redirect_target(url: str, result: FetchResult) -> str | None:

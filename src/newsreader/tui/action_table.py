@@ -291,6 +291,13 @@ ACTIONS: tuple[Action, ...] = (
         Scope.MAIN,
     ),
     Action(
+        "view_picture",
+        "I",
+        "View picture",
+        "Show the picture in view full screen; o there opens it in the browser",
+        Scope.MAIN,
+    ),
+    Action(
         "toggle_hide_read",
         "H",
         "Hide / show read",

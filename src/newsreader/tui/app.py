@@ -37,12 +37,15 @@ class NewsreaderApp(App[None]):
         self,
         ctx: AppContext,
         clock: Callable[[], datetime] | None = None,
+        image_mode: str = "blocks",
     ) -> None:
+        """``image_mode``: how pictures are drawn (``detect_image_mode``'s answer)."""
         super().__init__()
         self.ctx = ctx
         self.store = ctx.store
         self.clock: Callable[[], datetime] = clock or _local_now
         self.main = MainScreen(ctx, self.clock)
+        self.main.pane.pictures.mode = image_mode
 
     def on_mount(self) -> None:
         settings = self.ctx.config.settings
@@ -103,6 +106,9 @@ class NewsreaderApp(App[None]):
 
 def run_app(ctx: AppContext) -> int:
     """Run the app until the user quits; returns the exit status."""
-    app = NewsreaderApp(ctx)
+    from newsreader.tui.terminal_graphics import detect_image_mode
+
+    # The terminal is asked what pictures it can draw before Textual takes it over.
+    app = NewsreaderApp(ctx, image_mode=detect_image_mode(ctx.config.settings.images))
     app.run()
     return app.return_code or 0

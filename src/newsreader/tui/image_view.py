@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,12 @@ from textual.widgets import Static
 
 from newsreader.images.refs import ImageRef
 from newsreader.ingest.sanitize import clean_line
+from newsreader.tui.terminal_graphics import (
+    DRAWN_MODES,
+    cell_pixels,
+    detect_image_mode,
+    half_block_lines,
+)
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -40,47 +45,11 @@ if TYPE_CHECKING:
 #: Loads one picture: (url, box in pixels) → result. ``ImageLoader.load`` fits.
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
 
-DRAWN_MODES = ("kitty", "sixel", "blocks")
 DEFAULT_MAX_HEIGHT = 20  # rows; a picture taller than this is shrunk, keeping its shape
 PLACEHOLDER_ASPECT = 9 / 16  # height / width of a picture whose size is not known yet
 ICON = "🖼 "
 
-
-def detect_image_mode(setting: str, environ: Mapping[str, str] | None = None) -> str:
-    """The drawing mode for ``setting`` (``auto``, ``kitty``, ``sixel``, ``blocks``, ``off``).
-
-    ``auto`` picks Sixel or Kitty graphics when the terminal answers that it supports them,
-    and half-blocks elsewhere; inside tmux or screen it picks half-blocks without asking
-    (graphics there need passthrough and are lost on redraw). Call it once, before the app
-    starts: importing ``textual-image`` queries the terminal.
-    """
-    if setting == "off":
-        return "off"
-    env = os.environ if environ is None else environ
-    import textual_image.widget  # noqa: F401  (queries the terminal: cell size, protocols)
-    from textual_image.renderable import Image as Detected
-    from textual_image.renderable.sixel import Image as SixelRenderable
-    from textual_image.renderable.tgp import Image as TGPRenderable
-
-    if setting in DRAWN_MODES:
-        return setting
-    if env.get("TMUX") or env.get("TERM", "").startswith(("screen", "tmux")):
-        return "blocks"
-    if Detected is SixelRenderable:
-        return "sixel"
-    if Detected is TGPRenderable:
-        return "kitty"
-    return "blocks"
-
-
-def cell_pixels(mode: str) -> tuple[int, int]:
-    """How many pixels of the picture one cell shows (width, height) in ``mode``."""
-    if mode == "blocks":
-        return 1, 2  # one pixel across, two down (upper and lower half-block)
-    from textual_image._terminal import get_cell_size
-
-    size = get_cell_size()
-    return size.width, size.height
+__all__ = ["DRAWN_MODES", "ImageView", "PictureSwaps", "detect_image_mode", "mount_images"]
 
 
 def image_widget_class(mode: str) -> type[BaseImage]:
@@ -352,18 +321,5 @@ async def mount_images(
 
 
 def picture_strips(image: PILImage, columns: int, rows: int) -> list[Strip]:
-    """A picture as ``rows`` lines of ``columns`` half-blocks, for a line-drawn view.
-
-    The long-article body draws Markdown as lines (no widgets inside), so a picture can only
-    stand there as lines: half-blocks, whatever the terminal supports (Kitty graphics and
-    Sixel need a widget of their own).
-    """
-    from rich.console import Console
-    from rich.segment import Segment
-    from textual.strip import Strip
-    from textual_image.renderable.halfcell import Image as HalfcellRenderable
-
-    console = Console(width=columns, color_system="truecolor", legacy_windows=False)
-    options = console.options.update(width=columns, height=rows)
-    lines = console.render_lines(HalfcellRenderable(image, columns, rows), options, pad=True)
-    return [Strip(Segment.adjust_line_length(line, columns), columns) for line in lines[:rows]]
+    """A picture as ``rows`` lines of ``columns`` half-blocks, for a line-drawn view."""
+    return half_block_lines(image, columns, rows).strips

@@ -7,11 +7,11 @@ from textual import on
 from newsreader.context import AppContext
 from newsreader.tui import browser, wording
 from newsreader.tui.screens.link_picker import LinkPicker, PickerEntry
-from newsreader.tui.screens.marking import MarkingScreen
+from newsreader.tui.screens.pictures import PicturesScreen
 from newsreader.tui.widgets.article_pane import ArticlePane
 
 
-class LinksScreen(MarkingScreen):
+class LinksScreen(PicturesScreen):
     """A screen that opens the links of its article pane (a base class)."""
 
     ctx: AppContext
@@ -43,7 +43,9 @@ class LinksScreen(MarkingScreen):
             player = self.ctx.config.settings.player
             if entry is None:
                 return
-            if entry.kind == "attachment" and player:
+            if entry.kind == "image":
+                self.view_picture(entry.url)
+            elif entry.kind == "attachment" and player:
                 browser.play(self.app, player, entry.url)
             else:
                 self._open_url(entry.url)

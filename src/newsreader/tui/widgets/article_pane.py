@@ -3,13 +3,11 @@ the sections, the Markdown body with styled headings, and numbered links."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import unquote, urlsplit
+from typing import ClassVar
 
-from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -20,21 +18,15 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
+from newsreader.ingest.sanitize import clean_text
 from newsreader.model import Article
-from newsreader.render import describe_enclosure, reading_minutes
 from newsreader.tui.actions import Scope, bindings
-from newsreader.tui.article_links import anchor_of, image_refs, mark_pictures, number_links
+from newsreader.tui.article_links import anchor_of, image_refs, number_links
 from newsreader.tui.screens.link_picker import PickerEntry
-from newsreader.tui.text import long_date, plain
+from newsreader.tui.text import plain
+from newsreader.tui.widgets.article_header import article_header, attachment_entries, links_text
+from newsreader.tui.widgets.article_pictures import ArticlePictures, Loader
 from newsreader.tui.widgets.long_article import LongArticleBody, split_sections
-
-if TYPE_CHECKING:
-    from newsreader.images.loader import ImageResult
-
-#: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
-Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
-PICTURE_MAX_ROWS = 20
 
 OUTLINE_BESIDE_WIDTH = 90
 OUTLINE_ABOVE_HEIGHT = 20
@@ -74,15 +66,10 @@ class ArticlePane(Vertical):
         self.article: Article | None = None
         self.links: list[str] = []
         self.link_labels: list[str] = []
-        self.images: list[tuple[str, str]] = []
-        # Pictures: drawn (as half-blocks) when on and a loader is given; fetched only here,
-        # when an article is opened.
-        self.pictures_on = True
-        self.loader: Loader | None = None
-        self._pictures: dict[int, tuple[str, str]] = {}
+        self.images: list[tuple[str, str]] = []  # (alt, url) of each picture, for the picker
+        # Pictures: drawn when on and a loader is given; fetched only when an article is opened.
+        self.pictures = ArticlePictures(self, lambda: self.long_body)
         self._markdown = ""
-        self._picture_results: dict[str, ImageResult] = {}
-        self._picture_loading: set[str] = set()
         self.outline_wanted = True
         self.outline_forced = False
         self._section = -1
@@ -111,6 +98,15 @@ class ArticlePane(Vertical):
         return self.article if body.lines or body.complete else None
 
     @property
+    def loader(self) -> Loader | None:
+        """Loads the pictures (None: pictures are off, nothing is fetched)."""
+        return self.pictures.loader
+
+    @loader.setter
+    def loader(self, loader: Loader | None) -> None:
+        self.pictures.loader = loader
+
+    @property
     def outline(self) -> OptionList:
         return self.query_one("#outline", OptionList)
 
@@ -118,7 +114,7 @@ class ArticlePane(Vertical):
         self.border_title = "Article"
         self.long_body.on_sections = self._long_sections
         self.long_body.on_restart = self._long_restart
-        self.long_body.on_pictures = self._load_pictures
+        self.long_body.on_pictures = self.pictures.load
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------
@@ -135,35 +131,32 @@ class ArticlePane(Vertical):
 
     async def show(self, article: Article, markdown: str) -> None:
         """Display ``article`` with its body ``markdown``."""
-        if self.article is None or self.article.id != article.id:
-            self._picture_results = {}
-            self._picture_loading = set()
+        self.pictures.new_article(article.id)
         self.article = article
         marked, self.links, self.link_labels = number_links(clean_text(markdown))
         self.images = image_refs(marked)
-        self.query_one("#article-header", Static).update(self._header(article))
-        self.query_one("#article-links", Static).update(self._links_text())
+        self.query_one("#article-header", Static).update(article_header(article, self.clock()))
+        self.query_one("#article-links", Static).update(links_text(self.links, self.attachments))
         self.outline.clear_options()
         self._section = -1
         self._section_scroll = -1.0
         self._resume_section = -1
         self.scroller.scroll_home(animate=False)
+        layout = self._layout_classes()
         self.add_class("-open")
         self._long_outline(marked)
         self._markdown = marked
-        self._draw_body()
+        # When the scrollbar or the outline comes or goes, the body's width changes: it is
+        # drawn once at its new width (after the layout) rather than twice.
+        self._draw_body(after_layout=layout != self._layout_classes())
 
-    def _draw_body(self) -> None:
-        marked = self._markdown
-        self._pictures = {}
-        if self.pictures_on and self.loader is not None:
-            marked, self._pictures = mark_pictures(marked)
-        captions = {index: clean_line(alt, 200) for index, (_, alt) in self._pictures.items()}
-        self.long_body.show(marked, captions, self._picture_rows())
+    def _layout_classes(self) -> tuple[bool, ...]:
+        return tuple(self.has_class(c) for c in ("-open", "-outline-hidden", "-outline-beside"))
 
-    def _picture_rows(self) -> int:
-        columns = max(10, self.long_body.size.width or self.scroller.size.width - 2)
-        return max(4, min(PICTURE_MAX_ROWS, round(columns * 9 / 16 / 2)))
+    def _draw_body(self, *, after_layout: bool = False) -> None:
+        marked, captions = self.pictures.mark(self._markdown)
+        columns = self.long_body.size.width or self.scroller.size.width - 2
+        self.long_body.show(marked, captions, self.pictures.rows(columns), after_layout)
 
     def set_search(self, query: str) -> None:
         """Mark the words of ``query`` (the active search; "" for none) in the body."""
@@ -188,119 +181,36 @@ class ArticlePane(Vertical):
 
     def toggle_pictures(self) -> bool:
         """Pictures on or off for this session (the open article is drawn again)."""
-        self.pictures_on = not self.pictures_on
+        self.pictures.on = not self.pictures.on
         if self.article is not None:
             self._draw_body()
-        return self.pictures_on
+        return self.pictures.on
 
-    def _load_pictures(self, placed: list[tuple[int, int]]) -> None:
-        """Pictures got their place in the body: draw each, loading it once per article."""
-        loader = self.loader
-        if loader is None:
-            return
-        for index, _ in placed:
-            picture = self._pictures.get(index)
-            if picture is None:
-                continue
-            result = self._picture_results.get(picture[0])
-            if result is not None:
-                self._draw_picture(index, picture, result)
-            elif picture[0] not in self._picture_loading:
-                self._picture_loading.add(picture[0])
-                self.run_worker(
-                    self._load_picture(loader, index, picture),
-                    group="pictures",
-                    exit_on_error=False,
-                )
-
-    async def _load_picture(self, loader: Loader, index: int, picture: tuple[str, str]) -> None:
-        article_id = self.article.id if self.article else None
+    def picture_in_view(self) -> int:
+        """The index (in :attr:`images`) of the first picture at or below the top of the
+        view, else of the last one above it; 0 when there is none drawn inline."""
+        urls = [url for _, url in self.images]
         body = self.long_body
-        columns = max(1, body.size.width - 2)
-        result = await loader(picture[0], (columns, body.picture_rows * 2))
-        if self.article is None or self.article.id != article_id:
-            return  # another article since
-        self._picture_loading.discard(picture[0])
-        self._picture_results[picture[0]] = result
-        if self._pictures.get(index) == picture:
-            self._draw_picture(index, picture, result)
-
-    def _draw_picture(self, index: int, picture: tuple[str, str], result: ImageResult) -> None:
-        from newsreader.tui.image_view import picture_strips
-
-        body = self.long_body
-        alt = picture[1]
-        if result.decoded is None:
-            reason = clean_line(result.error or "not available", 120)
-            body.drop_picture(index, f"🖼 {clean_line(alt, 200)} ({reason})")
-            return
-        image = result.decoded.image
-        columns = max(1, body.size.width - 2)
-        rows = body.picture_rows
-        width, height = max(1, image.width), max(1, (image.height + 1) // 2)
-        body.set_picture(index, picture_strips(image, min(width, columns), min(height, rows)))
+        top = self.scroller.scroll_y - self._y(body)
+        placed = sorted(
+            (line, self.pictures.placed[index][0])
+            for index, line in body.pictures.items()
+            if index in self.pictures.placed
+        )
+        below = [url for line, url in placed if line + body.picture_rows > top]
+        chosen = below[0] if below else (placed[-1][1] if placed else "")
+        return urls.index(chosen) if chosen in urls else 0
 
     def update_state(self, article: Article) -> None:
         """Redraw the header after ``article``'s read/starred state changed."""
         if self.article is not None and self.article.id == article.id:
             self.article = article
-            self.query_one("#article-header", Static).update(self._header(article))
-
-    def _header(self, article: Article) -> Group:
-        title = plain(article.title or "(untitled)", style="bold")
-        if article.starred:
-            title = Text.assemble(("★ ", "bold yellow"), title)
-        parts = [plain(article.feed_title)]
-        # A blog's author is often the blog's own name: say it once.
-        if article.author and article.author.strip().casefold() != (
-            article.feed_title.strip().casefold()
-        ):
-            parts.append(plain(article.author, limit=120))
-        parts.append(Text(long_date(article.published, self.clock())))
-        minutes = reading_minutes(article.word_count)
-        parts.append(Text(f"{minutes}\u00a0min\u00a0read"))
-        meta = Text(" · ", style="dim").join(parts)
-        meta.stylize("dim")
-        lines: list[Text] = [title, meta]
-        for line in lines:
-            line.end = "\n"
-        link = safe_link(article.link)
-        if link:
-            lines.append(Text(link, style="underline", overflow="fold"))
-        elif article.link.startswith("file:"):
-            name = unquote(urlsplit(article.link).path).rsplit("/", 1)[-1]
-            lines.append(plain(f"File: {name}", style="dim"))
-        return Group(*lines)
-
-    def _links_text(self) -> Text:
-        """The numbered links, then the attachments (podcast episodes and the like)."""
-        text = Text()
-        if self.links:
-            text.append("Links\n", style="bold")
-            for number, url in enumerate(self.links, start=1):
-                text.append(f"[{number}] ", style="bold")
-                text.append_text(plain(url, style="dim"))
-                text.append("\n")
-        attachments = self.attachments
-        if attachments:
-            text.append("\nAttachments\n" if self.links else "Attachments\n", style="bold")
-            for entry in attachments:
-                text.append(f"{entry.label} ", style="bold")
-                text.append_text(plain(entry.url, style="dim"))
-                text.append("\n")
-        text.rstrip()
-        return text
+            self.query_one("#article-header", Static).update(article_header(article, self.clock()))
 
     @property
     def attachments(self) -> list[PickerEntry]:
         """The open article's enclosures that can be opened (http/https), described."""
-        if self.article is None:
-            return []
-        return [
-            PickerEntry("attachment", describe_enclosure(e), e.url)
-            for e in self.article.enclosures
-            if safe_link(e.url)
-        ]
+        return attachment_entries(self.article)
 
     def picker_entries(self) -> list[PickerEntry]:
         """Every link, image and attachment of the open article, links first (by number)."""

@@ -21,11 +21,15 @@ from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.style import Style
 from rich.theme import Theme
 from textual import events, work
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
+
+from newsreader.tui.widgets.picture_places import PICTURE_MARK, place_pictures
+
+__all__ = ["PICTURE_MARK", "LongArticleBody", "Section", "split_sections"]
 
 # An ATX heading line: up to three spaces, one to six #, then the heading text.
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
@@ -93,43 +97,6 @@ class RenderedSection:
     label: str
     lines: list[Strip]
     pictures: list[tuple[int, int]]  # (picture index, its first line in ``lines``)
-
-
-# A picture stands in the Markdown as this marker (private-use characters: never in text).
-PICTURE_MARK = "\ue000{}\ue001"
-_PICTURE = re.compile("\ue000(\\d+)\ue001")
-
-
-def place_pictures(
-    lines: list[Strip], rows: int, captions: dict[int, str]
-) -> tuple[list[Strip], list[tuple[int, int]]]:
-    """Replace each picture marker in ``lines`` by ``rows`` placeholder lines and a caption.
-
-    Returns the new lines and (picture index, first placeholder line) for each picture.
-    """
-    if not any("\ue000" in line.text for line in lines):
-        return lines, []
-    from rich.segment import Segment
-
-    out: list[Strip] = []
-    placed: list[tuple[int, int]] = []
-    dim = Style(dim=True)
-    for line in lines:
-        found = [int(n) for n in _PICTURE.findall(line.text)]
-        if not found:
-            out.append(line)
-            continue
-        rest = Strip(
-            [Segment(_PICTURE.sub("", seg.text), seg.style) for seg in line if not seg.control]
-        )
-        if rest.text.strip():
-            out.append(rest)
-        for index in found:
-            placed.append((index, len(out)))
-            out.extend(Strip([Segment("░", dim)]) for _ in range(rows))
-            caption = captions.get(index, "")
-            out.append(Strip([Segment(f"🖼 {caption}".rstrip(), dim)]))
-    return out, placed
 
 
 def render_section(section: Section, console: Console, width: int) -> list[Strip]:
@@ -213,9 +180,14 @@ class LongArticleBody(Widget):
     # -- content ----------------------------------------------------------------------------
 
     def show(
-        self, markdown: str, captions: dict[int, str] | None = None, picture_rows: int = 0
+        self,
+        markdown: str,
+        captions: dict[int, str] | None = None,
+        picture_rows: int = 0,
+        after_layout: bool = False,
     ) -> None:
-        """Start drawing ``markdown`` (in a thread, section by section) at the body's width.
+        """Start drawing ``markdown`` (in a thread, section by section) at the body's width
+        (``after_layout``: at the width it has once laid out again).
 
         Each picture marker (:data:`PICTURE_MARK`) becomes ``picture_rows`` placeholder lines
         and its caption; :meth:`set_picture` draws the picture over them.
@@ -224,13 +196,24 @@ class LongArticleBody(Widget):
         self.captions = dict(captions or {})
         self.picture_rows = picture_rows
         self._width = 0
+        self._generation += 1  # a drawing under way for the last text stops
         self.lines = []
         self.headings = []
         self.complete = False
-        if self.size.width > 0:
+        if self.size.width > 0 and not after_layout:
             self._start(self.size.width)
         else:
             self.refresh(layout=True)  # Drawn once laid out (see on_resize).
+            self.call_after_refresh(self._start_unless_started)
+
+    def _start_unless_started(self) -> None:
+        if self._markdown and not self._width and self.size.width > 0:
+            self._start(self.size.width)
+
+    @property
+    def generation(self) -> int:
+        """Counts the drawings of the body (a new width or text starts a new one)."""
+        return self._generation
 
     def clear(self) -> None:
         self._markdown = ""
@@ -340,7 +323,7 @@ class LongArticleBody(Widget):
             self.lines[first + offset] = strips[offset] if offset < len(strips) else Strip([])
         if caption is not None:
             self.lines[first + rows] = Strip([Segment(caption, Style(dim=True))])
-        self.refresh()
+        self.refresh(Region(0, first, self.size.width, rows + 1))  # only its lines
 
     # -- drawing ----------------------------------------------------------------------------
 

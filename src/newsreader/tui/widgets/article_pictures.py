@@ -1,0 +1,175 @@
+"""The pictures of the article open in the pane: marked in its Markdown, fetched once per
+article when it is opened, and drawn over the rows the line-drawn body keeps for them.
+
+Inline pictures are drawn with the Kitty graphics protocol (Unicode placeholders: lines of
+text that the terminal shows as the picture) or as half-blocks; in Sixel mode inline pictures
+are half-blocks too (Sixel pixels are erased by any text drawn over them, and the body redraws
+whole lines as it scrolls), and the full-screen picture view draws Sixel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from newsreader.ingest.sanitize import clean_line
+from newsreader.tui.article_links import mark_pictures
+from newsreader.tui.terminal_graphics import (
+    INLINE_MODES,
+    cell_pixels,
+    fitted_cells,
+    picture_lines,
+)
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from newsreader.images.loader import ImageResult
+    from newsreader.tui.widgets.long_article import LongArticleBody
+
+#: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
+Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
+PICTURE_MAX_ROWS = 20
+SIXEL_INLINE = (
+    "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
+    "them as it scrolls. I shows a picture full screen in Sixel."
+)
+
+
+class ArticlePictures:
+    """Picture state of one article pane (``owner``), drawing into its ``body``."""
+
+    def __init__(self, owner: Widget, body: Callable[[], LongArticleBody]) -> None:
+        self.owner = owner
+        self._body = body
+        self.on = True  # shown (``i`` toggles it for the session)
+        self.loader: Loader | None = None  # None: pictures are off (nothing is fetched)
+        self.mode = "blocks"  # "kitty", "sixel" or "blocks" (the terminal's, at start)
+        #: Writes escapes to the terminal (Kitty pictures are sent before they show); by
+        #: default through Textual's driver, in order with the screen's updates.
+        self.write: Callable[[str], None] | None = None
+        self.placed: dict[int, tuple[str, str]] = {}  # (url, alt) by picture index
+        self.results: dict[str, ImageResult] = {}
+        self._loading: dict[str, asyncio.Future[ImageResult]] = {}
+        self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
+        self._article: object = None
+        self._told_sixel = False
+
+    @property
+    def inline_mode(self) -> str:
+        """How pictures are drawn inside the article body (``kitty`` or ``blocks``)."""
+        return INLINE_MODES.get(self.mode, "blocks")
+
+    def new_article(self, article_id: object) -> None:
+        """Another article opens: forget the last one's pictures (and free them)."""
+        if article_id == self._article:
+            return
+        self._article = article_id
+        self.results = {}
+        self._loading = {}
+        self.release()
+
+    def release(self) -> None:
+        """Free the pictures sent to the terminal."""
+        sent, self._sent = self._sent, {}
+        if sent:
+            self._send("".join(sent.values()))
+
+    def mark(self, markdown: str) -> tuple[str, dict[int, str]]:
+        """``markdown`` with each picture replaced by its marker (when pictures are shown),
+        and each picture's caption by index."""
+        self.placed = {}
+        if self.on and self.loader is not None:
+            markdown, self.placed = mark_pictures(markdown)
+        captions = {index: clean_line(alt, 200) for index, (_, alt) in self.placed.items()}
+        return markdown, captions
+
+    def rows(self, columns: int) -> int:
+        """Rows kept for each picture in a body ``columns`` wide."""
+        return max(4, min(PICTURE_MAX_ROWS, round(max(10, columns) * 9 / 16 / 2)))
+
+    def _columns(self) -> int:
+        return max(1, self._body().size.width - 2)
+
+    def box(self) -> tuple[int, int]:
+        """The largest picture (pixels) that fits the body's width and the kept rows."""
+        cell_width, cell_height = cell_pixels(self.inline_mode)
+        return self._columns() * cell_width, self._body().picture_rows * cell_height
+
+    # -- loading and drawing ----------------------------------------------------------------
+
+    def load(self, placed: list[tuple[int, int]]) -> None:
+        """Pictures got their place in the body: draw each, loading it once per article."""
+        loader = self.loader
+        if loader is None:
+            return
+        generation = self._body().generation
+        if self.mode == "sixel" and placed and not self._told_sixel:
+            self._told_sixel = True  # once a session
+            self.owner.notify(SIXEL_INLINE, markup=False, timeout=8)
+        for index, _ in placed:
+            picture = self.placed.get(index)
+            if picture is not None:
+                self.owner.run_worker(
+                    self._show(loader, index, picture, generation),
+                    group="pictures",
+                    exit_on_error=False,
+                )
+
+    async def _result(self, loader: Loader, url: str) -> ImageResult:
+        """The picture at ``url``, loaded once per article however often it is drawn."""
+        result = self.results.get(url)
+        if result is not None:
+            return result
+        pending = self._loading.get(url)
+        if pending is None:
+            pending = self._loading[url] = asyncio.ensure_future(loader(url, self.box()))
+        article = self._article
+        result = await asyncio.shield(pending)  # one drawing given up stops no other
+        if article == self._article:
+            self._loading.pop(url, None)
+            self.results[url] = result
+        return result
+
+    async def _show(
+        self, loader: Loader, index: int, picture: tuple[str, str], generation: int
+    ) -> None:
+        article = self._article
+        result = await self._result(loader, picture[0])
+        body = self._body()
+
+        def current() -> bool:
+            # Not another article since, nor the body drawn again (that placed it anew).
+            return (
+                article == self._article
+                and body.generation == generation
+                and self.placed.get(index) == picture
+            )
+
+        if not current():
+            return
+        if result.decoded is None:
+            reason = clean_line(result.error or "not available", 120)
+            body.drop_picture(index, f"🖼 {clean_line(picture[1], 200)} ({reason})")
+            return
+        image = result.decoded.image
+        mode = self.inline_mode
+        columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
+        # Cells are made in a thread: twenty pictures cost the event loop nothing.
+        lines = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
+        if not current():
+            return
+        if lines.escapes:
+            old = self._sent.pop(index, "")
+            self._send(old + lines.escapes)
+            self._sent[index] = lines.release
+        body.set_picture(index, lines.strips)
+
+    def _send(self, data: str) -> None:
+        if self.write is not None:
+            self.write(data)
+            return
+        driver = self.owner.app._driver  # Textual's own clipboard code writes the same way
+        if driver is not None:
+            driver.write(data)
