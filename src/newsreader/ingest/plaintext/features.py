@@ -1,28 +1,24 @@
-"""A fitted heading detector for plain text: features of a line, its neighbours and siblings.
-
-Used by ``bench/headings_fit.py`` to measure, by cross-validation, how a detector whose
-weights are fitted on labelled articles compares with the hand-written rules that the
-converter uses (:mod:`newsreader.ingest.plaintext.headings`).
+"""Features of a candidate heading line: the line itself, its neighbours and its siblings.
 
 Each short line that is not code or a bulleted item is a *candidate*. Its features are
 numbers (mostly 0 or 1) named after what they say: the line's length, capitalisation and
 closing punctuation, shapes that captions, credits, bylines and page furniture take
 ("Photograph: Agency", "Name/Agency", "(Artist: Name)", "Gallery: … | 14 photos"),
 numbering and whether it runs on through the text, what stands before and after it, and
-how the other lines of its run (consecutive short lines) look. The weights that turn them
-into a decision are fitted on labelled articles by logistic regression. The rules' own
-verdict is one of the features ("rules").
+how the other lines of its run (consecutive short lines) and the document's other
+candidates look. The weights that turn them into a decision
+(:mod:`newsreader.ingest.plaintext.heading_weights`) are fitted on labelled articles by
+logistic regression in ``bench/headings_fit.py``; :mod:`.detector` applies them.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import replace
+from collections.abc import Mapping
 
 from newsreader.ingest.dates import is_date_line
 from newsreader.ingest.plaintext.blocks import Kind, Unit
-from newsreader.ingest.plaintext.headings import classify as rule_classify
 from newsreader.ingest.plaintext.lines import (
     BYLINE,
     CLOSING_QUOTES,
@@ -81,6 +77,42 @@ _ROLE_WORDS = re.compile(
 _NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?|[A-Z]\.|[A-Z][a-z]?[A-Z][a-z]+)$")
 _INNER_SEPARATOR = re.compile(r"\S\s*(?::|\s[-–—]\s|\s\|\s)\s*\S")
 _DIGIT = re.compile(r"\d")
+# "Step 2: ...", "Algorithm 3. ...", "Part IV - ...": a label word and a number.
+_LABEL_NUMBER = re.compile(r"^([A-Z][\w-]{1,15})\s+(\d{1,3}|[IVX]{1,4}|[A-Z])\s?[.:)–—-]\s*\S")
+# What a caption names: "SeaMonkey logo", "Map of the region", "A screenshot of ...".
+_CAPTION_NOUN = re.compile(
+    r"\b(?:logo|map|photo(?:graph)?|picture|image|screenshot|screen\s?shot|diagram|chart|graph|"
+    r"figure|fig\.|illustration|portrait|flag|seal|coat of arms|rendering|infographic|still|"
+    r"poster|cover|view of|pictured|left|right|top|bottom|above|below)s?\b",
+    re.IGNORECASE,
+)
+# "Portrait by George Del Barrio", "Photo courtesy of X": something made by a name.
+_BY_NAME = re.compile(r"\b(?:by|courtesy(?: of)?|via|from)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}$")
+# A word of page furniture standing alone ("Image", "Advertisement", "Learn more").
+_FURNITURE_ALONE = re.compile(
+    r"^(?:image|photo|video|audio|advertisement|ad|sponsored|reblog|reply|share|tweet|"
+    r"learn more|read more|more|see more|continue reading|loading|close|menu|print|email|"
+    r"previous|next|back to top|top)$",
+    re.IGNORECASE,
+)
+# Section names that many articles share.
+_COMMON_SECTION = re.compile(
+    r"^(?:see also|references|external links|further reading|notes|sources|bibliography|"
+    r"introduction|background|conclusions?|summary|overview|discussion|results|methods?|"
+    r"acknowledge?ments|appendix|faq|frequently asked questions|related work|"
+    r"what's next\??|next steps|getting started|wrap-?up|final thoughts|in conclusion|"
+    r"the bottom line|bottom line|takeaways?|key takeaways|tl;?dr)$",
+    re.IGNORECASE,
+)
+_MONTH_DATE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?"
+    r"\s+\d{4}\b|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s+\d{4}\b",
+    re.IGNORECASE,
+)
+# Program text: calls, operators, comments, paths, identifiers joined by "_" or ".".
+_CODE_MARKS = re.compile(r"[;{}=<>]|\w\(|\)$|^#|^//|\w_\w|\w\.\w+\(|^[\w.-]+/[\w./-]+$")
+_CAMEL = re.compile(r"^[a-z]+[A-Z]\w*$|^[A-Z][a-z]+[A-Z][a-z]+[A-Z]\w*$")
+_DASH_START = re.compile(r"^[–—-]\s*\S")
 
 
 def is_candidate(unit: Unit) -> bool:
@@ -159,6 +191,18 @@ def line_features(text: str) -> dict[str, float]:
         "inner_separator": float(bool(_INNER_SEPARATOR.search(text))),
         "tab": float("\t" in text),
         "title_like": float(is_title_like(text)),
+        "caption_noun": float(bool(_CAPTION_NOUN.search(text)) and n <= 12),
+        "by_name": float(bool(_BY_NAME.search(text)) and n <= 10),
+        "furniture_alone": float(bool(_FURNITURE_ALONE.match(text.strip(" .:!»›>")))),
+        "common_section": float(bool(_COMMON_SECTION.match(text.strip(" :")))),
+        "month_date": float(bool(_MONTH_DATE.search(text))),
+        "code_marks": float(bool(_CODE_MARKS.search(text))),
+        "camel_word": float(n == 1 and bool(_CAMEL.match(text))),
+        "dash_start": float(bool(_DASH_START.match(text))),
+        "comma_short": float("," in text and n <= 7),
+        "colon_title": float(end == ":" and _title_case(words)),
+        "colon_sentence": float(end == ":" and n >= 3 and not _title_case(words)),
+        "label_number": float(bool(_LABEL_NUMBER.match(text))),
     }
     return f
 
@@ -186,7 +230,6 @@ def _median(values: list[float]) -> float:
 # Context features that mean something else in text without blank lines: each gets a copy
 # that is on only in such ("pasted") text.
 _SHAPED = (
-    "rules",
     "list_follows",
     "list_precedes",
     "run_first_unlike",
@@ -215,7 +258,6 @@ _SHAPED = (
 
 def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dict[str, float]]:
     """The features of every candidate in ``units``, by index."""
-    votes = rule_headings(units)
     n = len(units)
     candidates = [i for i in range(n) if is_candidate(units[i])]
     short = [_short(u) for u in units]
@@ -243,11 +285,37 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         and len(words_of(units[i].text)) >= 2
     ]
     title_share = sum(standalone) / len(standalone) if len(standalone) >= 4 else 0.5
+    # "Step 1: ...", "Step 2: ...": label words whose numbers count on through the text.
+    labelled: dict[int, tuple[str, str]] = {}
+    for i in candidates:
+        match = _LABEL_NUMBER.match(units[i].text)
+        if match:
+            labelled[i] = (match.group(1).lower(), match.group(2))
+    label_counts = Counter(label for label, _ in labelled.values())
+    # Lines standing alone before prose, by their closing mark: a text's headings share one.
+    isolated_ends: Counter[str] = Counter(
+        _end(units[i].text)
+        for i in candidates
+        if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1
+        and _prose(units[i + 1] if i + 1 < n else None)
+    )
     out: dict[int, dict[str, float]] = {}
     for i in candidates:
         unit = units[i]
         f = line_features(unit.text)
-        f["rules"] = float(i in votes)
+        if i in labelled:
+            f["label_sequence"] = float(label_counts[labelled[i][0]] >= 2)
+        own_end = _end(unit.text)
+        if own_end in ":?!":
+            f["same_end_siblings"] = float(isolated_ends[own_end] >= 3)
+        neighbours = [units[k].text for k in (i - 1, i + 1) if 0 <= k < n and units[k].kind is not Kind.CODE]
+        f["next_to_credit"] = float(
+            any(
+                _CREDIT.match(t) or _SLASH_CREDIT.match(t) or _BY_NAME.search(t)
+                for t in neighbours
+                if len(t) < 80
+            )
+        )
         previous = units[i - 1] if i > 0 else None
         following = units[i + 1] if i + 1 < n else None
         after_next = units[i + 2] if i + 2 < n else None
@@ -279,6 +347,11 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         f["first"] = float(previous is None)
         f["last"] = float(following is None)
         f["prev_short"] = float(_short(previous))
+        f["prev_quote"] = float(
+            previous is not None
+            and previous.kind is Kind.PARAGRAPH
+            and previous.text.rstrip()[-1:] in CLOSING_QUOTES
+        )
         f["next_short_then_prose"] = float(_short(following) and _prose(after_next))
         if blank_separated:
             f["saved_glued_before"] = float(not unit.blank_before and previous is not None)
@@ -345,17 +418,10 @@ def _opening(text: str) -> str:
     return " ".join(words[:3]) if len(words) > 3 else ""
 
 
-def score(features: dict[str, float], weights: dict[str, float]) -> float:
+def score(features: dict[str, float], weights: Mapping[str, float]) -> float:
     """The weighted sum of ``features``, with the ``bias`` weight: above 0, a heading."""
     total = weights.get("bias", 0.0)
     for name, value in features.items():
         if value:
             total += weights.get(name, 0.0) * value
     return total
-
-
-def rule_headings(units: list[Unit]) -> set[int]:
-    """The indices of the units that the converter's rules take for headings."""
-    copies = [replace(unit) for unit in units]
-    rule_classify(copies)
-    return {index for index, unit in enumerate(copies) if unit.kind is Kind.HEADING}
