@@ -405,6 +405,7 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
                 sum(1 for k in siblings if numbers.get(k) is not None) * 2 >= len(siblings)
             )
         if not blank_separated:
+            f["pasted"] = 1.0
             for name in _SHAPED:
                 if f.get(name):
                     f["pasted_" + name] = f[name]
