@@ -119,29 +119,10 @@ def judge(article: Article, shape: str, classify: Callable[[list[Unit]], None]) 
 
 
 def with_weights(
-    weights: Mapping[str, float],
-    shift: float = 0.0,
-    union: bool = False,
-    pasted_only: bool = False,
+    weights: Mapping[str, float], rules_margin: float | None = None
 ) -> Callable[[list[Unit]], None]:
-    """The detector with ``weights`` (its bias moved by ``shift``); with ``union``, what the
-    hand-written rules take for a heading is one as well."""
-    shifted = dict(weights)
-    key = "pasted" if pasted_only else "bias"
-    shifted[key] = shifted.get(key, 0.0) + shift
-
-    def classify(units: list[Unit]) -> None:
-        ruled = None
-        if union:
-            ruled = [replace(unit) for unit in units]
-            rules_classify(ruled)
-        detector.classify(units, shifted)
-        if ruled is not None:
-            for unit, ruled_unit in zip(units, ruled, strict=True):
-                if ruled_unit.kind is Kind.HEADING:
-                    unit.kind = Kind.HEADING
-
-    return classify
+    """The detector with ``weights``; with ``rules_margin``, combined with the rules."""
+    return lambda units: detector.classify(units, weights, rules_margin)
 
 
 Rows = dict[str, dict[str, Result]]
@@ -197,7 +178,12 @@ def main() -> None:
         help="added to the weight of pasted text's candidates (F1 wants more recall there "
         "than the fit's log-loss gives)",
     )
-    parser.add_argument("--shifts", default="", help="also try these bias shifts (a,b,...)")
+    parser.add_argument("--margins", default="", help="also try these rules margins (a,b,...)")
+    parser.add_argument(
+        "--rules-margin",
+        default=str(detector.RULES_MARGIN),
+        help="rules margin of the detector measured ('none': the fitted weights alone)",
+    )
     args = parser.parse_args()
     detail = set(args.detail.split(","))
     started = time.perf_counter()
@@ -220,6 +206,7 @@ def main() -> None:
         f"headings among them: {sum(y for v in data.values() for _, y in v)}",
     ]
     site_of = {a.name: a.site for a in fitting}
+    margin = None if args.rules_margin == "none" else float(args.rules_margin)
     site_weights = {
         site: fit_shifted(
             [s for (name, _), v in data.items() if site_of[name] != site for s in v],
@@ -232,26 +219,20 @@ def main() -> None:
     for article in fitting:
         weights = site_weights[article.site]
         cross[article.group][article.name] = {
-            s: judge(article, s, with_weights(weights)) for s in SHAPES
+            s: judge(article, s, with_weights(weights, margin)) for s in SHAPES
         }
-    for variant in [x for x in args.shifts.split(",") if x]:
-        union = variant.startswith("u")
-        pasted_only = variant.startswith("p")
-        shift = float(variant.lstrip("up"))
+    for variant in [x for x in args.margins.split(",") if x]:
+        margin = None if variant == "none" else float(variant)
         rows: Rows = {}
         for article in fitting:
-            if article.group in ("public", "extra", "feeds"):
+            if article.group in ("public", "extra", "feeds", "docs"):
                 rows[article.name] = {
-                    s: judge(
-                        article,
-                        s,
-                        with_weights(site_weights[article.site], shift, union, pasted_only),
-                    )
+                    s: judge(article, s, with_weights(site_weights[article.site], margin))
                     for s in SHAPES
                 }
         _text, totals = table("", rows, False)
         print(
-            f"shift {variant}: public+extra+feeds cv saved {totals['saved'].f1:.3f}"
+            f"rules margin {variant}: public+extra+feeds+docs cv saved {totals['saved'].f1:.3f}"
             f" ({totals['saved'].precision:.3f}/{totals['saved'].recall:.3f})"
             f" pasted {totals['pasted'].f1:.3f}"
             f" ({totals['pasted'].precision:.3f}/{totals['pasted'].recall:.3f})",
@@ -275,7 +256,9 @@ def main() -> None:
     )
     report.append(text)
     final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
-    held_rows = {a.name: {s: judge(a, s, with_weights(final)) for s in SHAPES} for a in held}
+    held_rows = {
+        a.name: {s: judge(a, s, with_weights(final, margin)) for s in SHAPES} for a in held
+    }
     text, summary["holdout, final weights"] = table(
         "holdout (readability + trafilatura), never fitted: final weights",
         held_rows,
@@ -284,7 +267,7 @@ def main() -> None:
     report.append(text)
     for group in ("public", "extra"):
         rows = {
-            a.name: {s: judge(a, s, with_weights(final)) for s in SHAPES}
+            a.name: {s: judge(a, s, with_weights(final, margin)) for s in SHAPES}
             for a in fitting
             if a.group == group
         }

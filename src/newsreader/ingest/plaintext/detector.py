@@ -10,24 +10,51 @@ still turns the lines it lists into headings (:mod:`.contents`).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.features import document_features, score
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
-from newsreader.ingest.plaintext.headings import is_blank_separated, mark, title_like_numbered
+from newsreader.ingest.plaintext.headings import classify as rules_classify
+from newsreader.ingest.plaintext.headings import classify_numbered, is_blank_separated, mark
 from newsreader.ingest.plaintext.lines import is_numbered
 
+# A line the hand-written rules take for a heading is one unless its score is below this.
+RULES_MARGIN = 0.5
 
-USE_RULES = False
 
+def classify(
+    units: list[Unit],
+    weights: Mapping[str, float] = WEIGHTS,
+    rules_margin: float | None = RULES_MARGIN,
+) -> None:
+    """Mark each unit as paragraph, heading, list item or code (in place).
 
-def classify(units: list[Unit], weights: Mapping[str, float] = WEIGHTS) -> None:
-    """Mark each unit as paragraph, heading, list item or code (in place)."""
+    A title-like candidate (or one ending with "!" or "?") is a heading when the
+    hand-written rules (:func:`.headings.classify`) take it for one and its score is above
+    ``-rules_margin`` (or it is numbered: the rules count numbered sections through the
+    text), or when its score is above zero and it does not stand in a run of short lines
+    (whose reading, list or heading and list, is left to the rules).
+    """
+    ruled: set[int] = set()
+    ruled_runs = rules_margin is not None
+    if rules_margin is not None:
+        copies = [replace(unit) for unit in units]
+        rules_classify(copies)
+        ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
     found = candidate_features(units)
     for index, features in found.items():
-        if score(features, weights) > 0:
-            units[index].kind = Kind.HEADING
+        unit = units[index]
+        # What the line alone rules out (a credit, a quotation, a line going on in lower
+        # case, a byline, a date...) is never a heading, whatever its neighbours.
+        if not (unit.title_like or unit.text[-1:] in "!?"):
+            continue
+        value = score(features, weights)
+        if (index in ruled and (value > -(rules_margin or 0.0) or is_numbered(unit.text))) or (
+            value > 0 and not (ruled_runs and _in_run(units, index))
+        ):
+            unit.kind = Kind.HEADING
     _lists(units)
     classify_contents(units)
 
@@ -36,22 +63,24 @@ def candidate_features(units: list[Unit]) -> dict[int, dict[str, float]]:
     """Mark the short and title-like lines of ``units``; the features of each candidate."""
     for unit in units:
         mark(unit)
-        if unit.kind is Kind.PARAGRAPH and is_numbered(unit.text) and title_like_numbered(unit.text):
-            unit.title_like = unit.short = True
-    found = document_features(units, is_blank_separated(units))
-    if USE_RULES:
-        from dataclasses import replace
+    classify_numbered(units)
+    return document_features(units, is_blank_separated(units))
 
-        from newsreader.ingest.plaintext.headings import classify as rules
 
-        copies = [replace(u) for u in units]
-        rules(copies)
-        for i, f in found.items():
-            if copies[i].kind is Kind.HEADING:
-                f["rules"] = 1.0
-                if not is_blank_separated(units):
-                    f["pasted_rules"] = 1.0
-    return found
+def _in_run(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` stands in a run of short lines (a list, or a heading and
+    its list), where the rules' reading of the run decides."""
+    unit = units[index]
+    before = units[index - 1] if index > 0 else None
+    after = units[index + 1] if index + 1 < len(units) else None
+    return (
+        before is not None
+        and before.kind is Kind.PARAGRAPH
+        and before.short
+        and not before.blank_after
+    ) or (
+        after is not None and after.kind is Kind.PARAGRAPH and after.short and not unit.blank_after
+    )
 
 
 def _lists(units: list[Unit]) -> None:

@@ -87,7 +87,9 @@ _CAPTION_NOUN = re.compile(
     re.IGNORECASE,
 )
 # "Portrait by George Del Barrio", "Photo courtesy of X": something made by a name.
-_BY_NAME = re.compile(r"\b(?:by|courtesy(?: of)?|via|from)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}$")
+_BY_NAME = re.compile(
+    r"\b(?:by|courtesy(?: of)?|via|from)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}$"
+)
 # A word of page furniture standing alone ("Image", "Advertisement", "Learn more").
 _FURNITURE_ALONE = re.compile(
     r"^(?:image|photo|video|audio|advertisement|ad|sponsored|reblog|reply|share|tweet|"
@@ -308,7 +310,9 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         own_end = _end(unit.text)
         if own_end in ":?!":
             f["same_end_siblings"] = float(isolated_ends[own_end] >= 3)
-        neighbours = [units[k].text for k in (i - 1, i + 1) if 0 <= k < n and units[k].kind is not Kind.CODE]
+        neighbours = [
+            units[k].text for k in (i - 1, i + 1) if 0 <= k < n and units[k].kind is not Kind.CODE
+        ]
         f["next_to_credit"] = float(
             any(
                 _CREDIT.match(t) or _SLASH_CREDIT.match(t) or _BY_NAME.search(t)

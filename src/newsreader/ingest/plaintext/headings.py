@@ -32,7 +32,7 @@ def classify(units: list[Unit]) -> None:
     for unit in units:
         mark(unit)
     blank_separated = is_blank_separated(units)
-    _classify_numbered(units)
+    classify_numbered(units)
     # Openings shared by several short lines: a template ("Learn more about ..."), not titles.
     openings = Counter(opening_words(u.text) for u in units if u.short)
     repeated = {opening for opening, count in openings.items() if count >= 3 and opening}
@@ -76,7 +76,7 @@ def is_blank_separated(units: list[Unit]) -> bool:
     return gaps > 0 and gaps >= _BLANK_SEPARATED * (len(units) - 1)
 
 
-def _classify_numbered(units: list[Unit]) -> None:
+def classify_numbered(units: list[Unit]) -> None:
     """A lone numbered line between paragraphs may be a heading; numbered runs are lists.
 
     Lone numbered lines that count on through the text ("1) ...", prose, "2) ...") are the
