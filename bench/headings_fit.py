@@ -27,7 +27,7 @@ import math
 import pickle
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,7 +43,9 @@ from heading_scores import Score, score_headings  # noqa: E402
 from newsreader.ingest.plaintext import detector  # noqa: E402
 from newsreader.ingest.plaintext.blocks import Kind, Unit  # noqa: E402
 from newsreader.ingest.plaintext.document import prepare  # noqa: E402
+from newsreader.ingest.plaintext.features import score  # noqa: E402
 from newsreader.ingest.plaintext.headings import classify as rules_classify  # noqa: E402
+from newsreader.ingest.plaintext.headings import is_blank_separated  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "headings_fit.txt"
 WEIGHTS_MODULE = ROOT / "src" / "newsreader" / "ingest" / "plaintext" / "heading_weights.py"
@@ -110,19 +112,42 @@ def fit_shifted(data: list[Sample], c: float, pasted_shift: float) -> dict[str, 
     return weights
 
 
-def judge(article: Article, shape: str, classify: Callable[[list[Unit]], None]) -> Result:
-    """Heading detection on one article through the converter's steps after ``prepare``."""
-    units = units_of(article, shape)
-    classify(units)
-    found = [u.text for u in units if u.kind is Kind.HEADING]
-    return score_headings(article.headings, article.dont_care, found)
+Prepared = tuple[list[Unit], dict[int, dict[str, float]], set[int], bool]
+_PREPARED: dict[tuple[str, str], Prepared] = {}
 
 
-def with_weights(
-    weights: Mapping[str, float], rules_margin: float | None = None
-) -> Callable[[list[Unit]], None]:
-    """The detector with ``weights``; with ``rules_margin``, combined with the rules."""
-    return lambda units: detector.classify(units, weights, rules_margin)
+def prepared(article: Article, shape: str) -> Prepared:
+    """The article's units with short lines marked, the candidates' features, the rules'
+    headings and whether the text is blank-separated (computed once)."""
+    key = (article.name, shape)
+    if key not in _PREPARED:
+        units = units_of(article, shape)
+        copies = [replace(unit) for unit in units]
+        rules_classify(copies)
+        ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
+        found = detector.candidate_features(units)
+        _PREPARED[key] = (units, found, ruled, is_blank_separated(units))
+    return _PREPARED[key]
+
+
+def judge(
+    article: Article,
+    shape: str,
+    weights: Mapping[str, float] | None,
+    policies: Mapping[bool, detector.Policy] = detector.POLICIES,
+) -> Result:
+    """Heading detection on one article through the converter's steps after ``prepare``
+    (``weights`` None: the hand-written rules alone)."""
+    if weights is None:
+        units = units_of(article, shape)
+        rules_classify(units)
+    else:
+        marked, found, ruled, blank = prepared(article, shape)
+        units = [replace(unit) for unit in marked]
+        scores = {i: score(f, weights) for i, f in found.items()}
+        detector.decide(units, scores, ruled, policies[blank])
+    headings = [u.text for u in units if u.kind is Kind.HEADING]
+    return score_headings(article.headings, article.dont_care, headings)
 
 
 Rows = dict[str, dict[str, Result]]
@@ -164,6 +189,46 @@ def write_weights(weights: dict[str, float], summary: str) -> None:
     )
 
 
+def grid(
+    fitting: list[Article],
+    held: list[Article],
+    site_weights: dict[str, dict[str, float]],
+    data: dict[tuple[str, str], list[Sample]],
+    args: argparse.Namespace,
+) -> None:
+    """F1 of each policy: cross-validated, and with the final weights on the sets the
+    tests check (public, holdout)."""
+    final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
+    inf = math.inf
+    policies = [
+        detector.Policy(t, m)
+        for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf)
+        for m in (0.0, 0.5, 1.0, 2.0, inf)
+    ]
+    judged = [a for a in fitting if a.group in ("public", "extra", "feeds", "docs")]
+    print(
+        f"{'threshold':>9} {'margin':>6}  {'cv saved':>8} {'pasted':>6}  {'public':>13} {'holdout':>13}"
+    )
+    for policy in policies:
+        both = {True: policy, False: policy}
+        cv = {s: Score() for s in SHAPES}
+        public = {s: Score() for s in SHAPES}
+        holdout = {s: Score() for s in SHAPES}
+        for shape in SHAPES:
+            for article in judged:
+                cv[shape].add(judge(article, shape, site_weights[article.site], both)[0])
+                if article.group == "public":
+                    public[shape].add(judge(article, shape, final, both)[0])
+            for article in held:
+                holdout[shape].add(judge(article, shape, final, both)[0])
+        print(
+            f"{policy.threshold:>9} {policy.margin:>6}  {cv['saved'].f1:>8.3f} "
+            f"{cv['pasted'].f1:>6.3f}  {public['saved'].f1:.3f}/{public['pasted'].f1:.3f}"
+            f"   {holdout['saved'].f1:.3f}/{holdout['pasted'].f1:.3f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--c", type=float, default=1.0, help="inverse L2 penalty")
@@ -178,12 +243,7 @@ def main() -> None:
         help="added to the weight of pasted text's candidates (F1 wants more recall there "
         "than the fit's log-loss gives)",
     )
-    parser.add_argument("--margins", default="", help="also try these rules margins (a,b,...)")
-    parser.add_argument(
-        "--rules-margin",
-        default=str(detector.RULES_MARGIN),
-        help="rules margin of the detector measured ('none': the fitted weights alone)",
-    )
+    parser.add_argument("--grid", action="store_true", help="try policies, then stop")
     args = parser.parse_args()
     detail = set(args.detail.split(","))
     started = time.perf_counter()
@@ -206,7 +266,6 @@ def main() -> None:
         f"headings among them: {sum(y for v in data.values() for _, y in v)}",
     ]
     site_of = {a.name: a.site for a in fitting}
-    margin = None if args.rules_margin == "none" else float(args.rules_margin)
     site_weights = {
         site: fit_shifted(
             [s for (name, _), v in data.items() if site_of[name] != site for s in v],
@@ -218,26 +277,10 @@ def main() -> None:
     cross: dict[str, Rows] = {g: {} for g in FIT_GROUPS}
     for article in fitting:
         weights = site_weights[article.site]
-        cross[article.group][article.name] = {
-            s: judge(article, s, with_weights(weights, margin)) for s in SHAPES
-        }
-    for variant in [x for x in args.margins.split(",") if x]:
-        margin = None if variant == "none" else float(variant)
-        rows: Rows = {}
-        for article in fitting:
-            if article.group in ("public", "extra", "feeds", "docs"):
-                rows[article.name] = {
-                    s: judge(article, s, with_weights(site_weights[article.site], margin))
-                    for s in SHAPES
-                }
-        _text, totals = table("", rows, False)
-        print(
-            f"rules margin {variant}: public+extra+feeds+docs cv saved {totals['saved'].f1:.3f}"
-            f" ({totals['saved'].precision:.3f}/{totals['saved'].recall:.3f})"
-            f" pasted {totals['pasted'].f1:.3f}"
-            f" ({totals['pasted'].precision:.3f}/{totals['pasted'].recall:.3f})",
-            flush=True,
-        )
+        cross[article.group][article.name] = {s: judge(article, s, weights) for s in SHAPES}
+    if args.grid:
+        grid(fitting, held, site_weights, data, args)
+        return
     summary: dict[str, dict[str, Score]] = {}
     for group in FIT_GROUPS:
         text, totals = table(
@@ -256,9 +299,7 @@ def main() -> None:
     )
     report.append(text)
     final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
-    held_rows = {
-        a.name: {s: judge(a, s, with_weights(final, margin)) for s in SHAPES} for a in held
-    }
+    held_rows = {a.name: {s: judge(a, s, final) for s in SHAPES} for a in held}
     text, summary["holdout, final weights"] = table(
         "holdout (readability + trafilatura), never fitted: final weights",
         held_rows,
@@ -267,9 +308,7 @@ def main() -> None:
     report.append(text)
     for group in ("public", "extra"):
         rows = {
-            a.name: {s: judge(a, s, with_weights(final, margin)) for s in SHAPES}
-            for a in fitting
-            if a.group == group
+            a.name: {s: judge(a, s, final) for s in SHAPES} for a in fitting if a.group == group
         }
         text, summary[f"{group}, final weights"] = table(
             f"{group}: final weights (fitted on it too)", rows, False
@@ -278,7 +317,7 @@ def main() -> None:
     if not args.no_rules:
         for group in (*REPORTED, "holdout"):
             rows = {
-                a.name: {s: judge(a, s, rules_classify) for s in SHAPES}
+                a.name: {s: judge(a, s, None) for s in SHAPES}
                 for a in everything
                 if a.group == group
             }

@@ -9,8 +9,9 @@ still turns the lines it lists into headings (:mod:`.contents`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
@@ -20,48 +21,63 @@ from newsreader.ingest.plaintext.headings import classify as rules_classify
 from newsreader.ingest.plaintext.headings import classify_numbered, is_blank_separated, mark
 from newsreader.ingest.plaintext.lines import is_numbered
 
-# A line the hand-written rules take for a heading is one unless its score is below this.
-RULES_MARGIN = 0.5
-# A line the rules do not take for a heading is one when its score is above this.
-MODEL_THRESHOLD = 0.0
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How the fitted scores and the hand-written rules are combined, for one text shape.
+
+    Attributes:
+        threshold: A line the rules do not take for a heading is one when its score is
+            above this, unless it stands in a run of short lines (whose reading, a list or a
+            heading and its list, is left to the rules).
+        margin: A line the rules take for a heading is one unless its score is below
+            ``-margin``.
+    """
+
+    threshold: float
+    margin: float
+
+
+# Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
+POLICIES: dict[bool, Policy] = {
+    True: Policy(threshold=0.0, margin=0.5),  # saved: blank lines between paragraphs
+    False: Policy(threshold=-1.0, margin=math.inf),  # pasted: one newline between them
+}
 
 
 def classify(
     units: list[Unit],
     weights: Mapping[str, float] = WEIGHTS,
-    rules_margin: float | None = RULES_MARGIN,
+    policies: Mapping[bool, Policy] = POLICIES,
 ) -> None:
     """Mark each unit as paragraph, heading, list item or code (in place).
 
-    A title-like candidate (or one ending with "!" or "?") is a heading when the
-    hand-written rules (:func:`.headings.classify`) take it for one and its score is above
-    ``-rules_margin`` (or it is numbered: the rules count numbered sections through the
-    text), or when its score is above zero and it does not stand in a run of short lines
-    (whose reading, list or heading and list, is left to the rules).
+    A title-like candidate (or one ending with "!", "?" or ":") is a heading when the
+    hand-written rules (:func:`.headings.classify`) take it for one and its score is not
+    too low, or when its score is high enough and it does not stand in a run of short
+    lines; see :class:`Policy`, whose values depend on the text's shape.
     """
-    if rules_margin is not None and not is_blank_separated(units):
-        # Pasted text (no blank lines): the rules' reading stands. Across sites the fitted
-        # weights read pasted text better (bench/headings_fit.py), but not yet on every
-        # article the rules were written for; see the weights' module for the figures.
-        rules_classify(units)
-        return
-    ruled: set[int] = set()
-    ruled_runs = rules_margin is not None
-    if rules_margin is not None:
-        copies = [replace(unit) for unit in units]
-        rules_classify(copies)
-        ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
+    copies = [replace(unit) for unit in units]
+    rules_classify(copies)
+    ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
     found = candidate_features(units)
-    for index, features in found.items():
+    scores = {index: score(features, weights) for index, features in found.items()}
+    decide(units, scores, ruled, policies[is_blank_separated(units)])
+
+
+def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy: Policy) -> None:
+    """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
+    (``ruled``); then lists and tables of contents (in place)."""
+    for index, value in scores.items():
         unit = units[index]
         # What the line alone rules out (a credit, a quotation, a line going on in lower
         # case, a byline, a date...) is never a heading, whatever its neighbours.
         if not (unit.title_like or unit.text[-1:] in "!?:"):
             continue
-        value = score(features, weights)
-        if (index in ruled and (value > -(rules_margin or 0.0) or is_numbered(unit.text))) or (
-            value > 0 and not (ruled_runs and _in_run(units, index))
-        ):
+        if index in ruled:
+            heading = value > -policy.margin or is_numbered(unit.text)
+        else:
+            heading = value > policy.threshold and not _in_run(units, index)
+        if heading:
             unit.kind = Kind.HEADING
     _lists(units)
     classify_contents(units)
