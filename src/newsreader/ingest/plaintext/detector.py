@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from copy import copy
+from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.features import document_features, score
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
-from newsreader.ingest.plaintext.headings import classify as rules_classify
-from newsreader.ingest.plaintext.headings import classify_numbered, is_blank_separated, mark
+from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
 from newsreader.ingest.plaintext.lines import is_numbered
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
@@ -52,14 +53,16 @@ def classify(
     """Mark each unit as paragraph, heading, list item or code (in place).
 
     A title-like candidate (or one ending with "!", "?" or ":") is a heading when the
-    hand-written rules (:func:`.headings.classify`) take it for one and its score is not
+    hand-written rules (:func:`.headings.classify_marked`) take it for one and its score is not
     too low, or when its score is high enough and it does not stand in a run of short
     lines; see :class:`Policy`, whose values depend on the text's shape.
     """
-    copies = [replace(unit) for unit in units]
-    rules_classify(copies)
+    mark_all(units)
+    copies = [copy(unit) for unit in units]
+    # Tables of contents are left to decide(), on the units themselves.
+    classify_marked(copies, contents=False)
     ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
-    found = candidate_features(units)
+    found = document_features(units, is_blank_separated(units), eligible)
     scores = {index: score(features, weights) for index, features in found.items()}
     decide(units, scores, ruled, policies[is_blank_separated(units)])
 
@@ -69,10 +72,6 @@ def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy:
     (``ruled``); then lists and tables of contents (in place)."""
     for index, value in scores.items():
         unit = units[index]
-        # What the line alone rules out (a credit, a quotation, a line going on in lower
-        # case, a byline, a date...) is never a heading, whatever its neighbours.
-        if not (unit.title_like or unit.text[-1:] in "!?:"):
-            continue
         if index in ruled:
             heading = value > -policy.margin or is_numbered(unit.text)
         else:
@@ -83,12 +82,20 @@ def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy:
     classify_contents(units)
 
 
+def eligible(unit: Unit) -> bool:
+    """Whether a candidate may be a heading at all, judged on the line alone.
+
+    What the line alone rules out (a credit, a quotation, a line going on in lower case, a
+    byline, a date...) is never a heading, whatever its neighbours; only these are scored.
+    """
+    return unit.title_like or unit.text[-1:] in "!?:"
+
+
 def candidate_features(units: list[Unit]) -> dict[int, dict[str, float]]:
-    """Mark the short and title-like lines of ``units``; the features of each candidate."""
-    for unit in units:
-        mark(unit)
-    classify_numbered(units)
-    return document_features(units, is_blank_separated(units))
+    """Mark the short and title-like lines of ``units``; the features of each line that
+    may be a heading (:func:`eligible`)."""
+    mark_all(units)
+    return document_features(units, is_blank_separated(units), eligible)
 
 
 def _in_run(units: list[Unit], index: int) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from newsreader.ingest.dates import is_date_line
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -145,8 +145,9 @@ def _title_case(words: tuple[str, ...]) -> bool:
     return len(words) >= 2 and capitalised_ratio(words) >= 0.75
 
 
-def line_features(text: str) -> dict[str, float]:
-    """Features of one line on its own."""
+def line_features(text: str, title_like: bool | None = None) -> dict[str, float]:
+    """Features of one line on its own (``title_like``: :func:`.lines.is_title_like` of
+    it, when known); only those that are not zero."""
     words = words_of(text)
     n = len(words)
     end = _end(text)
@@ -192,7 +193,7 @@ def line_features(text: str) -> dict[str, float]:
         "commas_2": float(text.count(",") >= 2),
         "inner_separator": float(bool(_INNER_SEPARATOR.search(text))),
         "tab": float("\t" in text),
-        "title_like": float(is_title_like(text)),
+        "title_like": float(is_title_like(text) if title_like is None else title_like),
         "caption_noun": float(bool(_CAPTION_NOUN.search(text)) and n <= 12),
         "by_name": float(bool(_BY_NAME.search(text)) and n <= 10),
         "furniture_alone": float(bool(_FURNITURE_ALONE.match(text.strip(" .:!»›>")))),
@@ -206,19 +207,7 @@ def line_features(text: str) -> dict[str, float]:
         "colon_sentence": float(end == ":" and n >= 3 and not _title_case(words)),
         "label_number": float(bool(_LABEL_NUMBER.match(text))),
     }
-    return f
-
-
-def _prose(unit: Unit | None) -> bool:
-    return (
-        unit is not None
-        and unit.kind is Kind.PARAGRAPH
-        and len(words_of(unit.text)) >= _PROSE_WORDS
-    )
-
-
-def _short(unit: Unit | None) -> bool:
-    return unit is not None and is_candidate(unit) and len(words_of(unit.text)) < _PROSE_WORDS
+    return {name: value for name, value in f.items() if value}
 
 
 def _median(values: list[float]) -> float:
@@ -258,11 +247,26 @@ _SHAPED = (
 )
 
 
-def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dict[str, float]]:
-    """The features of every candidate in ``units``, by index."""
+def document_features(
+    units: list[Unit],
+    blank_separated: bool,
+    wanted: Callable[[Unit], bool] = lambda unit: True,
+) -> dict[int, dict[str, float]]:
+    """The features of the candidates in ``units`` that are ``wanted``, by index (all the
+    candidates count as siblings)."""
     n = len(units)
-    candidates = [i for i in range(n) if is_candidate(units[i])]
-    short = [_short(u) for u in units]
+    # Lines longer than a candidate count as prose without counting their words.
+    word_counts = [
+        len(words_of(u.text)) if len(u.text) <= MAX_CANDIDATE_CHARS else _PROSE_WORDS + 50
+        for u in units
+    ]
+    candidate = [
+        u.kind is Kind.PARAGRAPH and len(u.text) <= MAX_CANDIDATE_CHARS and c <= MAX_CANDIDATE_WORDS
+        for u, c in zip(units, word_counts, strict=True)
+    ]
+    candidates = [i for i in range(n) if candidate[i]]
+    short = [candidate[k] and word_counts[k] < _PROSE_WORDS for k in range(n)]
+    prose = [units[k].kind is Kind.PARAGRAPH and word_counts[k] >= _PROSE_WORDS for k in range(n)]
     # Runs of short lines with no blank line between them: the run each index belongs to.
     run_of: dict[int, tuple[int, int]] = {}
     i = 0
@@ -279,7 +283,6 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
     numbers = {i: _number(units[i].text) for i in candidates}
     numbered_at = {value: i for i, value in numbers.items() if value is not None}
     openings = Counter(_opening(units[i].text) for i in candidates)
-    word_counts = [len(words_of(u.text)) for u in units]
     standalone = [
         _title_case(words_of(units[i].text))
         for i in candidates
@@ -299,12 +302,21 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         _end(units[i].text)
         for i in candidates
         if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1
-        and _prose(units[i + 1] if i + 1 < n else None)
+        and (i + 1 < n and prose[i + 1])
     )
+
+    def is_prose(k: int) -> bool:
+        return 0 <= k < n and prose[k]
+
+    def is_short_at(k: int) -> bool:
+        return 0 <= k < n and short[k]
+
     out: dict[int, dict[str, float]] = {}
     for i in candidates:
+        if not wanted(units[i]):
+            continue
         unit = units[i]
-        f = line_features(unit.text)
+        f = line_features(unit.text, unit.title_like)
         if i in labelled:
             f["label_sequence"] = float(label_counts[labelled[i][0]] >= 2)
         own_end = _end(unit.text)
@@ -322,7 +334,6 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         )
         previous = units[i - 1] if i > 0 else None
         following = units[i + 1] if i + 1 < n else None
-        after_next = units[i + 2] if i + 2 < n else None
         start, end = run_of.get(i, (i, i + 1))
         size = end - start
         siblings = [k for k in range(max(start, i - 10), min(end, i + 11)) if k != i]
@@ -331,9 +342,9 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         f["run_3_plus"] = float(size >= 3)
         f["run_first"] = float(size > 1 and i == start)
         f["run_last"] = float(size > 1 and i == end - 1)
-        f["run_last_before_prose"] = float(size > 1 and i == end - 1 and _prose(following))
-        f["prev_prose"] = float(_prose(previous))
-        f["next_prose"] = float(_prose(following))
+        f["run_last_before_prose"] = float(size > 1 and i == end - 1 and is_prose(i + 1))
+        f["prev_prose"] = float(is_prose(i - 1))
+        f["next_prose"] = float(is_prose(i + 1))
         f["between_prose"] = f["prev_prose"] * f["next_prose"]
         f["prev_colon"] = float(
             previous is not None
@@ -350,36 +361,39 @@ def document_features(units: list[Unit], blank_separated: bool) -> dict[int, dic
         f["next_item"] = float(following is not None and following.kind is Kind.ITEM)
         f["first"] = float(previous is None)
         f["last"] = float(following is None)
-        f["prev_short"] = float(_short(previous))
+        f["prev_short"] = float(is_short_at(i - 1))
         f["prev_quote"] = float(
             previous is not None
             and previous.kind is Kind.PARAGRAPH
             and previous.text.rstrip()[-1:] in CLOSING_QUOTES
         )
-        f["next_short_then_prose"] = float(_short(following) and _prose(after_next))
+        f["next_short_then_prose"] = float(is_short_at(i + 1) and is_prose(i + 2))
         if blank_separated:
             f["saved_glued_before"] = float(not unit.blank_before and previous is not None)
-            f["saved_glued_after_short"] = float(not unit.blank_after and _short(following))
-            f["saved_glued_after_prose"] = float(not unit.blank_after and _prose(following))
+            f["saved_glued_after_short"] = float(not unit.blank_after and is_short_at(i + 1))
+            f["saved_glued_after_prose"] = float(not unit.blank_after and is_prose(i + 1))
         f["list_follows"] = float(
             following is not None
             and (
                 following.kind is Kind.ITEM
-                or (_short(following) and _short(after_next) and not following.blank_after)
+                or (is_short_at(i + 1) and is_short_at(i + 2) and not following.blank_after)
             )
         )
         before = units[i - 2] if i > 1 else None
         f["list_precedes"] = float(
-            _short(previous) and _short(before) and before is not None and not before.blank_after
+            is_short_at(i - 1)
+            and is_short_at(i - 2)
+            and before is not None
+            and not before.blank_after
         )
         f["prev_open"] = float(
             previous is not None
             and previous.kind is Kind.PARAGRAPH
-            and not _short(previous)
+            and not is_short_at(i - 1)
             and _end(previous.text) not in ".…?!:\"')]"
         )
-        f["end_colon_long"] = float(f["end_colon"] and len(words_of(unit.text)) >= 5)
-        f["numbered_alone"] = float(f["numbered"] and size == 1)
+        f["end_colon_long"] = float(bool(f.get("end_colon")) and len(words_of(unit.text)) >= 5)
+        f["numbered_alone"] = float(bool(f.get("numbered")) and size == 1)
         own_title = _title_case(words_of(unit.text))
         f["against_style"] = float(
             len(words_of(unit.text)) >= 2

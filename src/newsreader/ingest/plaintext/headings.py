@@ -29,10 +29,21 @@ _BLANK_SEPARATED = 0.3
 
 def classify(units: list[Unit]) -> None:
     """Mark each unit as paragraph, heading, list item or code (in place)."""
+    mark_all(units)
+    classify_marked(units)
+
+
+def mark_all(units: list[Unit]) -> None:
+    """Mark the short, title-like, bulleted and numbered lines of ``units`` (in place)."""
     for unit in units:
         mark(unit)
-    blank_separated = is_blank_separated(units)
     classify_numbered(units)
+
+
+def classify_marked(units: list[Unit], contents: bool = True) -> None:
+    """Decide headings and list items among units marked by :func:`mark_all` (in place);
+    with ``contents``, the lines a table of contents lists are headings too."""
+    blank_separated = is_blank_separated(units)
     # Openings shared by several short lines: a template ("Learn more about ..."), not titles.
     openings = Counter(opening_words(u.text) for u in units if u.short)
     repeated = {opening for opening, count in openings.items() if count >= 3 and opening}
@@ -48,7 +59,8 @@ def classify(units: list[Unit]) -> None:
             j += 1
         _classify_run(units, i, j + 1, blank_separated, repeated)
         i = j + 1
-    classify_contents(units)
+    if contents:
+        classify_contents(units)
 
 
 def mark(unit: Unit) -> None:
