@@ -45,7 +45,7 @@ from newsreader.ingest.plaintext.blocks import Kind, Unit  # noqa: E402
 from newsreader.ingest.plaintext.document import prepare  # noqa: E402
 from newsreader.ingest.plaintext.features import score  # noqa: E402
 from newsreader.ingest.plaintext.headings import classify as rules_classify  # noqa: E402
-from newsreader.ingest.plaintext.headings import is_blank_separated  # noqa: E402
+from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "headings_fit.txt"
 WEIGHTS_MODULE = ROOT / "src" / "newsreader" / "ingest" / "plaintext" / "heading_weights.py"
@@ -122,10 +122,10 @@ def prepared(article: Article, shape: str) -> Prepared:
     key = (article.name, shape)
     if key not in _PREPARED:
         units = units_of(article, shape)
-        copies = [replace(unit) for unit in units]
-        rules_classify(copies)
-        ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
         found = detector.candidate_features(units)
+        copies = [replace(unit) for unit in units]
+        classify_marked(copies, contents=False)  # as detector.classify does
+        ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
         _PREPARED[key] = (units, found, ruled, is_blank_separated(units))
     return _PREPARED[key]
 

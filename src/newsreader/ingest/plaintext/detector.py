@@ -31,7 +31,7 @@ class Policy:
             above this, unless it stands in a run of short lines (whose reading, a list or a
             heading and its list, is left to the rules).
         margin: A line the rules take for a heading is one unless its score is below
-            ``-margin``.
+            ``-margin`` (a numbered line, or one in a run of short lines, stays one).
     """
 
     threshold: float
@@ -40,7 +40,7 @@ class Policy:
 
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
-    True: Policy(threshold=0.0, margin=0.5),  # saved: blank lines between paragraphs
+    True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
     False: Policy(threshold=-1.0, margin=math.inf),  # pasted: one newline between them
 }
 
@@ -52,7 +52,7 @@ def classify(
 ) -> None:
     """Mark each unit as paragraph, heading, list item or code (in place).
 
-    A title-like candidate (or one ending with "!", "?" or ":") is a heading when the
+    A title-like candidate (or one ending with "?" or ":") is a heading when the
     hand-written rules (:func:`.headings.classify_marked`) take it for one and its score is not
     too low, or when its score is high enough and it does not stand in a run of short
     lines; see :class:`Policy`, whose values depend on the text's shape.
@@ -73,7 +73,7 @@ def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy:
     for index, value in scores.items():
         unit = units[index]
         if index in ruled:
-            heading = value > -policy.margin or is_numbered(unit.text)
+            heading = value > -policy.margin or is_numbered(unit.text) or _in_run(units, index)
         else:
             heading = value > policy.threshold and not _in_run(units, index)
         if heading:
@@ -88,7 +88,7 @@ def eligible(unit: Unit) -> bool:
     What the line alone rules out (a credit, a quotation, a line going on in lower case, a
     byline, a date...) is never a heading, whatever its neighbours; only these are scored.
     """
-    return unit.title_like or unit.text[-1:] in "!?:"
+    return unit.title_like or unit.text[-1:] in "?:"
 
 
 def candidate_features(units: list[Unit]) -> dict[int, dict[str, float]]:
