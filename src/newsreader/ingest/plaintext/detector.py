@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from copy import copy
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -58,10 +57,13 @@ def classify(
     lines; see :class:`Policy`, whose values depend on the text's shape.
     """
     mark_all(units)
-    copies = [copy(unit) for unit in units]
-    # Tables of contents are left to decide(), on the units themselves.
-    classify_marked(copies, contents=False)
-    ruled = {i for i, unit in enumerate(copies) if unit.kind is Kind.HEADING}
+    # The rules' reading (which changes only the kinds; tables of contents are left to
+    # decide()), then the kinds as marked.
+    kinds = [unit.kind for unit in units]
+    classify_marked(units, contents=False)
+    ruled = {i for i, unit in enumerate(units) if unit.kind is Kind.HEADING}
+    for unit, kind in zip(units, kinds, strict=True):
+        unit.kind = kind
     found = document_features(units, is_blank_separated(units), eligible)
     scores = {index: score(features, weights) for index, features in found.items()}
     decide(units, scores, ruled, policies[is_blank_separated(units)])
