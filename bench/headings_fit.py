@@ -177,7 +177,7 @@ def table(title: str, rows: Rows, detail: bool) -> tuple[str, dict[str, Score]]:
 
 def write_weights(weights: dict[str, float], summary: str) -> None:
     ranked = sorted(weights.items(), key=lambda item: (item[0] != "bias", -abs(item[1])))
-    body = "\n".join(f"    \"{name}\": {value!r}," for name, value in ranked)
+    body = "\n".join(f'    "{name}": {value!r},' for name, value in ranked)
     WEIGHTS_MODULE.write_text(
         '"""Weights of the heading detector\'s features, written by ``bench/headings_fit.py``.\n\n'
         f"{summary}\n"
