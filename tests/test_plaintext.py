@@ -680,3 +680,18 @@ def test_sql_keyword_line_opens_the_code_block(sep: str) -> None:
     d = doc(LONG, code, LONG2, sep=sep)
     assert d.headings == []
     assert f"```text\n{code}\n```" in d.markdown
+
+
+def test_headings_that_share_a_closing_colon_in_saved_text() -> None:
+    """A text whose section headings all end with ":" (a site's style): the siblings agree,
+    so they are headings, which the line alone would not show."""
+    sections = ["The Basics:", "Sport Usage:", "Heart Rate Accuracy:", "Summary:"]
+    d = doc(
+        LONG, sections[0], LONG2, LONG, sections[1], LONG2, sections[2], LONG, sections[3], LONG2
+    )
+    assert d.headings == sections
+
+
+def test_a_lone_sentence_ending_with_a_colon_is_not_a_heading() -> None:
+    d = doc(LONG, "Consider again our original example:", LONG2)
+    assert d.headings == []

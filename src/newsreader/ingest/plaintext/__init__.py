@@ -5,7 +5,10 @@ pasted from a browser, with one newline between paragraphs. The modules here:
 
 * :mod:`.lines`: tests on one line (short, closed by punctuation, a bullet, title-like...);
 * :mod:`.blocks`: the body's lines as units, code and tables fenced, broken lines joined;
-* :mod:`.headings`: which short lines are headings and which are list items;
+* :mod:`.headings`: hand-written rules: which short lines are headings and which are list items;
+* :mod:`.features`: features of a candidate heading line, its neighbours and its siblings;
+* :mod:`.detector`: headings from fitted weights (:mod:`.heading_weights`, fitted by
+  ``bench/headings_fit.py``) combined with the rules, per text shape;
 * :mod:`.contents`: tables of contents, whose entries are headings wherever they stand;
 * :mod:`.markdown`: the units as escaped Markdown;
 * :mod:`.document`: the whole conversion, with the title and date.

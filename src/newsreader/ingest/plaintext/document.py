@@ -7,7 +7,7 @@ from datetime import datetime
 
 from newsreader.ingest.dates import find_published, is_date_line
 from newsreader.ingest.plaintext.blocks import Kind, Unit, join_broken_lines, split_units
-from newsreader.ingest.plaintext.headings import classify
+from newsreader.ingest.plaintext.detector import classify
 from newsreader.ingest.plaintext.lines import INDENTED, ends_closed, is_bullet, is_quoted, words_of
 from newsreader.ingest.plaintext.markdown import render
 from newsreader.ingest.sanitize import clean_text

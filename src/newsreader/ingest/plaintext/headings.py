@@ -29,25 +29,21 @@ _BLANK_SEPARATED = 0.3
 
 def classify(units: list[Unit]) -> None:
     """Mark each unit as paragraph, heading, list item or code (in place)."""
+    mark_all(units)
+    classify_marked(units)
+
+
+def mark_all(units: list[Unit]) -> None:
+    """Mark the short, title-like, bulleted and numbered lines of ``units`` (in place)."""
     for unit in units:
-        if unit.kind is Kind.CODE:
-            continue
-        # Short lines are headings or list items; a line that holds the end of a sentence
-        # is a piece of prose, as is page furniture ("Reply").
-        unit.short = (
-            is_short(unit.text, MAX_ITEM_WORDS)
-            and not ends_closed(unit.text)
-            and not (SENTENCE_BREAK.search(unit.text) and not unit.text.endswith("?"))
-            and not TRAILER_LINE.match(unit.text)
-            and not is_furniture(unit.text)
-        )
-        unit.title_like = is_title_like(unit.text)
-        unit.short = unit.short or unit.title_like
-        if is_bullet(unit.text):
-            unit.kind = Kind.ITEM
-    gaps = sum(1 for u in units[:-1] if u.blank_after)
-    blank_separated = gaps > 0 and gaps >= _BLANK_SEPARATED * (len(units) - 1)
-    _classify_numbered(units)
+        mark(unit)
+    classify_numbered(units)
+
+
+def classify_marked(units: list[Unit], contents: bool = True) -> None:
+    """Decide headings and list items among units marked by :func:`mark_all` (in place);
+    with ``contents``, the lines a table of contents lists are headings too."""
+    blank_separated = is_blank_separated(units)
     # Openings shared by several short lines: a template ("Learn more about ..."), not titles.
     openings = Counter(opening_words(u.text) for u in units if u.short)
     repeated = {opening for opening, count in openings.items() if count >= 3 and opening}
@@ -63,10 +59,36 @@ def classify(units: list[Unit]) -> None:
             j += 1
         _classify_run(units, i, j + 1, blank_separated, repeated)
         i = j + 1
-    classify_contents(units)
+    if contents:
+        classify_contents(units)
 
 
-def _classify_numbered(units: list[Unit]) -> None:
+def mark(unit: Unit) -> None:
+    """Mark ``unit`` as short (a heading or list item) and title-like, or as a bulleted item."""
+    if unit.kind is Kind.CODE:
+        return
+    # Short lines are headings or list items; a line that holds the end of a sentence
+    # is a piece of prose, as is page furniture ("Reply").
+    unit.short = (
+        is_short(unit.text, MAX_ITEM_WORDS)
+        and not ends_closed(unit.text)
+        and not (SENTENCE_BREAK.search(unit.text) and not unit.text.endswith("?"))
+        and not TRAILER_LINE.match(unit.text)
+        and not is_furniture(unit.text)
+    )
+    unit.title_like = is_title_like(unit.text)
+    unit.short = unit.short or unit.title_like
+    if is_bullet(unit.text):
+        unit.kind = Kind.ITEM
+
+
+def is_blank_separated(units: list[Unit]) -> bool:
+    """Whether paragraphs are separated by blank lines (saved text) rather than not (pasted)."""
+    gaps = sum(1 for u in units[:-1] if u.blank_after)
+    return gaps > 0 and gaps >= _BLANK_SEPARATED * (len(units) - 1)
+
+
+def classify_numbered(units: list[Unit]) -> None:
     """A lone numbered line between paragraphs may be a heading; numbered runs are lists.
 
     Lone numbered lines that count on through the text ("1) ...", prose, "2) ...") are the
@@ -86,7 +108,7 @@ def _classify_numbered(units: list[Unit]) -> None:
         number = _number(unit.text)
         if not in_list and number is not None:
             lone[i] = number
-        if in_list or not _title_like_numbered(unit.text):
+        if in_list or not title_like_numbered(unit.text):
             unit.kind = Kind.ITEM
         else:
             unit.title_like = True
@@ -126,7 +148,7 @@ def opening_words(line: str) -> str:
     return " ".join(words[:3]) if len(words) > 3 else ""
 
 
-def _title_like_numbered(line: str) -> bool:
+def title_like_numbered(line: str) -> bool:
     rest = NUMBERED.sub("", line, count=1).strip()
     return bool(rest) and is_title_like(rest)
 

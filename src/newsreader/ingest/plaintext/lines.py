@@ -154,6 +154,7 @@ def is_short(line: str, max_words: int = MAX_HEADING_WORDS) -> bool:
     return len(line) <= MAX_HEADING_CHARS and len(words_of(line)) <= max_words
 
 
+@lru_cache(maxsize=4096)
 def capitalised_ratio(words: tuple[str, ...]) -> float:
     """The share of words starting with a capital or digit, small words ("of", "the") aside."""
     counted = [w for w in words if w.lower().strip(QUOTES + "()[],:") not in SMALL_WORDS]

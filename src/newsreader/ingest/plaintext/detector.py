@@ -1,0 +1,138 @@
+"""Headings found by fitted weights: each candidate line is scored from its features.
+
+The candidates are the short lines (:mod:`.features`); a weighted sum of their features
+above zero makes a heading. The weights (:mod:`.heading_weights`) are fitted on labelled
+articles by ``bench/headings_fit.py`` and checked there on articles no fitting saw. What is
+left of the short lines is a list when two or more stand together, and a table of contents
+still turns the lines it lists into headings (:mod:`.contents`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from newsreader.ingest.plaintext.blocks import Kind, Unit
+from newsreader.ingest.plaintext.contents import classify_contents
+from newsreader.ingest.plaintext.features import document_features, score
+from newsreader.ingest.plaintext.heading_weights import WEIGHTS
+from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
+from newsreader.ingest.plaintext.lines import is_numbered
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How the fitted scores and the hand-written rules are combined, for one text shape.
+
+    Attributes:
+        threshold: A line the rules do not take for a heading is one when its score is
+            above this, unless it stands in a run of short lines (whose reading, a list or a
+            heading and its list, is left to the rules).
+        margin: A line the rules take for a heading is one unless its score is below
+            ``-margin`` (a numbered line, or one in a run of short lines, stays one).
+    """
+
+    threshold: float
+    margin: float
+
+
+# Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
+POLICIES: dict[bool, Policy] = {
+    True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
+    False: Policy(threshold=-1.0, margin=math.inf),  # pasted: one newline between them
+}
+
+
+def classify(
+    units: list[Unit],
+    weights: Mapping[str, float] = WEIGHTS,
+    policies: Mapping[bool, Policy] = POLICIES,
+) -> None:
+    """Mark each unit as paragraph, heading, list item or code (in place).
+
+    A title-like candidate (or one ending with "?" or ":") is a heading when the
+    hand-written rules (:func:`.headings.classify_marked`) take it for one and its score is not
+    too low, or when its score is high enough and it does not stand in a run of short
+    lines; see :class:`Policy`, whose values depend on the text's shape.
+    """
+    mark_all(units)
+    # The rules' reading (which changes only the kinds; tables of contents are left to
+    # decide()), then the kinds as marked.
+    kinds = [unit.kind for unit in units]
+    classify_marked(units, contents=False)
+    ruled = {i for i, unit in enumerate(units) if unit.kind is Kind.HEADING}
+    for unit, kind in zip(units, kinds, strict=True):
+        unit.kind = kind
+    found = document_features(units, is_blank_separated(units), eligible)
+    scores = {index: score(features, weights) for index, features in found.items()}
+    decide(units, scores, ruled, policies[is_blank_separated(units)])
+
+
+def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy: Policy) -> None:
+    """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
+    (``ruled``); then lists and tables of contents (in place)."""
+    for index, value in scores.items():
+        unit = units[index]
+        if index in ruled:
+            heading = value > -policy.margin or is_numbered(unit.text) or _in_run(units, index)
+        else:
+            heading = value > policy.threshold and not _in_run(units, index)
+        if heading:
+            unit.kind = Kind.HEADING
+    _lists(units)
+    classify_contents(units)
+
+
+def eligible(unit: Unit) -> bool:
+    """Whether a candidate may be a heading at all, judged on the line alone.
+
+    What the line alone rules out (a credit, a quotation, a line going on in lower case, a
+    byline, a date...) is never a heading, whatever its neighbours; only these are scored.
+    """
+    return unit.title_like or unit.text[-1:] in "?:"
+
+
+def candidate_features(units: list[Unit]) -> dict[int, dict[str, float]]:
+    """Mark the short and title-like lines of ``units``; the features of each line that
+    may be a heading (:func:`eligible`)."""
+    mark_all(units)
+    return document_features(units, is_blank_separated(units), eligible)
+
+
+def _in_run(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` stands in a run of short lines (a list, or a heading and
+    its list), where the rules' reading of the run decides."""
+    unit = units[index]
+    before = units[index - 1] if index > 0 else None
+    after = units[index + 1] if index + 1 < len(units) else None
+    return (
+        before is not None
+        and before.kind is Kind.PARAGRAPH
+        and before.short
+        and not before.blank_after
+    ) or (
+        after is not None and after.kind is Kind.PARAGRAPH and after.short and not unit.blank_after
+    )
+
+
+def _lists(units: list[Unit]) -> None:
+    """Runs of two or more short lines that are not headings are list items."""
+    n = len(units)
+    i = 0
+    while i < n:
+        if not (units[i].kind is Kind.PARAGRAPH and units[i].short):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n
+            and units[j + 1].kind is Kind.PARAGRAPH
+            and units[j + 1].short
+            and not units[j].blank_after
+        ):
+            j += 1
+        if j > i:
+            for k in range(i, j + 1):
+                units[k].kind = Kind.ITEM
+        i = j + 1
