@@ -20,6 +20,14 @@ class ArticleLoaded(Message):
     markdown: str
 
 
+class ReadMarked(Message):
+    """An opened article was marked read in the store: the unread counts changed."""
+
+    def can_replace(self, message: Message) -> bool:
+        # Counted again once for any number of articles read meanwhile (n held down).
+        return isinstance(message, ReadMarked)
+
+
 @dataclass
 class RefreshProgressed(Message):
     """A refresh finished ``done`` of ``total`` feeds."""

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 from newsreader.model import ArticleSummary, PageKey
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui import wording
-from newsreader.tui.messages import ArticleLoaded
+from newsreader.tui.messages import ArticleLoaded, ReadMarked
 from newsreader.tui.pager import summary_of
 from newsreader.tui.screens.marking import MarkingScreen
 from newsreader.tui.widgets.article_list import ArticleList
@@ -53,9 +53,10 @@ class ReadingScreen(MarkingScreen):
             self.post_message(ArticleLoaded(dataclasses.replace(article, read=True), markdown))
         # Shown first: the writer may have to wait for a refresh's transaction.
         if unread:
-            # The feed list's counts follow within POLL_SECONDS: the screen's poll sees this
-            # write (reading them again after every article would redraw the list each time).
             self.store.set_read([article.id], read=True)
+            # The counts are read again once the mark is written (in a worker; the feed list
+            # redraws only the entries whose counts changed).
+            self.post_message(ReadMarked())
         if article.body is None:
             self.store.set_body(article.id, markdown)
 
@@ -71,6 +72,10 @@ class ReadingScreen(MarkingScreen):
         # list) while the article's widgets are made.
         self.pane.set_search(self.search_bar.value if self.articles.searching else "")
         self.pane.show_soon(event.article, event.markdown)
+
+    @on(ReadMarked)
+    def _read_marked(self, event: ReadMarked) -> None:
+        self.load_feeds()
 
     @on(ArticlePane.Shown)
     def _article_shown(self, event: ArticlePane.Shown) -> None:
