@@ -6,41 +6,10 @@ entries and checks a user's ``[keys]`` against it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from newsreader.tui.action_model import Action, Scope
+from newsreader.tui.action_moving import MOVING
 
-
-class Scope(StrEnum):
-    """Where an action's keys work (which node's bindings hold it)."""
-
-    APP = "anywhere"
-    MAIN = "main screen"
-    ARTICLE_LIST = "article list"
-    ARTICLE_PANE = "article pane"
-    FEED_LIST = "feed list"
-    SEARCH_BAR = "search bar"
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    """One action: ``id`` names it in ``[keys]``; ``action`` is what the binding runs."""
-
-    id: str
-    keys: str
-    title: str
-    description: str
-    scope: Scope
-    action: str = ""
-    footer: str = ""  # the footer label; "" keeps it out of the footer
-    tooltip: str = ""
-    help: bool = True  # listed in ``?`` and the palette
-    # Run as the key arrives, before the keys typed after it are routed: for keys that move
-    # the focus (what is typed next must land where the focus went).
-    priority: bool = False
-
-    @property
-    def run(self) -> str:
-        return self.action or self.id
+__all__ = ["ACTIONS", "Action", "Scope"]
 
 
 def _links() -> list[Action]:
@@ -60,119 +29,7 @@ def _links() -> list[Action]:
 
 # In help and palette order.
 ACTIONS: tuple[Action, ...] = (
-    Action(
-        "open",
-        "enter",
-        "Open article",
-        "Open the highlighted article (marks it read)",
-        Scope.ARTICLE_LIST,
-        footer="Open",
-        tooltip="Open the highlighted article",
-    ),
-    Action(
-        "cursor_down",
-        "down,j",
-        "Down",
-        "Next article or feed (scrolls the article when it has the focus)",
-        Scope.ARTICLE_LIST,
-    ),
-    Action(
-        "cursor_up",
-        "up,k",
-        "Up",
-        "Previous article or feed (scrolls the article when it has the focus)",
-        Scope.ARTICLE_LIST,
-    ),
-    Action(
-        "page_down_list",
-        "pagedown",
-        "Page down a list",
-        "A page down the list or the article",
-        Scope.ARTICLE_LIST,
-        action="page_down",
-    ),
-    Action(
-        "page_up_list",
-        "pageup",
-        "Page up a list",
-        "A page up the list or the article",
-        Scope.ARTICLE_LIST,
-        action="page_up",
-    ),
-    Action(
-        "first",
-        "home,g",
-        "First article",
-        "Go to the newest article, the first feed (the article's top when it has the focus)",
-        Scope.ARTICLE_LIST,
-    ),
-    Action(
-        "last",
-        "end,G",
-        "Last article",
-        "Go to the oldest article, the last feed (the article's end when it has the focus)",
-        Scope.ARTICLE_LIST,
-    ),
-    Action(
-        "feed_down", "j", "Down", "Next feed", Scope.FEED_LIST, action="cursor_down", help=False
-    ),
-    Action("feed_up", "k", "Up", "Previous feed", Scope.FEED_LIST, action="cursor_up", help=False),
-    Action(
-        "scroll_down",
-        "j",
-        "Scroll down",
-        "Scroll the article down a line",
-        Scope.ARTICLE_PANE,
-        help=False,
-    ),
-    Action(
-        "scroll_up",
-        "k",
-        "Scroll up",
-        "Scroll the article up a line",
-        Scope.ARTICLE_PANE,
-        help=False,
-    ),
-    Action("scroll_top", "g", "Top", "Go to the article's top", Scope.ARTICLE_PANE, help=False),
-    Action(
-        "scroll_bottom", "G", "Bottom", "Go to the article's end", Scope.ARTICLE_PANE, help=False
-    ),
-    Action(
-        "feed_first",
-        "home,g",
-        "First feed",
-        "Top of the feed list",
-        Scope.FEED_LIST,
-        action="first",
-        help=False,
-    ),
-    Action(
-        "feed_last",
-        "end,G",
-        "Last feed",
-        "Bottom of the feed list",
-        Scope.FEED_LIST,
-        action="last",
-        help=False,
-    ),
-    Action(
-        "fold_tag",
-        "left,h",
-        "Fold tag",
-        "Fold a tag in the feed list (Enter on a tag folds or unfolds it)",
-        Scope.FEED_LIST,
-    ),
-    Action("unfold_tag", "right,l", "Unfold tag", "Unfold a tag in the feed list", Scope.FEED_LIST),
-    Action(
-        "choose_feed",
-        "enter",
-        "Read feed",
-        "Read the highlighted feed: its articles take the keys (on a tag: fold or unfold it)",
-        Scope.FEED_LIST,
-        action="choose",
-        help=False,
-        priority=True,
-    ),
+    *MOVING,
     Action(
         "next_unread",
         "n",
