@@ -64,17 +64,36 @@ def classify(
     ruled = {i for i, unit in enumerate(units) if unit.kind is Kind.HEADING}
     for unit, kind in zip(units, kinds, strict=True):
         unit.kind = kind
-    found = document_features(units, is_blank_separated(units), eligible)
-    scores = {index: score(features, weights) for index, features in found.items()}
-    decide(units, scores, ruled, policies[is_blank_separated(units)])
+    blank_separated = is_blank_separated(units)
+    policy = policies[blank_separated]
+    # Candidates whose reading no score can change are not scored (see _settled).
+    passed: list[int] = []
+    found = document_features(
+        units,
+        blank_separated,
+        eligible,
+        lambda index: _settled(units, index, ruled, policy) is not None,
+        passed,
+    )
+    scores: dict[int, float | None] = {
+        index: score(features, weights) for index, features in found.items()
+    }
+    scores.update(dict.fromkeys(passed))
+    decide(units, scores, ruled, policy)
 
 
-def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy: Policy) -> None:
+def decide(
+    units: list[Unit], scores: Mapping[int, float | None], ruled: set[int], policy: Policy
+) -> None:
     """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
-    (``ruled``); then lists and tables of contents (in place)."""
-    for index, value in scores.items():
+    (``ruled``); then lists and tables of contents (in place). A candidate whose score is
+    None is one whose reading the score cannot change (:func:`_settled`)."""
+    for index in sorted(scores):
         unit = units[index]
-        if index in ruled:
+        value = scores[index]
+        if value is None:
+            heading = bool(_settled(units, index, ruled, policy))
+        elif index in ruled:
             heading = value > -policy.margin or is_numbered(unit.text) or _in_run(units, index)
         else:
             heading = value > policy.threshold and not _in_run(units, index)
@@ -82,6 +101,25 @@ def decide(units: list[Unit], scores: dict[int, float], ruled: set[int], policy:
             unit.kind = Kind.HEADING
     _lists(units)
     classify_contents(units)
+
+
+def _settled(units: list[Unit], index: int, ruled: set[int], policy: Policy) -> bool | None:
+    """Whether the candidate at ``index`` is a heading whatever its score (None: the score
+    decides).
+
+    Only what :func:`decide` cannot have changed by the time it reaches ``index`` is
+    looked at: the line after it (decide goes in order), and whether the rules took it.
+    """
+    unit = units[index]
+    after = units[index + 1] if index + 1 < len(units) else None
+    run_after = (
+        after is not None and after.kind is Kind.PARAGRAPH and after.short and not unit.blank_after
+    )
+    if index in ruled:
+        if policy.margin == math.inf or run_after or is_numbered(unit.text):
+            return True
+        return None
+    return False if run_after else None
 
 
 def eligible(unit: Unit) -> bool:

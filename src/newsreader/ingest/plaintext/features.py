@@ -74,15 +74,30 @@ def document_features(
     units: list[Unit],
     blank_separated: bool,
     wanted: Callable[[Unit], bool] = lambda unit: True,
+    settled: Callable[[int], bool] | None = None,
+    passed: list[int] | None = None,
 ) -> dict[int, dict[str, float]]:
     """The features of the candidates in ``units`` that are ``wanted``, by index (all the
-    candidates count as siblings)."""
+    candidates count as siblings).
+
+    A wanted candidate whose index is ``settled`` (its reading does not depend on its
+    features) gets none: its index is appended to ``passed`` instead."""
     n = len(units)
     # Lines longer than a candidate count as prose without counting their words.
+    # The words of each line that may be a candidate, split once (each is asked for often).
+    words = [words_of(u.text) if len(u.text) <= MAX_CANDIDATE_CHARS else () for u in units]
     word_counts = [
-        len(words_of(u.text)) if len(u.text) <= MAX_CANDIDATE_CHARS else PROSE_WORDS + 50
-        for u in units
+        len(w) if len(u.text) <= MAX_CANDIDATE_CHARS else PROSE_WORDS + 50
+        for u, w in zip(units, words, strict=True)
     ]
+    titled: dict[int, bool] = {}
+
+    def is_titled(k: int) -> bool:
+        found = titled.get(k)
+        if found is None:
+            found = titled[k] = title_case(words[k])
+        return found
+
     candidate = [
         u.kind is Kind.PARAGRAPH and len(u.text) <= MAX_CANDIDATE_CHARS and c <= MAX_CANDIDATE_WORDS
         for u, c in zip(units, word_counts, strict=True)
@@ -107,10 +122,9 @@ def document_features(
     numbered_at = {value: i for i, value in numbers.items() if value is not None}
     openings = Counter(_opening(units[i].text) for i in candidates)
     standalone = [
-        title_case(words_of(units[i].text))
+        is_titled(i)
         for i in candidates
-        if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1
-        and len(words_of(units[i].text)) >= 2
+        if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1 and word_counts[i] >= 2
     ]
     title_share = sum(standalone) / len(standalone) if len(standalone) >= 4 else 0.5
     # "Step 1: ...", "Step 2: ...": label words whose numbers count on through the text.
@@ -138,8 +152,12 @@ def document_features(
     for i in candidates:
         if not wanted(units[i]):
             continue
+        if settled is not None and settled(i):
+            if passed is not None:
+                passed.append(i)
+            continue
         unit = units[i]
-        f = line_features(unit.text, unit.title_like)
+        f = line_features(unit.text, unit.title_like, words[i])
         if i in labelled:
             f["label_sequence"] = float(label_counts[labelled[i][0]] >= 2)
         own_end = end_mark(unit.text)
@@ -215,11 +233,11 @@ def document_features(
             and not is_short_at(i - 1)
             and end_mark(previous.text) not in ".…?!:\"')]"
         )
-        f["end_colon_long"] = float(bool(f.get("end_colon")) and len(words_of(unit.text)) >= 5)
+        f["end_colon_long"] = float(bool(f.get("end_colon")) and word_counts[i] >= 5)
         f["numbered_alone"] = float(bool(f.get("numbered")) and size == 1)
-        own_title = title_case(words_of(unit.text))
+        own_title = is_titled(i)
         f["against_style"] = float(
-            len(words_of(unit.text)) >= 2
+            word_counts[i] >= 2
             and ((title_share >= 0.75 and not own_title) or (title_share <= 0.25 and own_title))
         )
         value = numbers[i]
@@ -236,8 +254,8 @@ def document_features(
             own = word_counts[i]
             f["shorter_than_run"] = float(own * 2 <= median and median >= 3)
             f["longer_than_run"] = float(own >= 2 * median + 2)
-            styles = [title_case(words_of(units[k].text)) for k in siblings]
-            own_style = title_case(words_of(unit.text))
+            styles = [is_titled(k) for k in siblings]
+            own_style = own_title
             f["unlike_run"] = float(own_style and sum(styles) * 2 < len(styles))
             f["run_first_unlike"] = float(
                 bool(f["run_first"]) and bool(f["shorter_than_run"] or f["unlike_run"])

@@ -134,10 +134,14 @@ def title_case(words: tuple[str, ...]) -> bool:
     return len(words) >= 2 and capitalised_ratio(words) >= 0.75
 
 
-def line_features(text: str, title_like: bool | None = None) -> dict[str, float]:
+def line_features(
+    text: str, title_like: bool | None = None, words: tuple[str, ...] | None = None
+) -> dict[str, float]:
     """Features of one line on its own (``title_like``: :func:`.lines.is_title_like` of
-    it, when known); only those that are not zero."""
-    words = words_of(text)
+    it, and ``words``: :func:`.lines.words_of` it, when known); only those that are not
+    zero."""
+    if words is None:
+        words = words_of(text)
     n = len(words)
     end = end_mark(text)
     letters = [c for c in text if c.isalpha()]
