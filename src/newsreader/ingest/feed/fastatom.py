@@ -97,21 +97,27 @@ class _Scope:
         language = scope.lang.replace("_", "-") if scope.lang else scope.lang
         return output, {"type": kind, "language": language, "base": scope.base, "value": output}
 
-    def link(self, element: Any, context: dict[str, Any]) -> None:
+    def link(self, element: Any, context: dict[str, Any], in_entry: bool) -> None:
         scope, attrs = self.enter(element)
         if len(element) or (element.text or "").strip():
             raise Unsupported("link content")
         attrs.setdefault("rel", "alternate")
         attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
         href = attrs.get("url", attrs.get("uri", attrs.get("href")))
-        if not href:
-            raise Unsupported("link without href")
-        attrs.pop("url", None)
-        attrs.pop("uri", None)
-        attrs["href"] = _urljoin(scope.base, href)
         context.setdefault("links", []).append(attrs)
-        if attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES:
-            context["link"] = attrs["href"]
+        if href:
+            attrs.pop("url", None)
+            attrs.pop("uri", None)
+            attrs["href"] = href
+        if "href" in attrs:  # even empty: it is then the base
+            attrs["href"] = _urljoin(scope.base, attrs["href"])
+            if attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES:
+                context["link"] = attrs["href"]
+            return
+        # No href (an empty url or uri): feedparser reads the link from the text, empty.
+        context["link"] = ""
+        if not in_entry:
+            attrs["href"] = ""
 
     def date(self, element: Any, key: str, context: dict[str, Any]) -> None:
         scope, attrs = self.enter(element)
@@ -195,7 +201,7 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
             entry.setdefault("content", []).append(detail)
             entry.setdefault("summary", value)
         elif name == "link":
-            scope.link(child, entry)
+            scope.link(child, entry, in_entry=True)
         elif name == "id":
             scope.ident(child, entry)
         elif name in ("updated", "published"):
@@ -281,7 +287,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
         if name == "title":
             feed["title"], feed["title_detail"] = scope.text(child)
         elif name == "link":
-            scope.link(child, feed)
+            scope.link(child, feed, in_entry=False)
         elif name == "id":
             scope.ident(child, feed)
         elif name in ("updated", "published"):
