@@ -46,7 +46,7 @@ _PERSON = frozenset({"name", "email", "uri"})
 class _Scope:
     """The ``xml:base`` and ``xml:lang`` in force at an element, as feedparser tracks them."""
 
-    __slots__ = ("base", "lang", "_safe")
+    __slots__ = ("_safe", "base", "lang")
 
     def __init__(self, base: str, lang: str | None, safe: dict[tuple[str, str], str]) -> None:
         self.base, self.lang, self._safe = base, lang, safe
@@ -161,11 +161,11 @@ class _Scope:
         context.setdefault("authors", []).append(detail)
         if detail:
             context.setdefault("author_detail", {}).update(detail)
-        name, email = detail.get("name"), detail.get("email")
-        context["author"] = f"{name} ({email})" if name and email else name or email or ""
+        who, email = detail.get("name"), detail.get("email")
+        context["author"] = f"{who} ({email})" if who and email else who or email or ""
 
     def leaf(self, element: Any) -> None:
-        """An element not read (rights, generator, category): plain text at most."""
+        """An element not read (subtitle, rights, generator): plain text at most."""
         scope, attrs = self.enter(element)
         if attrs.get("type", "text") not in _TEXT_TYPES:
             raise Unsupported("unusual text construct")
