@@ -96,14 +96,14 @@ def parse_xml_feed(
     parsed: Mapping[str, Any] | None = None
     if fast:
         head = data[:4096]
-        if b"<rss" in head:
-            from newsreader.ingest.feed.fastrss import parse_rss
-
-            parsed = parse_rss(data, url, content_type)
-        elif b"<feed" in head:
+        if b"<feed" in head and b"<rss" not in head:  # (a wrong guess only costs time)
             from newsreader.ingest.feed.fastatom import parse_atom
 
             parsed = parse_atom(data, url, content_type)
+        else:
+            from newsreader.ingest.feed.fastrss import parse_rss
+
+            parsed = parse_rss(data, url, content_type)
     if parsed is None:
         import io
 
