@@ -1,7 +1,7 @@
 """Where a refresh's CPU goes, stage by stage, for one workload of ``bench/refresh.py``.
 
 Parses every feed of the workload in this process with each stage timed (the XML reader,
-feedparser or the fast RSS reader; the JSON reader; sanitising with nh3; the plain text for
+feedparser or the fast RSS or Atom reader; the JSON reader; sanitising with nh3; the plain text for
 the index; the source hash), then stores the results into a fresh cache twice: as a
 refresh does, and with the search index's insert trigger removed, which gives the share of
 indexing. Times are CPU seconds of this process (``time.process_time``), so the load of the
@@ -79,6 +79,12 @@ def profile(name: str, tmp: Path) -> list[str]:
     stages = Stages()
     stages.wrap(feedparser, "parse", "XML through feedparser")
     stages.wrap(fastrss, "parse_rss", "XML through the fast RSS reader")
+    try:
+        import newsreader.ingest.feed.fastatom as fastatom
+
+        stages.wrap(fastatom, "parse_atom", "XML through the fast Atom reader")
+    except ImportError:  # before the Atom reader: to profile older code too
+        pass
     stages.wrap(jsonfeed.json, "loads", "JSON Feed decoding")
     for module in (xml, jsonfeed):
         stages.wrap(module, "html_fragment", "sanitising (nh3)")

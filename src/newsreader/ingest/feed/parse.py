@@ -23,7 +23,8 @@ def parse_feed(
     """Parse a feed document fetched from ``url``. Never raises for bad input.
 
     ``fast=False`` reads every XML document with feedparser, never with the equivalent
-    fast reader for plain RSS 2.0 (:mod:`newsreader.ingest.feed.fastrss`). ``known`` maps the
+    fast readers for plain RSS 2.0 and Atom 1.0 (:mod:`newsreader.ingest.feed.fastrss`,
+    :mod:`newsreader.ingest.feed.fastatom`). ``known`` maps the
     keys of stored articles to their source hashes: an entry found there with the same
     hash is not sanitised or returned, only listed in ``unchanged``.
     """

@@ -1,7 +1,7 @@
 """RSS 0.9x/1.0/2.0, RDF and Atom 0.3/1.0 documents → articles.
 
-feedparser reads them (or, for plain RSS 2.0, the equivalent fast reader in
-:mod:`newsreader.ingest.feed.fastrss`); it runs with its own HTML sanitiser and URL resolver
+feedparser reads them (or, for plain RSS 2.0 and Atom 1.0, the equivalent fast readers in
+:mod:`newsreader.ingest.feed.fastrss` and :mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
 off (they cost most of its time), and :mod:`newsreader.ingest.feed.content` does both once,
 with the one sanitising policy, resolving relative URLs against each entry's ``xml:base`` or
 the feed's URL.
@@ -95,9 +95,15 @@ def parse_xml_feed(
     data = _fix_encoding(data)
     parsed: Mapping[str, Any] | None = None
     if fast:
-        from newsreader.ingest.feed.fastrss import parse_rss
+        head = data[:4096]
+        if b"<feed" in head and b"<rss" not in head:  # (a wrong guess only costs time)
+            from newsreader.ingest.feed.fastatom import parse_atom
 
-        parsed = parse_rss(data, url, content_type)
+            parsed = parse_atom(data, url, content_type)
+        else:
+            from newsreader.ingest.feed.fastrss import parse_rss
+
+            parsed = parse_rss(data, url, content_type)
     if parsed is None:
         import io
 

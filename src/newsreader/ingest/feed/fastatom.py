@@ -1,0 +1,307 @@
+"""A fast reader for plain, well-formed Atom 1.0, giving what feedparser gives.
+
+The companion of :mod:`newsreader.ingest.feed.fastrss` for Atom: lxml (no DTD, no entity,
+no network) builds the entry mappings feedparser would build, with feedparser's own helpers
+for dates, URL joining and the text fix-ups, and ``xml:base`` followed the way feedparser
+follows it (each element's base joined onto its parent's; ids, links and the base recorded
+for each text construct resolved against it).
+
+Anything outside that subset returns ``None`` and the caller uses feedparser: Atom 0.3, a
+DOCTYPE, another encoding, inline XHTML or base64 text constructs, ``content src=``,
+mixed content, comments inside the feed, unknown namespaces, elements feedparser treats
+specially that are not handled here, repeated elements, or any parse error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from feedparser.datetimes import _parse_date
+from feedparser.urls import _urljoin, make_safe_absolute_uri
+from lxml import etree
+
+from newsreader.ingest.feed.fastrss import (
+    _DECLARATION,
+    _HTML_TYPES,
+    _NAMESPACES,
+    _STANDARD_PREFIXES,
+    Unsupported,
+    _declared_below,
+    _fix,
+    _generic,
+    _map_type,
+    _name,
+    _parser,
+)
+
+ATOM = "http://www.w3.org/2005/Atom"
+_XML = "{http://www.w3.org/XML/1998/namespace}"
+_BASE, _LANG = _XML + "base", _XML + "lang"
+# Text construct types read here; "xhtml" (inline markup) and others go to feedparser.
+_TEXT_TYPES = {"": "text/plain", "text": "text/plain", "html": "text/html"}
+_SINGLE = frozenset({"title", "summary", "content", "id", "updated", "published"})
+_PERSON = frozenset({"name", "email", "uri"})
+
+
+class _Scope:
+    """The ``xml:base`` and ``xml:lang`` in force at an element, as feedparser tracks them."""
+
+    __slots__ = ("_safe", "base", "lang")
+
+    def __init__(self, base: str, lang: str | None, safe: dict[tuple[str, str], str]) -> None:
+        self.base, self.lang, self._safe = base, lang, safe
+
+    def enter(self, element: Any) -> tuple[_Scope, dict[str, str]]:
+        """The scope inside ``element``, and its attributes as feedparser reports them."""
+        attrs: dict[str, str] = {}
+        base, lang = self.base, self.lang
+        for key, value in element.attrib.items():
+            if key == _BASE:
+                attrs["xml:base"] = value
+                pair = (base, value)
+                joined = self._safe.get(pair)
+                if joined is None:
+                    joined = self._safe[pair] = make_safe_absolute_uri(base, value) or base
+                base = joined
+            elif key == _LANG:
+                attrs["xml:lang"] = value
+                lang = value or None
+            elif key[0] == "{":
+                raise Unsupported("namespaced attribute")
+            else:
+                key = key.lower()
+                if key in ("base", "lang"):
+                    raise Unsupported("base or lang attribute")
+                attrs[key] = value.lower() if key in ("rel", "type") else value
+        if base is self.base and lang is self.lang:
+            return self, attrs
+        return _Scope(base, lang, self._safe), attrs
+
+    def value(self, element: Any, resolve: bool = False) -> str:
+        if len(element):
+            raise Unsupported("mixed content")
+        output = (element.text or "").strip()
+        if resolve and output:
+            output = _urljoin(self.base, output)
+        return _fix(output)
+
+    def text(self, element: Any) -> tuple[str, dict[str, Any]]:
+        """A text construct (title, summary, content) and its detail."""
+        scope, attrs = self.enter(element)
+        kind = _TEXT_TYPES.get(attrs.pop("type", ""))
+        attrs.pop("xml:base", None)
+        attrs.pop("xml:lang", None)
+        if kind is None or attrs:
+            raise Unsupported("unusual text construct")
+        output = scope.value(element)
+        language = scope.lang.replace("_", "-") if scope.lang else scope.lang
+        return output, {"type": kind, "language": language, "base": scope.base, "value": output}
+
+    def link(self, element: Any, context: dict[str, Any], in_entry: bool) -> None:
+        scope, attrs = self.enter(element)
+        if len(element) or (element.text or "").strip():
+            raise Unsupported("link content")
+        attrs.setdefault("rel", "alternate")
+        attrs.setdefault("type", "application/atom+xml" if attrs["rel"] == "self" else "text/html")
+        href = attrs.get("url", attrs.get("uri", attrs.get("href")))
+        context.setdefault("links", []).append(attrs)
+        if href:
+            attrs.pop("url", None)
+            attrs.pop("uri", None)
+            attrs["href"] = href
+        if "href" in attrs:  # even empty: it is then the base
+            attrs["href"] = _urljoin(scope.base, attrs["href"])
+            if attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES:
+                context["link"] = attrs["href"]
+            return
+        # No href (an empty url or uri): feedparser reads the link from the text, empty.
+        context["link"] = ""
+        if not in_entry:
+            attrs["href"] = ""
+
+    def date(self, element: Any, key: str, context: dict[str, Any]) -> None:
+        scope, attrs = self.enter(element)
+        if set(attrs) - {"xml:base", "xml:lang"}:
+            raise Unsupported("date attributes")
+        value = scope.value(element)
+        context[key] = value
+        context[key + "_parsed"] = _parse_date(value)
+
+    def ident(self, element: Any, context: dict[str, Any]) -> None:
+        """``<id>``: resolved like a permalink guid, and the link when none came before."""
+        scope, attrs = self.enter(element)
+        if set(attrs) - {"xml:base", "xml:lang"}:
+            raise Unsupported("id attributes")
+        value = scope.value(element, resolve=True)
+        context["id"] = value
+        context.setdefault("guidislink", "link" not in context)
+        context.setdefault("link", value)
+
+    def person(self, element: Any, context: dict[str, Any] | None) -> None:
+        """``<author>`` (``context`` is where it goes) or ``<contributor>`` (``None``)."""
+        scope, attrs = self.enter(element)
+        if set(attrs) - {"xml:base", "xml:lang"} or (element.text or "").strip():
+            raise Unsupported("unusual person")
+        detail: dict[str, Any] = {}
+        for child in element:
+            name = _name(child)
+            if name not in _PERSON or name in detail or (child.tail or "").strip():
+                raise Unsupported(f"person element {name}")
+            inner, child_attrs = scope.enter(child)
+            if set(child_attrs) - {"xml:base", "xml:lang"}:
+                raise Unsupported("person attributes")
+            if name == "uri":
+                detail["href"] = inner.value(child, resolve=True)
+            else:
+                if len(child):
+                    raise Unsupported("mixed content")
+                detail[name] = (child.text or "").strip()  # not fixed up: feedparser's way
+        if context is None:
+            return
+        context.setdefault("authors", []).append(detail)
+        if detail:
+            context.setdefault("author_detail", {}).update(detail)
+        who, email = detail.get("name"), detail.get("email")
+        context["author"] = f"{who} ({email})" if who and email else who or email or ""
+
+    def leaf(self, element: Any) -> None:
+        """An element not read (subtitle, rights, generator): plain text at most."""
+        scope, attrs = self.enter(element)
+        if attrs.get("type", "text") not in _TEXT_TYPES:
+            raise Unsupported("unusual text construct")
+        scope.value(element)
+
+
+def _category(scope: _Scope, element: Any) -> None:
+    """``<category term=...>``: not read, but text in it could upset feedparser's tags."""
+    scope.enter(element)
+    if len(element) or (element.text or "").strip():
+        raise Unsupported("category content")
+
+
+def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
+    scope, attrs = scope.enter(element)
+    if set(attrs) - {"xml:base", "xml:lang"}:
+        raise Unsupported("entry attributes")
+    entry: dict[str, Any] = {}
+    seen: set[str] = set()
+    for child in element:
+        name = _name(child)
+        if name in _SINGLE:
+            if name in seen:
+                raise Unsupported(f"repeated {name}")
+            seen.add(name)
+        if name == "title":
+            entry["title"], entry["title_detail"] = scope.text(child)
+        elif name == "summary":
+            value, detail = scope.text(child)
+            entry["summary"], entry["summary_detail"] = value, detail
+        elif name == "content":
+            value, detail = scope.text(child)
+            entry.setdefault("content", []).append(detail)
+            entry.setdefault("summary", value)
+        elif name == "link":
+            scope.link(child, entry, in_entry=True)
+        elif name == "id":
+            scope.ident(child, entry)
+        elif name in ("updated", "published"):
+            scope.date(child, name, entry)
+        elif name == "author":
+            scope.person(child, entry)
+        elif name == "contributor":
+            scope.person(child, None)
+        elif name == "category":
+            _category(scope, child)
+        elif name == "rights":
+            scope.leaf(child)
+        else:
+            _generic(name, child)
+    links = entry.get("links", [])
+    entry["enclosures"] = [
+        {key: value for key, value in link.items() if key != "rel"}
+        for link in links
+        if link.get("rel") == "enclosure"
+    ]
+    return entry
+
+
+def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
+    """feedparser's result (the parts newsreader reads) for a plain Atom 1.0 document, or
+    ``None`` when the document should go through feedparser."""
+    if not data.startswith(b"<?xml"):
+        data = data.lstrip(b" \t\r\n")
+        if not data.startswith(b"<feed"):
+            return None
+    declared = _DECLARATION.match(data[:512])
+    if declared is None:
+        if "charset=" in content_type.lower():
+            return None
+    elif declared.group(1).lower() != b"utf-8":
+        return None
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return None
+    try:
+        root = etree.fromstring(data, _parser())
+        if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
+            return None
+        return _document(root, url)
+    except (Unsupported, etree.XMLSyntaxError, ValueError, UnicodeError, RecursionError):
+        return None
+
+
+def _document(root: Any, url: str) -> dict[str, Any]:
+    if root.tag != "{" + ATOM + "}feed":
+        raise Unsupported("not Atom 1.0")
+    for prefix, uri in root.nsmap.items():
+        standard = _NAMESPACES.get(uri.lower())
+        if prefix is None:
+            if uri != ATOM:
+                raise Unsupported(f"default namespace {uri}")
+        elif standard is None:
+            continue  # declared only: an element or attribute in it is refused when met
+        elif standard == "" or uri.lower() == "http://purl.org/rss/1.0/":
+            raise Unsupported(f"namespace {uri}")
+        elif prefix != standard and prefix in _STANDARD_PREFIXES:
+            raise Unsupported(f"prefix {prefix} bound to {uri}")
+    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
+    base = make_safe_absolute_uri(base, base) or base if base else ""
+    if not base:
+        raise Unsupported("no base URL")
+    scope, attrs = _Scope(base, None, {}).enter(root)
+    if set(attrs) - {"xml:base", "xml:lang"}:
+        raise Unsupported("feed attributes")
+    feed: dict[str, Any] = {}
+    if scope.lang:
+        feed["language"] = scope.lang.replace("_", "-")
+    entries: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for child in root:
+        name = _name(child)
+        if name == "entry":
+            entries.append(_entry(scope, child))
+            continue
+        if name in _SINGLE or name in ("subtitle", "rights", "generator"):
+            if name in seen:
+                raise Unsupported(f"repeated {name}")
+            seen.add(name)
+        if name == "title":
+            feed["title"], feed["title_detail"] = scope.text(child)
+        elif name == "link":
+            scope.link(child, feed, in_entry=False)
+        elif name == "id":
+            scope.ident(child, feed)
+        elif name in ("updated", "published"):
+            scope.date(child, name, feed)
+        elif name == "author":
+            scope.person(child, feed)
+        elif name == "contributor":
+            scope.person(child, None)
+        elif name == "category":
+            _category(scope, child)
+        elif name in ("subtitle", "rights", "generator"):
+            scope.leaf(child)
+        elif name in ("summary", "content"):
+            raise Unsupported(f"feed {name}")
+        else:
+            _generic(name, child)
+    return {"feed": feed, "entries": entries, "version": "atom10", "encoding": "utf-8"}

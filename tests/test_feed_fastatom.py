@@ -1,0 +1,202 @@
+"""The fast Atom 1.0 reader gives exactly what feedparser gives, and never expands entities."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.test_feed_fastpath import NOW, URL, assert_same, both, corpus_files
+
+from newsreader.ingest.feed import parse_feed
+from newsreader.ingest.feed.fastatom import parse_atom
+
+# The plain Atom 1.0 feeds of the corpus (escaped HTML, xml:base, no extension elements).
+CORPUS_FAST = {
+    "atom10_daringfireball_xml-base_relative-links.atom",
+    "atom10_jekyll_relative-site-link_qemu.atom",
+    "atom10_long-technical-html_research-swtch.atom",
+    "atom10_russian_movable-type_inline-css_touchnokia.xml",
+    "atom10_wordpress_per-entry-xml-base_onefoottsunami.atom",
+}
+
+
+def test_corpus_same_through_both_paths(shared_dir: Path) -> None:
+    fast_names = set()
+    for path in corpus_files(shared_dir):
+        data = path.read_bytes()
+        url = f"https://example.org/feeds/{path.name}"
+        if parse_atom(data, url) is not None:
+            fast_names.add(path.name)
+        fast, slow = both(data, url)
+        assert_same(fast, slow)
+        fast, slow = both(data, url, "application/atom+xml; charset=utf-8")
+        assert_same(fast, slow)
+    assert fast_names >= CORPUS_FAST
+
+
+def test_malicious_documents_refused(shared_dir: Path) -> None:
+    for path in sorted((shared_dir / "corpus" / "malicious").iterdir()):
+        data = path.read_bytes()
+        if b"<!ENTITY" in data or b"<!DOCTYPE" in data:
+            assert parse_atom(data, URL) is None, path.name
+        parsed = parse_feed(data, URL, now=NOW)
+        everything = " ".join(
+            [parsed.title] + [a.title + a.content + a.text for a in parsed.articles]
+        )
+        assert "lollollol" not in everything
+        assert "root:" not in everything
+
+
+def atom(entries: str, head: str = "<title>Blog</title>", root: str = "") -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" {root}>{head}{entries}</feed>'
+    ).encode()
+
+
+CASES = {
+    "plain": atom(
+        '<entry><title>One</title><link href="https://example.org/1"/><id>urn:x:1</id>'
+        "<updated>2024-05-01T10:00:00Z</updated><published>2024-04-30T10:00:00+02:00</published>"
+        '<content type="html">&lt;p&gt;Hi &lt;a href="/x"&gt;there&lt;/a&gt;&lt;/p&gt;</content>'
+        "</entry>"
+    ),
+    "nested xml:base": atom(
+        '<entry xml:base="/posts/"><title>T</title><link href="one"/><id>one#id</id>'
+        '<content type="html" xml:base="deeper/">&lt;a href="rel"&gt;x&lt;/a&gt;</content>'
+        '<link rel="enclosure" href="a.mp3" length="12" type="audio/mpeg" xml:base="/media/"/>'
+        "</entry>",
+        root='xml:base="https://site.example/blog/" xml:lang="en_GB"',
+    ),
+    "unsafe xml:base is ignored": atom(
+        '<entry xml:base="javascript:alert(1)//"><title>T</title><link href="p"/>'
+        '<content type="html">&lt;a href="q"&gt;x&lt;/a&gt;</content></entry>'
+    ),
+    "id before link, id only": atom(
+        '<entry><id>/a</id><link href="/b"/><title>A</title></entry>'
+        "<entry><id>https://example.org/c</id><title>C</title></entry>",
+        "<title>B</title><id>https://example.org/home</id>",
+    ),
+    "links of every kind": atom(
+        '<entry><title>L</title><link rel="self" href="/self"/><link href=""/>'
+        '<link rel="alternate" type="application/pdf" href="/pdf"/>'
+        '<link rel="related" href="/rel"/></entry>'
+        '<entry><title>M</title><link rel="alternate" type="TEXT/HTML" href="/m"/></entry>',
+        '<title>B</title><link rel="alternate" href=""/><link rel="self" href="/feed"/>',
+    ),
+    "summary and content in either order": atom(
+        '<entry><title>A</title><summary>Short</summary><content type="html">'
+        "&lt;p&gt;Long text here&lt;/p&gt;</content></entry>"
+        '<entry><title>B</title><content type="html">&lt;p&gt;Long&lt;/p&gt;</content>'
+        "<summary>Short</summary></entry>"
+        "<entry><title>C</title><content>plain text content</content></entry>"
+        '<entry><summary type="html">&lt;b&gt;only&lt;/b&gt; summary</summary></entry>'
+    ),
+    "text types of titles": atom(
+        '<entry><title type="html">Fish &amp;amp; &lt;b&gt;chips&lt;/b&gt;</title></entry>'
+        '<entry><title type="text">a &lt; b &amp;amp; c</title></entry>'
+        "<entry><title>&lt;i&gt;not html&lt;/i&gt;</title></entry>",
+        '<title type="html">Blog &amp;amp; co</title>',
+    ),
+    "authors": atom(
+        "<entry><title>A</title><author><name>Ann</name><email>ann@example.org</email>"
+        "<uri>/ann</uri></author><author><name>Bob</name></author></entry>"
+        "<entry><title>B</title><author><email>bob@example.org</email></author></entry>"
+        "<entry><title>C</title><author><uri>https://c.example/</uri></author></entry>"
+        "<entry><title>D</title><author><name> </name></author><contributor><name>X</name>"
+        "</contributor></entry>"
+        "<entry><title>E</title><author></author></entry>",
+        "<title>B</title><author><name>Feed Author</name></author>",
+    ),
+    "dates": atom(
+        "<entry><title>A</title><updated>bogus</updated></entry>"
+        "<entry><title>B</title><published>Tue, 10 Jun 2003 04:00:00 GMT</published></entry>"
+        "<entry><title>C</title></entry>",
+        "<title>B</title><updated>2024-05-01T00:00:00Z</updated>",
+    ),
+    "undated, untitled, no id": atom(
+        "<entry><summary>Just some text, no title at all.</summary></entry>"
+        "<entry><summary>Another.</summary></entry>"
+    ),
+    "feed furniture": atom(
+        '<entry><title>T</title><category term="a" scheme="s"/><rights>r</rights></entry>',
+        '<title>B</title><subtitle type="html">&lt;b&gt;sub&lt;/b&gt;</subtitle>'
+        '<generator uri="/gen" version="1">Gen</generator><icon>/i.png</icon><logo>l.png</logo>'
+        '<rights>c</rights><category term="x"/>',
+        'xmlns:thr="http://purl.org/syndication/thread/1.0"',
+    ),
+    "cp1252 and mojibake": atom(
+        "<entry><title>caf\u00c3\u00a9 \u0093quoted\u0094</title>"
+        "<summary>\u00e9t\u00e9 \u0080</summary><author><name>J\u00c3\u00a9r\u00f4me</name>"
+        "</author></entry>"
+    ),
+    "whitespace and control characters": atom(
+        "<entry><title>\n  Spaced\u200b  out \u202e  </title>"
+        "<content>\tline\r\nbreak \u009b31m red \u0085 next</content></entry>"
+    ),
+    "script in content": atom(
+        '<entry><title>S</title><content type="html"><![CDATA[<script>alert(1)</script>'
+        '<a href="javascript:x">j</a><img src="/i.png" onerror="x">]]></content></entry>'
+    ),
+    "no declaration": atom("<entry><title>T</title></entry>").split(b"?>", 1)[1],
+    "duplicate ids": atom(
+        "<entry><title>A</title><id>same</id></entry><entry><title>B</title><id>same</id></entry>"
+    ),
+    "xml:lang empty and inherited": atom(
+        '<entry xml:lang=""><title>T</title><content xml:lang="de">x</content></entry>',
+        root='xml:lang="en"',
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fast_path_matches_feedparser(name: str) -> None:
+    data = CASES[name]
+    assert parse_atom(data, URL) is not None, f"{name}: not read by the fast path"
+    fast, slow = both(data)
+    assert_same(fast, slow)
+    assert fast.articles
+
+
+FALLBACK = {
+    "atom 0.3": b'<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
+    b"<title>T</title><entry><title>E</title></entry></feed>",
+    "latin-1": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"ISO-8859-1"),
+    "xhtml content": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "<p>x</p></div></content></entry>"
+    ),
+    "base64 content": atom(
+        '<entry><title>T</title><content type="image/png">aGVsbG8=</content></entry>'
+    ),
+    "content src": atom('<entry><title>T</title><content src="/x" type="text/html"/></entry>'),
+    "media thumbnail": atom(
+        '<entry><title>T</title><media:thumbnail url="/t.png"/></entry>',
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "unknown namespace used": atom(
+        "<entry><title>T</title><x:y>z</x:y></entry>", root='xmlns:x="urn:x"'
+    ),
+    "namespaced attribute": atom(
+        '<entry><title>T</title><link href="/a" x:count="1"/></entry>', root='xmlns:x="urn:x"'
+    ),
+    "prefixed atom": b'<?xml version="1.0"?><a:feed xmlns:a="http://www.w3.org/2005/Atom">'
+    b"<a:title>T</a:title><a:entry><a:title>E</a:title></a:entry></a:feed>",
+    "two titles": atom("<entry><title>T</title><title>U</title></entry>"),
+    "comment in an entry": atom("<entry><title>T</title><!-- c --></entry>"),
+    "mixed content": atom("<entry><title>T <b>bold</b></title></entry>"),
+    "source": atom("<entry><title>T</title><source><title>S</title></source></entry>"),
+    "doctype": b'<?xml version="1.0"?><!DOCTYPE feed SYSTEM "x.dtd">'
+    b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>',
+    "not well-formed": atom("<entry><title>T</entry>"),
+    "category with text": atom("<entry><title>T</title><category>x</category></entry>"),
+    "blank line before the declaration": b"\n" + atom("<entry><title>T</title></entry>"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FALLBACK))
+def test_unusual_documents_go_to_feedparser(name: str) -> None:
+    data = FALLBACK[name]
+    assert parse_atom(data, URL) is None
+    fast, slow = both(data)
+    assert_same(fast, slow)
