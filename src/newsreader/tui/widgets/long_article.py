@@ -174,6 +174,9 @@ class LongArticleBody(Widget):
         self.picture_rows = 0
         self.pictures: dict[int, int] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
+        #: Called as each drawing starts (its width known): pictures can be loaded for it
+        #: before the drawing reaches their places.
+        self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
 
@@ -231,6 +234,8 @@ class LongArticleBody(Widget):
         self.pictures = {}
         self.complete = False
         self.refresh(layout=True)
+        if self.captions and self.on_drawing is not None:
+            self.on_drawing()
         if len(self._markdown) <= DRAW_HERE_CHARS:
             # A short body is drawn in a few milliseconds: sooner here than a thread starts
             # (measured: 3-8 ms to render, 30-370 ms until a thread's first lines arrived).
