@@ -58,8 +58,10 @@ class ArticlePictures:
         self.results: dict[str, ImageResult] = {}
         self._loading: dict[str, asyncio.Future[ImageResult]] = {}
         self._prepared = -1  # the body's drawing the pictures were prepared for
-        self._ready: dict[int, PictureLines | str] = {}  # lines (or why not) by index
+        #: Lines made for each picture of the drawing (or why not), with what they show.
+        self._ready: dict[int, tuple[PictureLines | str, ImageResult]] = {}
         self._revalidating: set[str] = set()  # stale cached copies asked about
+        self._stale: list[ImageResult] = []  # drawn, to be asked about
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
         self._told_sixel = False
@@ -79,6 +81,7 @@ class ArticlePictures:
         self._ready = {}
         self._prepared = -1
         self._revalidating = set()
+        self._stale = []
         self.release()
 
     def release(self) -> None:
@@ -110,27 +113,33 @@ class ArticlePictures:
 
     # -- loading and drawing ----------------------------------------------------------------
     #
-    # Each picture is loaded (and made into lines) as soon as the body starts a drawing and
-    # so knows its width, not when the drawing reaches the picture's place: whichever of the
-    # two comes second draws it. A cached copy is drawn at once (``peek``); when it is stale,
+    # Each picture is loaded (and made into lines) as soon as the first lines of the body's
+    # drawing are on screen, not when the drawing reaches the picture's place: whichever of
+    # the two comes second draws it. A cached copy is drawn at once (``peek``); when it is stale,
     # a conditional request follows the drawing and only a changed picture is drawn again.
 
     def prepare(self) -> None:
-        """The body started a drawing (its width and rows are known): load and make every
-        picture of the article for it."""
+        """Load and make every picture of the article for the body's drawing (once the
+        drawing's first lines are on screen, or when it reaches a picture's place)."""
         loader = self.loader
         body = self._body()
         generation = body.generation
+        if self._prepared == generation:
+            return
         self._prepared = generation
         self._ready = {}
-        if loader is None:
+        if loader is None or not self.placed:
             return
-        for index, picture in self.placed.items():
-            self.owner.run_worker(
-                self._prepare(loader, index, picture, generation),
-                group="pictures",
-                exit_on_error=False,
-            )
+        pictures = [
+            self._prepare(loader, index, picture, generation)
+            for index, picture in self.placed.items()
+        ]
+        # One worker for them all (a worker each costs the UI its messages).
+        self.owner.run_worker(
+            asyncio.gather(*pictures, return_exceptions=True),
+            group="pictures",
+            exit_on_error=False,
+        )
 
     def load(self, placed: list[tuple[int, int]]) -> None:
         """Pictures got their place in the body: draw those that are ready (the others are
@@ -201,20 +210,14 @@ class ArticlePictures:
             ready = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
             if not current():
                 return
-        self._ready[index] = ready
+        self._ready[index] = ready, result
         if index in body.pictures:  # its place is drawn already
             self._draw(index)
-        if result.stale and picture[0] not in self._revalidating:
-            self._revalidating.add(picture[0])
-            self.owner.run_worker(
-                self._revalidate(loader, picture[0], result),
-                group="pictures",
-                exit_on_error=False,
-            )
 
     def _draw(self, index: int) -> None:
-        """Draw the lines made for picture ``index`` over its place (or say why not)."""
-        ready = self._ready.pop(index)
+        """Draw the lines made for picture ``index`` over its place (or say why not); then
+        a stale cached copy is asked about."""
+        ready, result = self._ready.pop(index)
         body = self._body()
         if isinstance(ready, str):
             body.drop_picture(index, ready)
@@ -224,23 +227,42 @@ class ArticlePictures:
             self._send(old + ready.escapes)
             self._sent[index] = ready.release
         body.set_picture(index, ready.strips)
+        if result.stale and result.url not in self._revalidating:
+            self._revalidating.add(result.url)
+            if not self._stale:  # asked about once the drawn pictures are on screen
+                self.owner.call_after_refresh(self._revalidate_stale)
+            self._stale.append(result)
 
-    async def _revalidate(self, loader: Loader, url: str, shown: ImageResult) -> None:
+    def _revalidate_stale(self) -> None:
+        stale, self._stale = self._stale, []
+        loader = self.loader
+        if stale and loader is not None:
+            self.owner.run_worker(
+                asyncio.gather(
+                    *(self._revalidate(loader, shown) for shown in stale), return_exceptions=True
+                ),
+                group="pictures",
+                exit_on_error=False,
+            )
+
+    async def _revalidate(self, loader: Loader, shown: ImageResult) -> None:
         """Ask the server about the stale cached copy ``shown``; draw the picture again where
         it stands if it changed (an error keeps the cached copy)."""
         article = self._article
+        url = shown.url
         result = await loader(url, self.box())
         if article != self._article or not result.ok or result.version == shown.version:
             return
         self.results[url] = result
         body = self._body()
-        for index, picture in self.placed.items():
-            if picture[0] == url and index in body.pictures:
-                self.owner.run_worker(
-                    self._prepare(loader, index, picture, body.generation),
-                    group="pictures",
-                    exit_on_error=False,
-                )
+        generation = body.generation
+        await asyncio.gather(
+            *(
+                self._prepare(loader, index, picture, generation)
+                for index, picture in self.placed.items()
+                if picture[0] == url and index in body.pictures
+            )
+        )
 
     def _send(self, data: str) -> None:
         if self.write is not None:
