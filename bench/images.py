@@ -170,6 +170,7 @@ async def tui_phase(
         async with app.run_test(size=(columns + 2, 50)) as pilot:
             pane = app.query_one(ArticlePane)
             pane.loader = loader.load if images else None
+            pane.pictures.peek = loader.cached  # as the app does
             pane.pictures.mode = mode
             pictures = pane.pictures
             drawn: dict[int, int] = {}  # picture index -> the body's drawing it was drawn in

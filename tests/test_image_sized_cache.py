@@ -14,7 +14,7 @@ from image_samples import picture
 from newsreader.images import loader as loader_module
 from newsreader.images.cache import ImageCache
 from newsreader.images.decode import DecodedImage
-from newsreader.images.loader import ImageLoader, ImageResult, sized_url
+from newsreader.images.loader import ImageLoader, ImageResult, body_version, sized_url
 
 
 @pytest.fixture
@@ -111,3 +111,23 @@ async def test_a_small_picture_keeps_no_decoded_copy(server: HTTPServer, cache: 
     url = serve(server, [picture("JPEG", (100, 80))])
     assert (await load(url, cache, (80, 60))).ok  # 100 x 80 to 75 x 60: little to save
     assert len(cache.entries()) == 1
+
+
+async def test_cached_says_when_its_copy_is_stale_and_names_the_bytes(
+    server: HTTPServer, cache: ImageCache
+) -> None:
+    photo = picture("JPEG", (800, 600))
+    url = serve(server, [photo])
+    cache.put(url, photo, "image/jpeg", etag='"a"', fresh_for=0)
+    async with ImageLoader(cache) as loader:
+        stale = await loader.cached(url, (80, 60))
+        assert stale is not None and stale.ok and stale.stale and stale.from_cache
+        assert stale.version == body_version(photo)
+        loaded = await loader.load(url, (80, 60))  # the server's 200 stores it, fresh
+        assert loaded.ok and not loaded.stale and loaded.version == stale.version
+        fresh = await loader.cached(url, (80, 60))
+        assert fresh is not None and fresh.ok and not fresh.stale
+        cache.put(url, picture("JPEG", (600, 800)), "image/jpeg", fresh_for=3600)
+        other = await loader.cached(url, (80, 60))
+        assert other is not None and other.version != stale.version
+        assert await loader.cached("file:///etc/passwd", (80, 60)) is None

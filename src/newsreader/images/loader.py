@@ -61,6 +61,10 @@ class ImageResult:
     decoded: DecodedImage | None = None
     error: str = ""
     from_cache: bool = False
+    #: Names the bytes it was decoded from (equal versions: the same picture).
+    version: str = ""
+    #: A cached copy past its freshness: shown at once, a request should confirm it.
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
@@ -104,13 +108,32 @@ class ImageLoader:
     # -- the views' entry points -----------------------------------------------------------
 
     async def cached(self, url: str, box: tuple[int, int]) -> ImageResult | None:
-        """The picture from the cache alone, without any request; None when not cached."""
-        entry = await asyncio.to_thread(self.cache.get, url)
-        if entry is None:
+        """The picture from the cache alone, without any request; None when not cached.
+
+        Read and decoded in one worker thread. The result is :attr:`~ImageResult.stale` when
+        the server's freshness has run out: it may be shown at once, then :meth:`load`
+        revalidates it (a conditional GET) and gives the picture again if it changed.
+        """
+        try:
+            check_scheme(url)
+        except RefusedURL:
             return None
-        return await self._decode(
-            FetchedImage(url, entry.body, entry.content_type, from_cache=True), box
-        )
+
+        def work() -> tuple[ImageResult, bool] | None:
+            entry = self.cache.get(url)
+            if entry is None:
+                return None
+            fetched = FetchedImage(url, entry.body, entry.content_type, from_cache=True)
+            result, keep = self._decode_now(fetched, box)
+            return replace(result, stale=not entry.is_fresh()), keep
+
+        found = await asyncio.to_thread(work)
+        if found is None:
+            return None
+        result, keep = found
+        if keep:
+            self._keep_copy(result, box)
+        return result
 
     async def load(
         self, url: str, box: tuple[int, int], page_url: str | None = None
@@ -195,39 +218,45 @@ class ImageLoader:
         )
 
     async def _decode(self, fetched: FetchedImage, box: tuple[int, int]) -> ImageResult:
-        sized = sized_url(fetched.url, box, fetched.body)
-        from_copy = False
-
-        def work() -> ImageResult:
-            nonlocal from_copy
-            # The picture already decoded at this size from these very bytes, when cached:
-            # reading a small PNG costs a fraction of decoding a large JPEG again.
-            if fetched.from_cache:
-                entry = self.cache.get(sized)
-                found = decode_sized(entry.body) if entry is not None else None
-                if found is not None:
-                    from_copy = True
-                    return ImageResult(fetched.url, found, from_cache=True)
-            try:
-                decoded = decode_image(fetched.body, box, fetched.content_type)
-            except UndrawableImage as error:
-                return ImageResult(fetched.url, error=str(error))
-            if not fetched.from_cache:
-                self._store(fetched)
-            return ImageResult(fetched.url, decoded, from_cache=fetched.from_cache)
-
-        result = await asyncio.to_thread(work)
-        decoded = result.decoded
-        keep_copy = not from_copy and fetched.fresh_for is not None
-        if decoded is not None and keep_copy and _worth_keeping(decoded):
-            # Stored after the picture is handed over: the first drawing does not wait.
-            def keep() -> None:
-                self.cache.put(sized, encode_sized(decoded), "image/png")
-
-            writing = asyncio.ensure_future(asyncio.to_thread(keep))
-            self._writes.add(writing)
-            writing.add_done_callback(self._writes.discard)
+        result, keep = await asyncio.to_thread(self._decode_now, fetched, box)
+        if keep:
+            self._keep_copy(result, box)
         return result
+
+    def _decode_now(self, fetched: FetchedImage, box: tuple[int, int]) -> tuple[ImageResult, bool]:
+        """The picture decoded into ``box`` (in a worker thread), and whether a decoded copy
+        should be kept for the next time."""
+        version = body_version(fetched.body)
+        # The picture already decoded at this size from these very bytes, when cached:
+        # reading a small PNG costs a fraction of decoding a large JPEG again.
+        if fetched.from_cache:
+            entry = self.cache.get(sized_key(fetched.url, box, version))
+            found = decode_sized(entry.body) if entry is not None else None
+            if found is not None:
+                return ImageResult(fetched.url, found, from_cache=True, version=version), False
+        try:
+            decoded = decode_image(fetched.body, box, fetched.content_type)
+        except UndrawableImage as error:
+            return ImageResult(fetched.url, error=str(error), version=version), False
+        if not fetched.from_cache:
+            self._store(fetched)
+        result = ImageResult(fetched.url, decoded, from_cache=fetched.from_cache, version=version)
+        return result, fetched.fresh_for is not None and _worth_keeping(decoded)
+
+    def _keep_copy(self, result: ImageResult, box: tuple[int, int]) -> None:
+        """Store ``result``'s picture as decoded for ``box``, after it is handed over (the
+        first drawing does not wait)."""
+        decoded = result.decoded
+        if decoded is None:
+            return
+        key = sized_key(result.url, box, result.version)
+
+        def keep() -> None:
+            self.cache.put(key, encode_sized(decoded), "image/png")
+
+        writing = asyncio.ensure_future(asyncio.to_thread(keep))
+        self._writes.add(writing)
+        writing.add_done_callback(self._writes.discard)
 
     def _store(self, fetched: FetchedImage) -> None:
         if fetched.fresh_for is None:
@@ -249,11 +278,20 @@ def _worth_keeping(decoded: DecodedImage) -> bool:
     return decoded.source_width * decoded.source_height >= 4 * image.width * image.height
 
 
+def body_version(body: bytes) -> str:
+    """A short digest naming ``body`` (a changed picture has another)."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
+def sized_key(url: str, box: tuple[int, int], version: str) -> str:
+    """The cache key of ``url``'s picture decoded into ``box`` from the bytes ``version``
+    names (a new body, a new key: a changed picture is never shown from an old copy)."""
+    return f"{url}#newsreader-decoded={box[0]}x{box[1]}-{version}"
+
+
 def sized_url(url: str, box: tuple[int, int], body: bytes) -> str:
-    """The cache key of ``url``'s picture decoded into ``box`` from ``body`` (a new body, a
-    new key: a changed picture is never shown from an old decoded copy)."""
-    digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    return f"{url}#newsreader-decoded={box[0]}x{box[1]}-{digest}"
+    """The cache key of ``url``'s picture decoded into ``box`` from ``body``."""
+    return sized_key(url, box, body_version(body))
 
 
 def _redirect_target(url: str, result: FetchResult) -> str | None:

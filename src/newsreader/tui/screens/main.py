@@ -111,6 +111,7 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
         self.pane.outline_wanted = settings.show_outline
         # Pictures are fetched only when an article showing them is opened.
         self.pane.loader = self._load_picture if settings.images != "off" else None
+        self.pane.pictures.peek = self._cached_picture  # a cached copy drawn at once
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
         self.hide_read = self.reader.get_meta(HIDE_READ) == "1"
@@ -244,14 +245,20 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
         if not self.pane.previous_section():
             self.app.bell()
 
-    async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
+    async def _images(self) -> ImageLoader:
         if self._image_loader is None:
             from newsreader.images.loader import ImageLoader
 
             loader = ImageLoader()
             await loader.__aenter__()
             self._image_loader = loader
-        return await self._image_loader.load(url, box)
+        return self._image_loader
+
+    async def _load_picture(self, url: str, box: tuple[int, int]) -> ImageResult:
+        return await (await self._images()).load(url, box)
+
+    async def _cached_picture(self, url: str, box: tuple[int, int]) -> ImageResult | None:
+        return await (await self._images()).cached(url, box)
 
     def action_toggle_images(self) -> None:
         if self.pane.loader is None:

@@ -115,6 +115,7 @@ class ArticlePane(Vertical):
         self.long_body.on_sections = self._long_sections
         self.long_body.on_restart = self._long_restart
         self.long_body.on_pictures = self.pictures.load
+        self.long_body.on_drawing = self.pictures.prepare
         self._place_outline()
 
     # -- showing ----------------------------------------------------------------------------

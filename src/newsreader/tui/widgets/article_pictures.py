@@ -17,6 +17,7 @@ from newsreader.ingest.sanitize import clean_line
 from newsreader.tui.article_links import mark_pictures
 from newsreader.tui.terminal_graphics import (
     INLINE_MODES,
+    PictureLines,
     cell_pixels,
     fitted_cells,
     picture_lines,
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 #: Loads one picture: (url, box in pixels) -> result (``ImageLoader.load`` fits).
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
+#: A cached copy of one picture without a request, or None (``ImageLoader.cached`` fits).
+Peek = Callable[[str, tuple[int, int]], Awaitable["ImageResult | None"]]
 PICTURE_MAX_ROWS = 20
 SIXEL_INLINE = (
     "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
@@ -50,8 +53,15 @@ class ArticlePictures:
         #: default through Textual's driver, in order with the screen's updates.
         self.write: Callable[[str], None] | None = None
         self.placed: dict[int, tuple[str, str]] = {}  # (url, alt) by picture index
+        #: Gives a cached copy without a request (``ImageLoader.cached`` fits); None: none.
+        self.peek: Peek | None = None
         self.results: dict[str, ImageResult] = {}
         self._loading: dict[str, asyncio.Future[ImageResult]] = {}
+        self._prepared = -1  # the body's drawing the pictures were prepared for
+        #: Lines made for each picture of the drawing (or why not), with what they show.
+        self._ready: dict[int, tuple[PictureLines | str, ImageResult]] = {}
+        self._revalidating: set[str] = set()  # stale cached copies asked about
+        self._stale: list[ImageResult] = []  # drawn, to be asked about
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
         self._told_sixel = False
@@ -68,6 +78,10 @@ class ArticlePictures:
         self._article = article_id
         self.results = {}
         self._loading = {}
+        self._ready = {}
+        self._prepared = -1
+        self._revalidating = set()
+        self._stale = []
         self.release()
 
     def release(self) -> None:
@@ -98,24 +112,48 @@ class ArticlePictures:
         return self._columns() * cell_width, self._body().picture_rows * cell_height
 
     # -- loading and drawing ----------------------------------------------------------------
+    #
+    # Each picture is loaded (and made into lines) as soon as the first lines of the body's
+    # drawing are on screen, not when the drawing reaches the picture's place: whichever of
+    # the two comes second draws it. A cached copy is drawn at once (``peek``); when it is stale,
+    # a conditional request follows the drawing and only a changed picture is drawn again.
+
+    def prepare(self) -> None:
+        """Load and make every picture of the article for the body's drawing (once the
+        drawing's first lines are on screen, or when it reaches a picture's place)."""
+        loader = self.loader
+        body = self._body()
+        generation = body.generation
+        if self._prepared == generation:
+            return
+        self._prepared = generation
+        self._ready = {}
+        if loader is None or not self.placed:
+            return
+        pictures = [
+            self._prepare(loader, index, picture, generation)
+            for index, picture in self.placed.items()
+        ]
+        # One worker for them all (a worker each costs the UI its messages).
+        self.owner.run_worker(
+            asyncio.gather(*pictures, return_exceptions=True),
+            group="pictures",
+            exit_on_error=False,
+        )
 
     def load(self, placed: list[tuple[int, int]]) -> None:
-        """Pictures got their place in the body: draw each, loading it once per article."""
-        loader = self.loader
-        if loader is None:
+        """Pictures got their place in the body: draw those that are ready (the others are
+        drawn as they become ready)."""
+        if self.loader is None:
             return
-        generation = self._body().generation
         if self.mode == "sixel" and placed and not self._told_sixel:
             self._told_sixel = True  # once a session
             self.owner.notify(SIXEL_INLINE, markup=False, timeout=8)
+        if self._prepared != self._body().generation:
+            self.prepare()
         for index, _ in placed:
-            picture = self.placed.get(index)
-            if picture is not None:
-                self.owner.run_worker(
-                    self._show(loader, index, picture, generation),
-                    group="pictures",
-                    exit_on_error=False,
-                )
+            if index in self._ready:
+                self._draw(index)
 
     async def _result(self, loader: Loader, url: str) -> ImageResult:
         """The picture at ``url``, loaded once per article however often it is drawn."""
@@ -124,7 +162,7 @@ class ArticlePictures:
             return result
         pending = self._loading.get(url)
         if pending is None:
-            pending = self._loading[url] = asyncio.ensure_future(loader(url, self.box()))
+            pending = self._loading[url] = asyncio.ensure_future(self._first(loader, url))
         article = self._article
         result = await asyncio.shield(pending)  # one drawing given up stops no other
         if article == self._article:
@@ -132,15 +170,26 @@ class ArticlePictures:
             self.results[url] = result
         return result
 
-    async def _show(
+    async def _first(self, loader: Loader, url: str) -> ImageResult:
+        """The cached copy when there is one to draw, else the picture as loaded."""
+        box = self.box()
+        if self.peek is not None:
+            found = await self.peek(url, box)
+            if found is not None and found.ok:
+                return found
+        return await loader(url, box)
+
+    async def _prepare(
         self, loader: Loader, index: int, picture: tuple[str, str], generation: int
     ) -> None:
+        """Picture ``index`` made into lines for the drawing ``generation``; drawn when its
+        place is already there."""
         article = self._article
         result = await self._result(loader, picture[0])
         body = self._body()
 
         def current() -> bool:
-            # Not another article since, nor the body drawn again (that placed it anew).
+            # Not another article since, nor the body drawn again (that prepares it anew).
             return (
                 article == self._article
                 and body.generation == generation
@@ -149,22 +198,71 @@ class ArticlePictures:
 
         if not current():
             return
+        ready: PictureLines | str
         if result.decoded is None:
             reason = clean_line(result.error or "not available", 120)
-            body.drop_picture(index, f"🖼 {clean_line(picture[1], 200)} ({reason})")
+            ready = f"🖼 {clean_line(picture[1], 200)} ({reason})"
+        else:
+            image = result.decoded.image
+            mode = self.inline_mode
+            columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
+            # Cells are made in a thread: twenty pictures cost the event loop nothing.
+            ready = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
+            if not current():
+                return
+        self._ready[index] = ready, result
+        if index in body.pictures:  # its place is drawn already
+            self._draw(index)
+
+    def _draw(self, index: int) -> None:
+        """Draw the lines made for picture ``index`` over its place (or say why not); then
+        a stale cached copy is asked about."""
+        ready, result = self._ready.pop(index)
+        body = self._body()
+        if isinstance(ready, str):
+            body.drop_picture(index, ready)
             return
-        image = result.decoded.image
-        mode = self.inline_mode
-        columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
-        # Cells are made in a thread: twenty pictures cost the event loop nothing.
-        lines = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
-        if not current():
-            return
-        if lines.escapes:
+        if ready.escapes:
             old = self._sent.pop(index, "")
-            self._send(old + lines.escapes)
-            self._sent[index] = lines.release
-        body.set_picture(index, lines.strips)
+            self._send(old + ready.escapes)
+            self._sent[index] = ready.release
+        body.set_picture(index, ready.strips)
+        if result.stale and result.url not in self._revalidating:
+            self._revalidating.add(result.url)
+            if not self._stale:  # asked about once the drawn pictures are on screen
+                self.owner.call_after_refresh(self._revalidate_stale)
+            self._stale.append(result)
+
+    def _revalidate_stale(self) -> None:
+        stale, self._stale = self._stale, []
+        loader = self.loader
+        if stale and loader is not None:
+            self.owner.run_worker(
+                asyncio.gather(
+                    *(self._revalidate(loader, shown) for shown in stale), return_exceptions=True
+                ),
+                group="pictures",
+                exit_on_error=False,
+            )
+
+    async def _revalidate(self, loader: Loader, shown: ImageResult) -> None:
+        """Ask the server about the stale cached copy ``shown``; draw the picture again where
+        it stands if it changed (an error keeps the cached copy)."""
+        article = self._article
+        url = shown.url
+        result = await loader(url, self.box())
+        if article != self._article or not result.ok or result.version == shown.version:
+            return
+        self.results[url] = result
+        body = self._body()
+        generation = body.generation
+        await asyncio.gather(
+            *(
+                self._prepare(loader, index, picture, generation)
+                for index, picture in self.placed.items()
+                if picture[0] == url and index in body.pictures
+            )
+        )
 
     def _send(self, data: str) -> None:
         if self.write is not None:

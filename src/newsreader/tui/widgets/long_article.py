@@ -174,6 +174,9 @@ class LongArticleBody(Widget):
         self.picture_rows = 0
         self.pictures: dict[int, int] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
+        #: Called once the first lines of each drawing are on screen: its pictures can be
+        #: loaded before the drawing reaches their places.
+        self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
 
@@ -274,6 +277,7 @@ class LongArticleBody(Widget):
             return
         added: list[tuple[int, str, int]] = []
         placed: list[tuple[int, int]] = []
+        first = not self.lines
         for section in sections:
             if not section.lines:
                 continue
@@ -292,6 +296,8 @@ class LongArticleBody(Widget):
             self.on_sections(added)
         if placed and self.on_pictures is not None:
             self.on_pictures(placed)
+        if first and self.lines and self.captions and self.on_drawing is not None:
+            self.call_after_refresh(self.on_drawing)
 
     def drop_picture(self, index: int, caption: str) -> None:
         """Picture ``index`` will not be drawn: its placeholder goes, ``caption`` stays."""
