@@ -2,6 +2,26 @@
 
 from __future__ import annotations
 
+# The triggers that keep the search index in step with the articles (migrations 6 and 7
+# make the index anew and add them again).
+_FTS_TRIGGERS = """
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
+        ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
+        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
+        INSERT INTO articles_fts (rowid, title, author, headings, text)
+        VALUES (new.id, new.title, new.author, new.headings, new.text);
+    END;
+"""
+
 # Each entry moves the schema from version N to N+1. Never edit a released entry; add one.
 MIGRATIONS: list[str] = [
     # 1: feeds, articles with read/starred state, FTS5 index kept in sync by triggers.
@@ -176,21 +196,9 @@ MIGRATIONS: list[str] = [
         tokenize = 'unicode61 remove_diacritics 2'
     );
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts (rowid, title, author, headings, text)
-        VALUES (new.id, new.title, new.author, new.headings, new.text);
-    END;
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
-        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
-    END;
-    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
-        ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
-        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
-        INSERT INTO articles_fts (rowid, title, author, headings, text)
-        VALUES (new.id, new.title, new.author, new.headings, new.text);
-    END;
+    """
+    + _FTS_TRIGGERS
+    + """
     DROP INDEX articles_listing;
     DROP INDEX articles_feed_listing;
     DROP INDEX articles_unread_listing;
@@ -222,22 +230,8 @@ MIGRATIONS: list[str] = [
         prefix = '2 3'
     );
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-        INSERT INTO articles_fts (rowid, title, author, headings, text)
-        VALUES (new.id, new.title, new.author, new.headings, new.text);
-    END;
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
-        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
-    END;
-    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, headings, text
-        ON articles BEGIN
-        INSERT INTO articles_fts (articles_fts, rowid, title, author, headings, text)
-        VALUES ('delete', old.id, old.title, old.author, old.headings, old.text);
-        INSERT INTO articles_fts (rowid, title, author, headings, text)
-        VALUES (new.id, new.title, new.author, new.headings, new.text);
-    END;
-    """,
+    """
+    + _FTS_TRIGGERS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -18,21 +18,18 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin, make_safe_absolute_uri
-from lxml import etree
 
 from newsreader.ingest.feed.fastrss import (
-    _DECLARATION,
     _HTML_TYPES,
     _NAMESPACES,
     _STANDARD_PREFIXES,
     Unsupported,
-    _declared_below,
     _fix,
     _generic,
     _map_type,
     _name,
-    _parser,
 )
+from newsreader.ingest.feed.fastxml import enclosures, plain_root
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
@@ -216,36 +213,19 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
             scope.leaf(child)
         else:
             _generic(name, child)
-    links = entry.get("links", [])
-    entry["enclosures"] = [
-        {key: value for key, value in link.items() if key != "rel"}
-        for link in links
-        if link.get("rel") == "enclosure"
-    ]
+    entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
 
 def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
     """feedparser's result (the parts newsreader reads) for a plain Atom 1.0 document, or
     ``None`` when the document should go through feedparser."""
-    if not data.startswith(b"<?xml"):
-        data = data.lstrip(b" \t\r\n")
-        if not data.startswith(b"<feed"):
-            return None
-    declared = _DECLARATION.match(data[:512])
-    if declared is None:
-        if "charset=" in content_type.lower():
-            return None
-    elif declared.group(1).lower() != b"utf-8":
-        return None
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    root = plain_root(data, content_type, b"<feed")
+    if root is None:
         return None
     try:
-        root = etree.fromstring(data, _parser())
-        if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
-            return None
         return _document(root, url)
-    except (Unsupported, etree.XMLSyntaxError, ValueError, UnicodeError, RecursionError):
+    except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
 
 

@@ -22,9 +22,9 @@ from feedparser.datetimes import _parse_date
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
-from lxml import etree
 
-_DECLARATION = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
+from newsreader.ingest.feed.fastxml import enclosures, plain_root
+
 _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
 _NAMESPACES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
 _HTML_TYPES = _FeedParserMixin.html_types
@@ -70,17 +70,6 @@ _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "descrip
 
 class Unsupported(Exception):
     """The document is outside the subset read here: use feedparser."""
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        recover=False,
-        load_dtd=False,
-        remove_pis=True,
-    )
 
 
 def _name(element: Any) -> str:
@@ -288,45 +277,20 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
             _text(child)  # tags: not read, but must be plain text
         else:
             _generic(name, child)
-    links = entry.get("links", [])
-    entry["enclosures"] = [
-        {key: value for key, value in link.items() if key != "rel"}
-        for link in links
-        if link.get("rel") == "enclosure"
-    ]
+    entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
 
 def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
     """feedparser's result (the parts newsreader reads) for a plain RSS 2.0 document, or
     ``None`` when the document should go through feedparser."""
-    if not data.startswith(b"<?xml"):
-        # Blank lines before the root are fine (not before a declaration: feedparser warns).
-        data = data.lstrip(b" \t\r\n")
-        if not data.startswith(b"<rss"):
-            return None
-    declared = _DECLARATION.match(data[:512])
-    if declared is None:
-        if "charset=" in content_type.lower():
-            return None
-    elif declared.group(1).lower() != b"utf-8":
-        return None
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data or b"xml:base" in data:
+    root = plain_root(data, content_type, b"<rss", refused=(b"xml:base",))
+    if root is None:
         return None
     try:
-        root = etree.fromstring(data, _parser())
-        if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
-            return None
         return _document(root, url)
-    except (Unsupported, etree.XMLSyntaxError, ValueError, UnicodeError, RecursionError):
+    except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
-
-
-def _declared_below(root: Any) -> bool:
-    """Whether an element below the root declares a namespace of its own (the word
-    "xmlns" may also just be in the text)."""
-    mapping = root.nsmap
-    return any(element.nsmap != mapping for element in root.iter() if isinstance(element.tag, str))
 
 
 def _document(root: Any, url: str) -> dict[str, Any]:
