@@ -59,7 +59,7 @@ class BatchWriter:
             settled: list[tuple[_Work, Any, BaseException | None]] = []
             started = time.monotonic()
             try:
-                with self.store.batch():
+                with self.store.batch(), self.store.indexing_at_end():
                     while True:
                         settled.append(self._one(item))
                         if time.monotonic() - started >= self.batch_seconds:

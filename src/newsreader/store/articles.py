@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from newsreader.model import NewArticle, UpsertCounts
 from newsreader.store.connection import Database
+from newsreader.store.deferred_index import before_insert
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.headings import headings_of
 from newsreader.store.rows import enclosures_json, to_timestamp
@@ -111,6 +112,8 @@ def upsert_articles(
                 values["id"] = found[0]
                 connection.execute(f"UPDATE articles SET {assignments} WHERE id = :id", values)
                 updated += 1
+        if inserts:
+            before_insert(db, connection)
         new_ids = _insert(connection, inserts)
         if remove_missing:
             gone = [
@@ -195,9 +198,7 @@ def _insert(connection: sqlite3.Connection, rows: list[dict[str, object]]) -> li
             connection.execute(trigger)
     return [
         int(row[0])
-        for row in connection.execute(
-            "SELECT id FROM articles WHERE id > ? ORDER BY id", (last,)
-        )
+        for row in connection.execute("SELECT id FROM articles WHERE id > ? ORDER BY id", (last,))
     ]
 
 

@@ -40,6 +40,8 @@ class Database:
             else ""
         )
         self._after_commit: Callable[[], None] | None = None
+        # New articles are indexed for search at the end of the open batch (.deferred_index).
+        self.defer_indexing = False
 
     def after_commit(self, hook: Callable[[], None] | None) -> None:
         """Call ``hook`` after each committed write transaction (None: stop)."""

@@ -18,6 +18,7 @@ from newsreader.model import PageKey, SearchHit
 from newsreader.search import CompiledQuery
 from newsreader.search_matches import match_pattern
 from newsreader.store.connection import Database, StoreError
+from newsreader.store.deferred_index import flush_if_deferred
 from newsreader.store.filters import ArticleFilter, where_sql
 from newsreader.store.rows import SUMMARY_COLUMNS, summary_from_row
 from newsreader.store.snippets import snippet
@@ -281,6 +282,8 @@ def apply_action(
     )
     changed = 0
     with db.transaction() as connection:
+        if query.match is not None:
+            flush_if_deferred(db, connection)  # a batch's new articles are searched too
         for chunk in chunks:
             where = ArticleFilter(hidden=None, article_ids=chunk)
             clause, params = conditions(replace(query, hidden=True), where)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # The triggers that keep the search index in step with the articles (migrations 6 and 7
 # make the index anew and add them again).
-_FTS_TRIGGERS = """
+FTS_TRIGGERS = """
     CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
         INSERT INTO articles_fts (rowid, title, author, headings, text)
         VALUES (new.id, new.title, new.author, new.headings, new.text);
@@ -197,7 +197,7 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """
-    + _FTS_TRIGGERS
+    + FTS_TRIGGERS
     + """
     DROP INDEX articles_listing;
     DROP INDEX articles_feed_listing;
@@ -231,7 +231,7 @@ MIGRATIONS: list[str] = [
     );
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
     """
-    + _FTS_TRIGGERS,
+    + FTS_TRIGGERS,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
