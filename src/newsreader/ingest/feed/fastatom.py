@@ -19,17 +19,18 @@ from typing import Any
 from feedparser.datetimes import _parse_date
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
-from newsreader.ingest.feed.fastrss import (
-    _HTML_TYPES,
-    _NAMESPACES,
-    _STANDARD_PREFIXES,
+from newsreader.ingest.feed.fastxml import (
+    HTML_TYPES,
+    NAMESPACES,
+    STANDARD_PREFIXES,
     Unsupported,
-    _fix,
-    _generic,
-    _map_type,
-    _name,
+    check_unhandled,
+    element_name,
+    enclosures,
+    fix_text,
+    map_type,
+    plain_root,
 )
-from newsreader.ingest.feed.fastxml import enclosures, plain_root
 
 ATOM = "http://www.w3.org/2005/Atom"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
@@ -80,7 +81,7 @@ class _Scope:
         output = (element.text or "").strip()
         if resolve and output:
             output = _urljoin(self.base, output)
-        return _fix(output)
+        return fix_text(output)
 
     def text(self, element: Any) -> tuple[str, dict[str, Any]]:
         """A text construct (title, summary, content) and its detail."""
@@ -108,7 +109,7 @@ class _Scope:
             attrs["href"] = href
         if "href" in attrs:  # even empty: it is then the base
             attrs["href"] = _urljoin(scope.base, attrs["href"])
-            if attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES:
+            if attrs["rel"] == "alternate" and map_type(attrs["type"]) in HTML_TYPES:
                 context["link"] = attrs["href"]
             return
         # No href (an empty url or uri): feedparser reads the link from the text, empty.
@@ -141,7 +142,7 @@ class _Scope:
             raise Unsupported("unusual person")
         detail: dict[str, Any] = {}
         for child in element:
-            name = _name(child)
+            name = element_name(child)
             if name not in _PERSON or name in detail or (child.tail or "").strip():
                 raise Unsupported(f"person element {name}")
             inner, child_attrs = scope.enter(child)
@@ -183,7 +184,7 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {}
     seen: set[str] = set()
     for child in element:
-        name = _name(child)
+        name = element_name(child)
         if name in _SINGLE:
             if name in seen:
                 raise Unsupported(f"repeated {name}")
@@ -212,7 +213,7 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
         elif name == "rights":
             scope.leaf(child)
         else:
-            _generic(name, child)
+            check_unhandled(name, child)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -233,7 +234,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
     if root.tag != "{" + ATOM + "}feed":
         raise Unsupported("not Atom 1.0")
     for prefix, uri in root.nsmap.items():
-        standard = _NAMESPACES.get(uri.lower())
+        standard = NAMESPACES.get(uri.lower())
         if prefix is None:
             if uri != ATOM:
                 raise Unsupported(f"default namespace {uri}")
@@ -241,7 +242,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
             continue  # declared only: an element or attribute in it is refused when met
         elif standard == "" or uri.lower() == "http://purl.org/rss/1.0/":
             raise Unsupported(f"namespace {uri}")
-        elif prefix != standard and prefix in _STANDARD_PREFIXES:
+        elif prefix != standard and prefix in STANDARD_PREFIXES:
             raise Unsupported(f"prefix {prefix} bound to {uri}")
     base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
     base = make_safe_absolute_uri(base, base) or base if base else ""
@@ -256,7 +257,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
     for child in root:
-        name = _name(child)
+        name = element_name(child)
         if name == "entry":
             entries.append(_entry(scope, child))
             continue
@@ -283,5 +284,5 @@ def _document(root: Any, url: str) -> dict[str, Any]:
         elif name in ("summary", "content"):
             raise Unsupported(f"feed {name}")
         else:
-            _generic(name, child)
+            check_unhandled(name, child)
     return {"feed": feed, "entries": entries, "version": "atom10", "encoding": "utf-8"}

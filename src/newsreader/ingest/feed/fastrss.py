@@ -14,78 +14,36 @@ handled here, repeated elements whose precedence rules are subtle, or any parse 
 
 from __future__ import annotations
 
-import contextlib
 import re
 from typing import Any
 
 from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
-from newsreader.ingest.feed.fastxml import enclosures, plain_root
+from newsreader.ingest.feed.fastxml import (
+    HTML_TYPES,
+    NAMESPACES,
+    STANDARD_PREFIXES,
+    Unsupported,
+    check_unhandled,
+    element_name,
+    enclosures,
+    fix_text,
+    map_type,
+    plain_root,
+)
 
 _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
-_NAMESPACES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
-_HTML_TYPES = _FeedParserMixin.html_types
 _EMAIL = re.compile(
     r"""(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"""
     r"""([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"""
 )
 _REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 
-# Keys the entry and feed mappings are read by; an unhandled element stored under one of
-# these names (feedparser stores unknown elements under their own name) means feedparser.
-_READ_KEYS = frozenset(
-    {
-        "title",
-        "title_detail",
-        "link",
-        "links",
-        "id",
-        "guidislink",
-        "content",
-        "summary",
-        "summary_detail",
-        "published",
-        "published_parsed",
-        "created",
-        "created_parsed",
-        "updated",
-        "updated_parsed",
-        "author",
-        "authors",
-        "author_detail",
-        "enclosures",
-        "image",
-        "textinput",
-        "source",
-    }
-)
 # Item elements that may repeat: each is read in document order just as feedparser does.
 _REPEATABLE = frozenset({"category", "dc:subject", "enclosure", "author", "dc:creator"})
-_STANDARD_PREFIXES = frozenset(_NAMESPACES.values())
 _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
-
-
-class Unsupported(Exception):
-    """The document is outside the subset read here: use feedparser."""
-
-
-def _name(element: Any) -> str:
-    """feedparser's name for an element: its standard prefix, ``:``, lower-case local name."""
-    tag = element.tag
-    if not isinstance(tag, str):
-        raise Unsupported("comment or processing instruction")
-    if tag[0] == "{":
-        uri, local = tag[1:].split("}", 1)
-        prefix = _NAMESPACES.get(uri.lower())
-        if prefix is None:
-            raise Unsupported(f"namespace {uri}")
-    else:
-        prefix, local = "", tag
-    local = local.lower()
-    return f"{prefix}:{local}" if prefix else local
 
 
 def _attributes(element: Any) -> dict[str, str]:
@@ -108,22 +66,6 @@ def _text(element: Any) -> str:
     return element.text or ""
 
 
-_C1 = re.compile("[\x80-\x9f]")
-
-
-def _fix(output: str) -> str:
-    """feedparser's fix-ups on every value: UTF-8 read as Latin-1, then cp1252 controls.
-
-    ASCII text is unchanged by both (most values, and the cheap case of large content);
-    the translation only changes C1 controls.
-    """
-    if output.isascii():
-        return output
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        output = output.encode("iso-8859-1").decode("utf-8")
-    return output.translate(_cp1252) if _C1.search(output) else output
-
-
 class _Reader:
     def __init__(self, base: str) -> None:
         self.base = base
@@ -132,7 +74,7 @@ class _Reader:
         output = _text(element).strip()
         if resolve and output:
             output = _urljoin(self.base, output)
-        return _fix(output)
+        return fix_text(output)
 
     def content(self, element: Any, kind: str, sniff: bool) -> tuple[str, dict[str, Any]]:
         """A text construct (title, description, content:encoded) and its detail."""
@@ -158,7 +100,7 @@ class _Reader:
         if "href" in attrs:
             if len(element) or (element.text or "").strip():
                 raise Unsupported("link with both href and text")
-            if attrs["rel"] == "alternate" and _map_type(attrs["type"]) in _HTML_TYPES:
+            if attrs["rel"] == "alternate" and map_type(attrs["type"]) in HTML_TYPES:
                 context["link"] = attrs["href"]
             return
         output = self.value(element, resolve=True)
@@ -171,10 +113,6 @@ class _Reader:
             output = _REFERENCE.sub(r"&\g<1>", output)
             context["link"] = output
             links[-1]["href"] = output
-
-
-def _map_type(kind: str) -> str:
-    return str(_FeedParserMixin.map_content_type(kind))
 
 
 def _author(context: dict[str, Any], value: str) -> None:
@@ -204,16 +142,6 @@ def _author(context: dict[str, Any], value: str) -> None:
         detail["email"] = email
 
 
-def _generic(name: str, element: Any) -> None:
-    """An element feedparser has no handler for is stored under its own name: harmless,
-    unless it has children (they would be read as the entry's own) or takes a read key."""
-    key = name.replace(":", "_")
-    if len(element) or key in _READ_KEYS:
-        raise Unsupported(f"element {name}")
-    if hasattr(_FeedParserMixin, "_start_" + key) or hasattr(_FeedParserMixin, "_end_" + key):
-        raise Unsupported(f"element {name}")
-
-
 def _item(reader: _Reader, element: Any) -> dict[str, Any]:
     if element.attrib:
         raise Unsupported("item attributes")
@@ -221,7 +149,7 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
     seen: set[str] = set()
     has_content = False
     for child in element:
-        name = _name(child)
+        name = element_name(child)
         if name in seen and name not in _REPEATABLE:
             raise Unsupported(f"repeated {name}")
         seen.add(name)
@@ -276,7 +204,7 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
         elif name in ("category", "dc:subject"):
             _text(child)  # tags: not read, but must be plain text
         else:
-            _generic(name, child)
+            check_unhandled(name, child)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -298,12 +226,12 @@ def _document(root: Any, url: str) -> dict[str, Any]:
         raise Unsupported("not RSS")
     attrs = _attributes(root)
     for prefix, uri in root.nsmap.items():
-        standard = _NAMESPACES.get(uri.lower())
+        standard = NAMESPACES.get(uri.lower())
         # An unknown namespace, a standard prefix bound to another namespace (feedparser
         # would rename elements) or the RSS 1.0 namespace (it would change the version).
         if standard is None or prefix is None or uri.lower() == "http://purl.org/rss/1.0/":
             raise Unsupported(f"namespace {uri}")
-        if prefix != standard and prefix in _STANDARD_PREFIXES:
+        if prefix != standard and prefix in STANDARD_PREFIXES:
             raise Unsupported(f"prefix {prefix} bound to {uri}")
     if not attrs.get("version", "").startswith("2.") or set(attrs) - {"version"}:
         raise Unsupported("not RSS 2")
@@ -318,7 +246,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
     for child in channels[0]:
-        name = _name(child)
+        name = element_name(child)
         if name == "item":
             entries.append(_item(reader, child))
             continue
@@ -337,7 +265,7 @@ def _document(root: Any, url: str) -> dict[str, Any]:
             feed[key] = value
             feed[key + "_parsed"] = _parse_date(value)
         elif name == "image":
-            if child.attrib or any(_name(part) not in _IMAGE_CHILDREN for part in child):
+            if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
                 raise Unsupported("unusual image")
             for part in child:
                 _text(part)
@@ -360,5 +288,5 @@ def _document(root: Any, url: str) -> dict[str, Any]:
             if len(child):
                 raise Unsupported("cloud content")
         else:
-            _generic(name, child)
+            check_unhandled(name, child)
     return {"feed": feed, "entries": entries, "version": "rss20", "encoding": "utf-8"}

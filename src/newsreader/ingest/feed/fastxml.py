@@ -1,15 +1,26 @@
-"""What the fast feed readers share: reading a feed document safely with lxml.
+"""What the fast feed readers share: reading a feed document safely with lxml, and
+feedparser's own view of its elements.
 
 :func:`plain_root` parses only what the fast readers can match feedparser on (UTF-8, no
 DOCTYPE or entity, namespaces declared on the root); anything else is left to feedparser.
+:func:`element_name`, :func:`fix_text`, :func:`map_type` and :func:`check_unhandled` name,
+fix up and vet elements the way feedparser does; :class:`Unsupported` sends a document to
+feedparser.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
+from feedparser.html import _cp1252
+from feedparser.mixin import _FeedParserMixin
 from lxml import etree
+
+NAMESPACES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
+STANDARD_PREFIXES = frozenset(NAMESPACES.values())
+HTML_TYPES = _FeedParserMixin.html_types
 
 _DECLARATION = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
 
@@ -69,3 +80,84 @@ def enclosures(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for link in links
         if link.get("rel") == "enclosure"
     ]
+
+
+class Unsupported(Exception):
+    """The document is outside the subset read here: use feedparser."""
+
+
+def element_name(element: Any) -> str:
+    """feedparser's name for an element: its standard prefix, ``:``, lower-case local name."""
+    tag = element.tag
+    if not isinstance(tag, str):
+        raise Unsupported("comment or processing instruction")
+    if tag[0] == "{":
+        uri, local = tag[1:].split("}", 1)
+        prefix = NAMESPACES.get(uri.lower())
+        if prefix is None:
+            raise Unsupported(f"namespace {uri}")
+    else:
+        prefix, local = "", tag
+    local = local.lower()
+    return f"{prefix}:{local}" if prefix else local
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def fix_text(output: str) -> str:
+    """feedparser's fix-ups on every value: UTF-8 read as Latin-1, then cp1252 controls.
+
+    ASCII text is unchanged by both (most values, and the cheap case of large content);
+    the translation only changes C1 controls.
+    """
+    if output.isascii():
+        return output
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        output = output.encode("iso-8859-1").decode("utf-8")
+    return output.translate(_cp1252) if _C1.search(output) else output
+
+
+def map_type(kind: str) -> str:
+    """feedparser's name for a content type ("html" is "text/html", and so on)."""
+    return str(_FeedParserMixin.map_content_type(kind))
+
+
+# Keys the entry and feed mappings are read by; an unhandled element stored under one of
+# these names (feedparser stores unknown elements under their own name) means feedparser.
+_READ_KEYS = frozenset(
+    {
+        "title",
+        "title_detail",
+        "link",
+        "links",
+        "id",
+        "guidislink",
+        "content",
+        "summary",
+        "summary_detail",
+        "published",
+        "published_parsed",
+        "created",
+        "created_parsed",
+        "updated",
+        "updated_parsed",
+        "author",
+        "authors",
+        "author_detail",
+        "enclosures",
+        "image",
+        "textinput",
+        "source",
+    }
+)
+
+
+def check_unhandled(name: str, element: Any) -> None:
+    """An element feedparser has no handler for is stored under its own name: harmless,
+    unless it has children (they would be read as the entry's own) or takes a read key."""
+    key = name.replace(":", "_")
+    if len(element) or key in _READ_KEYS:
+        raise Unsupported(f"element {name}")
+    if hasattr(_FeedParserMixin, "_start_" + key) or hasattr(_FeedParserMixin, "_end_" + key):
+        raise Unsupported(f"element {name}")
