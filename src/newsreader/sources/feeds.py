@@ -113,13 +113,17 @@ class Fetcher:
     async def __aenter__(self) -> Fetcher:
         import httpx
 
+        from newsreader.sources.http_streams import transport
+
         limits = self.limits
         self._client = httpx.AsyncClient(
             follow_redirects=False,
             timeout=httpx.Timeout(limits.timeout, pool=None),
-            limits=httpx.Limits(
-                max_connections=max(1, limits.concurrency),
-                max_keepalive_connections=max(1, limits.concurrency),
+            transport=transport(
+                httpx.Limits(
+                    max_connections=max(1, limits.concurrency),
+                    max_keepalive_connections=max(1, limits.concurrency),
+                )
             ),
             headers={
                 "User-Agent": USER_AGENT,
