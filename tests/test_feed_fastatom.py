@@ -55,6 +55,11 @@ def atom(entries: str, head: str = "<title>Blog</title>", root: str = "") -> byt
 
 
 CASES = {
+    "latin-1": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"ISO-8859-1"),
+    "latin-1 text": atom("<entry><title>caf\u00e9 \u0093q\u0094</title></entry>")
+    .decode()
+    .encode("latin-1")
+    .replace(b"utf-8", b"ISO-8859-1"),
     "plain": atom(
         '<entry><title>One</title><link href="https://example.org/1"/><id>urn:x:1</id>'
         "<updated>2024-05-01T10:00:00Z</updated><published>2024-04-30T10:00:00+02:00</published>"
@@ -161,7 +166,7 @@ def test_fast_path_matches_feedparser(name: str) -> None:
 FALLBACK = {
     "atom 0.3": b'<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
     b"<title>T</title><entry><title>E</title></entry></feed>",
-    "latin-1": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"ISO-8859-1"),
+    "an unknown encoding": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"x-no"),
     "xhtml content": atom(
         '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
         "<p>x</p></div></content></entry>"

@@ -201,6 +201,24 @@ CASES = {
         '<item xmlns:dc="http://purl.org/dc/elements/1.1/"><title>T</title>'
         "<dc:creator>Ann</dc:creator></item>"
     ),
+    "latin-1": rss("<item><title>T</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "latin-1 text": rss(
+        "<item><title>Gr\u00fc\u00dfe</title><description>caf\u00e9 \u0080 \u0093q\u0094"
+        "</description></item>"
+    )
+    .decode()
+    .encode("latin-1")
+    .replace(b"UTF-8", b"ISO-8859-1"),
+    "windows-1251 text": rss("<item><title>\u041f\u0440\u0438\u0432\u0435\u0442</title></item>")
+    .decode()
+    .encode("cp1251")
+    .replace(b"UTF-8", b"windows-1251"),
+    "gb2312 text": rss(
+        "<item><title>\u65b0\u95fb</title><description>\u4e2d\u6587</description></item>"
+    )
+    .decode()
+    .encode("gb2312")
+    .replace(b"UTF-8", b"gb2312"),
     "non-ASCII text": rss(
         "<item><title>Gr\u00fc\u00dfe \u2014 \u65e5\u672c \u0080 caf\u00c3\u00a9</title>"
         "<description>\u00e9t\u00e9 \u0093q\u0094</description></item>"
@@ -219,7 +237,19 @@ def test_fast_path_matches_feedparser(name: str) -> None:
 
 FALLBACK = {
     "rss 0.91": rss("<item><title>T</title></item>").replace(b'"2.0"', b'"0.91"'),
-    "latin-1": rss("<item><title>T</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "an encoding that is not ASCII's superset": rss("<item><title>T</title></item>").replace(
+        b"UTF-8", b"UTF-16"
+    ),
+    "an unknown encoding": rss("<item><title>T</title></item>").replace(b"UTF-8", b"x-nothing"),
+    "bytes the declared encoding cannot decode": rss("<item><title>\u00e9</title></item>").replace(
+        b"UTF-8", b"ASCII"
+    ),
+    "an encoding feedparser does not read from the declaration": rss(
+        "<item><title>T</title></item>"
+    ).replace(b'encoding="UTF-8"?>', b'encoding = "ISO-8859-1"?>'),
+    "a DOCTYPE in another encoding": b'<?xml version="1.0" encoding="ISO-8859-1"?>'
+    b'<!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"><channel><title>\xe9</title>'
+    b"</channel></rss>",
     "xml:base": rss('<item xml:base="/x/"><title>T</title></item>'),
     "itunes": rss("<item><title>T</title><itunes:author>A</itunes:author></item>").replace(
         b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '

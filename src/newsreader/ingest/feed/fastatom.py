@@ -221,16 +221,16 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
 def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
     """feedparser's result (the parts newsreader reads) for a plain Atom 1.0 document, or
     ``None`` when the document should go through feedparser."""
-    root = plain_root(data, content_type, b"<feed")
-    if root is None:
+    plain = plain_root(data, content_type, b"<feed")
+    if plain is None:
         return None
     try:
-        return _document(root, url)
+        return _document(*plain, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
 
 
-def _document(root: Any, url: str) -> dict[str, Any]:
+def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "{" + ATOM + "}feed":
         raise Unsupported("not Atom 1.0")
     for prefix, uri in root.nsmap.items():
@@ -285,4 +285,4 @@ def _document(root: Any, url: str) -> dict[str, Any]:
             raise Unsupported(f"feed {name}")
         else:
             check_unhandled(name, child)
-    return {"feed": feed, "entries": entries, "version": "atom10", "encoding": "utf-8"}
+    return {"feed": feed, "entries": entries, "version": "atom10", "encoding": encoding}

@@ -212,16 +212,16 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
 def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
     """feedparser's result (the parts newsreader reads) for a plain RSS 2.0 document, or
     ``None`` when the document should go through feedparser."""
-    root = plain_root(data, content_type, b"<rss", refused=(b"xml:base",))
-    if root is None:
+    plain = plain_root(data, content_type, b"<rss", refused=(b"xml:base",))
+    if plain is None:
         return None
     try:
-        return _document(root, url)
+        return _document(*plain, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
 
 
-def _document(root: Any, url: str) -> dict[str, Any]:
+def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "rss":
         raise Unsupported("not RSS")
     attrs = _attributes(root)
@@ -289,4 +289,4 @@ def _document(root: Any, url: str) -> dict[str, Any]:
                 raise Unsupported("cloud content")
         else:
             check_unhandled(name, child)
-    return {"feed": feed, "entries": entries, "version": "rss20", "encoding": "utf-8"}
+    return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}

@@ -1,8 +1,9 @@
 """What the fast feed readers share: reading a feed document safely with lxml, and
 feedparser's own view of its elements.
 
-:func:`plain_root` parses only what the fast readers can match feedparser on (UTF-8, no
-DOCTYPE or entity, namespaces declared on the root); anything else is left to feedparser.
+:func:`plain_root` parses only what the fast readers can match feedparser on (UTF-8 or
+another ASCII-compatible encoding declared as feedparser reads it, no DOCTYPE or entity,
+namespaces declared on the root); anything else is left to feedparser.
 :func:`element_name`, :func:`fix_text`, :func:`map_type` and :func:`check_unhandled` name,
 fix up and vet elements the way feedparser does; :class:`Unsupported` sends a document to
 feedparser.
@@ -14,6 +15,7 @@ import contextlib
 import re
 from typing import Any
 
+from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from lxml import etree
@@ -39,22 +41,26 @@ def safe_parser() -> etree.XMLParser:
 
 def plain_root(
     data: bytes, content_type: str, opening: bytes, refused: tuple[bytes, ...] = ()
-) -> Any | None:
-    """The root element of a UTF-8 document whose root starts with ``opening``, parsed
-    safely; ``None`` when feedparser should read it instead (another encoding, a DOCTYPE or
-    an entity, one of the ``refused`` markers, namespaces declared below the root, or XML
-    that does not parse)."""
+) -> tuple[Any, str] | None:
+    """The root element of a document whose root starts with ``opening``, parsed safely,
+    and its encoding as feedparser names it; ``None`` when feedparser should read it instead
+    (an encoding it would read otherwise, a DOCTYPE or an entity, one of the ``refused``
+    markers, namespaces declared below the root, or XML that does not parse)."""
     if not data.startswith(b"<?xml"):
         # Blank lines before the root are fine (not before a declaration: feedparser warns).
         data = data.lstrip(b" \t\r\n")
         if not data.startswith(opening):
             return None
     declared = _DECLARATION.match(data[:512])
+    encoding = "utf-8"
     if declared is None:
         if "charset=" in content_type.lower():
             return None
     elif declared.group(1).lower() != b"utf-8":
-        return None
+        transcoded = _transcoded(data, declared.group(1))
+        if transcoded is None:
+            return None
+        data, encoding = transcoded
     if any(marker in data for marker in (b"<!DOCTYPE", b"<!ENTITY", *refused)):
         return None
     try:
@@ -63,7 +69,32 @@ def plain_root(
         return None
     if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
         return None
-    return root
+    return root, encoding
+
+
+_ASCII = bytes(range(128))
+
+
+def _transcoded(data: bytes, declared: bytes) -> tuple[bytes, str] | None:
+    """A document declared in another encoding than UTF-8, as feedparser reads it: decoded
+    with the declared codec (GB2312 as GB18030, its superset) and its declaration replaced by
+    a UTF-8 one; with the name feedparser gives the encoding. ``None`` when feedparser would
+    not simply decode it so (it reads another name from the declaration, the codec is
+    unknown or not a superset of ASCII, or the bytes do not decode)."""
+    found = RE_XML_PI_ENCODING.match(data)
+    name = declared.decode("ascii").lower()
+    if found is None or found.group(1).lower() != declared.lower():
+        return None
+    if name == "gb2312":
+        name = "gb18030"
+    try:
+        if _ASCII.decode(name) != _ASCII.decode("ascii"):
+            return None
+        text = data.decode(name)
+    except (LookupError, UnicodeError, ValueError):
+        return None
+    text = RE_XML_DECLARATION.sub("<?xml version='1.0' encoding='utf-8'?>", text)
+    return text.encode("utf-8"), name
 
 
 def _declared_below(root: Any) -> bool:
