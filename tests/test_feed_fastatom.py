@@ -55,6 +55,10 @@ def atom(entries: str, head: str = "<title>Blog</title>", root: str = "") -> byt
 
 
 CASES = {
+    "media thumbnails": atom(
+        '<entry><title>T</title><id>urn:1</id><media:thumbnail url="/t.jpg" height="30"/></entry>',
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
     "latin-1": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"ISO-8859-1"),
     "latin-1 text": atom("<entry><title>caf\u00e9 \u0093q\u0094</title></entry>")
     .decode()
@@ -175,8 +179,9 @@ FALLBACK = {
         '<entry><title>T</title><content type="image/png">aGVsbG8=</content></entry>'
     ),
     "content src": atom('<entry><title>T</title><content src="/x" type="text/html"/></entry>'),
-    "media thumbnail": atom(
-        '<entry><title>T</title><media:thumbnail url="/t.png"/></entry>',
+    "media thumbnail holding elements": atom(
+        '<entry><title>T</title><media:thumbnail url="/t.png"><media:title>M</media:title>'
+        "</media:thumbnail></entry>",
         root='xmlns:media="http://search.yahoo.com/mrss/"',
     ),
     "unknown namespace used": atom(

@@ -219,6 +219,15 @@ CASES = {
     .decode()
     .encode("gb2312")
     .replace(b"UTF-8", b"gb2312"),
+    "media thumbnails": rss(
+        '<item><title>T</title><media:thumbnail url="/t.jpg" width="10"/>'
+        "<media:thumbnail>https://example.org/u.jpg</media:thumbnail></item>",
+        '<title>B</title><media:thumbnail url="/c.jpg"/>',
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "the channel's author": rss(
+        "<item><title>T</title><dc:creator>Item author</dc:creator></item>",
+        "<title>B</title><dc:creator>Channel author</dc:creator><author>x@example.org</author>",
+    ),
     "non-ASCII text": rss(
         "<item><title>Gr\u00fc\u00dfe \u2014 \u65e5\u672c \u0080 caf\u00c3\u00a9</title>"
         "<description>\u00e9t\u00e9 \u0093q\u0094</description></item>"
@@ -262,6 +271,13 @@ FALLBACK = {
     "typed title": rss('<item><title type="html">T</title></item>'),
     "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
         b"<rss ", b'<rss xmlns:x="urn:x" '
+    ),
+    "a media thumbnail holding elements": rss(
+        '<item><title>T</title><media:thumbnail url="/t.jpg"><media:title>M</media:title>'
+        "</media:thumbnail></item>"
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "the channel's author holding elements": rss(
+        "<item><title>T</title></item>", "<title>B</title><author><name>N</name></author>"
     ),
     "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
     "not well-formed": rss("<item><title>T</item>"),

@@ -42,7 +42,9 @@ _EMAIL = re.compile(
 _REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 
 # Item elements that may repeat: each is read in document order just as feedparser does.
-_REPEATABLE = frozenset({"category", "dc:subject", "enclosure", "author", "dc:creator"})
+_REPEATABLE = frozenset(
+    {"category", "dc:subject", "enclosure", "author", "dc:creator", "media:thumbnail"}
+)
 _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
 
 
@@ -287,6 +289,9 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
         elif name == "cloud":
             if len(child):
                 raise Unsupported("cloud content")
+        elif name in ("author", "dc:creator"):  # the feed's author: not read
+            if len(child) or child.attrib:
+                raise Unsupported(f"feed {name}")
         else:
             check_unhandled(name, child)
     return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}

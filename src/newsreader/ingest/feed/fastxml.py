@@ -184,9 +184,19 @@ _READ_KEYS = frozenset(
 )
 
 
+# Elements feedparser has a handler for that only fill keys newsreader never reads, as long
+# as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``).
+_HARMLESS = frozenset({"media:thumbnail"})
+
+
 def check_unhandled(name: str, element: Any) -> None:
     """An element feedparser has no handler for is stored under its own name: harmless,
-    unless it has children (they would be read as the entry's own) or takes a read key."""
+    unless it has children (they would be read as the entry's own) or takes a read key.
+    So are the few it handles in :data:`_HARMLESS` ways, without children."""
+    if name in _HARMLESS:
+        if len(element):
+            raise Unsupported(f"element {name} with children")
+        return
     key = name.replace(":", "_")
     if len(element) or key in _READ_KEYS:
         raise Unsupported(f"element {name}")
