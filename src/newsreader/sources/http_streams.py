@@ -68,9 +68,7 @@ class _Backend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        stream = await self._backend.connect_tcp(
-            host, port, timeout, local_address, socket_options
-        )
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
         return _Stream(stream)
 
     async def connect_unix_socket(
