@@ -150,6 +150,7 @@ class _Job:
         self.full_text: FullTextJob | None = None
         self.pool = LazyPool()  # parsing processes, started when worth it
         self.retention = {entry.url: entry.retention for entry in config.feeds}
+        self.titled = {entry.url for entry in config.feeds if entry.title}  # named by the config
         self.folders = {folder.url: folder for folder in config.stored}
         self.writer: BatchWriter
         self._reader: Store | None = None  # reads the known hashes beside the writer
@@ -319,7 +320,7 @@ class _Job:
         return self.retention.get(url) or self.config.settings.retention
 
     def _configured_title(self, url: str) -> bool:
-        return any(entry.url == url and entry.title for entry in self.config.feeds)
+        return url in self.titled
 
 
 def run_refresh(
