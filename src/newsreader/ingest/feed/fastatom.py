@@ -7,7 +7,7 @@ follows it (each element's base joined onto its parent's; ids, links and the bas
 for each text construct resolved against it).
 
 Anything outside that subset returns ``None`` and the caller uses feedparser: Atom 0.3, a
-DOCTYPE, another encoding, inline XHTML or base64 text constructs, ``content src=``,
+DOCTYPE, an encoding feedparser would not simply decode as declared, inline XHTML or base64 text constructs, ``content src=``,
 mixed content, comments inside the feed, unknown namespaces, elements feedparser treats
 specially that are not handled here, repeated elements, or any parse error.
 """

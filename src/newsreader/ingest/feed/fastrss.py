@@ -7,7 +7,8 @@ mappings with lxml (a C parser that never loads a DTD, resolves an entity or tou
 network), using feedparser's own helpers for dates, URL joining and the text fix-ups.
 
 Anything outside that well-understood subset returns ``None`` and the caller uses
-feedparser: another format or version, a DOCTYPE, a BOM or another encoding, ``xml:base``,
+feedparser: another format or version, a DOCTYPE, a BOM or an encoding feedparser would not
+simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
 mixed content, unknown namespaces, elements feedparser treats specially that are not
 handled here, repeated elements whose precedence rules are subtle, or any parse error.
 """
