@@ -256,7 +256,10 @@ class LongArticleBody(Widget):
         styles["markdown.link_url"] = link
         return Theme(styles)
 
-    @work(thread=True, exclusive=True, group="long-article", exit_on_error=False)
+    # Described here: Textual would describe it by the repr of the whole text, on the UI thread.
+    @work(
+        thread=True, exclusive=True, group="long-article", exit_on_error=False, description="draw"
+    )
     def _draw_lines(self, markdown: str, width: int, generation: int, theme: Theme) -> None:
         console = _line_console(width, theme)
         batch: list[RenderedSection] = []
