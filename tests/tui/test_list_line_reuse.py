@@ -1,5 +1,6 @@
 """The article list styles again only the lines a move changed, and draws its scrollbar again
-only when the thumb moves; what it draws is what Textual draws without those caches."""
+only when the thumb moves; the feed list draws again only the entries whose counts changed.
+What they draw is what Textual draws without those caches."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import OptionList
 from tui_helpers import add_articles
 
+from newsreader.model import FetchStatus
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 from newsreader.tui.widgets.article_list import ArticleList
@@ -134,3 +137,46 @@ async def test_the_scrollbar_is_drawn_again_only_when_its_thumb_moves(
             await pilot.press("j")
             await pilot.pause()
             assert cells(bar.render_lines(region)) == fresh_bar_lines(bar)
+
+
+def fresh_feed_lines(feeds: OptionList) -> list[list[Segment]]:
+    """The feed list's lines as Textual alone draws them now (every entry drawn again)."""
+    feeds._clear_caches()
+    return cells(feeds.render_lines(Region(0, 0, *feeds.region.size)))
+
+
+async def test_a_count_change_draws_only_its_entry_again(store: Store, make_app: App) -> None:
+    import dataclasses
+
+    add_articles(store, 5)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        feeds = app.main.feeds
+        region = Region(0, 0, *feeds.region.size)
+        feeds.render_lines(region)
+        styled = count_styled(feeds)
+        changed = [
+            dataclasses.replace(v, unread=v.unread + 40) if v.key == "all" else v
+            for v in feeds.views
+        ]
+        feeds.set_views(changed)
+        shown = cells(feeds.render_lines(region))
+        assert styled[0] == 1  # the one line of "All" (every line of the list before)
+        assert "45" in "".join(segment.text for segment in shown[1])  # below the border
+        assert shown == fresh_feed_lines(feeds)
+        # An entry that grows a line (a failed feed's reason) is laid out again.
+        failed = [
+            dataclasses.replace(
+                v,
+                feed=dataclasses.replace(
+                    v.feed, last_error="It broke", last_status=FetchStatus.ERROR
+                ),
+            )
+            if v.feed is not None
+            else v
+            for v in feeds.views
+        ]
+        feeds.set_views(failed)
+        assert cells(feeds.render_lines(region)) == fresh_feed_lines(feeds)
+        assert any("It broke" in feeds.render_line(y).text for y in range(8))
