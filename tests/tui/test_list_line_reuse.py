@@ -180,3 +180,22 @@ async def test_a_count_change_draws_only_its_entry_again(store: Store, make_app:
         feeds.set_views(failed)
         assert cells(feeds.render_lines(region)) == fresh_feed_lines(feeds)
         assert any("It broke" in feeds.render_line(y).text for y in range(8))
+
+
+async def test_opening_another_article_leaves_the_pane_frame_alone(
+    store: Store, make_app: App
+) -> None:
+    add_articles(store, 5)
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        pane = app.main.pane
+        styled = count_styled(pane)  # the pane's border and background, under its parts
+        await pilot.press("j", "enter")
+        await settle(app, pilot)
+        await pilot.pause(0.1)
+        assert pane.article is not None and pane.article.title == "Article number 1"
+        assert pane.border_title == "Article"
+        assert styled[0] == 0

@@ -179,6 +179,7 @@ class LongArticleBody(Widget):
         self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
+        self._line_style: Style | None = None
 
     # -- content ----------------------------------------------------------------------------
 
@@ -370,9 +371,17 @@ class LongArticleBody(Widget):
 
         return [y for y, strip in enumerate(self.lines) if has_match(strip, pattern)]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style, worked out once for the lines of an update (not once a line).
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self.rich_style
+        style = self._line_style or self.rich_style
         strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
         if self.highlight is not None:
             from newsreader.tui.match_marks import marked, match_spans
