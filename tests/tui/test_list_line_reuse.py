@@ -199,3 +199,19 @@ async def test_opening_another_article_leaves_the_pane_frame_alone(
         assert pane.article is not None and pane.article.title == "Article number 1"
         assert pane.border_title == "Article"
         assert styled[0] == 0
+
+
+async def test_full_collections_are_rarer_while_the_screen_is_up(
+    store: Store, make_app: App
+) -> None:
+    import gc
+
+    from newsreader.tui.screens.main import FULL_GC_EVERY
+
+    before = gc.get_threshold()
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert gc.get_threshold()[:2] == before[:2]
+        assert gc.get_threshold()[2] == max(before[2], FULL_GC_EVERY) > 10
+    assert gc.get_threshold() == before
