@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from newsreader.tui.widgets.long_article import _Markdown
+from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
 
 TEXT = """# Title
 
@@ -47,9 +48,9 @@ def test_the_parser_reads_as_rich_does_and_is_made_once_per_thread() -> None:
     rich = _PlainHeadings(TEXT)
     assert vars(mine) == vars(rich)
     assert lines(mine) == lines(rich)
-    parser = _Markdown._parsers.parser
+    parser = ReusedParserMarkdown._parsers.parser
     _Markdown("more")
-    assert _Markdown._parsers.parser is parser
+    assert ReusedParserMarkdown._parsers.parser is parser
     other: list[object] = []
     thread = threading.Thread(target=lambda: other.append(_Markdown(TEXT).parsed))
     thread.start()

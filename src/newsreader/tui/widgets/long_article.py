@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
-from markdown_it import MarkdownIt
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.style import Style
@@ -29,6 +27,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
 from newsreader.tui.widgets.picture_places import PICTURE_MARK, place_pictures
 
 __all__ = ["PICTURE_MARK", "LongArticleBody", "Section", "split_sections"]
@@ -86,27 +85,11 @@ class _Heading(Heading):
         yield text
 
 
-class _Markdown(Markdown):
+class _Markdown(ReusedParserMarkdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": _Heading,
     }
-    _parsers = threading.local()
-
-    def __init__(self, markup: str, code_theme: str = "monokai", hyperlinks: bool = True):
-        # As Markdown.__init__, with a parser made once per thread (Rich makes one for every
-        # text, half a millisecond, and an article is rendered a section at a time).
-        parser = getattr(self._parsers, "parser", None)
-        if parser is None:
-            parser = self._parsers.parser = MarkdownIt().enable("strikethrough").enable("table")
-        self.markup = markup
-        self.parsed = parser.parse(markup)
-        self.code_theme = code_theme
-        self.justify = None
-        self.style = "none"
-        self.hyperlinks = hyperlinks
-        self.inline_code_lexer = None
-        self.inline_code_theme = code_theme
 
 
 @dataclass(frozen=True)
