@@ -11,6 +11,11 @@ another process writes 10,000 new articles (100 per transaction, as a refresh st
 - ``j`` 500 times from the top, ``G``, ``g``, ``n`` 100 times (next unread),
 - opening 50 articles (Enter; until the article pane shows the first lines of its body).
 
+Beside each wall time it records the UI thread's CPU time over the same span
+(``time.thread_time`` on the thread running the app's event loop): it counts the work a key
+costs the UI thread, which is much less affected than wall time by other processes on the
+machine (the writer, other programs).
+
 Prints a table and merges ``{label: results}`` into ``bench/results/ui_latency.json``.
 """
 
@@ -131,9 +136,14 @@ class Probe:
         self.gap = gap
         self.listing = app.screen.query_one("#articles")
         self.pane = app.screen.query_one("#article")
-        # The key being timed: (shown, future set to the time of the update that shows it).
-        self.waiting: tuple[Callable[[tuple[int, int | None]], bool], asyncio.Future[float]] | None
+        # The key being timed: (shown, future set to the (wall, UI thread CPU) times of the
+        # update that shows it).
+        self.waiting: (
+            tuple[Callable[[tuple[int, int | None]], bool], asyncio.Future[tuple[float, float]]]
+            | None
+        )
         self.waiting = None
+        self.cpu: list[float] = []  # UI thread CPU seconds of each key timed, in order
         original = app._display
 
         def display(screen: Any, renderable: Any) -> None:
@@ -142,7 +152,7 @@ class Probe:
             if renderable is not None and waiting is not None:
                 shown, future = waiting
                 if not future.done() and shown(self.state()):
-                    future.set_result(time.perf_counter())
+                    future.set_result((time.perf_counter(), time.thread_time()))
 
         app._display = display
 
@@ -172,14 +182,16 @@ class Probe:
         from textual import events
 
         await asyncio.sleep(self.gap)
-        future: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[tuple[float, float]] = asyncio.get_running_loop().create_future()
         self.waiting = (shown, future)
         event = events.Key(key, key if len(key) == 1 else None)
         event.set_sender(self.app)
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.thread_time()
         self.app._driver.send_message(event)
         try:
-            return await asyncio.wait_for(future, timeout) - began
+            shown_at, cpu_at = await asyncio.wait_for(future, timeout)
+            self.cpu.append(cpu_at - cpu)
+            return shown_at - began
         except TimeoutError:
             return None
         finally:
@@ -193,17 +205,24 @@ def progress(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+ACTIONS = ("j", "G", "g", "n", "open")
+
+
 async def run_actions(app: Any, gap: float, scale: float = 1.0) -> dict[str, list[float]]:
+    """The wall times of each action (key to screen updated), its UI thread CPU times under
+    ``cpu:<action>``, and the misses (keys never shown) under ``_missed``."""
     probe = Probe(app, gap)
     counts = {k: max(1, round(v * scale)) for k, v in COUNTS.items()}
-    times: dict[str, list[float]] = {"j": [], "G": [], "g": [], "n": [], "open": []}
-    missed: dict[str, int] = {k: 0 for k in times}
+    times: dict[str, list[float]] = {name: [] for name in ACTIONS}
+    times.update({f"cpu:{name}": [] for name in ACTIONS})
+    missed: dict[str, int] = {k: 0 for k in ACTIONS}
 
     def record(name: str, value: float | None) -> None:
         if value is None:
             missed[name] += 1
         else:
             times[name].append(value)
+            times[f"cpu:{name}"].append(probe.cpu[-1])
 
     listing = probe.listing
     for _ in range(counts["j"]):
@@ -278,8 +297,9 @@ async def phase(
                 result["writer_seconds"] = time.perf_counter() - began
         ctx.close()
         missed = times.pop("_missed")
-        result["missed"] = dict(zip(["j", "G", "g", "n", "open"], missed, strict=True))
+        result["missed"] = dict(zip(ACTIONS, missed, strict=True))
         result["actions"] = {name: summarise(values) for name, values in times.items()}
+        result["load_average"] = os.getloadavg()
         return result
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -311,15 +331,22 @@ def main() -> int:
             phase(CACHE, name == "writing", args.gap_ms / 1000, args.scale, spread=idle)
         )
     print(f"{args.label}: {ARTICLES} articles, code from {source}")
-    print(f"{'phase':<8} {'action':<6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    print("wall: key sent to screen updated; cpu: the UI thread's CPU time over that span")
+    print(
+        f"{'phase':<8} {'action':<6} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
+        f" {'cpu p50':>8} {'cpu p95':>8} {'cpu max':>8}"
+    )
     for name in args.phases.split(","):
-        for action, row in results[name]["actions"].items():
+        actions = results[name]["actions"]
+        for action in ACTIONS:
+            row, cpu = actions[action], actions[f"cpu:{action}"]
             if not row["count"]:
                 print(f"{name:<8} {action:<6} {0:>4}")
                 continue
             print(
                 f"{name:<8} {action:<6} {row['count']:>4} {row['p50_ms']:>8.1f} "
-                f"{row['p95_ms']:>8.1f} {row['max_ms']:>8.1f}"
+                f"{row['p95_ms']:>8.1f} {row['max_ms']:>8.1f} {cpu['p50_ms']:>8.1f} "
+                f"{cpu['p95_ms']:>8.1f} {cpu['max_ms']:>8.1f}"
             )
         extra = {k: v for k, v in results[name].items() if k != "actions"}
         print(f"         {extra}")

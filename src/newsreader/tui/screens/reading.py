@@ -79,7 +79,8 @@ class ReadingScreen(MarkingScreen):
 
     @on(ArticlePane.Shown)
     def _article_shown(self, event: ArticlePane.Shown) -> None:
-        self.pane.border_title = "Article"
+        if self.pane.border_title != "Article":  # setting it draws the whole pane again
+            self.pane.border_title = "Article"
         # The footer is built again whenever bindings are refreshed: only when the keys
         # that need an open article become available.
         if not self._bindings_with_article:

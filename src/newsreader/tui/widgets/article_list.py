@@ -18,7 +18,6 @@ from textual import events
 from textual.binding import BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
@@ -27,12 +26,13 @@ from newsreader.store import ArticleFilter, Store
 from newsreader.tui.actions import Scope, bindings
 from newsreader.tui.pager import PAGE_SIZE, ViewRows
 from newsreader.tui.widgets.article_row import ROW_CLASSES, ListLook, RowPainter
+from newsreader.tui.widgets.line_reuse import ReusingScrollView
 from newsreader.tui.widgets.page_loader import PageLoader
 
 POSITION_SECONDS = 0.2  # "N of M" follows a cursor that moves without scrolling this late
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(ReusingScrollView, can_focus=True):
     """Articles of the current view (or search results), newest first, one per row.
 
     ``reader`` is read on the UI thread, in queries of a few milliseconds (the first page of

@@ -27,6 +27,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
+from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
 from newsreader.tui.widgets.picture_places import PICTURE_MARK, place_pictures
 
 __all__ = ["PICTURE_MARK", "LongArticleBody", "Section", "split_sections"]
@@ -84,7 +85,7 @@ class _Heading(Heading):
         yield text
 
 
-class _Markdown(Markdown):
+class _Markdown(ReusedParserMarkdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": _Heading,
@@ -179,6 +180,7 @@ class LongArticleBody(Widget):
         self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
+        self._line_style: Style | None = None
 
     # -- content ----------------------------------------------------------------------------
 
@@ -256,7 +258,10 @@ class LongArticleBody(Widget):
         styles["markdown.link_url"] = link
         return Theme(styles)
 
-    @work(thread=True, exclusive=True, group="long-article", exit_on_error=False)
+    # Described here: Textual would describe it by the repr of the whole text, on the UI thread.
+    @work(
+        thread=True, exclusive=True, group="long-article", exit_on_error=False, description="draw"
+    )
     def _draw_lines(self, markdown: str, width: int, generation: int, theme: Theme) -> None:
         console = _line_console(width, theme)
         batch: list[RenderedSection] = []
@@ -367,9 +372,17 @@ class LongArticleBody(Widget):
 
         return [y for y, strip in enumerate(self.lines) if has_match(strip, pattern)]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style, worked out once for the lines of an update (not once a line).
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self.rich_style
+        style = self._line_style or self.rich_style
         strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
         if self.highlight is not None:
             from newsreader.tui.match_marks import marked, match_spans

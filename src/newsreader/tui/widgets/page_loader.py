@@ -61,6 +61,9 @@ class PageLoader:
         self._wanted.clear()
         self.owner.run_worker(
             partial(self._read_keys, self.rows.generation, where, keep, cursor, known),
+            # Named here: Textual would describe the worker by the repr of its arguments,
+            # on the UI thread (the keys known: 100,000 of them, 50 ms).
+            description="read the view's keys",
             thread=True,
             exclusive=True,
             group="article-keys",
@@ -93,6 +96,7 @@ class PageLoader:
             pages = {n: rows.ids_of(n) for n in wanted[:PAGES_PER_READ]}
             self.owner.run_worker(
                 partial(self._read_pages, rows.generation, pages),
+                description=f"read pages {sorted(pages)}",
                 thread=True,
                 group="article-pages",
                 exit_on_error=False,
