@@ -21,7 +21,9 @@ peak memory (``ru_maxrss``) is its own:
 Times run from the pane's ``show()`` to the first screen update holding the text ("text"), the
 whole body ("body") and every picture of the body's current drawing ("all drawn"); each is
 taken by the screen update itself (the wait does not poll the app's event loop, which would
-force extra screen updates). CPU is the process's (all threads) until the last of them. The pane has the
+force extra screen updates). CPU is the process's (all threads) until the last of them. Then
+the pane is paged down to the end, each page timed to the screen update that shows it (a
+picture's lines are made when first drawn: that work is in these pages). The pane has the
 app's stylesheet, so its body is at most 84 columns wide (67 beside the outline).
 
 Usage: .venv/bin/python bench/images.py [--images 20] [--latency 0.05] [--columns 100]
@@ -188,6 +190,7 @@ async def tui_phase(
             body_shown: asyncio.Future[float] = loop.create_future()
             all_shown: asyncio.Future[float] = loop.create_future()
             wanted = -1  # pictures to wait for (known once the article is shown)
+            updates: list[asyncio.Future[float]] = []  # set by the next screen update
 
             def counted(index: int, *args: Any) -> None:
                 set_picture(index, *args)
@@ -213,6 +216,10 @@ async def tui_phase(
                     body_shown.set_result(now)
                 if wanted >= 0 and not all_shown.done() and done() >= wanted:
                     all_shown.set_result(now)
+                while updates:
+                    waiting = updates.pop()
+                    if not waiting.done():
+                        waiting.set_result(now)
 
             body.set_picture = counted  # type: ignore[method-assign]
             body.render_line = painting  # type: ignore[method-assign]
@@ -230,6 +237,20 @@ async def tui_phase(
                 result["all_drawn_s"] = await asyncio.wait_for(all_shown, 60) - start
                 result["failed"] = sum(1 for r in pictures.results.values() if not r.ok)
             result["cpu_s"] = time.process_time() - cpu
+            # Then the reader pages down to the end: pictures' lines are made as they are
+            # first drawn, so each page's update includes that work.
+            scroller = pane.scroller
+            pages: list[float] = []
+            cpu = time.process_time()
+            while scroller.scroll_y < scroller.max_scroll_y:
+                update: asyncio.Future[float] = loop.create_future()
+                updates.append(update)
+                began = time.perf_counter()
+                scroller.scroll_to(y=scroller.scroll_y + scroller.size.height, animate=False)
+                pages.append(await asyncio.wait_for(update, 10) - began)
+            result["pages"] = len(pages)
+            result["page_max_s"] = max(pages, default=0.0)
+            result["pages_cpu_s"] = time.process_time() - cpu
     result["rss_peak_mb"] = max_rss_mb()
     return result
 
@@ -396,6 +417,11 @@ def report(args: argparse.Namespace, results: dict[str, Any]) -> None:
             f"  {name:<16}{ms('text_on_screen_s'):>9}{ms('body_drawn_s'):>9}{ms('all_drawn_s'):>11}"
             f"{ms('cpu_s'):>9}{row['rss_peak_mb']:>7.0f} MB{extra:>+8.0f} MB"
         )
+        if row.get("pages"):
+            print(
+                f"  {'':<16}then {row['pages']:.0f} pages down: slowest {ms('page_max_s')}, "
+                f"CPU {ms('pages_cpu_s')} in all"
+            )
         if "runs_all_drawn_s" in row:
             each = ", ".join(f"{t * 1000:.0f}" for t in row["runs_all_drawn_s"])
             cpus = ", ".join(f"{t * 1000:.0f}" for t in row["runs_cpu_s"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -173,6 +173,9 @@ class LongArticleBody(Widget):
         self.captions: dict[int, str] = {}
         self.picture_rows = 0
         self.pictures: dict[int, int] = {}
+        #: Picture lines not made yet, by line: (the picture's lines, which one). A picture's
+        #: lines are made as they are first drawn (most are below the screen when it arrives).
+        self._unmade: dict[int, tuple[Sequence[Strip], int]] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
         #: Called once the first lines of each drawing are on screen: its pictures can be
         #: loaded before the drawing reaches their places.
@@ -201,6 +204,7 @@ class LongArticleBody(Widget):
         self._width = 0
         self._generation += 1  # a drawing under way for the last text stops
         self.lines = []
+        self._unmade = {}
         self.headings = []
         self.complete = False
         if self.size.width > 0 and not after_layout:
@@ -222,6 +226,7 @@ class LongArticleBody(Widget):
         self._markdown = ""
         self._generation += 1
         self.lines = []
+        self._unmade = {}
         self.headings = []
         self.complete = True
         self.refresh(layout=True)
@@ -232,6 +237,7 @@ class LongArticleBody(Widget):
         self.lines = []
         self.headings = []
         self.pictures = {}
+        self._unmade = {}
         self.complete = False
         self.refresh(layout=True)
         if len(self._markdown) <= DRAW_HERE_CHARS:
@@ -309,6 +315,11 @@ class LongArticleBody(Widget):
         rows = self.picture_rows
         del self.lines[first : first + rows]
         self.lines[first] = Strip([Segment(caption, Style(dim=True))])
+        self._unmade = {
+            y - rows if y > first else y: unmade
+            for y, unmade in self._unmade.items()
+            if not first <= y < first + rows
+        }
         self.headings = [
             (level, label, line - rows if line > first else line)
             for level, label, line in self.headings
@@ -316,9 +327,15 @@ class LongArticleBody(Widget):
         self.pictures = {n: y - rows if y > first else y for n, y in self.pictures.items()}
         self.refresh(layout=True)
 
-    def set_picture(self, index: int, strips: list[Strip], caption: str | None = None) -> None:
+    def set_picture(
+        self, index: int, strips: Sequence[Strip], caption: str | None = None
+    ) -> None:
         """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
-        placeholder, and replace its caption when ``caption`` is given."""
+        placeholder, and replace its caption when ``caption`` is given.
+
+        A line of ``strips`` is taken when it is first drawn (or read through
+        :meth:`line`), so a lazy sequence makes only the lines that are shown.
+        """
         from rich.segment import Segment
 
         first = self.pictures.get(index)
@@ -326,10 +343,29 @@ class LongArticleBody(Widget):
             return
         rows = self.picture_rows
         for offset in range(rows):
-            self.lines[first + offset] = strips[offset] if offset < len(strips) else Strip([])
+            y = first + offset
+            if offset < len(strips):
+                self._unmade[y] = (strips, offset)
+            else:
+                self._unmade.pop(y, None)
+                self.lines[y] = Strip([])
         if caption is not None:
             self.lines[first + rows] = Strip([Segment(caption, Style(dim=True))])
         self.refresh(Region(0, first, self.size.width, rows + 1))  # only its lines
+
+    def line(self, y: int) -> Strip:
+        """Line ``y`` as drawn (a picture's line is made now if it was not yet)."""
+        unmade = self._unmade.pop(y, None)
+        if unmade is not None:
+            strips, row = unmade
+            self.lines[y] = strips[row]
+        return self.lines[y]
+
+    def all_lines(self) -> list[Strip]:
+        """Every line as drawn (making the pictures' lines not made yet)."""
+        for y in list(self._unmade):
+            self.line(y)
+        return self.lines
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -370,7 +406,7 @@ class LongArticleBody(Widget):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         style = self.rich_style
-        strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
+        strip = self.line(y) if 0 <= y < len(self.lines) else Strip([])
         if self.highlight is not None:
             from newsreader.tui.match_marks import marked, match_spans
 
