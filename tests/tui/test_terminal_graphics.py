@@ -61,6 +61,16 @@ def test_the_setting_chooses_unless_auto() -> None:
         assert detect_image_mode(forced, {}, never_asked, Preparing(works=False)) == "blocks"
 
 
+def test_detect_image_mode_honours_the_setting_and_tmux() -> None:
+    assert detect_image_mode("off") == "off"
+    assert detect_image_mode("kitty") == "kitty"
+    assert detect_image_mode("sixel") == "sixel"
+    assert detect_image_mode("blocks") == "blocks"
+    assert detect_image_mode("auto", {"TMUX": "/tmp/tmux-0/default,1,0"}) == "blocks"
+    # Not a terminal (the tests' stdout): textual-image finds no graphics protocol.
+    assert detect_image_mode("auto", {"TERM": "xterm-256color"}) == "blocks"
+
+
 def test_auto_follows_the_terminal_answer_and_never_asks_inside_tmux() -> None:
     env = {"TERM": "xterm-256color"}
     ready = Preparing()

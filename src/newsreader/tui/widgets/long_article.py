@@ -327,9 +327,7 @@ class LongArticleBody(Widget):
         self.pictures = {n: y - rows if y > first else y for n, y in self.pictures.items()}
         self.refresh(layout=True)
 
-    def set_picture(
-        self, index: int, strips: Sequence[Strip], caption: str | None = None
-    ) -> None:
+    def set_picture(self, index: int, strips: Sequence[Strip], caption: str | None = None) -> None:
         """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
         placeholder, and replace its caption when ``caption`` is given.
 
