@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
 #: A cached copy of one picture without a request, or None (``ImageLoader.cached`` fits).
 Peek = Callable[[str, tuple[int, int]], Awaitable["ImageResult | None"]]
+#: Asks whether a cached picture (url, box, its version) changed: the new picture, or None
+#: when it did not (``ImageLoader.revalidate`` fits).
+Revalidate = Callable[[str, tuple[int, int], str], Awaitable["ImageResult | None"]]
 PICTURE_MAX_ROWS = 20
 SIXEL_INLINE = (
     "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
@@ -55,6 +58,9 @@ class ArticlePictures:
         self.placed: dict[int, tuple[str, str]] = {}  # (url, alt) by picture index
         #: Gives a cached copy without a request (``ImageLoader.cached`` fits); None: none.
         self.peek: Peek | None = None
+        #: Asks about a stale cached copy (a 304 costs no decoding); None: the loader is
+        #: asked again and the versions compared.
+        self.revalidate: Revalidate | None = None
         self.results: dict[str, ImageResult] = {}
         self._loading: dict[str, asyncio.Future[ImageResult]] = {}
         self._prepared = -1  # the body's drawing the pictures were prepared for
@@ -250,8 +256,14 @@ class ArticlePictures:
         it stands if it changed (an error keeps the cached copy)."""
         article = self._article
         url = shown.url
-        result = await loader(url, self.box())
-        if article != self._article or not result.ok or result.version == shown.version:
+        if self.revalidate is not None:
+            changed = await self.revalidate(url, self.box(), shown.version)
+        else:
+            changed = await loader(url, self.box())
+        if article != self._article or changed is None:
+            return
+        result = changed
+        if not result.ok or result.version == shown.version:
             return
         self.results[url] = result
         body = self._body()
