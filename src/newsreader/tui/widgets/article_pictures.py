@@ -68,6 +68,7 @@ class ArticlePictures:
         self._ready: dict[int, tuple[PictureLines | str, ImageResult]] = {}
         self._revalidating: set[str] = set()  # stale cached copies asked about
         self._stale: list[ImageResult] = []  # drawn, to be asked about
+        self._loaded = False  # every picture of the body's drawing loaded and made
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
         self._told_sixel = False
@@ -88,6 +89,7 @@ class ArticlePictures:
         self._prepared = -1
         self._revalidating = set()
         self._stale = []
+        self._loaded = False
         self.release()
 
     def release(self) -> None:
@@ -134,18 +136,22 @@ class ArticlePictures:
             return
         self._prepared = generation
         self._ready = {}
+        self._loaded = False
         if loader is None or not self.placed:
             return
         pictures = [
             self._prepare(loader, index, picture, generation)
             for index, picture in self.placed.items()
         ]
+
+        async def prepare_all() -> None:
+            await asyncio.gather(*pictures, return_exceptions=True)
+            if self._prepared == generation:
+                self._loaded = True
+                self._ask_about_stale()
+
         # One worker for them all (a worker each costs the UI its messages).
-        self.owner.run_worker(
-            asyncio.gather(*pictures, return_exceptions=True),
-            group="pictures",
-            exit_on_error=False,
-        )
+        self.owner.run_worker(prepare_all(), group="pictures", exit_on_error=False)
 
     def load(self, placed: list[tuple[int, int]]) -> None:
         """Pictures got their place in the body: draw those that are ready (the others are
@@ -221,8 +227,8 @@ class ArticlePictures:
             self._draw(index)
 
     def _draw(self, index: int) -> None:
-        """Draw the lines made for picture ``index`` over its place (or say why not); then
-        a stale cached copy is asked about."""
+        """Draw the lines made for picture ``index`` over its place (or say why not); the
+        stale cached copies are asked about once every picture is loaded."""
         ready, result = self._ready.pop(index)
         body = self._body()
         if isinstance(ready, str):
@@ -235,9 +241,15 @@ class ArticlePictures:
         body.set_picture(index, ready.strips)
         if result.stale and result.url not in self._revalidating:
             self._revalidating.add(result.url)
-            if not self._stale:  # asked about once the drawn pictures are on screen
-                self.owner.call_after_refresh(self._revalidate_stale)
             self._stale.append(result)
+            if self._loaded:
+                self._ask_about_stale()
+
+    def _ask_about_stale(self) -> None:
+        # The requests wait for the last picture: they would take the event loop from the
+        # drawing (twenty conditional GETs cost more than drawing twenty cached pictures).
+        if self._stale:
+            self.owner.call_after_refresh(self._revalidate_stale)
 
     def _revalidate_stale(self) -> None:
         stale, self._stale = self._stale, []
