@@ -176,7 +176,8 @@ async def tui_phase(
             pane = app.query_one(ArticlePane)
             pane.loader = loader.load if images else None
             pane.pictures.peek = loader.cached  # as the app does
-            pane.pictures.revalidate = loader.revalidate
+            if hasattr(loader, "revalidate"):  # (to compare with code from before it)
+                pane.pictures.revalidate = loader.revalidate
             pane.pictures.mode = mode
             pictures = pane.pictures
             drawn: dict[int, int] = {}  # picture index -> the body's drawing it was drawn in

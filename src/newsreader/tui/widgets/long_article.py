@@ -113,6 +113,8 @@ def render_section(section: Section, console: Console, width: int) -> list[Strip
 # Bodies up to this size are rendered on the UI thread (a few milliseconds), larger ones in a
 # thread, section by section.
 DRAW_HERE_CHARS = 8_000
+# A larger body's lines are added in batches at most this often (after the first lines).
+BATCH_SECONDS = 0.25
 
 
 def _line_console(width: int, theme: Theme) -> Console:
@@ -182,6 +184,7 @@ class LongArticleBody(Widget):
         self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
+        self._drawing_style: Style | None = None  # the style while lines are drawn
 
     # -- content ----------------------------------------------------------------------------
 
@@ -271,8 +274,9 @@ class LongArticleBody(Widget):
             if generation != self._generation:
                 return
             batch.append(_rendered(section, console, width, self.picture_rows, self.captions))
-            # The first screenful promptly, then in steps that keep the screen moving.
-            if not self.lines or time.monotonic() - sent > 0.1:
+            # The first lines promptly, then in steps that keep the scroll bar moving: each
+            # step makes the body taller, and Textual draws all its lines on screen again.
+            if not self.lines or time.monotonic() - sent > BATCH_SECONDS:
                 self.app.call_from_thread(self._add, generation, batch, False)
                 batch = []
                 sent = time.monotonic()
@@ -401,9 +405,18 @@ class LongArticleBody(Widget):
 
         return [y for y, strip in enumerate(self.lines) if has_match(strip, pattern)]
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's style is the same for every line of one drawing: worked out once
+        # (Textual walks the ancestors' styles for it), not once a line.
+        self._drawing_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_style = None
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self.rich_style
+        style = self._drawing_style or self.rich_style
         strip = self.line(y) if 0 <= y < len(self.lines) else Strip([])
         if self.highlight is not None:
             from newsreader.tui.match_marks import marked, match_spans
