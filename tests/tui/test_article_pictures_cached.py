@@ -141,3 +141,44 @@ async def test_a_fresh_cached_picture_asks_nobody(
         await pilot.pause(0.2)
         assert drawn_colours(app) == {"red"}
     assert hits == []
+
+
+async def test_stale_pictures_are_asked_about_once_every_picture_is_in(
+    store: Store, make_app: App, server: HTTPServer
+) -> None:
+    """The conditional requests would take the event loop from the drawing: they wait for
+    the last picture (here one the server is slow to send)."""
+    answer = threading.Event()
+    asked: list[str | None] = []
+
+    def card(request: Request) -> Response:
+        asked.append(request.headers.get("If-None-Match"))
+        return Response(status=304, headers={"ETag": '"red"'})
+
+    def slow(request: Request) -> Response:
+        answer.wait(10)
+        return Response(BLUE, content_type="image/png")
+
+    server.expect_request("/card.png").respond_with_handler(card)
+    server.expect_request("/slow.png").respond_with_handler(slow)
+    url = server.url_for("/card.png")
+    cache_stale(url, RED, '"red"')
+    feed = store.ensure_feed("https://x.example/feed", "Feed", FeedKind.FEED)
+    body = f"Above.\n\n![A card]({url})\n\n![Slow]({server.url_for('/slow.png')})\n\nBelow.\n"
+    store.upsert_articles(
+        feed.id,
+        [NewArticle(key="p", title="Pictures", published=NOW - timedelta(hours=1), body=body)],
+    )
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 60)) as pilot:
+            await pilot.press("enter")
+            await until(lambda: "red" in drawn_colours(app), pilot)
+            for _ in range(10):
+                await pilot.pause(0.02)
+            assert asked == []  # the slow picture is not in yet
+            answer.set()
+            await until(lambda: drawn_colours(app) == {"red", "blue"}, pilot)
+            await until(lambda: asked == ['"red"'], pilot)
+    finally:
+        answer.set()

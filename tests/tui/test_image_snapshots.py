@@ -1,4 +1,5 @@
-"""What an article with pictures shows in half-block mode (deterministic: no terminal query).
+"""What an article with pictures shows in half-block mode (deterministic: no terminal query),
+drawn by the app's own article pane (the line-drawn body, pictures over its kept rows).
 
 Update after an intended change with
 ``pytest tests/tui/test_image_snapshots.py --snapshot-update``.
@@ -7,17 +8,21 @@ Update after an intended change with
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
 from textual.app import App, ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Markdown
+from textual.containers import Horizontal
 
 from newsreader.images.decode import decode_image
 from newsreader.images.loader import ImageResult
-from newsreader.images.refs import find_image_refs, without_images
-from newsreader.tui.image_view import ImageView, mount_images
+from newsreader.model import Article, ContentType
+from newsreader.tui.widgets.article_pane import ArticlePane
+
+STYLESHEET = Path(__file__).parents[2] / "src" / "newsreader" / "tui" / "newsreader.tcss"
+WHEN = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 ARTICLE = """# Pictures in an article
 
@@ -46,15 +51,26 @@ def sunset() -> bytes:
     return out.getvalue()
 
 
-class PicturesApp(App[None]):
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Markdown(id="body")
+def article() -> Article:
+    return Article(
+        id=1, feed_id=1, feed_title="Pictures", key="a", title="Pictures in an article",
+        link="https://news.example/a", author="", published=WHEN, updated=None, summary="",
+        content=ARTICLE, content_type=ContentType.MARKDOWN, body=ARTICLE,
+        word_count=len(ARTICLE.split()), read=False, starred=False,
+    )  # fmt: skip
 
-    async def on_mount(self) -> None:
-        body = self.query_one(Markdown)
-        await body.update(without_images(ARTICLE))
-        await mount_images(body, find_image_refs(ARTICLE), "blocks", self.load, max_height=10)
+
+class PicturesApp(App[None]):
+    CSS_PATH = str(STYLESHEET)  # the app's own
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield ArticlePane(lambda: WHEN, id="article")
+
+    def on_mount(self) -> None:
+        pane = self.query_one(ArticlePane)
+        pane.loader = self.load
+        pane.pictures.mode = "blocks"
 
     async def load(self, url: str, box: tuple[int, int]) -> ImageResult:
         if url.endswith("sunset.png"):
@@ -63,13 +79,17 @@ class PicturesApp(App[None]):
 
 
 async def _drawn(pilot: Any) -> None:
+    await pilot.pause()  # laid out: the pane knows its width
+    pane = pilot.app.query_one(ArticlePane)
+    await pane.show(article(), ARTICLE)
+    pictures = pane.pictures
     for _ in range(500):
-        views = pilot.app.query(ImageView)
-        if len(views) == 2 and all(view.drawn or view.error for view in views):
+        if len(pictures.results) == 2 and not pictures._ready and not pictures._loading:
             break
         await pilot.pause(0.02)
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
 def test_article_with_a_picture_and_a_missing_one(snap_compare: Any) -> None:
-    assert snap_compare(PicturesApp(), terminal_size=(70, 30), run_before=_drawn)
+    assert snap_compare(PicturesApp(), terminal_size=(70, 48), run_before=_drawn)

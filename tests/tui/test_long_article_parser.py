@@ -8,8 +8,8 @@ import threading
 from rich.console import Console
 from rich.markdown import Markdown
 
-from newsreader.tui.widgets.long_article import _Markdown
 from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
+from newsreader.tui.widgets.markdown_sections import _Markdown
 
 TEXT = """# Title
 

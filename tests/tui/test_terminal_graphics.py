@@ -14,8 +14,10 @@ from collections.abc import Callable
 
 import pytest
 from PIL import Image
+from textual.strip import Strip
 
 from newsreader.tui.terminal_graphics import (
+    HalfBlockRows,
     TerminalGraphics,
     detect_image_mode,
     fitted_cells,
@@ -57,6 +59,16 @@ def test_the_setting_chooses_unless_auto() -> None:
         assert detect_image_mode(forced, {}, never_asked, ready) == forced
         assert ready.calls == 1  # made ready while the terminal can answer its questions
         assert detect_image_mode(forced, {}, never_asked, Preparing(works=False)) == "blocks"
+
+
+def test_detect_image_mode_honours_the_setting_and_tmux() -> None:
+    assert detect_image_mode("off") == "off"
+    assert detect_image_mode("kitty") == "kitty"
+    assert detect_image_mode("sixel") == "sixel"
+    assert detect_image_mode("blocks") == "blocks"
+    assert detect_image_mode("auto", {"TMUX": "/tmp/tmux-0/default,1,0"}) == "blocks"
+    # Not a terminal (the tests' stdout): textual-image finds no graphics protocol.
+    assert detect_image_mode("auto", {"TERM": "xterm-256color"}) == "blocks"
 
 
 def test_auto_follows_the_terminal_answer_and_never_asks_inside_tmux() -> None:
@@ -218,3 +230,32 @@ def test_half_blocks_and_fitted_cells() -> None:
     assert lines.escapes == ""
     assert len(lines.strips) == 20
     assert all("\x1b" not in strip.text for strip in lines.strips)
+
+
+def test_half_block_lines_are_made_when_first_drawn() -> None:
+    """A picture's lines are made one at a time, when asked for, and made once."""
+    image = Image.new("RGB", (4, 4), (255, 0, 0))
+    image.paste((0, 0, 255), (0, 1, 4, 2))  # the lower pixel of the first row's cells
+    rows = half_block_lines(image, 4, 2).strips
+    assert isinstance(rows, HalfBlockRows)
+    made: list[int] = []
+    make = rows._line
+
+    def counted(row: int) -> Strip:
+        made.append(row)
+        return make(row)
+
+    rows._line = counted  # type: ignore[method-assign]
+    first = rows[0]
+    assert made == [0]
+    assert rows[0] is first and rows[-2] is first
+    assert made == [0]
+    (segment,) = list(first)
+    assert segment.text == "▀▀▀▀"
+    assert segment.style is not None and segment.style.color and segment.style.bgcolor
+    assert segment.style.color.get_truecolor() == (255, 0, 0)
+    assert segment.style.bgcolor.get_truecolor() == (0, 0, 255)
+    assert [strip.text for strip in rows[0:2]] == ["▀▀▀▀", "▀▀▀▀"]
+    assert made == [0, 1]
+    with pytest.raises(IndexError):
+        rows[2]

@@ -38,6 +38,11 @@ def image_cache_dir() -> Path:
     return user_cache_path("newsreader") / "images"
 
 
+def body_version(body: bytes) -> str:
+    """A short digest naming ``body`` (a changed picture has another)."""
+    return hashlib.blake2b(body, digest_size=12).hexdigest()
+
+
 def cache_key(url: str) -> str:
     """The file name stem of ``url``'s entry."""
     return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()[:40]
@@ -54,6 +59,8 @@ class CachedImage:
     last_modified: str | None = None
     stored_at: float = 0.0
     fresh_until: float = 0.0  # reused without asking the server until then
+    #: Names the body (:func:`body_version`); "" for an entry stored before it was kept.
+    version: str = ""
 
     def is_fresh(self, now: float | None = None) -> bool:
         return (time.time() if now is None else now) < self.fresh_until
@@ -69,13 +76,17 @@ class ImageCache:
     def path_for(self, url: str) -> Path:
         return self.folder / (cache_key(url) + SUFFIX)
 
-    def get(self, url: str) -> CachedImage | None:
-        """The entry for ``url``, marked as recently used; None when absent or unreadable."""
+    def get(self, url: str, *, body: bool = True) -> CachedImage | None:
+        """The entry for ``url``, marked as recently used; None when absent or unreadable.
+
+        With ``body=False`` only its header is read (validators, freshness, version): the
+        body is left on disk and the entry's :attr:`~CachedImage.body` is empty.
+        """
         path = self.path_for(url)
         try:
             with path.open("rb") as file:
                 header = json.loads(file.readline(MAX_HEADER))
-                body = file.read()
+                data = file.read() if body else b""
             os.utime(path)
         except (OSError, ValueError):
             return None
@@ -83,12 +94,13 @@ class ImageCache:
             return None  # a hash collision or a damaged entry
         return CachedImage(
             url=url,
-            body=body,
+            body=data,
             content_type=str(header.get("content_type") or ""),
             etag=header.get("etag"),
             last_modified=header.get("last_modified"),
             stored_at=float(header.get("stored_at") or 0.0),
             fresh_until=float(header.get("fresh_until") or 0.0),
+            version=str(header.get("version") or ""),
         )
 
     def put(
@@ -107,7 +119,14 @@ class ImageCache:
         """
         now = time.time()
         entry = CachedImage(
-            url, body, content_type, etag, last_modified, now, now + max(0.0, fresh_for)
+            url,
+            body,
+            content_type,
+            etag,
+            last_modified,
+            now,
+            now + max(0.0, fresh_for),
+            body_version(body),
         )
         if len(body) > self.max_bytes:
             return entry  # would evict everything else and itself; keep it out
@@ -118,6 +137,7 @@ class ImageCache:
             "last_modified": last_modified,
             "stored_at": entry.stored_at,
             "fresh_until": entry.fresh_until,
+            "version": entry.version,
         }
         self.folder.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
@@ -132,6 +152,23 @@ class ImageCache:
             return entry
         self.evict()
         return entry
+
+    def refresh(
+        self, url: str, etag: str | None, last_modified: str | None, fresh_for: float
+    ) -> CachedImage | None:
+        """The server confirmed ``url``'s cached body (a 304): store its new validators and
+        freshness with the same body. None when the entry is gone."""
+        entry = self.get(url)
+        if entry is None:
+            return None
+        return self.put(
+            url,
+            entry.body,
+            entry.content_type,
+            etag or entry.etag,
+            last_modified or entry.last_modified,
+            fresh_for,
+        )
 
     def entries(self) -> list[tuple[float, int, Path]]:
         """(last used, size, path) of every entry, least recently used first."""

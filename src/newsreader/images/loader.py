@@ -14,13 +14,12 @@ redirects itself, one hop at a time, so that each target is checked by
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin
 
-from newsreader.images.cache import CachedImage, ImageCache, freshness
+from newsreader.images.cache import CachedImage, ImageCache, body_version, freshness
 from newsreader.images.decode import (
     DecodedImage,
     UndrawableImage,
@@ -33,6 +32,8 @@ from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, c
 from newsreader.images.policy import host_is_private as _host_is_private
 from newsreader.model import FetchResult
 from newsreader.sources.feeds import REDIRECTS, Fetcher, FetchLimits
+
+__all__ = ["FetchedImage", "ImageLoader", "ImageResult", "body_version", "sized_key", "sized_url"]
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -120,12 +121,21 @@ class ImageLoader:
             return None
 
         def work() -> tuple[ImageResult, bool] | None:
+            head = self.cache.get(url, body=False)
+            if head is None:
+                return None
+            stale = not head.is_fresh()
+            # The picture decoded at this size from these very bytes, read without the
+            # original (the header names its bytes).
+            found = self._sized(url, box, head.version) if head.version else None
+            if found is not None:
+                return replace(found, stale=stale), False
             entry = self.cache.get(url)
             if entry is None:
                 return None
             fetched = FetchedImage(url, entry.body, entry.content_type, from_cache=True)
             result, keep = self._decode_now(fetched, box)
-            return replace(result, stale=not entry.is_fresh()), keep
+            return replace(result, stale=stale), keep
 
         found = await asyncio.to_thread(work)
         if found is None:
@@ -134,6 +144,41 @@ class ImageLoader:
         if keep:
             self._keep_copy(result, box)
         return result
+
+    async def revalidate(
+        self, url: str, box: tuple[int, int], version: str, page_url: str | None = None
+    ) -> ImageResult | None:
+        """Ask the server whether the cached picture named ``version`` changed (a conditional
+        GET); the new picture fitted into ``box`` when it did, else None.
+
+        A 304 only refreshes the entry's validators and freshness: nothing is read back or
+        decoded. An error keeps the cached copy (None).
+        """
+        try:
+            check_scheme(url)
+            if page_url:
+                await check_redirect(page_url, url, self.is_private)
+        except RefusedURL:
+            return None
+        head = await asyncio.to_thread(lambda: self.cache.get(url, body=False))
+        if head is None or head.version != version:
+            changed = await self.load(url, box, page_url)  # the cache changed meanwhile
+            return changed if changed.ok and changed.version != version else None
+        answer = await self._request(url, head.etag, head.last_modified)
+        if isinstance(answer, str):
+            return None
+        if answer.not_modified:
+            fresh_for = freshness(answer.headers or {})
+            if fresh_for:  # the server says how long it stays fresh from now on
+                await asyncio.to_thread(
+                    self.cache.refresh, url, answer.etag, answer.last_modified, fresh_for
+                )
+            return None
+        fetched = await self._finish(url, answer, None)
+        if fetched.error:
+            return None
+        result = await self._decode(fetched, box)
+        return result if result.ok and result.version != version else None
 
     async def load(
         self, url: str, box: tuple[int, int], page_url: str | None = None
@@ -172,21 +217,31 @@ class ImageLoader:
         entry = await asyncio.to_thread(self.cache.get, url)
         if entry is not None and entry.is_fresh():
             return FetchedImage(url, entry.body, entry.content_type, from_cache=True)
-        headers = {"Accept": IMAGE_ACCEPT}
         etag = entry.etag if entry else None
         last_modified = entry.last_modified if entry else None
+        answer = await self._request(url, etag, last_modified)
+        if isinstance(answer, str):
+            return FetchedImage(url, error=answer)
+        return await self._finish(url, answer, entry)
+
+    async def _request(
+        self, url: str, etag: str | None, last_modified: str | None
+    ) -> FetchResult | str:
+        """The server's answer for ``url`` (conditional when validators are given), following
+        redirects one checked hop at a time; or why there is none."""
+        headers = {"Accept": IMAGE_ACCEPT}
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
             result = await self.fetcher.fetch(current, etag, last_modified, headers)
             target = _redirect_target(current, result)
             if target is None:
-                return await self._finish(url, result, entry)
+                return result
             try:
                 await check_redirect(current, target, self.is_private)
             except RefusedURL as error:
-                return FetchedImage(url, error=str(error))
+                return str(error)
             current = target
-        return FetchedImage(url, error=f"too many redirects (more than {MAX_REDIRECTS})")
+        return f"too many redirects (more than {MAX_REDIRECTS})"
 
     async def _finish(
         self, url: str, result: FetchResult, cached: CachedImage | None
@@ -230,10 +285,9 @@ class ImageLoader:
         # The picture already decoded at this size from these very bytes, when cached:
         # reading a small PNG costs a fraction of decoding a large JPEG again.
         if fetched.from_cache:
-            entry = self.cache.get(sized_key(fetched.url, box, version))
-            found = decode_sized(entry.body) if entry is not None else None
+            found = self._sized(fetched.url, box, version)
             if found is not None:
-                return ImageResult(fetched.url, found, from_cache=True, version=version), False
+                return found, False
         try:
             decoded = decode_image(fetched.body, box, fetched.content_type)
         except UndrawableImage as error:
@@ -242,6 +296,15 @@ class ImageLoader:
             self._store(fetched)
         result = ImageResult(fetched.url, decoded, from_cache=fetched.from_cache, version=version)
         return result, fetched.fresh_for is not None and _worth_keeping(decoded)
+
+    def _sized(self, url: str, box: tuple[int, int], version: str) -> ImageResult | None:
+        """The cached copy of ``url``'s picture decoded into ``box`` from the bytes
+        ``version`` names; None when there is none (or it is damaged)."""
+        entry = self.cache.get(sized_key(url, box, version))
+        found = decode_sized(entry.body) if entry is not None else None
+        if found is None:
+            return None
+        return ImageResult(url, found, from_cache=True, version=version)
 
     def _keep_copy(self, result: ImageResult, box: tuple[int, int]) -> None:
         """Store ``result``'s picture as decoded for ``box``, after it is handed over (the
@@ -276,11 +339,6 @@ def _worth_keeping(decoded: DecodedImage) -> bool:
     a small picture decodes as fast from its own bytes."""
     image = decoded.image
     return decoded.source_width * decoded.source_height >= 4 * image.width * image.height
-
-
-def body_version(body: bytes) -> str:
-    """A short digest naming ``body`` (a changed picture has another)."""
-    return hashlib.blake2b(body, digest_size=12).hexdigest()
 
 
 def sized_key(url: str, box: tuple[int, int], version: str) -> str:

@@ -10,9 +10,16 @@ import re
 from newsreader.ingest.sanitize import safe_link
 from newsreader.tui.widgets.long_article import PICTURE_MARK
 
+# A character of a link's text: anything but a bracket, or an escaped character. The two never
+# start alike (a backslash is only the escape's), so a run of backslashes cannot make the
+# match backtrack exponentially.
+_CHAR = r"(?:[^\[\]\\]|\\.)"
+# The target, and an optional title.
+_TARGET = r"\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"
 # An inline Markdown link (not an image): its text and its target.
-_LINK = re.compile(r"(?<!!)\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_IMAGE = re.compile(r"!\[((?:[^\[\]]|\\.)*)\]\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+_LINK = re.compile(rf"(?<!!)\[({_CHAR}*)\]{_TARGET}")
+# An image: its alt text (which may hold balanced brackets, "Chart [2024]") and its target.
+_IMAGE = re.compile(rf"!\[((?:{_CHAR}|\[{_CHAR}*\])*)\]{_TARGET}")
 _AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
 _ESCAPED = re.compile(r"\\(.)")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")

@@ -27,10 +27,12 @@ import random
 import re
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
+from rich.color import Color, ColorType
+from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
@@ -166,7 +168,7 @@ def fitted_cells(image: PILImage, mode: str, columns: int, rows: int) -> tuple[i
 class PictureLines:
     """A picture as lines of cells, and what the terminal must be sent before they show."""
 
-    strips: list[Strip]
+    strips: Sequence[Strip]
     escapes: str = ""  # written to the terminal once, before the lines are drawn
     image_id: int = 0  # the Kitty image id (0: none)
     release: str = field(default="", repr=False)  # frees the picture in the terminal
@@ -175,43 +177,67 @@ class PictureLines:
 _LEVELS = [round(round(value * 63 / 255) * 255 / 63) for value in range(256)]
 
 
-def half_block_lines(image: PILImage, columns: int, rows: int) -> PictureLines:
-    r"""``image`` as ``rows`` lines of ``columns`` coloured half-blocks (upper half: one pixel,
-    lower half: the pixel under it).
+class HalfBlockRows(Sequence[Strip]):
+    """A picture's lines of coloured half-blocks, each made the first time it is asked for.
 
-    Pillow resizes; the cells are built here rather than by textual-image's half-cell
-    renderable, which makes a Rich ``Style`` and two ``Color``\ s per cell (160 ms for a
-    100 x 37 picture under load; this takes a tenth of that) and asks for the terminal's
-    cell size, which must not be asked once Textual runs. Equal neighbours share a segment.
+    Making a line costs a Rich ``Style`` for each new pair of colours (about 0.15 ms for 53
+    cells); an article's pictures are mostly below the screen, so their lines are made as
+    they are drawn rather than all at once when the picture arrives. The pixels are prepared
+    here, by Pillow, in one go.
     """
-    from PIL import Image
-    from rich.color import Color, ColorType
-    from rich.color_triplet import ColorTriplet
 
-    columns, rows = max(1, columns), max(1, rows)
-    pixels = image.convert("RGB")
-    if pixels.size != (columns, rows * 2):
-        pixels = pixels.resize((columns, rows * 2), Image.Resampling.BILINEAR)
-    # 64 levels a channel, black and white kept (a step of 4 in 255 is not seen in a cell):
-    # neighbouring cells share colours and styles, half the work for a photograph.
-    pixels = pixels.point(_LEVELS * 3)
-    # One 32-bit integer a pixel (R, G, B, padding), read by C rather than sliced in Python.
-    data = memoryview(pixels.convert("RGBX").tobytes()).cast("I")
-    colours: dict[int, Color] = {}
-    styles: dict[int, Style] = {}
-    order = sys.byteorder
-    truecolor = ColorType.TRUECOLOR
+    def __init__(self, image: PILImage, columns: int, rows: int) -> None:
+        from PIL import Image
 
-    def colour(pixel: int) -> Color:
-        found = colours.get(pixel)
+        columns, rows = max(1, columns), max(1, rows)
+        pixels = image.convert("RGB")
+        if pixels.size != (columns, rows * 2):
+            pixels = pixels.resize((columns, rows * 2), Image.Resampling.BILINEAR)
+        # 64 levels a channel, black and white kept (a step of 4 in 255 is not seen in a
+        # cell): neighbouring cells share colours and styles, half the work for a photograph.
+        pixels = pixels.point(_LEVELS * 3)
+        # One 32-bit integer a pixel (R, G, B, padding), read by C rather than sliced in Python.
+        self._data = memoryview(pixels.convert("RGBX").tobytes()).cast("I")
+        self.columns = columns
+        self.rows = rows
+        self._lines: list[Strip | None] = [None] * rows
+        self._colours: dict[int, Color] = {}
+        self._styles: dict[int, Style] = {}
+
+    def __len__(self) -> int:
+        return self.rows
+
+    @overload
+    def __getitem__(self, row: int) -> Strip: ...
+
+    @overload
+    def __getitem__(self, row: slice) -> list[Strip]: ...
+
+    def __getitem__(self, row: int | slice) -> Strip | list[Strip]:
+        if isinstance(row, slice):
+            return [self[n] for n in range(*row.indices(self.rows))]
+        if row < 0:
+            row += self.rows
+        if not 0 <= row < self.rows:
+            raise IndexError(row)
+        line = self._lines[row]
+        if line is None:
+            line = self._lines[row] = self._line(row)
+        return line
+
+    def _colour(self, pixel: int) -> Color:
+        found = self._colours.get(pixel)
         if found is None:
-            red, green, blue, _ = pixel.to_bytes(4, order)
+            red, green, blue, _ = pixel.to_bytes(4, sys.byteorder)
             name = f"#{red:02x}{green:02x}{blue:02x}"  # as Color.from_rgb names it
-            found = colours[pixel] = Color(name, truecolor, None, ColorTriplet(red, green, blue))
+            triplet = ColorTriplet(red, green, blue)
+            found = self._colours[pixel] = Color(name, ColorType.TRUECOLOR, None, triplet)
         return found
 
-    strips: list[Strip] = []
-    for row in range(rows):
+    def _line(self, row: int) -> Strip:
+        """Line ``row``: the upper half of each cell one pixel, the lower half the one under
+        it; equal neighbours share a segment."""
+        columns, data, styles = self.columns, self._data, self._styles
         top = data[2 * row * columns : (2 * row + 1) * columns]
         bottom = data[(2 * row + 1) * columns : (2 * row + 2) * columns]
         segments: list[Segment] = []
@@ -225,11 +251,22 @@ def half_block_lines(image: PILImage, columns: int, rows: int) -> PictureLines:
             if run:
                 segments.append(Segment("▀" * run, styles[run_key]))
             if key not in styles:
-                styles[key] = Style.from_color(colour(upper), colour(lower))
+                styles[key] = Style.from_color(self._colour(upper), self._colour(lower))
             run_key, run = key, 1
         segments.append(Segment("▀" * run, styles[run_key]))
-        strips.append(Strip(segments, columns))
-    return PictureLines(strips)
+        return Strip(segments, columns)
+
+
+def half_block_lines(image: PILImage, columns: int, rows: int) -> PictureLines:
+    r"""``image`` as ``rows`` lines of ``columns`` coloured half-blocks (upper half: one pixel,
+    lower half: the pixel under it), each line made when first drawn (:class:`HalfBlockRows`).
+
+    Pillow resizes; the cells are built here rather than by textual-image's half-cell
+    renderable, which makes a Rich ``Style`` and two ``Color``\ s per cell (160 ms for a
+    100 x 37 picture under load; this takes a tenth of that) and asks for the terminal's
+    cell size, which must not be asked once Textual runs.
+    """
+    return PictureLines(HalfBlockRows(image, columns, rows))
 
 
 # Kitty image ids: random start (another program's pictures may be in the terminal too),

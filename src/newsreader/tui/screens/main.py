@@ -114,6 +114,7 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
         # Pictures are fetched only when an article showing them is opened.
         self.pane.loader = self._load_picture if settings.images != "off" else None
         self.pane.pictures.peek = self._cached_picture  # a cached copy drawn at once
+        self.pane.pictures.revalidate = self._revalidate_picture
         self.feeds.border_title = "Feeds"
         self.feeds.loading = True
         self.hide_read = self.reader.get_meta(HIDE_READ) == "1"
@@ -268,6 +269,11 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
 
     async def _cached_picture(self, url: str, box: tuple[int, int]) -> ImageResult | None:
         return await (await self._images()).cached(url, box)
+
+    async def _revalidate_picture(
+        self, url: str, box: tuple[int, int], version: str
+    ) -> ImageResult | None:
+        return await (await self._images()).revalidate(url, box, version)
 
     def action_toggle_images(self) -> None:
         if self.pane.loader is None:

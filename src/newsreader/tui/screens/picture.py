@@ -43,7 +43,7 @@ class PictureCells(Widget):
     }
     """
 
-    def __init__(self, strips: list[Strip], *, id: str | None = None) -> None:
+    def __init__(self, strips: Sequence[Strip], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.strips = strips
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 Loader = Callable[[str, tuple[int, int]], Awaitable["ImageResult"]]
 #: A cached copy of one picture without a request, or None (``ImageLoader.cached`` fits).
 Peek = Callable[[str, tuple[int, int]], Awaitable["ImageResult | None"]]
+#: Asks whether a cached picture (url, box, its version) changed: the new picture, or None
+#: when it did not (``ImageLoader.revalidate`` fits).
+Revalidate = Callable[[str, tuple[int, int], str], Awaitable["ImageResult | None"]]
 PICTURE_MAX_ROWS = 20
 SIXEL_INLINE = (
     "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
@@ -55,6 +58,9 @@ class ArticlePictures:
         self.placed: dict[int, tuple[str, str]] = {}  # (url, alt) by picture index
         #: Gives a cached copy without a request (``ImageLoader.cached`` fits); None: none.
         self.peek: Peek | None = None
+        #: Asks about a stale cached copy (a 304 costs no decoding); None: the loader is
+        #: asked again and the versions compared.
+        self.revalidate: Revalidate | None = None
         self.results: dict[str, ImageResult] = {}
         self._loading: dict[str, asyncio.Future[ImageResult]] = {}
         self._prepared = -1  # the body's drawing the pictures were prepared for
@@ -62,6 +68,7 @@ class ArticlePictures:
         self._ready: dict[int, tuple[PictureLines | str, ImageResult]] = {}
         self._revalidating: set[str] = set()  # stale cached copies asked about
         self._stale: list[ImageResult] = []  # drawn, to be asked about
+        self._loaded = False  # every picture of the body's drawing loaded and made
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
         self._told_sixel = False
@@ -82,6 +89,7 @@ class ArticlePictures:
         self._prepared = -1
         self._revalidating = set()
         self._stale = []
+        self._loaded = False
         self.release()
 
     def release(self) -> None:
@@ -128,18 +136,22 @@ class ArticlePictures:
             return
         self._prepared = generation
         self._ready = {}
+        self._loaded = False
         if loader is None or not self.placed:
             return
         pictures = [
             self._prepare(loader, index, picture, generation)
             for index, picture in self.placed.items()
         ]
+
+        async def prepare_all() -> None:
+            await asyncio.gather(*pictures, return_exceptions=True)
+            if self._prepared == generation:
+                self._loaded = True
+                self._ask_about_stale()
+
         # One worker for them all (a worker each costs the UI its messages).
-        self.owner.run_worker(
-            asyncio.gather(*pictures, return_exceptions=True),
-            group="pictures",
-            exit_on_error=False,
-        )
+        self.owner.run_worker(prepare_all(), group="pictures", exit_on_error=False)
 
     def load(self, placed: list[tuple[int, int]]) -> None:
         """Pictures got their place in the body: draw those that are ready (the others are
@@ -206,17 +218,22 @@ class ArticlePictures:
             image = result.decoded.image
             mode = self.inline_mode
             columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
-            # Cells are made in a thread: twenty pictures cost the event loop nothing.
-            ready = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
-            if not current():
-                return
+            if mode == "blocks":
+                # Only the pixels are prepared now (0.1 ms): each line is made when drawn.
+                ready = picture_lines(image, mode, columns, rows)
+            else:
+                # Kitty: the pixels are encoded in a thread (twenty pictures cost the event
+                # loop nothing).
+                ready = await asyncio.to_thread(picture_lines, image, mode, columns, rows)
+                if not current():
+                    return
         self._ready[index] = ready, result
         if index in body.pictures:  # its place is drawn already
             self._draw(index)
 
     def _draw(self, index: int) -> None:
-        """Draw the lines made for picture ``index`` over its place (or say why not); then
-        a stale cached copy is asked about."""
+        """Draw the lines made for picture ``index`` over its place (or say why not); the
+        stale cached copies are asked about once every picture is loaded."""
         ready, result = self._ready.pop(index)
         body = self._body()
         if isinstance(ready, str):
@@ -229,9 +246,15 @@ class ArticlePictures:
         body.set_picture(index, ready.strips)
         if result.stale and result.url not in self._revalidating:
             self._revalidating.add(result.url)
-            if not self._stale:  # asked about once the drawn pictures are on screen
-                self.owner.call_after_refresh(self._revalidate_stale)
             self._stale.append(result)
+            if self._loaded:
+                self._ask_about_stale()
+
+    def _ask_about_stale(self) -> None:
+        # The requests wait for the last picture: they would take the event loop from the
+        # drawing (twenty conditional GETs cost more than drawing twenty cached pictures).
+        if self._stale:
+            self.owner.call_after_refresh(self._revalidate_stale)
 
     def _revalidate_stale(self) -> None:
         stale, self._stale = self._stale, []
@@ -250,8 +273,14 @@ class ArticlePictures:
         it stands if it changed (an error keeps the cached copy)."""
         article = self._article
         url = shown.url
-        result = await loader(url, self.box())
-        if article != self._article or not result.ok or result.version == shown.version:
+        if self.revalidate is not None:
+            changed = await self.revalidate(url, self.box(), shown.version)
+        else:
+            changed = await loader(url, self.box())
+        if article != self._article or changed is None:
+            return
+        result = changed
+        if not result.ok or result.version == shown.version:
             return
         self.results[url] = result
         body = self._body()

@@ -9,15 +9,12 @@ target in their style: a click on one is posted as :class:`LongArticleBody.LinkC
 
 from __future__ import annotations
 
-import io
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.style import Style
 from rich.theme import Theme
 from textual import events, work
@@ -27,112 +24,22 @@ from textual.selection import Selection
 from textual.strip import Strip
 from textual.widget import Widget
 
-from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
-from newsreader.tui.widgets.picture_places import PICTURE_MARK, place_pictures
+from newsreader.tui.widgets.markdown_sections import (
+    RenderedSection,
+    Section,
+    line_console,
+    rendered_section,
+    split_sections,
+)
+from newsreader.tui.widgets.picture_places import PICTURE_MARK
 
 __all__ = ["PICTURE_MARK", "LongArticleBody", "Section", "split_sections"]
-
-# An ATX heading line: up to three spaces, one to six #, then the heading text.
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_EMPHASIS = re.compile(r"[*_`]+")
-_ESCAPE = re.compile(r"\\(.)")
-
-
-@dataclass(frozen=True)
-class Section:
-    """A run of Markdown from one heading to the next (the first may have no heading)."""
-
-    level: int
-    label: str
-    markdown: str
-
-
-def heading_label(text: str) -> str:
-    """The plain text of a heading's inline Markdown."""
-    text = _INLINE_LINK.sub(r"\1", text)
-    text = _EMPHASIS.sub("", text)
-    return _ESCAPE.sub(r"\1", text).strip()
-
-
-def split_sections(markdown: str) -> Iterator[Section]:
-    """Cut ``markdown`` before each ATX heading outside code fences."""
-    lines: list[str] = []
-    level, label = 0, ""
-    fence = ""
-    for line in markdown.splitlines():
-        if fence:
-            if line.strip().startswith(fence):
-                fence = ""
-        elif match := _FENCE.match(line):
-            fence = match.group(1)
-        elif match := _HEADING.match(line):
-            if lines or level:
-                yield Section(level, label, "\n".join(lines))
-            level, label, lines = len(match.group(1)), heading_label(match.group(2) or ""), []
-        lines.append(line)
-    if lines or level:
-        yield Section(level, label, "\n".join(lines))
-
-
-class _Heading(Heading):
-    """Headings on the left at every level, as in the Markdown widget's styles here."""
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        text = self.text.copy()
-        text.justify = "left"
-        yield text
-
-
-class _Markdown(ReusedParserMarkdown):
-    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
-        **Markdown.elements,
-        "heading_open": _Heading,
-    }
-
-
-@dataclass(frozen=True)
-class RenderedSection:
-    level: int
-    label: str
-    lines: list[Strip]
-    pictures: list[tuple[int, int]]  # (picture index, its first line in ``lines``)
-
-
-def render_section(section: Section, console: Console, width: int) -> list[Strip]:
-    """``section`` as lines of at most ``width`` cells."""
-    if not section.markdown.strip():
-        return []
-    options = console.options.update(width=width)
-    rendered = console.render_lines(
-        _Markdown(section.markdown, code_theme="monokai", hyperlinks=True), options, pad=False
-    )
-    return [Strip(line) for line in rendered]
-
 
 # Bodies up to this size are rendered on the UI thread (a few milliseconds), larger ones in a
 # thread, section by section.
 DRAW_HERE_CHARS = 8_000
-
-
-def _line_console(width: int, theme: Theme) -> Console:
-    return Console(
-        width=width,
-        color_system="truecolor",
-        theme=theme,
-        force_terminal=True,
-        legacy_windows=False,
-        file=io.StringIO(),  # only lines are rendered: nothing is written
-    )
-
-
-def _rendered(
-    section: Section, console: Console, width: int, rows: int, captions: dict[int, str]
-) -> RenderedSection:
-    lines = render_section(section, console, width)
-    lines, placed = place_pictures(lines, rows, captions)
-    return RenderedSection(section.level, section.label, lines, placed)
+# A larger body's lines are added in batches at most this often (after the first lines).
+BATCH_SECONDS = 0.25
 
 
 class LongArticleBody(Widget):
@@ -174,13 +81,16 @@ class LongArticleBody(Widget):
         self.captions: dict[int, str] = {}
         self.picture_rows = 0
         self.pictures: dict[int, int] = {}
+        #: Picture lines not made yet, by line: (the picture's lines, which one). A picture's
+        #: lines are made as they are first drawn (most are below the screen when it arrives).
+        self._unmade: dict[int, tuple[Sequence[Strip], int]] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
         #: Called once the first lines of each drawing are on screen: its pictures can be
         #: loaded before the drawing reaches their places.
         self.on_drawing: Callable[[], None] | None = None
         # The words of the active search, marked where they are drawn.
         self.highlight: re.Pattern[str] | None = None
-        self._line_style: Style | None = None
+        self._drawing_style: Style | None = None  # the style while lines are drawn
 
     # -- content ----------------------------------------------------------------------------
 
@@ -203,6 +113,7 @@ class LongArticleBody(Widget):
         self._width = 0
         self._generation += 1  # a drawing under way for the last text stops
         self.lines = []
+        self._unmade = {}
         self.headings = []
         self.complete = False
         if self.size.width > 0 and not after_layout:
@@ -224,6 +135,7 @@ class LongArticleBody(Widget):
         self._markdown = ""
         self._generation += 1
         self.lines = []
+        self._unmade = {}
         self.headings = []
         self.complete = True
         self.refresh(layout=True)
@@ -234,14 +146,15 @@ class LongArticleBody(Widget):
         self.lines = []
         self.headings = []
         self.pictures = {}
+        self._unmade = {}
         self.complete = False
         self.refresh(layout=True)
         if len(self._markdown) <= DRAW_HERE_CHARS:
             # A short body is drawn in a few milliseconds: sooner here than a thread starts
             # (measured: 3-8 ms to render, 30-370 ms until a thread's first lines arrived).
-            console = _line_console(width, self._theme())
+            console = line_console(width, self._theme())
             sections = [
-                _rendered(section, console, width, self.picture_rows, self.captions)
+                rendered_section(section, console, width, self.picture_rows, self.captions)
                 for section in split_sections(self._markdown)
             ]
             self._add(self._generation, sections, True)
@@ -263,15 +176,18 @@ class LongArticleBody(Widget):
         thread=True, exclusive=True, group="long-article", exit_on_error=False, description="draw"
     )
     def _draw_lines(self, markdown: str, width: int, generation: int, theme: Theme) -> None:
-        console = _line_console(width, theme)
+        console = line_console(width, theme)
         batch: list[RenderedSection] = []
         sent = time.monotonic()
         for section in split_sections(markdown):
             if generation != self._generation:
                 return
-            batch.append(_rendered(section, console, width, self.picture_rows, self.captions))
-            # The first screenful promptly, then in steps that keep the screen moving.
-            if not self.lines or time.monotonic() - sent > 0.1:
+            batch.append(
+                rendered_section(section, console, width, self.picture_rows, self.captions)
+            )
+            # The first lines promptly, then in steps that keep the scroll bar moving: each
+            # step makes the body taller, and Textual draws all its lines on screen again.
+            if not self.lines or time.monotonic() - sent > BATCH_SECONDS:
                 self.app.call_from_thread(self._add, generation, batch, False)
                 batch = []
                 sent = time.monotonic()
@@ -314,6 +230,11 @@ class LongArticleBody(Widget):
         rows = self.picture_rows
         del self.lines[first : first + rows]
         self.lines[first] = Strip([Segment(caption, Style(dim=True))])
+        self._unmade = {
+            y - rows if y > first else y: unmade
+            for y, unmade in self._unmade.items()
+            if not first <= y < first + rows
+        }
         self.headings = [
             (level, label, line - rows if line > first else line)
             for level, label, line in self.headings
@@ -321,9 +242,13 @@ class LongArticleBody(Widget):
         self.pictures = {n: y - rows if y > first else y for n, y in self.pictures.items()}
         self.refresh(layout=True)
 
-    def set_picture(self, index: int, strips: list[Strip], caption: str | None = None) -> None:
+    def set_picture(self, index: int, strips: Sequence[Strip], caption: str | None = None) -> None:
         """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
-        placeholder, and replace its caption when ``caption`` is given."""
+        placeholder, and replace its caption when ``caption`` is given.
+
+        A line of ``strips`` is taken when it is first drawn (or read through
+        :meth:`line`), so a lazy sequence makes only the lines that are shown.
+        """
         from rich.segment import Segment
 
         first = self.pictures.get(index)
@@ -331,10 +256,29 @@ class LongArticleBody(Widget):
             return
         rows = self.picture_rows
         for offset in range(rows):
-            self.lines[first + offset] = strips[offset] if offset < len(strips) else Strip([])
+            y = first + offset
+            if offset < len(strips):
+                self._unmade[y] = (strips, offset)
+            else:
+                self._unmade.pop(y, None)
+                self.lines[y] = Strip([])
         if caption is not None:
             self.lines[first + rows] = Strip([Segment(caption, Style(dim=True))])
         self.refresh(Region(0, first, self.size.width, rows + 1))  # only its lines
+
+    def line(self, y: int) -> Strip:
+        """Line ``y`` as drawn (a picture's line is made now if it was not yet)."""
+        unmade = self._unmade.pop(y, None)
+        if unmade is not None:
+            strips, row = unmade
+            self.lines[y] = strips[row]
+        return self.lines[y]
+
+    def all_lines(self) -> list[Strip]:
+        """Every line as drawn (making the pictures' lines not made yet)."""
+        for y in list(self._unmade):
+            self.line(y)
+        return self.lines
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -373,17 +317,18 @@ class LongArticleBody(Widget):
         return [y for y, strip in enumerate(self.lines) if has_match(strip, pattern)]
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The widget's style, worked out once for the lines of an update (not once a line).
-        self._line_style = self.rich_style
+        # The widget's style is the same for every line of one drawing: worked out once
+        # (Textual walks the ancestors' styles for it), not once a line.
+        self._drawing_style = self.rich_style
         try:
             return super().render_lines(crop)
         finally:
-            self._line_style = None
+            self._drawing_style = None
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        style = self._line_style or self.rich_style
-        strip = self.lines[y] if 0 <= y < len(self.lines) else Strip([])
+        style = self._drawing_style or self.rich_style
+        strip = self.line(y) if 0 <= y < len(self.lines) else Strip([])
         if self.highlight is not None:
             from newsreader.tui.match_marks import marked, match_spans
 
