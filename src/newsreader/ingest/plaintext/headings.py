@@ -7,12 +7,14 @@ from collections import Counter
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.lines import (
+    MAX_HEADING_CHARS,
     MAX_ITEM_WORDS,
     NUMBERED,
     SENTENCE_BREAK,
     capitalised_ratio,
     ends_closed,
     is_bullet,
+    is_comment_header,
     is_furniture,
     is_numbered,
     is_short,
@@ -67,18 +69,22 @@ def mark(unit: Unit) -> None:
     """Mark ``unit`` as short (a heading or list item) and title-like, or as a bulleted item."""
     if unit.kind is Kind.CODE:
         return
-    # Short lines are headings or list items; a line that holds the end of a sentence
-    # is a piece of prose, as is page furniture ("Reply").
-    unit.short = (
-        is_short(unit.text, MAX_ITEM_WORDS)
-        and not ends_closed(unit.text)
-        and not (SENTENCE_BREAK.search(unit.text) and not unit.text.endswith("?"))
-        and not TRAILER_LINE.match(unit.text)
-        and not is_furniture(unit.text)
-    )
-    unit.title_like = is_title_like(unit.text)
-    unit.short = unit.short or unit.title_like
-    if is_bullet(unit.text):
+    text = unit.text
+    if len(text) > MAX_HEADING_CHARS:
+        # Too long for a heading or a list item (only a comment's header may be as long).
+        unit.title_like = unit.short = is_comment_header(text)
+    else:
+        unit.title_like = is_title_like(text)
+        # Short lines are headings or list items; a line that holds the end of a sentence
+        # is a piece of prose, as is page furniture ("Reply").
+        unit.short = unit.title_like or (
+            is_short(text, MAX_ITEM_WORDS)
+            and not ends_closed(text)
+            and not (SENTENCE_BREAK.search(text) and not text.endswith("?"))
+            and not TRAILER_LINE.match(text)
+            and not is_furniture(text)
+        )
+    if is_bullet(text):
         unit.kind = Kind.ITEM
 
 

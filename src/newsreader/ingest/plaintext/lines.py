@@ -68,7 +68,7 @@ def is_code_line(line: str) -> bool:
         return True  # ends with ; { }
     if "//" in line and _CODE_COMMENT_END.search(line):
         return True
-    if _TABLE_COLUMN.search(line):
+    if not line.isascii() and _TABLE_COLUMN.search(line):
         return True
     return _CODE_START.match(line) is not None
 
@@ -171,10 +171,22 @@ def capitalised(word: str) -> bool:
 
 def is_title_like(line: str) -> bool:
     """Whether ``line`` could be a heading or title, judged on the line alone."""
-    if COMMENT_HEADER.match(line):
+    if is_comment_header(line):
         return True
     if not line or not is_short(line) or ends_closed(line):
         return False
+    return _title_like_short(line)
+
+
+def is_comment_header(line: str) -> bool:
+    """Whether ``line`` is the header of a reader's comment (:data:`COMMENT_HEADER`)."""
+    # The pattern ends with ":" and is tried only on lines that do (it backtracks on others).
+    return line[-2:].rstrip("\n")[-1:] == ":" and COMMENT_HEADER.match(line) is not None
+
+
+def _title_like_short(line: str) -> bool:
+    """:func:`is_title_like` for a short line without closing punctuation that is not a
+    comment's header."""
     if is_bullet(line) or is_quoted(line) or INDENTED.match(line):
         return False
     words = words_of(line)
