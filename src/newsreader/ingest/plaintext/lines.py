@@ -104,6 +104,8 @@ _CREDIT = re.compile(
 FURNITURE = re.compile(
     r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
 )
+# A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
+_YEAR = re.compile(r"\d{4}")
 HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
@@ -130,12 +132,18 @@ def ends_closed(line: str) -> bool:
     return inner != stripped and bool(inner) and inner[-1] in CLOSING_PUNCTUATION + "?"
 
 
+_BULLETS = "•◦▪▫‣⁃●○■□➢➤►▶→✓✔*+-"
+
+
 def is_bullet(line: str) -> bool:
-    return bool(BULLET.match(line))
+    # The first character is looked at first: most lines are not bulleted.
+    return line[:1] in _BULLETS and bool(BULLET.match(line))
 
 
 def is_numbered(line: str) -> bool:
-    return bool(NUMBERED.match(line))
+    # A numbered line has "." or ")" within its first five characters.
+    head = line[1:5]
+    return ("." in head or ")" in head) and bool(NUMBERED.match(line))
 
 
 def is_quoted(line: str) -> bool:
@@ -197,10 +205,10 @@ def _title_like_short(line: str) -> bool:
         return False
     if last_word(line) in CONTINUATION_WORDS:
         return False
-    if not any(c.isalpha() for c in line):
+    if not (first.isalpha() or any(c.isalpha() for c in line)):
         return False
     # An editor's note or placeholder ("[figure 3: ...]"), or a line carrying a link.
-    if (line[0] == "[" and line[-1] == "]") or HAS_URL.search(line):
+    if (line[0] == "[" and line[-1] == "]") or ("://" in line and HAS_URL.search(line)):
         return False
     if SENTENCE_BREAK.search(line) and not line.endswith("?"):
         return False
@@ -216,7 +224,11 @@ def _title_like_short(line: str) -> bool:
         return False
     if is_code_line(line) or "\t" in line or is_credit(line):
         return False
-    return not (is_furniture(line) or URL_ONLY.match(line) or is_date_line(line))
+    return not (
+        is_furniture(line)
+        or URL_ONLY.match(line)
+        or (_YEAR.search(line) is not None and is_date_line(line))
+    )
 
 
 def is_furniture(line: str) -> bool:
