@@ -659,6 +659,29 @@ def test_table_of_contents_gives_the_headings(sep: str) -> None:
     assert "- Getting Started\n- Going Further\n- Wrapping Up" in d.markdown
 
 
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_numbered_table_of_contents_gives_the_headings(sep: str) -> None:
+    """Entries numbered as sections ("1.1 pdf.js") still name the unnumbered headings,
+    which are found even where the lines alone do not show them."""
+    contents = "1 Products\n1.1 pdf.js\n1.2 Rust\n2 See also"
+    d = doc(
+        LONG,
+        "Contents",
+        contents,
+        "Products",
+        LONG2,
+        "pdf.js",
+        LONG,
+        "Rust",
+        LONG2,
+        "See also",
+        "Mozilla (mascot)\nTimeline of web browsers",
+        sep=sep,
+    )
+    assert d.headings == ["Products", "pdf.js", "Rust", "See also"]
+    assert "- 1 Products\n- 1\\.1 pdf.js\n- 1\\.2 Rust\n- 2 See also" in d.markdown
+
+
 @pytest.mark.parametrize(
     "line",
     [

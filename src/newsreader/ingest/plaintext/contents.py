@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -19,7 +20,15 @@ _ANCHOR_MARKS = "¶§#🔗 "
 _MIN_CONTENTS = 3
 
 
+# A section's number before its title, as tables of contents list them ("3.1 Firefox").
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?\s+(?=\S)")
+
+
 def _anchorless(text: str) -> str:
+    """``text`` as compared with the entries of a table of contents: without its section
+    number or a permalink mark, in one case."""
+    if text[:1].isdigit():
+        text = _SECTION_NUMBER.sub("", text, count=1)
     return text.rstrip(_ANCHOR_MARKS).casefold()
 
 
