@@ -718,3 +718,15 @@ def test_headings_that_share_a_closing_colon_in_saved_text() -> None:
 def test_a_lone_sentence_ending_with_a_colon_is_not_a_heading() -> None:
     d = doc(LONG, "Consider again our original example:", LONG2)
     assert d.headings == []
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_label_and_number_closed_by_a_period_open_a_heading(sep: str) -> None:
+    """ "Algorithm 2. Upgrade ...": the period after the number ends no sentence."""
+    d = doc(LONG, "Algorithm 2. Upgrade All Modules", LONG2, sep=sep)
+    assert d.headings == ["Algorithm 2. Upgrade All Modules"]
+
+
+@pytest.mark.parametrize("line", ["^ Persona, Mozilla", "† Died in office"])
+def test_note_back_references_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2).headings == []

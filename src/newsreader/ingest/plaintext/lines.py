@@ -23,6 +23,11 @@ CLOSING_PUNCTUATION = ".,;:!…"
 BULLET = re.compile(r"^[•◦▪▫‣⁃●○■□➢➤►▶→✓✔*+-]\s+")
 NUMBERED = re.compile(r"^(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+(?=\S)")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-Z“\"‘']")
+# Marks that open a footnote or a reference rather than a title.
+_NOTE_MARKS = frozenset("^†‡")
+# A label word and a number closed by a period: "Algorithm 2. ", "Part IV. " (not a
+# single capital, which is more often a middle name's initial: "Sergej P. Koroljow").
+_LABEL_PERIOD = re.compile(r"^[A-Z][\w-]{1,15}\s+(?:\d{1,3}|[IVX]{2,4})\.\s+")
 # Words a title does not end with: they continue a sentence broken over two lines.
 CONTINUATION_WORDS = frozenset(
     re.findall(
@@ -203,6 +208,9 @@ def _title_like_short(line: str) -> bool:
     first = line.lstrip(QUOTES + "(")[:1]
     if first.isalpha() and first.islower() and not _mixed_case_word(words[0]):
         return False
+    # A note's back-reference ("^ Persona, Mozilla", "† Died in office").
+    if first in _NOTE_MARKS:
+        return False
     if last_word(line) in CONTINUATION_WORDS:
         return False
     if not (first.isalpha() or any(c.isalpha() for c in line)):
@@ -210,7 +218,7 @@ def _title_like_short(line: str) -> bool:
     # An editor's note or placeholder ("[figure 3: ...]"), or a line carrying a link.
     if (line[0] == "[" and line[-1] == "]") or ("://" in line and HAS_URL.search(line)):
         return False
-    if SENTENCE_BREAK.search(line) and not line.endswith("?"):
+    if SENTENCE_BREAK.search(_unlabelled(line)) and not line.endswith("?"):
         return False
     if line.count(",") >= 2 and not line.endswith("?"):
         return False
@@ -229,6 +237,13 @@ def _title_like_short(line: str) -> bool:
         or URL_ONLY.match(line)
         or (_YEAR.search(line) is not None and is_date_line(line))
     )
+
+
+def _unlabelled(line: str) -> str:
+    """``line`` without a leading label and number closed by a period ("Algorithm 2. "),
+    whose period ends no sentence."""
+    match = _LABEL_PERIOD.match(line)
+    return line[match.end() :] if match else line
 
 
 def is_furniture(line: str) -> bool:
