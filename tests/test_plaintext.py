@@ -730,3 +730,10 @@ def test_a_label_and_number_closed_by_a_period_open_a_heading(sep: str) -> None:
 @pytest.mark.parametrize("line", ["^ Persona, Mozilla", "† Died in office"])
 def test_note_back_references_are_not_headings(line: str) -> None:
     assert doc(LONG, line, LONG2).headings == []
+
+
+@pytest.mark.parametrize("line", ["– Apnea Hunt", "— Bobbie & Ray", "—Jane Doe"])
+def test_lines_led_by_a_dash_are_not_headings(line: str) -> None:
+    d = doc(LONG, line, LONG2)
+    assert d.headings == []
+    assert line in d.markdown

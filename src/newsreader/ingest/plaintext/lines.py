@@ -25,6 +25,7 @@ NUMBERED = re.compile(r"^(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+(?=\S)")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-Z“\"‘']")
 # Marks that open a footnote or a reference rather than a title.
 _NOTE_MARKS = frozenset("^†‡")
+_DASH_LED = re.compile(r"^[–—―]\s*\S")
 # A label word and a number closed by a period: "Algorithm 2. ", "Part IV. " (not a
 # single capital, which is more often a middle name's initial: "Sergej P. Koroljow").
 _LABEL_PERIOD = re.compile(r"^[A-Z][\w-]{1,15}\s+(?:\d{1,3}|[IVX]{2,4})\.\s+")
@@ -208,8 +209,9 @@ def _title_like_short(line: str) -> bool:
     first = line.lstrip(QUOTES + "(")[:1]
     if first.isalpha() and first.islower() and not _mixed_case_word(words[0]):
         return False
-    # A note's back-reference ("^ Persona, Mozilla", "† Died in office").
-    if first in _NOTE_MARKS:
+    # A note's back-reference ("^ Persona, Mozilla", "† Died in office"), or a line led by
+    # a dash: a list item ("– Apnea") or a quotation's author ("— Bobbie & Ray").
+    if first in _NOTE_MARKS or _DASH_LED.match(line):
         return False
     if last_word(line) in CONTINUATION_WORDS:
         return False
