@@ -737,3 +737,16 @@ def test_lines_led_by_a_dash_are_not_headings(line: str) -> None:
     d = doc(LONG, line, LONG2)
     assert d.headings == []
     assert line in d.markdown
+
+
+def test_saved_text_with_long_lists_is_still_blank_separated() -> None:
+    """A saved article whose lists and tables (lines without blank lines between them)
+    outnumber its paragraphs is still told from pasted text, which has no blank lines."""
+    from newsreader.ingest.plaintext.document import prepare
+    from newsreader.ingest.plaintext.headings import is_blank_separated
+
+    items = "\n".join(f"Item number {k}" for k in range(20))
+    saved = "\n\n".join(["Title", LONG, "A Section", LONG2, items, LONG])
+    pasted = "\n".join(saved.splitlines()[1:]).replace("\n\n", "\n")
+    assert is_blank_separated(prepare(saved)[1])
+    assert not is_blank_separated(prepare(pasted)[1])

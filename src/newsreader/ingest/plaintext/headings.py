@@ -26,7 +26,7 @@ from newsreader.ingest.trailers import TRAILER_LINE
 
 # Share of lines followed by a blank line above which paragraphs are taken to be separated
 # by blank lines (saved text) rather than by single newlines (text pasted from a browser).
-_BLANK_SEPARATED = 0.3
+_BLANK_SEPARATED = 0.1
 
 
 def classify(units: list[Unit]) -> None:
