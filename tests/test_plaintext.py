@@ -750,3 +750,11 @@ def test_saved_text_with_long_lists_is_still_blank_separated() -> None:
     pasted = "\n".join(saved.splitlines()[1:]).replace("\n\n", "\n")
     assert is_blank_separated(prepare(saved)[1])
     assert not is_blank_separated(prepare(pasted)[1])
+
+
+def test_title_over_label_and_value_lines_is_a_heading_in_pasted_text() -> None:
+    """A box of "Label: value" lines under a line without a label: the line is its title."""
+    box = "Crunchbase\nACME\nCompany: Acme\nWebsite: acme.example\nFounded: 1990"
+    d = doc(LONG, LONG2, box, sep="\n")
+    assert d.headings == ["Crunchbase"]
+    assert "- Company: Acme" in d.markdown

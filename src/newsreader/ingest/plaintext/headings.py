@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -264,6 +265,8 @@ def _classify_run(
             units[k].kind = Kind.ITEM
 
 
+# A label and its value on one line: "Company: Google".
+_LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s+\S")
 # How many neighbouring list items a heading candidate is compared with.
 _NEAR_ITEMS = 20
 
@@ -281,6 +284,11 @@ def _median(values: list[int]) -> float:
 def _unlike_items(candidate: Unit, items: list[Unit]) -> bool:
     """Whether ``candidate`` reads unlike the list ``items``: shorter, or styled differently."""
     if not items:
+        return True
+    # Items that pair a label with a value ("Company: Google", "Website: google.com") under
+    # a line that does not: the box's title.
+    paired = sum(1 for u in items if _LABEL_VALUE.match(u.text))
+    if paired * 2 > len(items) and ":" not in candidate.text:
         return True
     words = len(words_of(candidate.text))
     item_words = [len(words_of(u.text)) for u in items]
