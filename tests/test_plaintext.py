@@ -758,3 +758,11 @@ def test_title_over_label_and_value_lines_is_a_heading_in_pasted_text() -> None:
     d = doc(LONG, LONG2, box, sep="\n")
     assert d.headings == ["Crunchbase"]
     assert "- Company: Acme" in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+@pytest.mark.parametrize("line", ["Image", "Advertisement", "Reblog", "Pin it", "Learn more"])
+def test_page_furniture_words_are_not_headings(line: str, sep: str) -> None:
+    d = doc(LONG, line, LONG2, sep=sep)
+    assert d.headings == []
+    assert line in d.markdown

@@ -112,6 +112,11 @@ FURNITURE = re.compile(
 )
 # A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
 _YEAR = re.compile(r"\d{4}")
+_FURNITURE_WORD = re.compile(
+    r"^(?:image|photo|advertisement|ad|sponsored(?: content)?|promoted|reblog|pin it|tweet|"
+    r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
+    re.IGNORECASE,
+)
 HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
@@ -232,7 +237,7 @@ def _title_like_short(line: str) -> bool:
         return False
     if TRAILER_LINE.match(line) or TRAILER_START.match(line):
         return False
-    if is_code_line(line) or "\t" in line or is_credit(line):
+    if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
         return False
     return not (
         is_furniture(line)
@@ -251,6 +256,12 @@ def _unlabelled(line: str) -> str:
 def is_furniture(line: str) -> bool:
     """A byline or a comment count: page furniture, neither heading nor list item."""
     return bool(BYLINE.match(line) or FURNITURE.match(line))
+
+
+def is_furniture_word(line: str) -> bool:
+    """A word of page furniture standing alone where a picture, an advertisement or a
+    sharing button was ("Image", "Advertisement", "Reblog"): never a heading."""
+    return len(line) <= 24 and bool(_FURNITURE_WORD.match(line.strip(" .:!»›>")))
 
 
 def is_credit(line: str) -> bool:
