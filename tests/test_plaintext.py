@@ -766,3 +766,14 @@ def test_page_furniture_words_are_not_headings(line: str, sep: str) -> None:
     d = doc(LONG, line, LONG2, sep=sep)
     assert d.headings == []
     assert line in d.markdown
+
+
+@pytest.mark.parametrize(
+    "line", ["/Users/me/src/example.org/quote", "example.org/quote", "<!-- Load when visible -->"]
+)
+def test_paths_and_markup_alone_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2, sep="\n").headings == []
+
+
+def test_words_joined_by_a_slash_may_be_a_heading() -> None:
+    assert doc(LONG, "Introductions/Shout-Outs", LONG2).headings == ["Introductions/Shout-Outs"]

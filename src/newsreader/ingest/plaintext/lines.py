@@ -112,6 +112,9 @@ FURNITURE = re.compile(
 )
 # A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
 _YEAR = re.compile(r"\d{4}")
+# A path or an address alone ("/Users/me/src", "rsc.io/quote", ".../v1.0.0.zip"), or a
+# markup tag ("<!-- Load when visible -->", "</IfModule>"): program text, not a title.
+_PATH_OR_MARKUP = re.compile(r"^(?:[/.~]\S*/\S*|[^\s/]*\.[^\s/]*/\S*|<[!/?a-zA-Z].*>)$")
 _FURNITURE_WORD = re.compile(
     r"^(?:image|photo|advertisement|ad|sponsored(?: content)?|promoted|reblog|pin it|tweet|"
     r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
@@ -238,6 +241,8 @@ def _title_like_short(line: str) -> bool:
     if TRAILER_LINE.match(line) or TRAILER_START.match(line):
         return False
     if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
+        return False
+    if _PATH_OR_MARKUP.match(line):
         return False
     return not (
         is_furniture(line)
