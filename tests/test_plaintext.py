@@ -777,3 +777,12 @@ def test_paths_and_markup_alone_are_not_headings(line: str) -> None:
 
 def test_words_joined_by_a_slash_may_be_a_heading() -> None:
     assert doc(LONG, "Introductions/Shout-Outs", LONG2).headings == ["Introductions/Shout-Outs"]
+
+
+def test_a_closing_parenthesis_alone_is_not_a_mark_of_code() -> None:
+    from newsreader.ingest.plaintext.line_features import line_features
+
+    assert "code_marks" not in line_features("Resolved bugs (excluding employees)")
+    assert "code_marks" not in line_features("The release plan (kovarex)")
+    assert "code_marks" in line_features("main()")
+    assert "code_marks" in line_features("print(value)")
