@@ -207,23 +207,34 @@ def grid(
     ]
     judged = [a for a in fitting if a.group in ("public", "extra", "feeds", "docs")]
     print(
-        f"{'threshold':>9} {'margin':>6}  {'cv saved':>8} {'pasted':>6}  {'public':>13} {'holdout':>13}"
+        f"{'threshold':>9} {'margin':>6}  {'cv saved':>8} {'pasted':>6}  {'p+e+f cv':>13} "
+        f"{'plain fp':>9}  {'public':>13} {'holdout':>13}"
     )
+    plain = [a for a in fitting if a.group == "plain"]
     for policy in policies:
         both = {True: policy, False: policy}
         cv = {s: Score() for s in SHAPES}
+        articles_cv = {s: Score() for s in SHAPES}
+        false_found = {s: Score() for s in SHAPES}
         public = {s: Score() for s in SHAPES}
         holdout = {s: Score() for s in SHAPES}
         for shape in SHAPES:
+            for article in plain:
+                false_found[shape].add(judge(article, shape, site_weights[article.site], both)[0])
             for article in judged:
-                cv[shape].add(judge(article, shape, site_weights[article.site], both)[0])
+                result = judge(article, shape, site_weights[article.site], both)[0]
+                cv[shape].add(result)
+                if article.group != "docs":
+                    articles_cv[shape].add(result)
                 if article.group == "public":
                     public[shape].add(judge(article, shape, final, both)[0])
             for article in held:
                 holdout[shape].add(judge(article, shape, final, both)[0])
         print(
             f"{policy.threshold:>9} {policy.margin:>6}  {cv['saved'].f1:>8.3f} "
-            f"{cv['pasted'].f1:>6.3f}  {public['saved'].f1:.3f}/{public['pasted'].f1:.3f}"
+            f"{cv['pasted'].f1:>6.3f}  {articles_cv['saved'].f1:.3f}/{articles_cv['pasted'].f1:.3f} "
+            f"{false_found['saved'].fp:>4}/{false_found['pasted'].fp:<4}"
+            f"  {public['saved'].f1:.3f}/{public['pasted'].f1:.3f}"
             f"   {holdout['saved'].f1:.3f}/{holdout['pasted'].f1:.3f}",
             flush=True,
         )

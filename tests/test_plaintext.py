@@ -659,6 +659,29 @@ def test_table_of_contents_gives_the_headings(sep: str) -> None:
     assert "- Getting Started\n- Going Further\n- Wrapping Up" in d.markdown
 
 
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_numbered_table_of_contents_gives_the_headings(sep: str) -> None:
+    """Entries numbered as sections ("1.1 pdf.js") still name the unnumbered headings,
+    which are found even where the lines alone do not show them."""
+    contents = "1 Products\n1.1 pdf.js\n1.2 Rust\n2 See also"
+    d = doc(
+        LONG,
+        "Contents",
+        contents,
+        "Products",
+        LONG2,
+        "pdf.js",
+        LONG,
+        "Rust",
+        LONG2,
+        "See also",
+        "Mozilla (mascot)\nTimeline of web browsers",
+        sep=sep,
+    )
+    assert d.headings == ["Products", "pdf.js", "Rust", "See also"]
+    assert "- 1 Products\n- 1\\.1 pdf.js\n- 1\\.2 Rust\n- 2 See also" in d.markdown
+
+
 @pytest.mark.parametrize(
     "line",
     [
@@ -695,3 +718,71 @@ def test_headings_that_share_a_closing_colon_in_saved_text() -> None:
 def test_a_lone_sentence_ending_with_a_colon_is_not_a_heading() -> None:
     d = doc(LONG, "Consider again our original example:", LONG2)
     assert d.headings == []
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_label_and_number_closed_by_a_period_open_a_heading(sep: str) -> None:
+    """ "Algorithm 2. Upgrade ...": the period after the number ends no sentence."""
+    d = doc(LONG, "Algorithm 2. Upgrade All Modules", LONG2, sep=sep)
+    assert d.headings == ["Algorithm 2. Upgrade All Modules"]
+
+
+@pytest.mark.parametrize("line", ["^ Persona, Mozilla", "† Died in office"])
+def test_note_back_references_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2).headings == []
+
+
+@pytest.mark.parametrize("line", ["– Apnea Hunt", "— Bobbie & Ray", "—Jane Doe"])
+def test_lines_led_by_a_dash_are_not_headings(line: str) -> None:
+    d = doc(LONG, line, LONG2)
+    assert d.headings == []
+    assert line in d.markdown
+
+
+def test_saved_text_with_long_lists_is_still_blank_separated() -> None:
+    """A saved article whose lists and tables (lines without blank lines between them)
+    outnumber its paragraphs is still told from pasted text, which has no blank lines."""
+    from newsreader.ingest.plaintext.document import prepare
+    from newsreader.ingest.plaintext.headings import is_blank_separated
+
+    items = "\n".join(f"Item number {k}" for k in range(20))
+    saved = "\n\n".join(["Title", LONG, "A Section", LONG2, items, LONG])
+    pasted = "\n".join(saved.splitlines()[1:]).replace("\n\n", "\n")
+    assert is_blank_separated(prepare(saved)[1])
+    assert not is_blank_separated(prepare(pasted)[1])
+
+
+def test_title_over_label_and_value_lines_is_a_heading_in_pasted_text() -> None:
+    """A box of "Label: value" lines under a line without a label: the line is its title."""
+    box = "Crunchbase\nACME\nCompany: Acme\nWebsite: acme.example\nFounded: 1990"
+    d = doc(LONG, LONG2, box, sep="\n")
+    assert d.headings == ["Crunchbase"]
+    assert "- Company: Acme" in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+@pytest.mark.parametrize("line", ["Image", "Advertisement", "Reblog", "Pin it", "Learn more"])
+def test_page_furniture_words_are_not_headings(line: str, sep: str) -> None:
+    d = doc(LONG, line, LONG2, sep=sep)
+    assert d.headings == []
+    assert line in d.markdown
+
+
+@pytest.mark.parametrize(
+    "line", ["/Users/me/src/example.org/quote", "example.org/quote", "<!-- Load when visible -->"]
+)
+def test_paths_and_markup_alone_are_not_headings(line: str) -> None:
+    assert doc(LONG, line, LONG2, sep="\n").headings == []
+
+
+def test_words_joined_by_a_slash_may_be_a_heading() -> None:
+    assert doc(LONG, "Introductions/Shout-Outs", LONG2).headings == ["Introductions/Shout-Outs"]
+
+
+def test_a_closing_parenthesis_alone_is_not_a_mark_of_code() -> None:
+    from newsreader.ingest.plaintext.line_features import line_features
+
+    assert "code_marks" not in line_features("Resolved bugs (excluding employees)")
+    assert "code_marks" not in line_features("The release plan (kovarex)")
+    assert "code_marks" in line_features("main()")
+    assert "code_marks" in line_features("print(value)")

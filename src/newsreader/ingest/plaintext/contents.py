@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -19,7 +20,15 @@ _ANCHOR_MARKS = "¶§#🔗 "
 _MIN_CONTENTS = 3
 
 
+# A section's number before its title, as tables of contents list them ("3.1 Firefox").
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*[.)]?\s+(?=\S)")
+
+
 def _anchorless(text: str) -> str:
+    """``text`` as compared with the entries of a table of contents: without its section
+    number or a permalink mark, in one case."""
+    if text[:1].isdigit():
+        text = _SECTION_NUMBER.sub("", text, count=1)
     return text.rstrip(_ANCHOR_MARKS).casefold()
 
 
@@ -38,9 +47,13 @@ def classify_contents(units: list[Unit]) -> None:
     """
     n = len(units)
     later: dict[str, list[int]] = {}
+    # Each short line's text as compared (other lines are never compared).
+    keys: list[str] = [""] * n
     for index, unit in enumerate(units):
-        if unit.kind is not Kind.CODE and unit.short:
-            later.setdefault(_anchorless(unit.text), []).append(index)
+        if unit.short:
+            keys[index] = key = _anchorless(unit.text)
+            if unit.kind is not Kind.CODE:
+                later.setdefault(key, []).append(index)
     contents: set[int] = set()
     i = 0
     while i < n:
@@ -52,7 +65,7 @@ def classify_contents(units: list[Unit]) -> None:
         opening: set[str] = set()
         j = i
         while j < n and units[j].short and units[j].kind is not Kind.CODE:
-            key = _anchorless(units[j].text)
+            key = keys[j]
             if key in opening:
                 break
             if j - i < 2:
@@ -61,9 +74,7 @@ def classify_contents(units: list[Unit]) -> None:
                 j += 1
                 break
             j += 1
-        matches = {
-            k: _first_from(later.get(_anchorless(units[k].text), []), j) for k in range(i, j)
-        }
+        matches = {k: _first_from(later.get(keys[k], []), j) for k in range(i, j)}
         found = {k: m for k, m in matches.items() if m is not None}
         # Headings are apart from each other; lines repeated together are a repeated block.
         targets = set(found.values())

@@ -273,8 +273,11 @@ def document_features(
 
 
 def _opening(text: str) -> str:
-    """The first three words of ``text``, in lower case ("" for shorter lines)."""
+    """The first three words of ``text`` (two of a line of three), in lower case ("" for
+    shorter lines): lines made from one template ("More than 5%", "More than 10%") share it."""
     words = text.lower().split()
+    if len(words) == 3:
+        return " ".join(words[:2])
     return " ".join(words[:3]) if len(words) > 3 else ""
 
 

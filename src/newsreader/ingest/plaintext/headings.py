@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.lines import (
+    MAX_HEADING_CHARS,
     MAX_ITEM_WORDS,
     NUMBERED,
     SENTENCE_BREAK,
     capitalised_ratio,
     ends_closed,
     is_bullet,
+    is_comment_header,
     is_furniture,
     is_numbered,
     is_short,
@@ -24,7 +27,7 @@ from newsreader.ingest.trailers import TRAILER_LINE
 
 # Share of lines followed by a blank line above which paragraphs are taken to be separated
 # by blank lines (saved text) rather than by single newlines (text pasted from a browser).
-_BLANK_SEPARATED = 0.3
+_BLANK_SEPARATED = 0.1
 
 
 def classify(units: list[Unit]) -> None:
@@ -67,18 +70,22 @@ def mark(unit: Unit) -> None:
     """Mark ``unit`` as short (a heading or list item) and title-like, or as a bulleted item."""
     if unit.kind is Kind.CODE:
         return
-    # Short lines are headings or list items; a line that holds the end of a sentence
-    # is a piece of prose, as is page furniture ("Reply").
-    unit.short = (
-        is_short(unit.text, MAX_ITEM_WORDS)
-        and not ends_closed(unit.text)
-        and not (SENTENCE_BREAK.search(unit.text) and not unit.text.endswith("?"))
-        and not TRAILER_LINE.match(unit.text)
-        and not is_furniture(unit.text)
-    )
-    unit.title_like = is_title_like(unit.text)
-    unit.short = unit.short or unit.title_like
-    if is_bullet(unit.text):
+    text = unit.text
+    if len(text) > MAX_HEADING_CHARS:
+        # Too long for a heading or a list item (only a comment's header may be as long).
+        unit.title_like = unit.short = is_comment_header(text)
+    else:
+        unit.title_like = is_title_like(text)
+        # Short lines are headings or list items; a line that holds the end of a sentence
+        # is a piece of prose, as is page furniture ("Reply").
+        unit.short = unit.title_like or (
+            is_short(text, MAX_ITEM_WORDS)
+            and not ends_closed(text)
+            and not (SENTENCE_BREAK.search(text) and not text.endswith("?"))
+            and not TRAILER_LINE.match(text)
+            and not is_furniture(text)
+        )
+    if is_bullet(text):
         unit.kind = Kind.ITEM
 
 
@@ -258,6 +265,8 @@ def _classify_run(
             units[k].kind = Kind.ITEM
 
 
+# A label and its value on one line: "Company: Google".
+_LABEL_VALUE = re.compile(r"^[^:]{1,30}:\s+\S")
 # How many neighbouring list items a heading candidate is compared with.
 _NEAR_ITEMS = 20
 
@@ -275,6 +284,11 @@ def _median(values: list[int]) -> float:
 def _unlike_items(candidate: Unit, items: list[Unit]) -> bool:
     """Whether ``candidate`` reads unlike the list ``items``: shorter, or styled differently."""
     if not items:
+        return True
+    # Items that pair a label with a value ("Company: Google", "Website: google.com") under
+    # a line that does not: the box's title.
+    paired = sum(1 for u in items if _LABEL_VALUE.match(u.text))
+    if paired * 2 > len(items) and ":" not in candidate.text:
         return True
     words = len(words_of(candidate.text))
     item_words = [len(words_of(u.text)) for u in items]

@@ -101,7 +101,7 @@ _MONTH_DATE = re.compile(
     re.IGNORECASE,
 )
 # Program text: calls, operators, comments, paths, identifiers joined by "_" or ".".
-_CODE_MARKS = re.compile(r"[;{}=<>]|\w\(|\)$|^#|^//|\w_\w|\w\.\w+\(|^[\w.-]+/[\w./-]+$")
+_CODE_MARKS = re.compile(r"[;{}=<>]|\w\(|^#|^//|\w_\w|\w\.\w+\(|^[\w.-]+/[\w./-]+$")
 _CAMEL = re.compile(r"^[a-z]+[A-Z]\w*$|^[A-Z][a-z]+[A-Z][a-z]+[A-Z]\w*$")
 _DASH_START = re.compile(r"^[–—-]\s*\S")
 

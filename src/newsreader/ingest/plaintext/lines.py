@@ -23,6 +23,12 @@ CLOSING_PUNCTUATION = ".,;:!…"
 BULLET = re.compile(r"^[•◦▪▫‣⁃●○■□➢➤►▶→✓✔*+-]\s+")
 NUMBERED = re.compile(r"^(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)]\s+(?=\S)")
 SENTENCE_BREAK = re.compile(r"[.!?…]\s+[A-Z“\"‘']")
+# Marks that open a footnote or a reference rather than a title.
+_NOTE_MARKS = frozenset("^†‡")
+_DASH_LED = re.compile(r"^[–—―]\s*\S")
+# A label word and a number closed by a period: "Algorithm 2. ", "Part IV. " (not a
+# single capital, which is more often a middle name's initial: "Sergej P. Koroljow").
+_LABEL_PERIOD = re.compile(r"^[A-Z][\w-]{1,15}\s+(?:\d{1,3}|[IVX]{2,4})\.\s+")
 # Words a title does not end with: they continue a sentence broken over two lines.
 CONTINUATION_WORDS = frozenset(
     re.findall(
@@ -68,7 +74,7 @@ def is_code_line(line: str) -> bool:
         return True  # ends with ; { }
     if "//" in line and _CODE_COMMENT_END.search(line):
         return True
-    if _TABLE_COLUMN.search(line):
+    if not line.isascii() and _TABLE_COLUMN.search(line):
         return True
     return _CODE_START.match(line) is not None
 
@@ -104,6 +110,16 @@ _CREDIT = re.compile(
 FURNITURE = re.compile(
     r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
 )
+# A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
+_YEAR = re.compile(r"\d{4}")
+# A path or an address alone ("/Users/me/src", "rsc.io/quote", ".../v1.0.0.zip"), or a
+# markup tag ("<!-- Load when visible -->", "</IfModule>"): program text, not a title.
+_PATH_OR_MARKUP = re.compile(r"^(?:[/.~]\S*/\S*|[^\s/]*\.[^\s/]*/\S*|<[!/?a-zA-Z].*>)$")
+_FURNITURE_WORD = re.compile(
+    r"^(?:image|photo|advertisement|ad|sponsored(?: content)?|promoted|reblog|pin it|tweet|"
+    r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
+    re.IGNORECASE,
+)
 HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
@@ -130,12 +146,18 @@ def ends_closed(line: str) -> bool:
     return inner != stripped and bool(inner) and inner[-1] in CLOSING_PUNCTUATION + "?"
 
 
+_BULLETS = "•◦▪▫‣⁃●○■□➢➤►▶→✓✔*+-"
+
+
 def is_bullet(line: str) -> bool:
-    return bool(BULLET.match(line))
+    # The first character is looked at first: most lines are not bulleted.
+    return line[:1] in _BULLETS and bool(BULLET.match(line))
 
 
 def is_numbered(line: str) -> bool:
-    return bool(NUMBERED.match(line))
+    # A numbered line has "." or ")" within its first five characters.
+    head = line[1:5]
+    return ("." in head or ")" in head) and bool(NUMBERED.match(line))
 
 
 def is_quoted(line: str) -> bool:
@@ -171,10 +193,22 @@ def capitalised(word: str) -> bool:
 
 def is_title_like(line: str) -> bool:
     """Whether ``line`` could be a heading or title, judged on the line alone."""
-    if COMMENT_HEADER.match(line):
+    if is_comment_header(line):
         return True
     if not line or not is_short(line) or ends_closed(line):
         return False
+    return _title_like_short(line)
+
+
+def is_comment_header(line: str) -> bool:
+    """Whether ``line`` is the header of a reader's comment (:data:`COMMENT_HEADER`)."""
+    # The pattern ends with ":" and is tried only on lines that do (it backtracks on others).
+    return line[-2:].rstrip("\n")[-1:] == ":" and COMMENT_HEADER.match(line) is not None
+
+
+def _title_like_short(line: str) -> bool:
+    """:func:`is_title_like` for a short line without closing punctuation that is not a
+    comment's header."""
     if is_bullet(line) or is_quoted(line) or INDENTED.match(line):
         return False
     words = words_of(line)
@@ -183,14 +217,18 @@ def is_title_like(line: str) -> bool:
     first = line.lstrip(QUOTES + "(")[:1]
     if first.isalpha() and first.islower() and not _mixed_case_word(words[0]):
         return False
+    # A note's back-reference ("^ Persona, Mozilla", "† Died in office"), or a line led by
+    # a dash: a list item ("– Apnea") or a quotation's author ("— Bobbie & Ray").
+    if first in _NOTE_MARKS or _DASH_LED.match(line):
+        return False
     if last_word(line) in CONTINUATION_WORDS:
         return False
-    if not any(c.isalpha() for c in line):
+    if not (first.isalpha() or any(c.isalpha() for c in line)):
         return False
     # An editor's note or placeholder ("[figure 3: ...]"), or a line carrying a link.
-    if (line[0] == "[" and line[-1] == "]") or HAS_URL.search(line):
+    if (line[0] == "[" and line[-1] == "]") or ("://" in line and HAS_URL.search(line)):
         return False
-    if SENTENCE_BREAK.search(line) and not line.endswith("?"):
+    if SENTENCE_BREAK.search(_unlabelled(line)) and not line.endswith("?"):
         return False
     if line.count(",") >= 2 and not line.endswith("?"):
         return False
@@ -202,14 +240,33 @@ def is_title_like(line: str) -> bool:
         return False
     if TRAILER_LINE.match(line) or TRAILER_START.match(line):
         return False
-    if is_code_line(line) or "\t" in line or is_credit(line):
+    if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
         return False
-    return not (is_furniture(line) or URL_ONLY.match(line) or is_date_line(line))
+    if _PATH_OR_MARKUP.match(line):
+        return False
+    return not (
+        is_furniture(line)
+        or URL_ONLY.match(line)
+        or (_YEAR.search(line) is not None and is_date_line(line))
+    )
+
+
+def _unlabelled(line: str) -> str:
+    """``line`` without a leading label and number closed by a period ("Algorithm 2. "),
+    whose period ends no sentence."""
+    match = _LABEL_PERIOD.match(line)
+    return line[match.end() :] if match else line
 
 
 def is_furniture(line: str) -> bool:
     """A byline or a comment count: page furniture, neither heading nor list item."""
     return bool(BYLINE.match(line) or FURNITURE.match(line))
+
+
+def is_furniture_word(line: str) -> bool:
+    """A word of page furniture standing alone where a picture, an advertisement or a
+    sharing button was ("Image", "Advertisement", "Reblog"): never a heading."""
+    return len(line) <= 24 and bool(_FURNITURE_WORD.match(line.strip(" .:!»›>")))
 
 
 def is_credit(line: str) -> bool:

@@ -8,12 +8,16 @@ from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.lines import BULLET
 
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>~|])|&(?=#?\w+;)")
+_SPECIAL_CHAR = re.compile(r"[\\`*_\[\]<>~|&]")
 _LINE_START_SPECIAL = re.compile(r"^(\s*)([#>+=-]|(\d{1,9})([.)]))")
 
 
 def escape_markdown(text: str) -> str:
     """``text`` with Markdown syntax escaped, so that it renders literally."""
-    escaped = _INLINE_SPECIAL.sub(lambda m: "\\" + m[0], text)
+    # Most lines have nothing to escape: one scan for the characters says so quickly.
+    escaped = (
+        _INLINE_SPECIAL.sub(lambda m: "\\" + m[0], text) if _SPECIAL_CHAR.search(text) else text
+    )
     match = _LINE_START_SPECIAL.match(escaped)
     if match:
         if match[3]:
