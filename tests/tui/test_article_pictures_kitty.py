@@ -73,25 +73,3 @@ async def test_kitty_mode_sends_the_picture_and_draws_placeholders(
         await pilot.press("j", "enter")  # the next article: the picture is freed
         await until(lambda: bool(sent), pilot)
         assert sent == [f"\x1b_Ga=d,d=I,i={image_id},q=2\x1b\\"]
-
-
-async def test_sixel_mode_draws_half_blocks_inline_and_says_why_once(
-    store: Store, config: Config, server: HTTPServer
-) -> None:
-    from newsreader.tui.widgets.article_pictures import SIXEL_INLINE
-
-    server.expect_request("/red.png").respond_with_data(red_png(), content_type="image/png")
-    add_articles(store, server)
-    app = NewsreaderApp(AppContext(config=config, store=store), lambda: NOW, image_mode="sixel")
-    sent: list[str] = []
-    app.main.pane.pictures.write = sent.append
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("enter")
-        body = app.main.pane.long_body
-        await until(lambda: any("▀" in strip.text for strip in body.lines), pilot)
-        assert not sent  # nothing but text went to the terminal
-        told = [n.message for n in app._notifications]
-        assert told.count(SIXEL_INLINE) == 1
-        await pilot.press("i", "i")  # drawn again: not said again
-        await until(lambda: any("▀" in strip.text for strip in body.lines), pilot)
-        assert [n.message for n in app._notifications].count(SIXEL_INLINE) == 1

@@ -8,9 +8,10 @@ Three ways of drawing (the ``images`` setting, or what the terminal answers at s
   colour names the picture and whose diacritics name the cell. The placeholders are text, so
   they scroll, clip and redraw with the line-drawn article body like any other line.
 - ``sixel``: Sixel has no placeholders: the terminal paints the pixels at the cursor, and any
-  text written over them erases them. Inside the line-drawn body (which rewrites whole lines
-  as it scrolls) that cannot hold, so inline pictures are half-blocks in this mode and the
-  full-screen picture view draws Sixel (textual-image's ``SixelImage`` widget).
+  text written over them erases them. In the line-drawn body a picture's lines are blank and
+  the Sixel data goes with its last line on screen, each time the lines are drawn
+  (``widgets/sixel_rows``); the full-screen picture view draws Sixel with textual-image's
+  ``SixelImage`` widget.
 - ``blocks``: coloured Unicode half-blocks, two pixels a cell; works everywhere (tmux, SSH).
 
 ``textual-image`` asks the terminal what it supports and how large a cell is when its
@@ -40,9 +41,11 @@ from textual.strip import Strip
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
 
+    from newsreader.tui.widgets.sixel_rows import SixelRows
+
 DRAWN_MODES = ("kitty", "sixel", "blocks")
-#: Inline pictures in the article body use these (see the module's note on Sixel).
-INLINE_MODES = {"kitty": "kitty", "sixel": "blocks", "blocks": "blocks"}
+#: Inline pictures in the article body use these.
+INLINE_MODES = {"kitty": "kitty", "sixel": "sixel", "blocks": "blocks"}
 
 _APC_START = "\x1b_G"
 _APC_END = "\x1b\\"
@@ -172,6 +175,7 @@ class PictureLines:
     escapes: str = ""  # written to the terminal once, before the lines are drawn
     image_id: int = 0  # the Kitty image id (0: none)
     release: str = field(default="", repr=False)  # frees the picture in the terminal
+    sixel: SixelRows | None = field(default=None, repr=False)  # drawn in Sixel over strips
 
 
 _LEVELS = [round(round(value * 63 / 255) * 255 / 63) for value in range(256)]

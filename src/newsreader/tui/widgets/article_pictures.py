@@ -2,14 +2,15 @@
 article when it is opened, and drawn over the rows the line-drawn body keeps for them.
 
 Inline pictures are drawn with the Kitty graphics protocol (Unicode placeholders: lines of
-text that the terminal shows as the picture) or as half-blocks; in Sixel mode inline pictures
-are half-blocks too (Sixel pixels are erased by any text drawn over them, and the body redraws
-whole lines as it scrolls), and the full-screen picture view draws Sixel.
+text that the terminal shows as the picture), with Sixel (each row of cells encoded once in
+a thread, sent with the body's lines: ``sixel_rows``; half-blocks until encoded) or as
+half-blocks.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,7 @@ from newsreader.tui.terminal_graphics import (
 )
 
 if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
     from textual.widget import Widget
 
     from newsreader.images.loader import ImageResult
@@ -37,10 +39,6 @@ Peek = Callable[[str, tuple[int, int]], Awaitable["ImageResult | None"]]
 #: when it did not (``ImageLoader.revalidate`` fits).
 Revalidate = Callable[[str, tuple[int, int], str], Awaitable["ImageResult | None"]]
 PICTURE_MAX_ROWS = 20
-SIXEL_INLINE = (
-    "Pictures in the text are half-blocks: Sixel pixels are erased by the text drawn over "
-    "them as it scrolls. I shows a picture full screen in Sixel."
-)
 
 
 class ArticlePictures:
@@ -71,11 +69,10 @@ class ArticlePictures:
         self._loaded = False  # every picture of the body's drawing loaded and made
         self._sent: dict[int, str] = {}  # picture index -> escapes that free it (Kitty)
         self._article: object = None
-        self._told_sixel = False
 
     @property
     def inline_mode(self) -> str:
-        """How pictures are drawn inside the article body (``kitty`` or ``blocks``)."""
+        """How pictures are drawn inside the article body (``kitty``, ``sixel``, ``blocks``)."""
         return INLINE_MODES.get(self.mode, "blocks")
 
     def new_article(self, article_id: object) -> None:
@@ -158,9 +155,6 @@ class ArticlePictures:
         drawn as they become ready)."""
         if self.loader is None:
             return
-        if self.mode == "sixel" and placed and not self._told_sixel:
-            self._told_sixel = True  # once a session
-            self.owner.notify(SIXEL_INLINE, markup=False, timeout=8)
         if self._prepared != self._body().generation:
             self.prepare()
         for index, _ in placed:
@@ -218,6 +212,9 @@ class ArticlePictures:
             image = result.decoded.image
             mode = self.inline_mode
             columns, rows = fitted_cells(image, mode, self._columns(), body.picture_rows)
+            if mode == "sixel":
+                await self._sixel(index, result, image, columns, rows, current)
+                return
             if mode == "blocks":
                 # Only the pixels are prepared now (0.1 ms): each line is made when drawn.
                 ready = picture_lines(image, mode, columns, rows)
@@ -229,6 +226,41 @@ class ArticlePictures:
                     return
         self._ready[index] = ready, result
         if index in body.pictures:  # its place is drawn already
+            self._draw(index)
+
+    async def _sixel(
+        self,
+        index: int,
+        result: ImageResult,
+        image: PILImage,
+        columns: int,
+        rows: int,
+        current: Callable[[], bool],
+    ) -> None:
+        """Picture ``index`` in half-blocks at once, then in Sixel once its rows are encoded
+        (in the encoder's thread, 20 ms a row of 100 cells; a picture at a time)."""
+        from newsreader.tui.widgets.sixel_rows import ENCODER, blank_rows, encode_rows
+
+        body = self._body()
+        self._ready[index] = picture_lines(image, "blocks", columns, rows), result
+        if index in body.pictures:
+            self._draw(index)
+        colour = body.background_colors[1]
+        encode = functools.partial(
+            encode_rows,
+            image,
+            columns,
+            rows,
+            cell_pixels("sixel"),
+            (colour.r, colour.g, colour.b),
+            current,
+        )
+        encoded = await asyncio.get_running_loop().run_in_executor(ENCODER, encode)
+        if encoded is None or not current():
+            return
+        lines = PictureLines(blank_rows(len(encoded.rows)), sixel=encoded)
+        self._ready[index] = lines, result
+        if index in body.pictures:
             self._draw(index)
 
     def _draw(self, index: int) -> None:
@@ -243,7 +275,7 @@ class ArticlePictures:
             old = self._sent.pop(index, "")
             self._send(old + ready.escapes)
             self._sent[index] = ready.release
-        body.set_picture(index, ready.strips)
+        body.set_picture(index, ready.strips, sixel=ready.sixel)
         if result.stale and result.url not in self._revalidating:
             self._revalidating.add(result.url)
             self._stale.append(result)

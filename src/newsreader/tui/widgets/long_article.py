@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.theme import Theme
@@ -32,6 +32,9 @@ from newsreader.tui.widgets.markdown_sections import (
     split_sections,
 )
 from newsreader.tui.widgets.picture_places import PICTURE_MARK
+
+if TYPE_CHECKING:
+    from newsreader.tui.widgets.sixel_rows import SixelRows
 
 __all__ = ["PICTURE_MARK", "LongArticleBody", "Section", "split_sections"]
 
@@ -84,6 +87,8 @@ class LongArticleBody(Widget):
         #: Picture lines not made yet, by line: (the picture's lines, which one). A picture's
         #: lines are made as they are first drawn (most are below the screen when it arrives).
         self._unmade: dict[int, tuple[Sequence[Strip], int]] = {}
+        #: Pictures drawn in Sixel over blank lines, by index (see ``sixel_rows``).
+        self.sixels: dict[int, SixelRows] = {}
         self.on_pictures: Callable[[list[tuple[int, int]]], None] | None = None
         #: Called once the first lines of each drawing are on screen: its pictures can be
         #: loaded before the drawing reaches their places.
@@ -114,6 +119,7 @@ class LongArticleBody(Widget):
         self._generation += 1  # a drawing under way for the last text stops
         self.lines = []
         self._unmade = {}
+        self.sixels = {}
         self.headings = []
         self.complete = False
         if self.size.width > 0 and not after_layout:
@@ -136,6 +142,7 @@ class LongArticleBody(Widget):
         self._generation += 1
         self.lines = []
         self._unmade = {}
+        self.sixels = {}
         self.headings = []
         self.complete = True
         self.refresh(layout=True)
@@ -147,6 +154,7 @@ class LongArticleBody(Widget):
         self.headings = []
         self.pictures = {}
         self._unmade = {}
+        self.sixels = {}
         self.complete = False
         self.refresh(layout=True)
         if len(self._markdown) <= DRAW_HERE_CHARS:
@@ -225,6 +233,7 @@ class LongArticleBody(Widget):
         from rich.segment import Segment
 
         first = self.pictures.pop(index, None)
+        self.sixels.pop(index, None)
         if first is None:
             return
         rows = self.picture_rows
@@ -242,9 +251,16 @@ class LongArticleBody(Widget):
         self.pictures = {n: y - rows if y > first else y for n, y in self.pictures.items()}
         self.refresh(layout=True)
 
-    def set_picture(self, index: int, strips: Sequence[Strip], caption: str | None = None) -> None:
+    def set_picture(
+        self,
+        index: int,
+        strips: Sequence[Strip],
+        caption: str | None = None,
+        sixel: SixelRows | None = None,
+    ) -> None:
         """Draw ``strips`` (at most :attr:`picture_rows` of them) over picture ``index``'s
-        placeholder, and replace its caption when ``caption`` is given.
+        placeholder, and replace its caption when ``caption`` is given; ``sixel``: the
+        picture is drawn in Sixel over those lines (blank ones).
 
         A line of ``strips`` is taken when it is first drawn (or read through
         :meth:`line`), so a lazy sequence makes only the lines that are shown.
@@ -254,6 +270,10 @@ class LongArticleBody(Widget):
         first = self.pictures.get(index)
         if first is None:
             return
+        if sixel is None:
+            self.sixels.pop(index, None)
+        else:
+            self.sixels[index] = sixel
         rows = self.picture_rows
         for offset in range(rows):
             y = first + offset
@@ -321,9 +341,17 @@ class LongArticleBody(Widget):
         # (Textual walks the ancestors' styles for it), not once a line.
         self._drawing_style = self.rich_style
         try:
-            return super().render_lines(crop)
+            strips = super().render_lines(crop)
         finally:
             self._drawing_style = None
+        if self.sixels and self.screen.is_active:
+            from newsreader.tui.widgets.sixel_rows import place_sixels
+
+            region, content = self.region, self.content_region
+            placed = [(self.pictures[n], p) for n, p in self.sixels.items() if n in self.pictures]
+            gutter = (content.x - region.x, content.y - region.y)
+            strips = place_sixels(strips, crop, placed, region.offset, gutter)
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
