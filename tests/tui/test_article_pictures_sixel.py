@@ -156,3 +156,26 @@ async def test_other_modes_send_no_sixel(store: Store, config: Config, server: H
         _, strips = visible_lines(body)
         assert not body.sixels
         assert not any("\x1bP" in segment.text for strip in strips for segment in strip)
+
+
+async def test_no_sixel_from_the_body_while_another_screen_is_on_top(
+    store: Store, config: Config, server: HTTPServer
+) -> None:
+    server.expect_request("/halves.png").respond_with_data(halves_png(), content_type="image/png")
+    add_article(store, server)
+    app = NewsreaderApp(AppContext(config=config, store=store), lambda: NOW, image_mode="sixel")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        body = app.main.pane.long_body
+        await until(lambda: bool(body.sixels), pilot, tries=1000)
+        await pilot.pause()
+        _, strips = visible_lines(body)
+        assert sum(len(controls(strip)) for strip in strips) == 1
+        await pilot.press("I")  # the picture full screen, over the article
+        await until(lambda: app.screen is not body.screen, pilot)
+        _, strips = visible_lines(body)
+        assert not any(controls(strip) for strip in strips)
+        await pilot.press("escape")
+        await until(lambda: app.screen is body.screen, pilot)
+        _, strips = visible_lines(body)
+        assert sum(len(controls(strip)) for strip in strips) == 1
