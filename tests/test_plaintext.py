@@ -265,6 +265,40 @@ def test_numbered_sections_that_count_on_are_headings(sep: str) -> None:
 
 
 @pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_step_labels_over_short_instructions_are_headings(sep: str) -> None:
+    # A label and its number mark a heading whatever the short lines under it look like.
+    d = doc(
+        LONG,
+        "Step 1: Install",
+        "Download the package.",
+        "Step 2: Configure",
+        "Edit the file.",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Step 1: Install", "Step 2: Configure"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_comment_headers_over_short_comments_are_headings(sep: str) -> None:
+    first = "Jane Smith wrote on March 3, 2021 at 4:05 pm:"
+    second = "Bob Jones wrote on March 4, 2021 at 9:10 am:"
+    d = doc(
+        LONG,
+        LONG2,
+        first,
+        "Great post, thanks.",
+        "Reply",
+        second,
+        "I disagree with the second point.",
+        "Reply",
+        sep=sep,
+    )
+    assert d.headings == [first, second]
+    assert "Great post, thanks." in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
 def test_a_lone_numbered_exclamation_is_not_a_heading(sep: str) -> None:
     d = doc(LONG, "1) Stop right there!", LONG2, sep=sep)
     assert d.headings == []

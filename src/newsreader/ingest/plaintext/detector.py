@@ -18,7 +18,8 @@ from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.features import document_features, score
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
-from newsreader.ingest.plaintext.lines import is_numbered
+from newsreader.ingest.plaintext.line_features import LABEL_NUMBER
+from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,8 @@ class Policy:
             above this, unless it stands in a run of short lines (whose reading, a list or a
             heading and its list, is left to the rules).
         margin: A line the rules take for a heading is one unless its score is below
-            ``-margin`` (a numbered line, or one in a run of short lines, stays one).
+            ``-margin`` (a line marked by its form, :func:`_marked`, or one in a run of
+            short lines, stays one).
     """
 
     threshold: float
@@ -94,7 +96,7 @@ def decide(
         if value is None:
             heading = bool(_settled(units, index, ruled, policy))
         elif index in ruled:
-            heading = value > -policy.margin or is_numbered(unit.text) or _in_run(units, index)
+            heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
         else:
             heading = value > policy.threshold and not _in_run(units, index)
         if heading:
@@ -116,10 +118,17 @@ def _settled(units: list[Unit], index: int, ruled: set[int], policy: Policy) -> 
         after is not None and after.kind is Kind.PARAGRAPH and after.short and not unit.blank_after
     )
     if index in ruled:
-        if policy.margin == math.inf or run_after or is_numbered(unit.text):
+        if policy.margin == math.inf or run_after or _marked(unit.text):
             return True
         return None
     return False if run_after else None
+
+
+def _marked(text: str) -> bool:
+    """Whether ``text`` is marked as a heading by its form whatever its score: numbered
+    ("2. Results", "Step 3: Configure"), or a reader's comment's header ("Name wrote on
+    <date>:")."""
+    return is_numbered(text) or bool(LABEL_NUMBER.match(text)) or is_comment_header(text)
 
 
 def eligible(unit: Unit) -> bool:
