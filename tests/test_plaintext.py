@@ -299,6 +299,25 @@ def test_comment_headers_over_short_comments_are_headings(sep: str) -> None:
 
 
 @pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_heading_opening_the_text_is_known_by_its_siblings(sep: str) -> None:
+    # The first line has nothing before it; the lines that look like it and stand alone
+    # before prose are headings, so it is one too.
+    sections = ["Specifics:", "Pricing:", "Availability:", "Final thoughts:"]
+    d = doc(sections[0], LONG, sections[1], LONG2, sections[2], LONG, sections[3], LONG2, sep=sep)
+    assert d.headings == sections
+
+
+def test_page_furniture_over_a_table_is_not_a_heading_in_pasted_text() -> None:
+    # The rules take the line for a heading; its features (a date, an inner separator, a
+    # table after it) say otherwise strongly enough.
+    line = "Copyright Example Media - Updated November 11th, 2017 @ 9:18 am"
+    table = "Product\t\tPrice\t\tLink\nSpeed Sensor\t\t$40\t\tLink"
+    d = doc(LONG, line, table, LONG2, sep="\n")
+    assert d.headings == []
+    assert line in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
 def test_a_lone_numbered_exclamation_is_not_a_heading(sep: str) -> None:
     d = doc(LONG, "1) Stop right there!", LONG2, sep=sep)
     assert d.headings == []

@@ -42,7 +42,7 @@ class Policy:
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
     True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
-    False: Policy(threshold=-1.0, margin=math.inf),  # pasted: one newline between them
+    False: Policy(threshold=-1.0, margin=4.0),  # pasted: one newline between them
 }
 
 
