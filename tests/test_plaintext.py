@@ -318,6 +318,22 @@ def test_page_furniture_over_a_table_is_not_a_heading_in_pasted_text() -> None:
 
 
 @pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_step_label_counted_through_the_text_is_a_heading_after_a_colon(sep: str) -> None:
+    # A line after one ending with ":" is what that line introduces, unless its label and
+    # number count on from another heading's ("Step 1", "Step 2").
+    d = doc(
+        LONG,
+        "Step 1: Configuring access",
+        "Now copy the key into the site.",
+        "Set the username and email of the account:",
+        "Step 2: Remote development",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Step 1: Configuring access", "Step 2: Remote development"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
 def test_a_lone_numbered_exclamation_is_not_a_heading(sep: str) -> None:
     d = doc(LONG, "1) Stop right there!", LONG2, sep=sep)
     assert d.headings == []

@@ -10,7 +10,8 @@ still turns the lines it lists into headings (:mod:`.contents`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -90,6 +91,7 @@ def decide(
     """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
     (``ruled``); then lists and tables of contents (in place). A candidate whose score is
     None is one whose reading the score cannot change (:func:`_settled`)."""
+    counted = _counted_labels(units, scores)
     for index in sorted(scores):
         unit = units[index]
         value = scores[index]
@@ -98,7 +100,7 @@ def decide(
         elif index in ruled:
             heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
         else:
-            heading = value > policy.threshold and not _in_run(units, index)
+            heading = (value > policy.threshold or index in counted) and not _in_run(units, index)
         if heading:
             unit.kind = Kind.HEADING
     _lists(units)
@@ -122,6 +124,18 @@ def _settled(units: list[Unit], index: int, ruled: set[int], policy: Policy) -> 
             return True
         return None
     return False if run_after else None
+
+
+def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The candidates led by a label and a number ("Step 4: ...", "Part II. ...") whose
+    label leads another candidate too: sections counted through the text."""
+    labelled: dict[int, str] = {}
+    for index in candidates:
+        match = LABEL_NUMBER.match(units[index].text)
+        if match:
+            labelled[index] = match.group(1).lower()
+    counts = Counter(labelled.values())
+    return {index for index, label in labelled.items() if counts[label] >= 2}
 
 
 def _marked(text: str) -> bool:
