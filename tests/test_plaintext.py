@@ -22,6 +22,9 @@ from newsreader.ingest.plaintext import (
     strip_trailer,
     title_from_file_name,
 )
+from newsreader.ingest.plaintext.blocks import Kind
+from newsreader.ingest.plaintext.detector import classify
+from newsreader.ingest.plaintext.document import prepare
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "plaintext"
@@ -331,6 +334,21 @@ def test_a_step_label_counted_through_the_text_is_a_heading_after_a_colon(sep: s
         sep=sep,
     )
     assert d.headings == ["Step 1: Configuring access", "Step 2: Remote development"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_sentence_ending_with_a_colon_is_a_heading_only_when_the_rules_take_it(sep: str) -> None:
+    # Weights that take every candidate for a heading: the lead-in sentence still is not
+    # one (it introduces the quotation), the Title Case line is.
+    lead_in = "Here is how Feldman continued:"
+    quotation = (
+        "Then one day, Steve came storming into my office in his usual way, saying basically "
+        "that he had wasted a morning."
+    )
+    units = prepare(sep.join([LONG, lead_in, quotation, "What Make Changed", LONG2]))[1]
+    classify(units, weights={"bias": 5.0})
+    headings = [unit.text for unit in units if unit.kind is Kind.HEADING]
+    assert headings == ["What Make Changed"]
 
 
 @pytest.mark.parametrize("sep", ["\n\n", "\n"])

@@ -19,8 +19,8 @@ from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.features import document_features, score
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
-from newsreader.ingest.plaintext.line_features import LABEL_NUMBER
-from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered
+from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
+from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered, words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,9 @@ def decide(
         elif index in ruled:
             heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
         else:
-            heading = (value > policy.threshold or index in counted) and not _in_run(units, index)
+            heading = (
+                (value > policy.threshold and not _lead_in(unit.text)) or index in counted
+            ) and not _in_run(units, index)
         if heading:
             unit.kind = Kind.HEADING
     _lists(units)
@@ -136,6 +138,15 @@ def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
             labelled[index] = match.group(1).lower()
     counts = Counter(labelled.values())
     return {index for index, label in labelled.items() if counts[label] >= 2}
+
+
+def _lead_in(text: str) -> bool:
+    """A sentence that ends with ":" ("The major changes are:"): it introduces what comes
+    next (a list, a quotation, an example) and is a heading only when the rules say so."""
+    if not text.endswith(":"):
+        return False
+    words = words_of(text)
+    return len(words) >= 3 and not title_case(words)
 
 
 def _marked(text: str) -> bool:
