@@ -203,7 +203,7 @@ def grid(
     policies = [
         detector.Policy(t, m)
         for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf)
-        for m in (0.0, 0.5, 1.0, 2.0, inf)
+        for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
     ]
     judged = [a for a in fitting if a.group in ("public", "extra", "feeds", "docs")]
     print(

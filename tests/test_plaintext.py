@@ -22,6 +22,9 @@ from newsreader.ingest.plaintext import (
     strip_trailer,
     title_from_file_name,
 )
+from newsreader.ingest.plaintext.blocks import Kind
+from newsreader.ingest.plaintext.detector import classify
+from newsreader.ingest.plaintext.document import prepare
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "plaintext"
@@ -262,6 +265,90 @@ def test_numbered_sections_that_count_on_are_headings(sep: str) -> None:
     long_one = "2. AI speeds up developer onboarding — but not for long"
     d = doc(LONG, long_one, LONG2, "3. Reviews get slower", LONG, sep=sep)
     assert d.headings == [long_one, "3. Reviews get slower"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_step_labels_over_short_instructions_are_headings(sep: str) -> None:
+    # A label and its number mark a heading whatever the short lines under it look like.
+    d = doc(
+        LONG,
+        "Step 1: Install",
+        "Download the package.",
+        "Step 2: Configure",
+        "Edit the file.",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Step 1: Install", "Step 2: Configure"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_comment_headers_over_short_comments_are_headings(sep: str) -> None:
+    first = "Jane Smith wrote on March 3, 2021 at 4:05 pm:"
+    second = "Bob Jones wrote on March 4, 2021 at 9:10 am:"
+    d = doc(
+        LONG,
+        LONG2,
+        first,
+        "Great post, thanks.",
+        "Reply",
+        second,
+        "I disagree with the second point.",
+        "Reply",
+        sep=sep,
+    )
+    assert d.headings == [first, second]
+    assert "Great post, thanks." in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_heading_opening_the_text_is_known_by_its_siblings(sep: str) -> None:
+    # The first line has nothing before it; the lines that look like it and stand alone
+    # before prose are headings, so it is one too.
+    sections = ["Specifics:", "Pricing:", "Availability:", "Final thoughts:"]
+    d = doc(sections[0], LONG, sections[1], LONG2, sections[2], LONG, sections[3], LONG2, sep=sep)
+    assert d.headings == sections
+
+
+def test_page_furniture_over_a_table_is_not_a_heading_in_pasted_text() -> None:
+    # The rules take the line for a heading; its features (a date, an inner separator, a
+    # table after it) say otherwise strongly enough.
+    line = "Copyright Example Media - Updated November 11th, 2017 @ 9:18 am"
+    table = "Product\t\tPrice\t\tLink\nSpeed Sensor\t\t$40\t\tLink"
+    d = doc(LONG, line, table, LONG2, sep="\n")
+    assert d.headings == []
+    assert line in d.markdown
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_step_label_counted_through_the_text_is_a_heading_after_a_colon(sep: str) -> None:
+    # A line after one ending with ":" is what that line introduces, unless its label and
+    # number count on from another heading's ("Step 1", "Step 2").
+    d = doc(
+        LONG,
+        "Step 1: Configuring access",
+        "Now copy the key into the site.",
+        "Set the username and email of the account:",
+        "Step 2: Remote development",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Step 1: Configuring access", "Step 2: Remote development"]
+
+
+@pytest.mark.parametrize("sep", ["\n\n", "\n"])
+def test_a_sentence_ending_with_a_colon_is_a_heading_only_when_the_rules_take_it(sep: str) -> None:
+    # Weights that take every candidate for a heading: the lead-in sentence still is not
+    # one (it introduces the quotation), the Title Case line is.
+    lead_in = "Here is how Feldman continued:"
+    quotation = (
+        "Then one day, Steve came storming into my office in his usual way, saying basically "
+        "that he had wasted a morning."
+    )
+    units = prepare(sep.join([LONG, lead_in, quotation, "What Make Changed", LONG2]))[1]
+    classify(units, weights={"bias": 5.0})
+    headings = [unit.text for unit in units if unit.kind is Kind.HEADING]
+    assert headings == ["What Make Changed"]
 
 
 @pytest.mark.parametrize("sep", ["\n\n", "\n"])

@@ -10,7 +10,8 @@ still turns the lines it lists into headings (:mod:`.contents`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -18,7 +19,8 @@ from newsreader.ingest.plaintext.contents import classify_contents
 from newsreader.ingest.plaintext.features import document_features, score
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
-from newsreader.ingest.plaintext.lines import is_numbered
+from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
+from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered, words_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +32,8 @@ class Policy:
             above this, unless it stands in a run of short lines (whose reading, a list or a
             heading and its list, is left to the rules).
         margin: A line the rules take for a heading is one unless its score is below
-            ``-margin`` (a numbered line, or one in a run of short lines, stays one).
+            ``-margin`` (a line marked by its form, :func:`_marked`, or one in a run of
+            short lines, stays one).
     """
 
     threshold: float
@@ -40,7 +43,7 @@ class Policy:
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
     True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
-    False: Policy(threshold=-1.0, margin=math.inf),  # pasted: one newline between them
+    False: Policy(threshold=-1.0, margin=4.0),  # pasted: one newline between them
 }
 
 
@@ -88,15 +91,18 @@ def decide(
     """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
     (``ruled``); then lists and tables of contents (in place). A candidate whose score is
     None is one whose reading the score cannot change (:func:`_settled`)."""
+    counted = _counted_labels(units, scores)
     for index in sorted(scores):
         unit = units[index]
         value = scores[index]
         if value is None:
             heading = bool(_settled(units, index, ruled, policy))
         elif index in ruled:
-            heading = value > -policy.margin or is_numbered(unit.text) or _in_run(units, index)
+            heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
         else:
-            heading = value > policy.threshold and not _in_run(units, index)
+            heading = (
+                (value > policy.threshold and not _lead_in(unit.text)) or index in counted
+            ) and not _in_run(units, index)
         if heading:
             unit.kind = Kind.HEADING
     _lists(units)
@@ -116,10 +122,38 @@ def _settled(units: list[Unit], index: int, ruled: set[int], policy: Policy) -> 
         after is not None and after.kind is Kind.PARAGRAPH and after.short and not unit.blank_after
     )
     if index in ruled:
-        if policy.margin == math.inf or run_after or is_numbered(unit.text):
+        if policy.margin == math.inf or run_after or _marked(unit.text):
             return True
         return None
     return False if run_after else None
+
+
+def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The candidates led by a label and a number ("Step 4: ...", "Part II. ...") whose
+    label leads another candidate too: sections counted through the text."""
+    labelled: dict[int, str] = {}
+    for index in candidates:
+        match = LABEL_NUMBER.match(units[index].text)
+        if match:
+            labelled[index] = match.group(1).lower()
+    counts = Counter(labelled.values())
+    return {index for index, label in labelled.items() if counts[label] >= 2}
+
+
+def _lead_in(text: str) -> bool:
+    """A sentence that ends with ":" ("The major changes are:"): it introduces what comes
+    next (a list, a quotation, an example) and is a heading only when the rules say so."""
+    if not text.endswith(":"):
+        return False
+    words = words_of(text)
+    return len(words) >= 3 and not title_case(words)
+
+
+def _marked(text: str) -> bool:
+    """Whether ``text`` is marked as a heading by its form whatever its score: numbered
+    ("2. Results", "Step 3: Configure"), or a reader's comment's header ("Name wrote on
+    <date>:")."""
+    return is_numbered(text) or bool(LABEL_NUMBER.match(text)) or is_comment_header(text)
 
 
 def eligible(unit: Unit) -> bool:

@@ -142,8 +142,21 @@ def document_features(
         and (i + 1 < n and prose[i + 1])
     )
 
+    # The same, by a line's look (closing mark, Title Case, capitals, length): one text's
+    # headings look alike, and unlike its captions and list items.
+    isolated_styles: Counter[tuple[str, bool, bool, int]] = Counter(
+        _style(units[i].text, is_titled(i), word_counts[i])
+        for i in candidates
+        if run_of.get(i, (i, i + 1))[1] - run_of.get(i, (i, i + 1))[0] == 1
+        and (i + 1 < n and prose[i + 1])
+    )
+
     def is_prose(k: int) -> bool:
         return 0 <= k < n and prose[k]
+
+    def size_of(k: int) -> int:
+        start, end = run_of.get(k, (k, k + 1))
+        return end - start
 
     def is_short_at(k: int) -> bool:
         return 0 <= k < n and short[k]
@@ -163,6 +176,9 @@ def document_features(
         own_end = end_mark(unit.text)
         if own_end in ":?!":
             f["same_end_siblings"] = float(isolated_ends[own_end] >= 3)
+        own_look = _style(unit.text, is_titled(i), word_counts[i])
+        alone_before_prose = size_of(i) == 1 and is_prose(i + 1)
+        f["same_style_siblings"] = float(isolated_styles[own_look] - int(alone_before_prose) >= 2)
         neighbours = [
             units[k].text for k in (i - 1, i + 1) if 0 <= k < n and units[k].kind is not Kind.CODE
         ]
@@ -270,6 +286,16 @@ def document_features(
                     f["pasted_" + name] = f[name]
         out[i] = f
     return out
+
+
+def _style(text: str, titled: bool, words: int) -> tuple[str, bool, bool, int]:
+    """How a line looks: its closing mark, Title Case or not, all capitals or not, and
+    its length in bands of words (1, 2-3, 4-6, 7 or more)."""
+    end = end_mark(text)
+    mark = end if end in ".:?!)" else ""
+    caps = text.isupper() and sum(c.isalpha() for c in text) >= 3
+    band = 0 if words <= 1 else 1 if words <= 3 else 2 if words <= 6 else 3
+    return (mark, titled, caps, band)
 
 
 def _opening(text: str) -> str:
