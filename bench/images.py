@@ -197,8 +197,8 @@ async def tui_phase(
             wanted = -1  # pictures to wait for (known once the article is shown)
             updates: list[asyncio.Future[float]] = []  # set by the next screen update
 
-            def counted(index: int, *args: Any) -> None:
-                set_picture(index, *args)
+            def counted(index: int, *args: Any, **kwargs: Any) -> None:
+                set_picture(index, *args, **kwargs)
                 drawn[index] = body.generation
 
             def painting(y: int) -> Any:
