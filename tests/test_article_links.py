@@ -24,8 +24,19 @@ def test_an_alt_text_with_brackets_is_a_picture() -> None:
     assert PICTURE_MARK.format(0) in marked and "chart.png" not in marked
     assert image_refs(ARTICLE) == [
         ("Chart [2024]", "https://img.example/chart.png"),
-        ("a \\] b", "https://img.example/e.png"),
+        ("a ] b", "https://img.example/e.png"),  # shown to the reader: unescaped
     ]
+
+
+def test_escaped_brackets_in_an_alt_text_do_not_start_a_link() -> None:
+    # HTML's <img alt="A gradient [test]"> becomes ![A gradient \[test\]](url): the escaped
+    # "\[" must not be read as a link whose number then lands inside the alt text.
+    markdown = "Before.\n\n![A gradient \\[test\\]](https://img.example/g.png)\n\nAfter.\n"
+    numbered, targets, _labels = number_links(markdown)
+    assert numbered == markdown and targets == []
+    assert image_refs(numbered) == [("A gradient [test]", "https://img.example/g.png")]
+    _marked, pictures = mark_pictures(numbered)
+    assert pictures == {0: ("https://img.example/g.png", "A gradient [test]")}
 
 
 def test_runs_of_backslashes_are_read_in_linear_time() -> None:

@@ -16,8 +16,9 @@ from newsreader.tui.widgets.long_article import PICTURE_MARK
 _CHAR = r"(?:[^\[\]\\]|\\.)"
 # The target, and an optional title.
 _TARGET = r"\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"
-# An inline Markdown link (not an image): its text and its target.
-_LINK = re.compile(rf"(?<!!)\[({_CHAR}*)\]{_TARGET}")
+# An inline Markdown link (not an image, not an escaped "\[" as in an alt text's "\[2024\]"):
+# its text and its target.
+_LINK = re.compile(rf"(?<![!\\])\[({_CHAR}*)\]{_TARGET}")
 # An image: its alt text (which may hold balanced brackets, "Chart [2024]") and its target.
 _IMAGE = re.compile(rf"!\[((?:{_CHAR}|\[{_CHAR}*\])*)\]{_TARGET}")
 _AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
@@ -69,7 +70,7 @@ def image_refs(markdown: str) -> list[tuple[str, str]]:
     """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
     seen: dict[str, str] = {}
     for match in _IMAGE.finditer(markdown):
-        alt, url = match.group(1), match.group(2).strip("<>")
+        alt, url = _ESCAPED.sub(r"\1", match.group(1)), match.group(2).strip("<>")
         if url.lower().startswith(("http://", "https://")) and safe_link(url):
             seen.setdefault(url, alt)
     return [(alt, url) for url, alt in seen.items()]
