@@ -56,3 +56,12 @@ def test_the_parser_reads_as_rich_does_and_is_made_once_per_thread() -> None:
     thread.start()
     thread.join()
     assert other == [rich.parsed]
+
+
+def test_a_picture_shown_as_its_alt_text_reads_without_escapes() -> None:
+    # Pictures hidden (i) or not drawn: the alt text is shown, as the reader wrote it.
+    console = Console(width=60, file=io.StringIO(), color_system=None)
+    markdown = "![A gradient \\[test\\]](https://img.example/g.png)\n"
+    console.print(_Markdown(markdown))
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "A gradient [test]" in shown and "\\" not in shown

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Heading, Markdown, MarkdownElement
+from rich.markdown import Heading, ImageItem, Markdown, MarkdownContext, MarkdownElement
+from rich.text import TextType
 from rich.theme import Theme
 from textual.strip import Strip
 
@@ -83,10 +84,21 @@ class _Heading(Heading):
         yield text
 
 
+class _ImageItem(ImageItem):
+    """A picture shown as its alt text (pictures hidden or not drawn): Rich is given the alt
+    text as written in the Markdown, so its escapes ("\\[2024\\]") are taken out here."""
+
+    def on_text(self, context: MarkdownContext, text: TextType) -> None:
+        if isinstance(text, str):
+            text = _ESCAPE.sub(r"\1", text)
+        super().on_text(context, text)
+
+
 class _Markdown(ReusedParserMarkdown):
     elements: ClassVar[dict[str, type[MarkdownElement]]] = {
         **Markdown.elements,
         "heading_open": _Heading,
+        "image": _ImageItem,
     }
 
 
