@@ -62,6 +62,18 @@ class Locator:
             name = f"{name}.{key}" if name else key
         raise ConfigError(f"{where}: {name}: {message}")
 
+    def required_text(
+        self, entry: dict[str, Any], key: str, table: str, index: int, missing: str
+    ) -> str:
+        """``entry[key]``, a string that is not blank, stripped; ``missing`` says why it is
+        needed when it is absent or empty."""
+        value = entry.get(key)
+        if value is not None and not isinstance(value, str):
+            self.fail(f"must be a string, got {value!r}", table, index, key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(f"missing or empty; {missing}", table, index, key if key in entry else None)
+        return value.strip()
+
     def entries(self, entries: Any, table: str, allowed: tuple[str, ...]) -> list[dict[str, Any]]:
         """An array of tables (``[[table]]``) whose entries use only ``allowed`` keys."""
         if not isinstance(entries, list):

@@ -52,17 +52,7 @@ def read_feeds(where: Locator, entries: Any) -> tuple[FeedConfig, ...]:
     seen: set[str] = set()
     allowed = ("url", "title", "tags", "retention", "full_text")
     for index, entry in enumerate(where.entries(entries, "feeds", allowed)):
-        url = entry.get("url")
-        if url is not None and not isinstance(url, str):
-            where.fail(f"must be a string, got {url!r}", "feeds", index, "url")
-        if not isinstance(url, str) or not url.strip():
-            where.fail(
-                "missing or empty; every feed needs a url",
-                "feeds",
-                index,
-                "url" if "url" in entry else None,
-            )
-        url = url.strip()
+        url = where.required_text(entry, "url", "feeds", index, "every feed needs a url")
         if not re.match(r"^(https?|file)://", url) and not url.startswith(("/", "~", ".")):
             where.fail(
                 f"must be an http(s):// or file:// URL or a path, got {url!r}",
@@ -102,17 +92,10 @@ def read_stored(where: Locator, entries: Any) -> tuple[StoredConfig, ...]:
     """The ``[[stored]]`` entries checked; relative paths are taken from the config's folder."""
     result: list[StoredConfig] = []
     for index, entry in enumerate(where.entries(entries, "stored", ("path", "title", "tags"))):
-        raw = entry.get("path")
-        if raw is not None and not isinstance(raw, str):
-            where.fail(f"must be a string, got {raw!r}", "stored", index, "path")
-        if not isinstance(raw, str) or not raw.strip():
-            where.fail(
-                "missing or empty; every stored folder needs a path",
-                "stored",
-                index,
-                "path" if "path" in entry else None,
-            )
-        path = Path(raw.strip()).expanduser()
+        raw = where.required_text(
+            entry, "path", "stored", index, "every stored folder needs a path"
+        )
+        path = Path(raw).expanduser()
         if not path.is_absolute():
             path = (where.path.parent / path).resolve()
         title = entry.get("title", "")

@@ -9,6 +9,7 @@ import re
 
 from newsreader.ingest.sanitize import safe_link
 from newsreader.tui.widgets.long_article import PICTURE_MARK
+from newsreader.tui.widgets.markdown_sections import unescape
 
 # A character of a link's text: anything but a bracket, or an escaped character. The two never
 # start alike (a backslash is only the escape's), so a run of backslashes cannot make the
@@ -22,7 +23,6 @@ _LINK = re.compile(rf"(?<![!\\])\[({_CHAR}*)\]{_TARGET}")
 # An image: its alt text (which may hold balanced brackets, "Chart [2024]") and its target.
 _IMAGE = re.compile(rf"!\[((?:{_CHAR}|\[{_CHAR}*\])*)\]{_TARGET}")
 _AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
-_ESCAPED = re.compile(r"\\(.)")
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -46,7 +46,7 @@ def number_links(markdown: str) -> tuple[str, list[str], list[str]]:
             return text
         if target not in targets:
             targets.append(target)
-            labels.append(_ESCAPED.sub(r"\1", text))
+            labels.append(unescape(text))
         return f"[{text}\\[{targets.index(target) + 1}\\]](<{target}>)"
 
     lines: list[str] = []
@@ -70,7 +70,7 @@ def image_refs(markdown: str) -> list[tuple[str, str]]:
     """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
     seen: dict[str, str] = {}
     for match in _IMAGE.finditer(markdown):
-        alt, url = _ESCAPED.sub(r"\1", match.group(1)), match.group(2).strip("<>")
+        alt, url = unescape(match.group(1)), match.group(2).strip("<>")
         if url.lower().startswith(("http://", "https://")) and safe_link(url):
             seen.setdefault(url, alt)
     return [(alt, url) for url, alt in seen.items()]
@@ -82,7 +82,7 @@ def mark_pictures(markdown: str) -> tuple[str, dict[int, tuple[str, str]]]:
     pictures: dict[int, tuple[str, str]] = {}
 
     def mark(match: re.Match[str]) -> str:
-        alt, url = _ESCAPED.sub(r"\1", match.group(1)), match.group(2).strip("<>")
+        alt, url = unescape(match.group(1)), match.group(2).strip("<>")
         if not url.lower().startswith(("http://", "https://")) or not safe_link(url):
             return match.group(0)
         index = len(pictures)

@@ -177,6 +177,28 @@ def _category(scope: _Scope, element: Any) -> None:
         raise Unsupported("category content")
 
 
+def _shared(
+    scope: _Scope, name: str, element: Any, target: dict[str, Any], *, in_entry: bool
+) -> bool:
+    """Read an element that the feed and its entries both have into ``target``; ``False``
+    when ``name`` is not one of them."""
+    if name == "link":
+        scope.link(element, target, in_entry=in_entry)
+    elif name == "id":
+        scope.ident(element, target)
+    elif name in ("updated", "published"):
+        scope.date(element, name, target)
+    elif name == "author":
+        scope.person(element, target)
+    elif name == "contributor":
+        scope.person(element, None)
+    elif name == "category":
+        _category(scope, element)
+    else:
+        return False
+    return True
+
+
 def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
     scope, attrs = scope.enter(element)
     if set(attrs) - {"xml:base", "xml:lang"}:
@@ -198,21 +220,9 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
             value, detail = scope.text(child)
             entry.setdefault("content", []).append(detail)
             entry.setdefault("summary", value)
-        elif name == "link":
-            scope.link(child, entry, in_entry=True)
-        elif name == "id":
-            scope.ident(child, entry)
-        elif name in ("updated", "published"):
-            scope.date(child, name, entry)
-        elif name == "author":
-            scope.person(child, entry)
-        elif name == "contributor":
-            scope.person(child, None)
-        elif name == "category":
-            _category(scope, child)
         elif name == "rights":
             scope.leaf(child)
-        else:
+        elif not _shared(scope, name, child, entry, in_entry=True):
             check_unhandled(name, child)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
@@ -267,22 +277,10 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
             seen.add(name)
         if name == "title":
             feed["title"], feed["title_detail"] = scope.text(child)
-        elif name == "link":
-            scope.link(child, feed, in_entry=False)
-        elif name == "id":
-            scope.ident(child, feed)
-        elif name in ("updated", "published"):
-            scope.date(child, name, feed)
-        elif name == "author":
-            scope.person(child, feed)
-        elif name == "contributor":
-            scope.person(child, None)
-        elif name == "category":
-            _category(scope, child)
         elif name in ("subtitle", "rights", "generator"):
             scope.leaf(child)
         elif name in ("summary", "content"):
             raise Unsupported(f"feed {name}")
-        else:
+        elif not _shared(scope, name, child, feed, in_entry=False):
             check_unhandled(name, child)
     return {"feed": feed, "entries": entries, "version": "atom10", "encoding": encoding}

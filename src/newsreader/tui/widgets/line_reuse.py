@@ -99,15 +99,14 @@ class FinishedLines:
         for y in crop.line_range:
             strip = None
             line = None
-            if outlined:
-                pass
-            elif top <= y < height - bottom:
+            # An outline is drawn over the lines: they are left to Textual.
+            if not outlined and top <= y < height - bottom:
                 if y - top < content_height:
                     line = content(y - top)
                     entry = self._lines.get(id(line))
                     if entry is not None and entry[0] is line:
                         strip = entry[1]
-            else:
+            elif not outlined:
                 strip = self._edges.get((y, *titles))
             found.append(strip)
             contents.append(line)

@@ -29,6 +29,7 @@ __all__ = [
     "render_section",
     "rendered_section",
     "split_sections",
+    "unescape",
 ]
 
 # An ATX heading line: up to three spaces, one to six #, then the heading text.
@@ -37,6 +38,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"[*_`]+")
 _ESCAPE = re.compile(r"\\(.)")
+
+
+def unescape(text: str) -> str:
+    """``text`` with its Markdown backslash escapes taken out (``\\[`` reads ``[``)."""
+    return _ESCAPE.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ def heading_label(text: str) -> str:
     """The plain text of a heading's inline Markdown."""
     text = _INLINE_LINK.sub(r"\1", text)
     text = _EMPHASIS.sub("", text)
-    return _ESCAPE.sub(r"\1", text).strip()
+    return unescape(text).strip()
 
 
 def split_sections(markdown: str) -> Iterator[Section]:
@@ -90,7 +96,7 @@ class _ImageItem(ImageItem):
 
     def on_text(self, context: MarkdownContext, text: TextType) -> None:
         if isinstance(text, str):
-            text = _ESCAPE.sub(r"\1", text)
+            text = unescape(text)
         super().on_text(context, text)
 
 
