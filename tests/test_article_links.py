@@ -47,3 +47,28 @@ def test_runs_of_backslashes_are_read_in_linear_time() -> None:
     number_links(hostile)
     # Backtracking exponentially, 24 backslashes took 10 ms and 36 took seconds.
     assert time.process_time() - started < 0.5
+
+
+def test_a_link_whose_text_holds_brackets_is_numbered() -> None:
+    markdown = (
+        "See [the report [PDF] of 2024](https://news.example/r) and [a](https://news.example/a).\n"
+    )
+    numbered, targets, labels = number_links(markdown)
+    assert targets == ["https://news.example/r", "https://news.example/a"]
+    assert labels == ["the report [PDF] of 2024", "a"]
+    assert "[the report [PDF] of 2024\\[1\\]](<https://news.example/r>)" in numbered
+
+
+def test_a_linked_picture_stays_a_picture() -> None:
+    markdown = "[![Watch](https://img.example/t.jpg)](https://video.example/v)\n"
+    numbered, targets, _labels = number_links(markdown)
+    assert numbered == markdown and targets == []
+    assert image_refs(numbered) == [("Watch", "https://img.example/t.jpg")]
+
+
+def test_unclosed_brackets_before_link_texts_are_read_in_linear_time() -> None:
+    hostile = "\n".join(["[ " + "[a] " * 50_000, "[ [a] " * 40_000, "[" * 200_000])
+    started = time.process_time()
+    number_links(hostile)
+    # Each unclosed "[" is scanned up to the next one only (about 40 ms here).
+    assert time.process_time() - started < 1.0

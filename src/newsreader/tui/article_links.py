@@ -18,8 +18,9 @@ _CHAR = r"(?:[^\[\]\\]|\\.)"
 # The target, and an optional title.
 _TARGET = r"\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"
 # An inline Markdown link (not an image, not an escaped "\[" as in an alt text's "\[2024\]"):
-# its text and its target.
-_LINK = re.compile(rf"(?<![!\\])\[({_CHAR}*)\]{_TARGET}")
+# its text, which may hold balanced brackets ("a [b] c", but not a picture: a linked
+# picture stays a picture), and its target.
+_LINK = re.compile(rf"(?<![!\\])\[((?:{_CHAR}|(?<!!)\[{_CHAR}*\])*)\]{_TARGET}")
 # An image: its alt text (which may hold balanced brackets, "Chart [2024]") and its target.
 _IMAGE = re.compile(rf"!\[((?:{_CHAR}|\[{_CHAR}*\])*)\]{_TARGET}")
 _AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
