@@ -299,9 +299,9 @@ def run_phase(args: argparse.Namespace) -> None:
         images = args.phase != "tui-none"
         result = asyncio.run(tui_phase(markdown, images, args.columns, cache_dir, mode))
     else:
-        from newsreader.images.refs import find_image_refs
+        from newsreader.tui.article_links import image_refs
 
-        urls = [ref.url for ref in find_image_refs(markdown)]
+        urls = [url for _alt, url in image_refs(markdown)]
         result = asyncio.run(loader_phase(urls, cache_dir, args.phase == "loader-traced"))
     print(json.dumps(result))
 
