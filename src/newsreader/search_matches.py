@@ -75,11 +75,3 @@ def query_pattern(query_text: str, *, prefix_last: bool = False) -> re.Pattern[s
 def spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
     """Where ``pattern`` (from :func:`match_pattern`) matches ``text``."""
     return [match.span() for match in pattern.finditer(fold(text))]
-
-
-def find_matches(text: str, query_text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets in ``text`` of what ``query_text`` searches for, in order."""
-    pattern = query_pattern(query_text)
-    if pattern is None or not text:
-        return []
-    return spans(text, pattern)

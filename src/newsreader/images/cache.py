@@ -188,9 +188,6 @@ class ImageCache:
         found.sort(key=lambda item: (item[0], item[2].name))
         return found
 
-    def total_bytes(self) -> int:
-        return sum(size for _, size, _ in self.entries())
-
     def evict(self) -> int:
         """Remove least recently used entries until the total fits the cap; bytes freed."""
         entries = self.entries()

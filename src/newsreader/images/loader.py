@@ -14,7 +14,6 @@ redirects itself, one hop at a time, so that each target is checked by
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from urllib.parse import urljoin
@@ -26,7 +25,6 @@ from newsreader.images.decode import (
     decode_image,
     decode_sized,
     encode_sized,
-    sniff_markup,
 )
 from newsreader.images.policy import PrivacyCheck, RefusedURL, check_redirect, check_scheme
 from newsreader.images.policy import host_is_private as _host_is_private
@@ -188,20 +186,6 @@ class ImageLoader:
         if fetched.error:
             return ImageResult(url, error=fetched.error)
         return await self._decode(fetched, box)
-
-    async def prefetch(self, urls: Iterable[str], page_url: str | None = None) -> int:
-        """Fetch pictures into the cache without decoding them; how many are now cached."""
-
-        async def one(url: str) -> bool:
-            fetched = await self.fetch(url, page_url)
-            if fetched.error:
-                return False
-            if not fetched.from_cache and sniff_markup(fetched.body, fetched.content_type) is None:
-                await asyncio.to_thread(self._store, fetched)
-            return True
-
-        results = await asyncio.gather(*(one(url) for url in urls))
-        return sum(results)
 
     # -- fetching --------------------------------------------------------------------------
 

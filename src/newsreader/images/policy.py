@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
-from newsreader.sources.addresses import AddressPolicy, private_address
+from newsreader.sources.addresses import AddressPolicy
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
@@ -33,11 +33,6 @@ def check_scheme(url: str) -> None:
         raise RefusedURL(f"not an http or https image URL ({shown})")
     if not parts.hostname:
         raise RefusedURL("image URL has no host")
-
-
-def is_private_address(address: str) -> bool:
-    """Whether an IP address literal is not a public internet address."""
-    return private_address(address)
 
 
 async def host_is_private(host: str) -> bool:
