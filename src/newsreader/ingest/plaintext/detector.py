@@ -10,17 +10,23 @@ still turns the lines it lists into headings (:mod:`.contents`).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
-from newsreader.ingest.plaintext.features import document_features, score
+from newsreader.ingest.plaintext.features import document_features, score, table_follows
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
 from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
-from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered, words_of
+from newsreader.ingest.plaintext.lines import (
+    capitalised_ratio,
+    is_comment_header,
+    is_numbered,
+    words_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +40,21 @@ class Policy:
         margin: A line the rules take for a heading is one unless its score is below
             ``-margin`` (a line marked by its form, :func:`_marked`, or one in a run of
             short lines, stays one).
+        table_reach: A line with a table's rows this many lines below it, none set apart
+            by a blank line, is no heading (:func:`.features.table_follows`).
     """
 
     threshold: float
     margin: float
+    table_reach: int = 2
 
+
+# A byline: "By Jane Doe", "Posted by Jane Doe" (a credit, "Photo by", names no story).
+_BYLINE = re.compile(r"^(?:by|posted by|written by)\s+\S", re.IGNORECASE)
 
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
-    True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
+    True: Policy(threshold=0.0, margin=0.0, table_reach=4),  # saved: blank lines between paragraphs
     False: Policy(threshold=-1.0, margin=4.0),  # pasted: one newline between them
 }
 
@@ -91,19 +103,26 @@ def decide(
     """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
     (``ruled``); then lists and tables of contents (in place). A candidate whose score is
     None is one whose reading the score cannot change (:func:`_settled`)."""
-    counted = _counted_labels(units, scores)
+    counted = _counted_labels(units, scores) | _over_bylines(units, scores)
     for index in sorted(scores):
         unit = units[index]
         value = scores[index]
         if value is None:
             heading = bool(_settled(units, index, ruled, policy))
         elif index in ruled:
-            heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
+            heading = (
+                value > -policy.margin
+                or _marked(unit.text)
+                or index in counted
+                or _in_run(units, index)
+            )
         else:
             heading = (
                 (value > policy.threshold and not _lead_in(unit.text)) or index in counted
             ) and not _in_run(units, index)
-        if heading:
+        # A line right over a table's rows is its caption or a header row spanning its
+        # columns; a section's heading is followed by words that open it.
+        if heading and not (table_follows(units, index, policy.table_reach) and not _marked(unit.text)):
             unit.kind = Kind.HEADING
     _lists(units)
     classify_contents(units)
@@ -138,6 +157,23 @@ def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
             labelled[index] = match.group(1).lower()
     counts = Counter(labelled.values())
     return {index for index, label in labelled.items() if counts[label] >= 2}
+
+
+def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The title-like candidates directly above a byline ("By Jane Doe"): a byline names
+    who wrote what comes below it, so the line above it is that piece's title (a story of a
+    weekly edition, a post of a digest)."""
+    found = set()
+    for index in candidates:
+        if index + 1 >= len(units) or not units[index].title_like:
+            continue
+        below = units[index + 1]
+        if below.kind is not Kind.PARAGRAPH or not _BYLINE.match(below.text):
+            continue
+        words = words_of(below.text)
+        if len(words) <= 6 and capitalised_ratio(words) >= 0.75:
+            found.add(index)
+    return found
 
 
 def _lead_in(text: str) -> bool:

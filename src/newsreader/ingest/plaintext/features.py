@@ -214,6 +214,7 @@ def document_features(
             and starts_lower(following.text)
         )
         f["next_code"] = float(following is not None and following.kind is Kind.CODE)
+        f["table_follows"] = float(table_follows(units, i, 4 if blank_separated else 2))
         f["prev_code"] = float(previous is not None and previous.kind is Kind.CODE)
         f["next_item"] = float(following is not None and following.kind is Kind.ITEM)
         f["first"] = float(previous is None)
@@ -286,6 +287,20 @@ def document_features(
                     f["pasted_" + name] = f[name]
         out[i] = f
     return out
+
+
+def table_follows(units: list[Unit], index: int, reach: int = 2) -> bool:
+    """Whether a table's rows (cells separated by tabs) follow ``units[index]`` within
+    ``reach`` lines, none of them set apart by a blank line: the line names the table (a
+    caption, a header row spanning the columns) rather than a section."""
+    if units[index].blank_after and reach > 2:
+        reach = 2
+    for k in range(index + 1, min(len(units), index + 1 + reach)):
+        if "\t" in units[k].text:
+            return True
+        if units[k].blank_after:
+            return False
+    return False
 
 
 def _style(text: str, titled: bool, words: int) -> tuple[str, bool, bool, int]:
