@@ -22,6 +22,7 @@ from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
 from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
 from newsreader.ingest.plaintext.lines import (
+    SOCIAL,
     capitalised_ratio,
     is_comment_header,
     is_numbered,
@@ -122,7 +123,11 @@ def decide(
             ) and not _in_run(units, index)
         # A line right over a table's rows is its caption or a header row spanning its
         # columns; a section's heading is followed by words that open it.
-        if heading and not (table_follows(units, index, policy.table_reach) and not _marked(unit.text)):
+        if heading and not _marked(unit.text):
+            heading = not (
+                table_follows(units, index, policy.table_reach) or _beside_social(units, index)
+            )
+        if heading:
             unit.kind = Kind.HEADING
     _lists(units)
     classify_contents(units)
@@ -174,6 +179,18 @@ def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
         if len(words) <= 6 and capitalised_ratio(words) >= 0.75:
             found.add(index)
     return found
+
+
+def _beside_social(units: list[Unit], index: int) -> bool:
+    """Whether a line next to ``units[index]`` is a handle or a posting time
+    (:data:`.lines.SOCIAL`): the line is then a name or a caption of an embedded post or a
+    profile card ("Robert Scoble" over "Follow @Scobleizer")."""
+    for k in (index - 1, index + 1):
+        if 0 <= k < len(units) and units[k].kind is not Kind.CODE:
+            text = units[k].text
+            if len(text) <= 80 and SOCIAL.search(text):
+                return True
+    return False
 
 
 def _lead_in(text: str) -> bool:

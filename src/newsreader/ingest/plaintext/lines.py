@@ -120,6 +120,12 @@ _FURNITURE_WORD = re.compile(
     r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
     re.IGNORECASE,
 )
+# What an embedded post or a profile card shows beside its text: a handle ("Follow
+# @name", "@name") or when it was posted ("45 minutes ago via Twitter for iPhone").
+SOCIAL = re.compile(
+    r"(?:^|\s)@\w{2,}|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
 HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
@@ -242,7 +248,9 @@ def _title_like_short(line: str) -> bool:
         return False
     if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
         return False
-    if _PATH_OR_MARKUP.match(line):
+    if _PATH_OR_MARKUP.match(line) or ("@" in line and SOCIAL.search(line)):
+        return False
+    if line[:1].isdigit() and SOCIAL.match(line):
         return False
     return not (
         is_furniture(line)
