@@ -201,9 +201,7 @@ def grid(
     final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
     inf = math.inf
     policies = [
-        detector.Policy(t, m)
-        for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf)
-        for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
+        (t, m) for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf) for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
     ]
     judged = [a for a in fitting if a.group in ("public", "extra", "feeds", "docs")]
     print(
@@ -211,8 +209,12 @@ def grid(
         f"{'plain fp':>9}  {'public':>13} {'holdout':>13}"
     )
     plain = [a for a in fitting if a.group == "plain"]
-    for policy in policies:
-        both = {True: policy, False: policy}
+    for threshold, margin in policies:
+        # The same threshold and margin in both shapes; the rest of each shape's policy kept.
+        both = {
+            shape: replace(policy, threshold=threshold, margin=margin)
+            for shape, policy in detector.POLICIES.items()
+        }
         cv = {s: Score() for s in SHAPES}
         articles_cv = {s: Score() for s in SHAPES}
         false_found = {s: Score() for s in SHAPES}
@@ -231,7 +233,7 @@ def grid(
             for article in held:
                 holdout[shape].add(judge(article, shape, final, both)[0])
         print(
-            f"{policy.threshold:>9} {policy.margin:>6}  {cv['saved'].f1:>8.3f} "
+            f"{threshold:>9} {margin:>6}  {cv['saved'].f1:>8.3f} "
             f"{cv['pasted'].f1:>6.3f}  {articles_cv['saved'].f1:.3f}/{articles_cv['pasted'].f1:.3f} "
             f"{false_found['saved'].fp:>4}/{false_found['pasted'].fp:<4}"
             f"  {public['saved'].f1:.3f}/{public['pasted'].f1:.3f}"

@@ -201,9 +201,22 @@ def is_title_like(line: str) -> bool:
     """Whether ``line`` could be a heading or title, judged on the line alone."""
     if is_comment_header(line):
         return True
-    if not line or not is_short(line) or ends_closed(line):
+    if not line or not is_short(line) or (ends_closed(line) and not _teaser(line)):
         return False
     return _title_like_short(line)
+
+
+def _teaser(line: str) -> bool:
+    """Whether ``line`` ends with an ellipsis that closes no sentence: a heading that
+    leads on into its section ("Finally...", "Seven event types at one go…")."""
+    if line.endswith("…"):
+        rest = line[:-1]
+    elif line.endswith("...") and not line.endswith("...."):
+        rest = line[:-3]
+    else:
+        return False
+    rest = rest.rstrip()
+    return bool(rest) and not ends_closed(rest) and len(words_of(rest)) >= 2
 
 
 def is_comment_header(line: str) -> bool:
