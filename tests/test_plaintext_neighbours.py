@@ -1,0 +1,118 @@
+"""Plain-text headings told by the lines around them: bylines, tables, addresses, embedded
+posts, and headings that end with an ellipsis."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsreader.ingest.plaintext import TextDocument, plain_text_to_document
+from newsreader.ingest.plaintext.lines import is_title_like
+
+LONG = (
+    "This paragraph is long enough to read as running prose, with a full sentence that goes "
+    "on for a while and ends with a period."
+)
+LONG2 = (
+    "Another paragraph follows here, and it too carries on for more than a dozen words before "
+    "it finally comes to an end."
+)
+SHAPES = ["\n\n", "\n"]
+
+
+def doc(*lines: str, sep: str = "\n\n") -> TextDocument:
+    return plain_text_to_document(sep.join(lines))
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_a_title_over_a_byline_is_a_heading(sep: str) -> None:
+    """The stories of a weekly edition: each title stands over "By <name>" and a date."""
+    d = doc(
+        LONG,
+        "Comments (5 posted)",
+        "Mapping and data mining with QGIS 2.8",
+        "By Nathan Willis",
+        "March 25, 2015",
+        LONG2,
+        sep=sep,
+    )
+    assert d.headings == ["Mapping and data mining with QGIS 2.8"]
+    assert "By Nathan Willis" in d.markdown
+
+
+@pytest.mark.parametrize(
+    "below", ["Photo by Nathan Willis", "By the time we came back, it was already dark."]
+)
+def test_a_credit_or_a_sentence_below_a_line_is_no_byline(below: str) -> None:
+    """ "Photo by <name>" credits a picture, and a sentence may start with "By": neither
+    makes a story's title of the line above it."""
+    d = doc(
+        LONG, "Comments (5 posted)", "Mapping and data mining with QGIS 2.8", below, LONG2
+    )
+    assert d.headings == []
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_a_line_over_a_table_is_not_a_heading(sep: str) -> None:
+    """A table's caption or its header row spanning the columns sits right over its rows."""
+    table = "Most active developers\nAlice Example\t63\t16.6%\nBob Example\t56\t14.7%"
+    d = doc(LONG, table, LONG2, sep=sep)
+    assert d.headings == []
+    assert "Most active developers" in d.markdown
+
+
+def test_a_heading_set_apart_from_a_table_by_prose_is_kept() -> None:
+    d = doc(LONG, "Release Histories", LONG2, "Release\tDate\n4.2.3\tApril 2014", LONG)
+    assert d.headings == ["Release Histories"]
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_a_line_over_a_list_of_addresses_names_it(sep: str) -> None:
+    links = "\n".join(
+        [
+            "Sources & links",
+            "https://nodejs.org/api/inspector.html",
+            "https://chromedevtools.github.io/devtools-protocol/v8",
+            "https://www.npmjs.com/package/inspector-api",
+            "https://example.org/a/b",
+        ]
+    )
+    d = doc(LONG, LONG2, links, sep=sep)
+    assert d.headings == ["Sources & links"]
+    assert "- https://example.org/a/b" in d.markdown
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_an_embedded_post_is_not_made_of_headings(sep: str) -> None:
+    """An embedded tweet: its author's name, handle and posting time stand alone."""
+    post = [
+        "Follow @Scobleizer",
+        "Robert Scoble",
+        "The app is really a piece of crud. Not worth loading. Very disappointed today.",
+        "47 minutes ago via Twitter for Mac",
+    ]
+    d = doc(LONG, *post, LONG2, sep=sep)
+    assert d.headings == []
+    assert all(line in d.markdown for line in ("Robert Scoble", "Scobleizer", "47 minutes ago"))
+
+
+@pytest.mark.parametrize("line", ["Follow @nytimes", "@jane_doe", "3 hours ago", "45 minutes ago"])
+def test_handles_and_posting_times_are_not_title_like(line: str) -> None:
+    assert not is_title_like(line)
+
+
+@pytest.mark.parametrize("line", ["Ten Years Ago", "Mail me at jane@example.org"])
+def test_lines_like_posting_times_or_handles_may_still_be_title_like(line: str) -> None:
+    assert is_title_like(line)
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+@pytest.mark.parametrize("line", ["And what comes next...", "Sieben Event-Typen auf einen Streich…"])
+def test_a_heading_may_end_with_an_ellipsis(line: str, sep: str) -> None:
+    assert doc(LONG, line, LONG2, sep=sep).headings == [line]
+
+
+@pytest.mark.parametrize(
+    "line", ["Uh…", "Finally...", "and lots more…", "I was sure. Then it broke...", "Wait...."]
+)
+def test_lines_ending_with_an_ellipsis_that_are_not_titles(line: str) -> None:
+    assert not is_title_like(line)
