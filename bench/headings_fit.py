@@ -201,7 +201,9 @@ def grid(
     final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
     inf = math.inf
     policies = [
-        (t, m) for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf) for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
+        (t, m)
+        for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf)
+        for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
     ]
     judged = [a for a in fitting if a.group in ("public", "extra", "feeds", "docs")]
     print(

@@ -45,9 +45,7 @@ def test_a_title_over_a_byline_is_a_heading(sep: str) -> None:
 def test_a_credit_or_a_sentence_below_a_line_is_no_byline(below: str) -> None:
     """ "Photo by <name>" credits a picture, and a sentence may start with "By": neither
     makes a story's title of the line above it."""
-    d = doc(
-        LONG, "Comments (5 posted)", "Mapping and data mining with QGIS 2.8", below, LONG2
-    )
+    d = doc(LONG, "Comments (5 posted)", "Mapping and data mining with QGIS 2.8", below, LONG2)
     assert d.headings == []
 
 
@@ -106,7 +104,9 @@ def test_lines_like_posting_times_or_handles_may_still_be_title_like(line: str) 
 
 
 @pytest.mark.parametrize("sep", SHAPES)
-@pytest.mark.parametrize("line", ["And what comes next...", "Sieben Event-Typen auf einen Streich…"])
+@pytest.mark.parametrize(
+    "line", ["And what comes next...", "Sieben Event-Typen auf einen Streich…"]
+)
 def test_a_heading_may_end_with_an_ellipsis(line: str, sep: str) -> None:
     assert doc(LONG, line, LONG2, sep=sep).headings == [line]
 

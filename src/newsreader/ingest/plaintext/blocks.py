@@ -8,8 +8,8 @@ from enum import Enum, auto
 
 from newsreader.ingest.plaintext.lines import (
     CONTINUATION_WORDS,
-    URL_ONLY,
     INDENTED,
+    URL_ONLY,
     ends_closed,
     is_bullet,
     is_code_line,
