@@ -116,3 +116,20 @@ def test_a_heading_may_end_with_an_ellipsis(line: str, sep: str) -> None:
 )
 def test_lines_ending_with_an_ellipsis_that_are_not_titles(line: str) -> None:
     assert not is_title_like(line)
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_lines_made_from_one_template_are_not_headings(sep: str) -> None:
+    """Captions that share their first words ("MDN definition of <b>", ...) label what
+    follows them; the headings of one text name different things."""
+    tags = ["<strong>", "<b>", "<em>", "<i>"]
+    lines = [part for tag in tags for part in (f"MDN definition of {tag}", LONG)]
+    d = doc(LONG2, *lines, sep=sep)
+    assert d.headings == []
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_numbered_steps_from_one_template_stay_headings(sep: str) -> None:
+    steps = ["Step 1: Install the Tools", "Step 2: Write the Code", "Step 3: Run the Tests"]
+    d = doc(LONG2, *[part for step in steps for part in (step, LONG)], sep=sep)
+    assert d.headings == steps

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
-from newsreader.ingest.plaintext.features import document_features, score, table_follows
+from newsreader.ingest.plaintext.features import (
+    document_features,
+    opening,
+    score,
+    table_follows,
+)
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
 from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
@@ -105,6 +110,7 @@ def decide(
     (``ruled``); then lists and tables of contents (in place). A candidate whose score is
     None is one whose reading the score cannot change (:func:`_settled`)."""
     counted = _counted_labels(units, scores) | _over_bylines(units, scores)
+    templated = _templated(units, scores)
     for index in sorted(scores):
         unit = units[index]
         value = scores[index]
@@ -125,7 +131,9 @@ def decide(
         # columns; a section's heading is followed by words that open it.
         if heading and not _marked(unit.text):
             heading = not (
-                table_follows(units, index, policy.table_reach) or _beside_social(units, index)
+                index in templated
+                or table_follows(units, index, policy.table_reach)
+                or _beside_social(units, index)
             )
         if heading:
             unit.kind = Kind.HEADING
@@ -162,6 +170,19 @@ def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
             labelled[index] = match.group(1).lower()
     counts = Counter(labelled.values())
     return {index for index, label in labelled.items() if counts[label] >= 2}
+
+
+def _templated(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The candidates whose first words (:func:`.features.opening`) two others share:
+    lines made from one template ("Learn more about X", "MDN definition of <b>", "More
+    than 10%") are labels, captions or a list, while a text's headings name different
+    things."""
+    openings: dict[str, list[int]] = {}
+    for index in candidates:
+        key = opening(units[index].text)
+        if key:
+            openings.setdefault(key, []).append(index)
+    return {index for group in openings.values() if len(group) >= 3 for index in group}
 
 
 def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:

@@ -120,7 +120,7 @@ def document_features(
         i = j + 1
     numbers = {i: number_of(units[i].text) for i in candidates}
     numbered_at = {value: i for i, value in numbers.items() if value is not None}
-    openings = Counter(_opening(units[i].text) for i in candidates)
+    openings = Counter(opening(units[i].text) for i in candidates)
     standalone = [
         is_titled(i)
         for i in candidates
@@ -263,7 +263,7 @@ def document_features(
             and any(abs(numbered_at.get(value + step, i) - i) > 1 for step in (-1, 1))
         )
         f["repeated_opening"] = float(
-            openings[_opening(unit.text)] >= 3 and bool(_opening(unit.text))
+            openings[opening(unit.text)] >= 3 and bool(opening(unit.text))
         )
         if siblings:
             sibling_words = [float(word_counts[k]) for k in siblings]
@@ -313,7 +313,7 @@ def _style(text: str, titled: bool, words: int) -> tuple[str, bool, bool, int]:
     return (mark, titled, caps, band)
 
 
-def _opening(text: str) -> str:
+def opening(text: str) -> str:
     """The first three words of ``text`` (two of a line of three), in lower case ("" for
     shorter lines): lines made from one template ("More than 5%", "More than 10%") share it."""
     words = text.lower().split()
