@@ -173,16 +173,22 @@ def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
 
 
 def _templated(units: list[Unit], candidates: Iterable[int]) -> set[int]:
-    """The candidates whose first words (:func:`.features.opening`) two others share:
+    """The candidates whose first words (:func:`.features.opening`) two other lines share:
     lines made from one template ("Learn more about X", "MDN definition of <b>", "More
     than 10%") are labels, captions or a list, while a text's headings name different
-    things."""
+    things. (One line repeated, as a section name in each of several joined articles, is
+    no template.)"""
     openings: dict[str, list[int]] = {}
     for index in candidates:
         key = opening(units[index].text)
         if key:
             openings.setdefault(key, []).append(index)
-    return {index for group in openings.values() if len(group) >= 3 for index in group}
+    return {
+        index
+        for group in openings.values()
+        if len(group) >= 3 and len({units[k].text for k in group}) >= 3
+        for index in group
+    }
 
 
 def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
