@@ -133,3 +133,22 @@ def test_numbered_steps_from_one_template_stay_headings(sep: str) -> None:
     steps = ["Step 1: Install the Tools", "Step 2: Write the Code", "Step 3: Run the Tests"]
     d = doc(LONG2, *[part for step in steps for part in (step, LONG)], sep=sep)
     assert d.headings == steps
+
+
+def test_the_last_field_of_a_box_is_not_its_heading() -> None:
+    """ "Company: Nokia", "Website: nokia.com", "IPO: NYSE:NOK", then prose: the last field
+    is one of the box's fields, not a heading over the prose."""
+    box = "Crunchbase\nNOKIA\nCompany: Nokia\nWebsite: nokia.com\nIPO: NYSE:NOK"
+    d = doc(LONG, LONG2, box, LONG, sep="\n")
+    assert "IPO: NYSE:NOK" not in d.headings
+    assert "IPO: NYSE:NOK" in d.markdown
+
+
+@pytest.mark.parametrize(
+    "line", ["Related Posts: Sea Otter 2017 Roundup", "Relevant posts: A Look at Power Meters"]
+)
+def test_a_link_to_related_posts_is_furniture(line: str) -> None:
+    assert not is_title_like(line)
+    # Nor does it make a list of the heading after it.
+    d = doc(LONG, line, "Team Zwatt:", LONG2, sep="\n")
+    assert d.headings == ["Team Zwatt:"]

@@ -58,6 +58,9 @@ class Policy:
 # A byline: "By Jane Doe", "Posted by Jane Doe" (a credit, "Photo by", names no story).
 _BYLINE = re.compile(r"^(?:by|posted by|written by)\s+\S", re.IGNORECASE)
 
+# A label and its value: "Company: Google", "Crank Arms: Rotor, Stages".
+_LABEL_VALUE = re.compile(r"^[^:\s][^:]{0,29}:\s+\S")
+
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
     True: Policy(threshold=0.0, margin=0.0, table_reach=4),  # saved: blank lines between paragraphs
@@ -134,6 +137,7 @@ def decide(
                 index in templated
                 or table_follows(units, index, policy.table_reach)
                 or _beside_social(units, index)
+                or _among_fields(units, index)
             )
         if heading:
             unit.kind = Kind.HEADING
@@ -206,6 +210,20 @@ def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
         if len(words) <= 6 and capitalised_ratio(words) >= 0.75:
             found.add(index)
     return found
+
+
+def _among_fields(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` pairs a label with a value ("IPO: NYSE:NOK") next to a line
+    that does too: fields of a box or a list ("Company: Nokia", "Website: nokia.com"), of
+    which it is one."""
+    if not _LABEL_VALUE.match(units[index].text):
+        return False
+    return any(
+        0 <= k < len(units)
+        and units[k].kind is not Kind.CODE
+        and _LABEL_VALUE.match(units[k].text) is not None
+        for k in (index - 1, index + 1)
+    )
 
 
 def _beside_social(units: list[Unit], index: int) -> bool:

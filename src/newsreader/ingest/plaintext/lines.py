@@ -106,9 +106,13 @@ _CREDIT = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments").
+# Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments"),
+# or a link to other articles ("Related Posts: Sea Otter 2017 Roundup").
 FURNITURE = re.compile(
-    r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
+    r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$"
+    r"|^(?:related|relevant|recommended|similar|more)\s+(?:posts?|articles?|stories|reading)"
+    r"\s*:\s+\S",
+    re.IGNORECASE,
 )
 # A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
 _YEAR = re.compile(r"\d{4}")
