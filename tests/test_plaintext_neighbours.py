@@ -152,3 +152,10 @@ def test_a_link_to_related_posts_is_furniture(line: str) -> None:
     # Nor does it make a list of the heading after it.
     d = doc(LONG, line, "Team Zwatt:", LONG2, sep="\n")
     assert d.headings == ["Team Zwatt:"]
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_two_clauses_joined_by_a_semicolon_are_a_sentence(sep: str) -> None:
+    line = "Our latency just shot up; what else happened around the same time?"
+    assert not is_title_like(line)
+    assert doc(LONG, line, LONG2, sep=sep).headings == []

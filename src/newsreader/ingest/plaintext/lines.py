@@ -135,6 +135,7 @@ URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
 _WORD = re.compile(r"[^\s]*[^\W_][^\s]*")
+_CLAUSES = re.compile(r"\w;\s+\w")
 
 
 @lru_cache(maxsize=4096)
@@ -254,6 +255,9 @@ def _title_like_short(line: str) -> bool:
     if SENTENCE_BREAK.search(_unlabelled(line)) and not line.endswith("?"):
         return False
     if line.count(",") >= 2 and not line.endswith("?"):
+        return False
+    # Two clauses joined by a semicolon ("Latency shot up; what else happened?"): a sentence.
+    if ";" in line and _CLAUSES.search(line):
         return False
     if (
         len(words) > MAX_PLAIN_HEADING_WORDS
