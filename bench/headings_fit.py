@@ -212,7 +212,6 @@ def grid(
     )
     plain = [a for a in fitting if a.group == "plain"]
     for threshold, margin in policies:
-        # The same threshold and margin in both shapes; the rest of each shape's policy kept.
         both = {
             shape: replace(policy, threshold=threshold, margin=margin)
             for shape, policy in detector.POLICIES.items()

@@ -159,3 +159,25 @@ def test_two_clauses_joined_by_a_semicolon_are_a_sentence(sep: str) -> None:
     line = "Our latency just shot up; what else happened around the same time?"
     assert not is_title_like(line)
     assert doc(LONG, line, LONG2, sep=sep).headings == []
+
+
+@pytest.mark.parametrize("sep", ["\n", "\n\n"])
+def test_a_header_row_over_lines_that_lead_into_a_table_is_the_table_s(sep: str) -> None:
+    """A table's header row, then a summary row and a column label, then its rows."""
+    table = "\n".join(
+        [
+            "Most active developers",
+            "By changesets Alice Example 63 16.6% Bob Example 56 14.7% Carol Example 46 12.1%",
+            "By changesets",
+            "Alice Example\t63\t16.6%",
+            "Bob Example\t56\t14.7%",
+        ]
+    )
+    assert doc(LONG, table, LONG2, sep=sep).headings == []
+
+
+def test_a_heading_over_a_sentence_that_introduces_a_table_is_kept() -> None:
+    table = "Release\tDate\n4.2.3\tApril 2014\n4.1.6\tApril 2014"
+    intro = "The release history tells a different story:"
+    d = doc(LONG, "Release Histories", intro, table, LONG2, sep="\n")
+    assert d.headings == ["Release Histories"]

@@ -46,13 +46,10 @@ class Policy:
         margin: A line the rules take for a heading is one unless its score is below
             ``-margin`` (a line marked by its form, :func:`_marked`, or one in a run of
             short lines, stays one).
-        table_reach: A line with a table's rows this many lines below it, none set apart
-            by a blank line, is no heading (:func:`.features.table_follows`).
     """
 
     threshold: float
     margin: float
-    table_reach: int = 2
 
 
 # A byline: "By Jane Doe", "Posted by Jane Doe" (a credit, "Photo by", names no story).
@@ -63,7 +60,7 @@ _LABEL_VALUE = re.compile(r"^[^:\s][^:]{0,29}:\s+\S")
 
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
-    True: Policy(threshold=0.0, margin=0.0, table_reach=4),  # saved: blank lines between paragraphs
+    True: Policy(threshold=0.0, margin=0.0),  # saved: blank lines between paragraphs
     False: Policy(threshold=-1.0, margin=4.0),  # pasted: one newline between them
 }
 
@@ -135,7 +132,7 @@ def decide(
         if heading and not _marked(unit.text):
             heading = not (
                 index in templated
-                or table_follows(units, index, policy.table_reach)
+                or table_follows(units, index)
                 or _beside_social(units, index)
                 or _among_fields(units, index)
             )

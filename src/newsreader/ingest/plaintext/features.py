@@ -30,7 +30,7 @@ from newsreader.ingest.plaintext.line_features import (
     number_of,
     title_case,
 )
-from newsreader.ingest.plaintext.lines import CLOSING_QUOTES, starts_lower, words_of
+from newsreader.ingest.plaintext.lines import CLOSING_QUOTES, ends_closed, starts_lower, words_of
 
 
 def _median(values: list[float]) -> float:
@@ -214,7 +214,7 @@ def document_features(
             and starts_lower(following.text)
         )
         f["next_code"] = float(following is not None and following.kind is Kind.CODE)
-        f["table_follows"] = float(table_follows(units, i, 4 if blank_separated else 2))
+        f["table_follows"] = float(table_follows(units, i))
         f["prev_code"] = float(previous is not None and previous.kind is Kind.CODE)
         f["next_item"] = float(following is not None and following.kind is Kind.ITEM)
         f["first"] = float(previous is None)
@@ -289,16 +289,22 @@ def document_features(
     return out
 
 
-def table_follows(units: list[Unit], index: int, reach: int = 2) -> bool:
+# How many lines below a line a table's rows may start for the line to be the table's.
+TABLE_REACH = 4
+
+
+def table_follows(units: list[Unit], index: int) -> bool:
     """Whether a table's rows (cells separated by tabs) follow ``units[index]`` within
-    ``reach`` lines, none of them set apart by a blank line: the line names the table (a
-    caption, a header row spanning the columns) rather than a section."""
-    if units[index].blank_after and reach > 2:
-        reach = 2
+    :data:`TABLE_REACH` lines, none of them set apart by a blank line (but the line itself
+    may be): the line names the table (a caption, a header row spanning the columns)
+    rather than a section. A sentence between them (one that introduces the table) makes
+    the line a section's heading again."""
+    reach = 2 if units[index].blank_after else TABLE_REACH
     for k in range(index + 1, min(len(units), index + 1 + reach)):
-        if "\t" in units[k].text:
+        text = units[k].text
+        if "\t" in text:
             return True
-        if units[k].blank_after:
+        if units[k].blank_after or ends_closed(text) or text.endswith("?"):
             return False
     return False
 
