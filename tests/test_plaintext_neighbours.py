@@ -181,3 +181,20 @@ def test_a_heading_over_a_sentence_that_introduces_a_table_is_kept() -> None:
     intro = "The release history tells a different story:"
     d = doc(LONG, "Release Histories", intro, table, LONG2, sep="\n")
     assert d.headings == ["Release Histories"]
+
+
+def test_a_line_set_apart_over_a_list_in_saved_text_is_marked_so() -> None:
+    """Saved text: blank lines set the line apart from the prose before it and from the
+    list below it, whose items have no blank lines between them (a feature the fit weighs)."""
+    from newsreader.ingest.plaintext.detector import candidate_features
+    from newsreader.ingest.plaintext.document import prepare
+
+    names = "Masatoshi Kimura [:emk]\nMichelle Goossens [:masterwayz]\nSonia\nTim Example"
+    for sep, expected in (("\n\n", True), ("\n", False)):
+        text = sep.join([LONG, "Resolved bugs", "Fixed more than one bug", names, LONG2])
+        units = prepare(text)[1]
+        found = candidate_features(units)
+        index = next(i for i, u in enumerate(units) if u.text == "Fixed more than one bug")
+        assert bool(found[index].get("saved_apart_over_list")) is expected
+        first = next(i for i, u in enumerate(units) if u.text == "Resolved bugs")
+        assert not found[first].get("saved_apart_over_list")

@@ -237,6 +237,13 @@ def document_features(
                 or (is_short_at(i + 1) and is_short_at(i + 2) and not following.blank_after)
             )
         )
+        if blank_separated:
+            # Set apart by blank lines over a list whose items are not: the list's heading.
+            f["saved_apart_over_list"] = float(
+                bool(f["list_follows"])
+                and unit.blank_after
+                and (previous is None or previous.blank_after)
+            )
         before = units[i - 2] if i > 1 else None
         f["list_precedes"] = float(
             is_short_at(i - 1)
