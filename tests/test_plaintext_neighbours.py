@@ -198,3 +198,16 @@ def test_a_line_set_apart_over_a_list_in_saved_text_is_marked_so() -> None:
         assert bool(found[index].get("saved_apart_over_list")) is expected
         first = next(i for i, u in enumerate(units) if u.text == "Resolved bugs")
         assert not found[first].get("saved_apart_over_list")
+
+
+@pytest.mark.parametrize(
+    "line", ["Filename: src/main.rs", "File: app.py", "Source: https://example.org/a"]
+)
+def test_a_label_and_a_file_or_address_is_not_a_heading(line: str) -> None:
+    assert not is_title_like(line)
+    assert doc(LONG, line, LONG2, sep="\n").headings == []
+
+
+@pytest.mark.parametrize("line", ["Weather: More Important Than Ever", "Node.js: A Primer"])
+def test_a_label_and_words_may_be_a_title(line: str) -> None:
+    assert is_title_like(line)

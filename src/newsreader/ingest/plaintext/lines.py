@@ -119,6 +119,12 @@ _YEAR = re.compile(r"\d{4}")
 # A path or an address alone ("/Users/me/src", "rsc.io/quote", ".../v1.0.0.zip"), or a
 # markup tag ("<!-- Load when visible -->", "</IfModule>"): program text, not a title.
 _PATH_OR_MARKUP = re.compile(r"^(?:[/.~]\S*/\S*|[^\s/]*\.[^\s/]*/\S*|<[!/?a-zA-Z].*>)$")
+# A label and a file's name, a path or an address ("Filename: src/main.rs", "Source:
+# https://..."): a reference to what follows, not a title.
+_LABELLED_FILE = re.compile(
+    r"^[^:]{1,20}:\s+(?:\S*/\S*|[\w.-]+\.(?:rs|py|js|ts|go|c|h|cc|cpp|java|rb|php|sh|toml|json|"
+    r"ya?ml|md|txt|html?|css|xml|ini|cfg|conf|lock))$"
+)
 _FURNITURE_WORD = re.compile(
     r"^(?:image|photo|advertisement|ad|sponsored(?: content)?|promoted|reblog|pin it|tweet|"
     r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
@@ -270,6 +276,8 @@ def _title_like_short(line: str) -> bool:
     if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
         return False
     if _PATH_OR_MARKUP.match(line) or ("@" in line and SOCIAL.search(line)):
+        return False
+    if ":" in line and _LABELLED_FILE.match(line):
         return False
     if line[:1].isdigit() and SOCIAL.match(line):
         return False
