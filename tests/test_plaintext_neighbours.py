@@ -211,3 +211,17 @@ def test_a_label_and_a_file_or_address_is_not_a_heading(line: str) -> None:
 @pytest.mark.parametrize("line", ["Weather: More Important Than Ever", "Node.js: A Primer"])
 def test_a_label_and_words_may_be_a_title(line: str) -> None:
     assert is_title_like(line)
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_a_caption_that_repeats_the_heading_above_is_not_a_heading(sep: str) -> None:
+    """The section "Bugzilla" opens with the picture captioned "Bugzilla logo"."""
+    d = doc(LONG, "Bugzilla", "Bugzilla logo", LONG2, sep=sep)
+    assert d.headings == ["Bugzilla"]
+    assert "Bugzilla logo" in d.markdown
+
+
+@pytest.mark.parametrize("sep", SHAPES)
+def test_a_subsection_right_under_its_section_is_kept(sep: str) -> None:
+    d = doc(LONG, "Features and Tools", "Page Inspector", LONG2, sep=sep)
+    assert d.headings == ["Features and Tools", "Page Inspector"]

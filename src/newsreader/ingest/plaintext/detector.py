@@ -55,6 +55,9 @@ class Policy:
 # A byline: "By Jane Doe", "Posted by Jane Doe" (a credit, "Photo by", names no story).
 _BYLINE = re.compile(r"^(?:by|posted by|written by)\s+\S", re.IGNORECASE)
 
+# A word that carries meaning (three letters or more).
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
 # A label and its value: "Company: Google", "Crank Arms: Rotor, Stages".
 _LABEL_VALUE = re.compile(r"^[^:\s][^:]{0,29}:\s+\S")
 
@@ -135,6 +138,7 @@ def decide(
                 or table_follows(units, index)
                 or _beside_social(units, index)
                 or _among_fields(units, index)
+                or _echoes_heading_above(units, index)
             )
         if heading:
             unit.kind = Kind.HEADING
@@ -207,6 +211,16 @@ def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
         if len(words) <= 6 and capitalised_ratio(words) >= 0.75:
             found.add(index)
     return found
+
+
+def _echoes_heading_above(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` stands right under a heading and repeats one of its words
+    ("Bugzilla" / "Bugzilla logo"): it describes the section (a picture's caption, a lead
+    sentence) rather than naming a subsection, whose name says something new."""
+    if index == 0 or units[index - 1].kind is not Kind.HEADING:
+        return False
+    above = {w.lower() for w in _CONTENT_WORD.findall(units[index - 1].text)}
+    return any(w.lower() in above for w in _CONTENT_WORD.findall(units[index].text))
 
 
 def _among_fields(units: list[Unit], index: int) -> bool:
