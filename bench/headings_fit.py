@@ -201,7 +201,7 @@ def grid(
     final = fit_shifted([s for v in data.values() for s in v], args.c, args.pasted_shift)
     inf = math.inf
     policies = [
-        detector.Policy(t, m)
+        (t, m)
         for t in (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0, inf)
         for m in (0.0, 0.5, 1.0, 2.0, 4.0, inf)
     ]
@@ -211,8 +211,11 @@ def grid(
         f"{'plain fp':>9}  {'public':>13} {'holdout':>13}"
     )
     plain = [a for a in fitting if a.group == "plain"]
-    for policy in policies:
-        both = {True: policy, False: policy}
+    for threshold, margin in policies:
+        both = {
+            shape: replace(policy, threshold=threshold, margin=margin)
+            for shape, policy in detector.POLICIES.items()
+        }
         cv = {s: Score() for s in SHAPES}
         articles_cv = {s: Score() for s in SHAPES}
         false_found = {s: Score() for s in SHAPES}
@@ -231,7 +234,7 @@ def grid(
             for article in held:
                 holdout[shape].add(judge(article, shape, final, both)[0])
         print(
-            f"{policy.threshold:>9} {policy.margin:>6}  {cv['saved'].f1:>8.3f} "
+            f"{threshold:>9} {margin:>6}  {cv['saved'].f1:>8.3f} "
             f"{cv['pasted'].f1:>6.3f}  {articles_cv['saved'].f1:.3f}/{articles_cv['pasted'].f1:.3f} "
             f"{false_found['saved'].fp:>4}/{false_found['pasted'].fp:<4}"
             f"  {public['saved'].f1:.3f}/{public['pasted'].f1:.3f}"

@@ -28,11 +28,12 @@ from heading_scores import Row, Score, report, score_headings
 from newsreader.ingest.plaintext import plain_text_to_document
 
 RESULTS = Path(__file__).resolve().parents[1] / "bench" / "results" / "headings-heldout.txt"
-# Micro F1 reached on the held-out cases, per shape (0.908 saved, 0.912 pasted; see the
+# Micro F1 reached on the held-out cases, per shape (0.913 saved, 0.920 pasted; see the
 # report for per-case figures), less a small margin. What is left is mostly image captions
-# ("Flame chart", "Scatter plot"), which plain text cannot tell from headings, and headings
+# ("Flame chart", "Scatter plot"), which plain text cannot tell from headings, paragraphs
+# that are entirely bold (run-in headings, "How can we identify an issue?"), and headings
 # that break the rules on purpose (ending with "." or "!").
-MIN_F1 = {"saved": 0.89, "pasted": 0.89}
+MIN_F1 = {"saved": 0.91, "pasted": 0.91}
 
 _BLOCK_TAGS = frozenset(
     re.findall(

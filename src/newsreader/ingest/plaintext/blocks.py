@@ -9,6 +9,7 @@ from enum import Enum, auto
 from newsreader.ingest.plaintext.lines import (
     CONTINUATION_WORDS,
     INDENTED,
+    URL_ONLY,
     ends_closed,
     is_bullet,
     is_code_line,
@@ -209,6 +210,9 @@ def _append_joining(joined: list[Unit], unit: Unit) -> None:
         and not ends_closed(previous.text)
         and not previous.text.endswith("?")
         and (starts_lower(unit.text) or last_word(previous.text) in CONTINUATION_WORDS)
+        # An address alone on its line ("https://...") goes on no sentence: a list of links.
+        and not URL_ONLY.match(unit.text)
+        and not URL_ONLY.match(previous.text)
     ):
         previous.text = f"{previous.text} {unit.text}"
         previous.blank_after = unit.blank_after

@@ -10,17 +10,29 @@ still turns the lines it lists into headings (:mod:`.contents`).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.contents import classify_contents
-from newsreader.ingest.plaintext.features import document_features, score
+from newsreader.ingest.plaintext.features import (
+    document_features,
+    opening,
+    score,
+    table_follows,
+)
 from newsreader.ingest.plaintext.heading_weights import WEIGHTS
 from newsreader.ingest.plaintext.headings import classify_marked, is_blank_separated, mark_all
 from newsreader.ingest.plaintext.line_features import LABEL_NUMBER, title_case
-from newsreader.ingest.plaintext.lines import is_comment_header, is_numbered, words_of
+from newsreader.ingest.plaintext.lines import (
+    SOCIAL,
+    capitalised_ratio,
+    is_comment_header,
+    is_numbered,
+    words_of,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +51,15 @@ class Policy:
     threshold: float
     margin: float
 
+
+# A byline: "By Jane Doe", "Posted by Jane Doe" (a credit, "Photo by", names no story).
+_BYLINE = re.compile(r"^(?:by|posted by|written by)\s+\S", re.IGNORECASE)
+
+# A word that carries meaning (three letters or more).
+_CONTENT_WORD = re.compile(r"[^\W\d_]{3,}")
+
+# A label and its value: "Company: Google", "Crank Arms: Rotor, Stages".
+_LABEL_VALUE = re.compile(r"^[^:\s][^:]{0,29}:\s+\S")
 
 # Chosen by leave-one-site-out cross-validation in bench/headings_fit.py (--grid).
 POLICIES: dict[bool, Policy] = {
@@ -91,18 +112,34 @@ def decide(
     """Headings by ``policy`` from the candidates' ``scores`` and the rules' headings
     (``ruled``); then lists and tables of contents (in place). A candidate whose score is
     None is one whose reading the score cannot change (:func:`_settled`)."""
-    counted = _counted_labels(units, scores)
+    counted = _counted_labels(units, scores) | _over_bylines(units, scores)
+    templated = _templated(units, scores)
     for index in sorted(scores):
         unit = units[index]
         value = scores[index]
         if value is None:
             heading = bool(_settled(units, index, ruled, policy))
         elif index in ruled:
-            heading = value > -policy.margin or _marked(unit.text) or _in_run(units, index)
+            heading = (
+                value > -policy.margin
+                or _marked(unit.text)
+                or index in counted
+                or _in_run(units, index)
+            )
         else:
             heading = (
                 (value > policy.threshold and not _lead_in(unit.text)) or index in counted
             ) and not _in_run(units, index)
+        # A line right over a table's rows is its caption or a header row spanning its
+        # columns; a section's heading is followed by words that open it.
+        if heading and not _marked(unit.text):
+            heading = not (
+                index in templated
+                or table_follows(units, index)
+                or _beside_social(units, index)
+                or _among_fields(units, index)
+                or _echoes_heading_above(units, index)
+            )
         if heading:
             unit.kind = Kind.HEADING
     _lists(units)
@@ -138,6 +175,78 @@ def _counted_labels(units: list[Unit], candidates: Iterable[int]) -> set[int]:
             labelled[index] = match.group(1).lower()
     counts = Counter(labelled.values())
     return {index for index, label in labelled.items() if counts[label] >= 2}
+
+
+def _templated(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The candidates whose first words (:func:`.features.opening`) two other lines share:
+    lines made from one template ("Learn more about X", "MDN definition of <b>", "More
+    than 10%") are labels, captions or a list, while a text's headings name different
+    things. (One line repeated, as a section name in each of several joined articles, is
+    no template.)"""
+    openings: dict[str, list[int]] = {}
+    for index in candidates:
+        key = opening(units[index].text)
+        if key:
+            openings.setdefault(key, []).append(index)
+    return {
+        index
+        for group in openings.values()
+        if len(group) >= 3 and len({units[k].text for k in group}) >= 3
+        for index in group
+    }
+
+
+def _over_bylines(units: list[Unit], candidates: Iterable[int]) -> set[int]:
+    """The title-like candidates directly above a byline ("By Jane Doe"): a byline names
+    who wrote what comes below it, so the line above it is that piece's title (a story of a
+    weekly edition, a post of a digest)."""
+    found = set()
+    for index in candidates:
+        if index + 1 >= len(units) or not units[index].title_like:
+            continue
+        below = units[index + 1]
+        if below.kind is not Kind.PARAGRAPH or not _BYLINE.match(below.text):
+            continue
+        words = words_of(below.text)
+        if len(words) <= 6 and capitalised_ratio(words) >= 0.75:
+            found.add(index)
+    return found
+
+
+def _echoes_heading_above(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` stands right under a heading and repeats one of its words
+    ("Bugzilla" / "Bugzilla logo"): it describes the section (a picture's caption, a lead
+    sentence) rather than naming a subsection, whose name says something new."""
+    if index == 0 or units[index - 1].kind is not Kind.HEADING:
+        return False
+    above = {w.lower() for w in _CONTENT_WORD.findall(units[index - 1].text)}
+    return any(w.lower() in above for w in _CONTENT_WORD.findall(units[index].text))
+
+
+def _among_fields(units: list[Unit], index: int) -> bool:
+    """Whether ``units[index]`` pairs a label with a value ("IPO: NYSE:NOK") next to a line
+    that does too: fields of a box or a list ("Company: Nokia", "Website: nokia.com"), of
+    which it is one."""
+    if not _LABEL_VALUE.match(units[index].text):
+        return False
+    return any(
+        0 <= k < len(units)
+        and units[k].kind is not Kind.CODE
+        and _LABEL_VALUE.match(units[k].text) is not None
+        for k in (index - 1, index + 1)
+    )
+
+
+def _beside_social(units: list[Unit], index: int) -> bool:
+    """Whether a line next to ``units[index]`` is a handle or a posting time
+    (:data:`.lines.SOCIAL`): the line is then a name or a caption of an embedded post or a
+    profile card ("Robert Scoble" over "Follow @Scobleizer")."""
+    for k in (index - 1, index + 1):
+        if 0 <= k < len(units) and units[k].kind is not Kind.CODE:
+            text = units[k].text
+            if len(text) <= 80 and SOCIAL.search(text):
+                return True
+    return False
 
 
 def _lead_in(text: str) -> bool:

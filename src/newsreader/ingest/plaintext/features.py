@@ -30,7 +30,7 @@ from newsreader.ingest.plaintext.line_features import (
     number_of,
     title_case,
 )
-from newsreader.ingest.plaintext.lines import CLOSING_QUOTES, starts_lower, words_of
+from newsreader.ingest.plaintext.lines import CLOSING_QUOTES, ends_closed, starts_lower, words_of
 
 
 def _median(values: list[float]) -> float:
@@ -120,7 +120,7 @@ def document_features(
         i = j + 1
     numbers = {i: number_of(units[i].text) for i in candidates}
     numbered_at = {value: i for i, value in numbers.items() if value is not None}
-    openings = Counter(_opening(units[i].text) for i in candidates)
+    openings = Counter(opening(units[i].text) for i in candidates)
     standalone = [
         is_titled(i)
         for i in candidates
@@ -214,6 +214,7 @@ def document_features(
             and starts_lower(following.text)
         )
         f["next_code"] = float(following is not None and following.kind is Kind.CODE)
+        f["table_follows"] = float(table_follows(units, i))
         f["prev_code"] = float(previous is not None and previous.kind is Kind.CODE)
         f["next_item"] = float(following is not None and following.kind is Kind.ITEM)
         f["first"] = float(previous is None)
@@ -236,6 +237,13 @@ def document_features(
                 or (is_short_at(i + 1) and is_short_at(i + 2) and not following.blank_after)
             )
         )
+        if blank_separated:
+            # Set apart by blank lines over a list whose items are not: the list's heading.
+            f["saved_apart_over_list"] = float(
+                bool(f["list_follows"])
+                and unit.blank_after
+                and (previous is None or previous.blank_after)
+            )
         before = units[i - 2] if i > 1 else None
         f["list_precedes"] = float(
             is_short_at(i - 1)
@@ -262,7 +270,7 @@ def document_features(
             and any(abs(numbered_at.get(value + step, i) - i) > 1 for step in (-1, 1))
         )
         f["repeated_opening"] = float(
-            openings[_opening(unit.text)] >= 3 and bool(_opening(unit.text))
+            openings[opening(unit.text)] >= 3 and bool(opening(unit.text))
         )
         if siblings:
             sibling_words = [float(word_counts[k]) for k in siblings]
@@ -288,6 +296,26 @@ def document_features(
     return out
 
 
+# How many lines below a line a table's rows may start for the line to be the table's.
+TABLE_REACH = 4
+
+
+def table_follows(units: list[Unit], index: int) -> bool:
+    """Whether a table's rows (cells separated by tabs) follow ``units[index]`` within
+    :data:`TABLE_REACH` lines, none of them set apart by a blank line (but the line itself
+    may be): the line names the table (a caption, a header row spanning the columns)
+    rather than a section. A sentence between them (one that introduces the table) makes
+    the line a section's heading again."""
+    reach = 2 if units[index].blank_after else TABLE_REACH
+    for k in range(index + 1, min(len(units), index + 1 + reach)):
+        text = units[k].text
+        if "\t" in text:
+            return True
+        if units[k].blank_after or ends_closed(text) or text.endswith("?"):
+            return False
+    return False
+
+
 def _style(text: str, titled: bool, words: int) -> tuple[str, bool, bool, int]:
     """How a line looks: its closing mark, Title Case or not, all capitals or not, and
     its length in bands of words (1, 2-3, 4-6, 7 or more)."""
@@ -298,7 +326,7 @@ def _style(text: str, titled: bool, words: int) -> tuple[str, bool, bool, int]:
     return (mark, titled, caps, band)
 
 
-def _opening(text: str) -> str:
+def opening(text: str) -> str:
     """The first three words of ``text`` (two of a line of three), in lower case ("" for
     shorter lines): lines made from one template ("More than 5%", "More than 10%") share it."""
     words = text.lower().split()

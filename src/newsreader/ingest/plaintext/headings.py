@@ -12,6 +12,7 @@ from newsreader.ingest.plaintext.lines import (
     MAX_ITEM_WORDS,
     NUMBERED,
     SENTENCE_BREAK,
+    URL_ONLY,
     capitalised_ratio,
     ends_closed,
     is_bullet,
@@ -289,6 +290,11 @@ def _unlike_items(candidate: Unit, items: list[Unit]) -> bool:
     # a line that does not: the box's title.
     paired = sum(1 for u in items if _LABEL_VALUE.match(u.text))
     if paired * 2 > len(items) and ":" not in candidate.text:
+        return True
+    # Items that are addresses alone ("https://...", "www.example.org") under a line of
+    # words: the list's name ("Sources & links", "Further reading").
+    addresses = sum(1 for u in items if URL_ONLY.match(u.text))
+    if addresses * 2 > len(items) and not URL_ONLY.match(candidate.text):
         return True
     words = len(words_of(candidate.text))
     item_words = [len(words_of(u.text)) for u in items]

@@ -106,18 +106,34 @@ _CREDIT = re.compile(
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
-# Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments").
+# Page furniture inside the text: a comment count ("Comments (5 posted)", "12 comments"),
+# or a link to other articles ("Related Posts: Sea Otter 2017 Roundup").
 FURNITURE = re.compile(
-    r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$", re.IGNORECASE
+    r"^(?:comments?\s*\(\d+(?:\s+\w+)?\)|\d+\s+(?:comments?|replies|responses))$"
+    r"|^(?:related|relevant|recommended|similar|more)\s+(?:posts?|articles?|stories|reading)"
+    r"\s*:\s+\S",
+    re.IGNORECASE,
 )
 # A date line (:func:`newsreader.ingest.dates.is_date_line`) has a year.
 _YEAR = re.compile(r"\d{4}")
 # A path or an address alone ("/Users/me/src", "rsc.io/quote", ".../v1.0.0.zip"), or a
 # markup tag ("<!-- Load when visible -->", "</IfModule>"): program text, not a title.
 _PATH_OR_MARKUP = re.compile(r"^(?:[/.~]\S*/\S*|[^\s/]*\.[^\s/]*/\S*|<[!/?a-zA-Z].*>)$")
+# A label and a file's name, a path or an address ("Filename: src/main.rs", "Source:
+# https://..."): a reference to what follows, not a title.
+_LABELLED_FILE = re.compile(
+    r"^[^:]{1,20}:\s+(?:\S*/\S*|[\w.-]+\.(?:rs|py|js|ts|go|c|h|cc|cpp|java|rb|php|sh|toml|json|"
+    r"ya?ml|md|txt|html?|css|xml|ini|cfg|conf|lock))$"
+)
 _FURNITURE_WORD = re.compile(
     r"^(?:image|photo|advertisement|ad|sponsored(?: content)?|promoted|reblog|pin it|tweet|"
     r"share|reply|email|print|learn more|read more|see more|continue reading|back to top)$",
+    re.IGNORECASE,
+)
+# What an embedded post or a profile card shows beside its text: a handle ("Follow
+# @name", "@name") or when it was posted ("45 minutes ago via Twitter for iPhone").
+SOCIAL = re.compile(
+    r"(?:^|\s)@\w{2,}|^\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b",
     re.IGNORECASE,
 )
 HAS_URL = re.compile(r"\bhttps?://", re.IGNORECASE)
@@ -125,6 +141,7 @@ URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
 _WORD = re.compile(r"[^\s]*[^\W_][^\s]*")
+_CLAUSES = re.compile(r"\w;\s+\w")
 
 
 @lru_cache(maxsize=4096)
@@ -195,9 +212,22 @@ def is_title_like(line: str) -> bool:
     """Whether ``line`` could be a heading or title, judged on the line alone."""
     if is_comment_header(line):
         return True
-    if not line or not is_short(line) or ends_closed(line):
+    if not line or not is_short(line) or (ends_closed(line) and not _teaser(line)):
         return False
     return _title_like_short(line)
+
+
+def _teaser(line: str) -> bool:
+    """Whether ``line`` ends with an ellipsis that closes no sentence: a heading that
+    leads on into its section ("Finally...", "Seven event types at one go…")."""
+    if line.endswith("…"):
+        rest = line[:-1]
+    elif line.endswith("...") and not line.endswith("...."):
+        rest = line[:-3]
+    else:
+        return False
+    rest = rest.rstrip()
+    return bool(rest) and not ends_closed(rest) and len(words_of(rest)) >= 2
 
 
 def is_comment_header(line: str) -> bool:
@@ -232,6 +262,9 @@ def _title_like_short(line: str) -> bool:
         return False
     if line.count(",") >= 2 and not line.endswith("?"):
         return False
+    # Two clauses joined by a semicolon ("Latency shot up; what else happened?"): a sentence.
+    if ";" in line and _CLAUSES.search(line):
+        return False
     if (
         len(words) > MAX_PLAIN_HEADING_WORDS
         and not line.endswith("?")
@@ -242,7 +275,11 @@ def _title_like_short(line: str) -> bool:
         return False
     if is_code_line(line) or "\t" in line or is_credit(line) or is_furniture_word(line):
         return False
-    if _PATH_OR_MARKUP.match(line):
+    if _PATH_OR_MARKUP.match(line) or ("@" in line and SOCIAL.search(line)):
+        return False
+    if ":" in line and _LABELLED_FILE.match(line):
+        return False
+    if line[:1].isdigit() and SOCIAL.match(line):
         return False
     return not (
         is_furniture(line)
