@@ -113,7 +113,9 @@ def profile(name: str, tmp: Path) -> list[str]:
     for module in (xml, jsonfeed):
         stages.wrap(module, "html_fragment", "sanitising (nh3)")
         stages.wrap(module, "html_to_text", "plain text for the index")
-        stages.wrap(module, "source_hash", "source hash")
+    stages.wrap(jsonfeed, "source_hash", "source hash")
+    # The XML entries' hash (before it, the whole entry's, through the same name as JSON's).
+    stages.wrap(xml, "_entry_hash" if hasattr(xml, "_entry_hash") else "source_hash", "source hash")
     started = time.process_time()
     parsed = [parse_feed(body, url) for url, body in bodies]
     parse = time.process_time() - started

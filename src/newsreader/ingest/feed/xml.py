@@ -22,8 +22,8 @@ from newsreader.ingest.feed.entry import (
     ParsedFeed,
     build_article,
     non_negative_int,
+    parts_hash,
     skippable,
-    source_hash,
     unique_keys,
 )
 from newsreader.ingest.feed.sniff import BOMS, HTML_ROOT
@@ -138,7 +138,7 @@ def parse_xml_feed(
     feed_date = from_time_tuple(_own(feed, "updated_parsed") or _own(feed, "published_parsed"))
     skip = skippable(known, [_xml_key(entry, url) for entry in entries]) if known else None
     for position, entry in enumerate(entries):
-        digest = source_hash(url, entry)
+        digest = _entry_hash(url, entry)
         if skip and skip[position] and known and known.get(skip[position]) == digest:
             result.unchanged.append(skip[position])
             continue
@@ -147,6 +147,48 @@ def parse_xml_feed(
         result.articles.append(article)
     unique_keys(result)
     return result
+
+
+def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
+    """The source hash of an entry: of every value :func:`_xml_entry` and :func:`_xml_key`
+    read from it (hashing all of the entry cost more, and had its content several times)."""
+    parts: list[object] = []
+    for item in entry.get("content", []) or []:
+        parts += ("content", item.get("value", ""), item.get("type", ""), item.get("base"))
+    summary = entry.get("summary_detail") or {}
+    title = entry.get("title_detail") or {}
+    author = entry.get("author_detail") or {}
+    parts += (
+        "entry",
+        entry.get("summary", ""),
+        summary.get("type", ""),
+        summary.get("base"),
+        entry.get("title", ""),
+        title.get("type", ""),
+        entry.get("link", ""),
+        entry.get("id", ""),
+        entry.get("author", ""),
+        author.get("name"),
+        _dated(_own(entry, "published_parsed")),
+        _dated(_own(entry, "created_parsed")),
+        _dated(_own(entry, "updated_parsed")),
+    )
+    for person in entry.get("authors", []) or []:
+        parts += ("author", person.get("name"))
+    for item in entry.get("enclosures", []) or []:
+        parts += (
+            "enclosure",
+            item.get("href"),
+            item.get("url"),
+            item.get("type"),
+            item.get("length"),
+        )
+    return parts_hash(url, parts)
+
+
+def _dated(value: Any) -> Any:
+    """A time tuple as a plain tuple (its repr is shorter and cheaper), else as it is."""
+    return tuple(value) if value is not None and not isinstance(value, str) else value
 
 
 def _xml_key(entry: Mapping[str, Any], url: str) -> str:
