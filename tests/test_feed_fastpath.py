@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsreader.ingest.feed import ParsedFeed, parse_feed
 from newsreader.ingest.feed.fastrss import parse_rss
@@ -314,3 +316,51 @@ def test_bench_feed_takes_fast_path() -> None:
     fast, slow = both(data, "http://127.0.0.1/feed/3.xml")
     assert_same(fast, slow)
     assert len(fast.articles) == 50
+
+
+URL_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "http",
+            "https",
+            "HTTP",
+            ":",
+            "//",
+            "/",
+            "///",
+            "example.org",
+            "a.b-c",
+            "[::1]",
+            ":80",
+            ":",
+            "?",
+            "#",
+            ";",
+            "=",
+            "&",
+            "x",
+            "..",
+            ".",
+            " ",
+            "\t",
+            "\n",
+            "%20",
+            "é",
+            "@",
+            "\\",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@given(URL_PIECES, st.sampled_from(["https://example.org/a/b", "http://h/", "", "ftp://x/"]))
+def test_fast_urljoin_is_feedparsers(pieces: list[str], base: str) -> None:
+    from feedparser.urls import _urljoin
+
+    from newsreader.ingest.feed.fastxml import urljoin
+
+    uri = "".join(pieces)
+    assert urljoin(base, uri) == _urljoin(base, uri)
+    for absolute in ("https://example.org" + uri, "http://a.b" + uri.strip()):
+        assert urljoin(base, absolute) == _urljoin(base, absolute)

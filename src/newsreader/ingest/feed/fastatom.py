@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from feedparser.datetimes import _parse_date
-from feedparser.urls import _urljoin, make_safe_absolute_uri
+from feedparser.urls import make_safe_absolute_uri
 
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
@@ -30,6 +30,7 @@ from newsreader.ingest.feed.fastxml import (
     fix_text,
     map_type,
     plain_root,
+    urljoin,
 )
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -80,7 +81,7 @@ class _Scope:
             raise Unsupported("mixed content")
         output = (element.text or "").strip()
         if resolve and output:
-            output = _urljoin(self.base, output)
+            output = urljoin(self.base, output)
         return fix_text(output)
 
     def text(self, element: Any) -> tuple[str, dict[str, Any]]:
@@ -108,7 +109,7 @@ class _Scope:
             attrs.pop("uri", None)
             attrs["href"] = href
         if "href" in attrs:  # even empty: it is then the base
-            attrs["href"] = _urljoin(scope.base, attrs["href"])
+            attrs["href"] = urljoin(scope.base, attrs["href"])
             if attrs["rel"] == "alternate" and map_type(attrs["type"]) in HTML_TYPES:
                 context["link"] = attrs["href"]
             return

@@ -33,6 +33,7 @@ from newsreader.ingest.feed.fastxml import (
     fix_text,
     map_type,
     plain_root,
+    urljoin,
 )
 
 _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
@@ -76,7 +77,7 @@ class _Reader:
     def value(self, element: Any, resolve: bool = False) -> str:
         output = _text(element).strip()
         if resolve and output:
-            output = _urljoin(self.base, output)
+            output = urljoin(self.base, output)
         return fix_text(output)
 
     def content(self, element: Any, kind: str, sniff: bool) -> tuple[str, dict[str, Any]]:
@@ -97,7 +98,7 @@ class _Reader:
         if href:
             attrs.pop("url", None)
             attrs.pop("uri", None)
-            attrs["href"] = _urljoin(self.base, href)
+            attrs["href"] = urljoin(self.base, href)
         links = context.setdefault("links", [])
         links.append(attrs)
         if "href" in attrs:
@@ -108,12 +109,14 @@ class _Reader:
             return
         output = self.value(element, resolve=True)
         if in_entry:
-            output = _REFERENCE.sub(r"&\g<1>", output.replace("&amp;", "&"))
+            if "&" in output:
+                output = _REFERENCE.sub(r"&\g<1>", output.replace("&amp;", "&"))
             context["link"] = output
             if output:
                 links[-1]["href"] = output
         else:
-            output = _REFERENCE.sub(r"&\g<1>", output)
+            if "&" in output:
+                output = _REFERENCE.sub(r"&\g<1>", output)
             context["link"] = output
             links[-1]["href"] = output
 

@@ -18,6 +18,7 @@ from typing import Any
 from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
+from feedparser.urls import _urljoin
 from lxml import etree
 
 NAMESPACES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
@@ -147,6 +148,22 @@ def fix_text(output: str) -> str:
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         output = output.encode("iso-8859-1").decode("utf-8")
     return output.translate(_cp1252) if _C1.search(output) else output
+
+
+# An absolute http(s) URL that urljoin returns as it is, whatever the (non-empty) base:
+# a plain host, no parameters (";" in the path), no empty query or fragment that it would
+# drop, no whitespace (it deletes tabs and line breaks, and strips the ends).
+_KEPT_AS_IS = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(?::[0-9]*)?(?:/[^\s?#;]*)?(?:\?[^\s#]+)?(?:#\S+)?\Z"
+)
+
+
+def urljoin(base: str, uri: str) -> str:
+    """feedparser's ``_urljoin``: ``uri`` made absolute against ``base``; an absolute URL that
+    it would return unchanged is returned at once (most links and ids)."""
+    if _KEPT_AS_IS.match(uri):
+        return uri
+    return str(_urljoin(base, uri))
 
 
 def map_type(kind: str) -> str:
