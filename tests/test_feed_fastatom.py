@@ -55,6 +55,13 @@ def atom(entries: str, head: str = "<title>Blog</title>", root: str = "") -> byt
 
 
 CASES = {
+    "unknown namespace used": atom(
+        "<entry><title>T</title><x:y>z</x:y></entry>", root='xmlns:x="urn:x"'
+    ),
+    "blank line before the declaration": b"\n" + atom("<entry><title>T</title></entry>"),
+    "an unknown namespace declared on an entry": atom(
+        '<entry><title>T</title><x:y xmlns:x="urn:x" a="1">z</x:y></entry>'
+    ),
     "media thumbnails": atom(
         '<entry><title>T</title><id>urn:1</id><media:thumbnail url="/t.jpg" height="30"/></entry>',
         root='xmlns:media="http://search.yahoo.com/mrss/"',
@@ -184,9 +191,6 @@ FALLBACK = {
         "</media:thumbnail></entry>",
         root='xmlns:media="http://search.yahoo.com/mrss/"',
     ),
-    "unknown namespace used": atom(
-        "<entry><title>T</title><x:y>z</x:y></entry>", root='xmlns:x="urn:x"'
-    ),
     "namespaced attribute": atom(
         '<entry><title>T</title><link href="/a" x:count="1"/></entry>', root='xmlns:x="urn:x"'
     ),
@@ -200,7 +204,9 @@ FALLBACK = {
     b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>',
     "not well-formed": atom("<entry><title>T</entry>"),
     "category with text": atom("<entry><title>T</title><category>x</category></entry>"),
-    "blank line before the declaration": b"\n" + atom("<entry><title>T</title></entry>"),
+    "an element of an unknown namespace holding elements": atom(
+        "<entry><x:y><title>T</title></x:y></entry>", root='xmlns:x="urn:x"'
+    ),
 }
 
 

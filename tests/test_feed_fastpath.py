@@ -230,6 +230,19 @@ CASES = {
         "<item><title>T</title><dc:creator>Item author</dc:creator></item>",
         "<title>B</title><dc:creator>Channel author</dc:creator><author>x@example.org</author>",
     ),
+    "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
+        b"<rss ", b'<rss xmlns:x="urn:x" '
+    ),
+    "a namespace declared below the root": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y>'
+        '<Src:Account xmlns:Src="urn:s" service="x">a</Src:Account></item>'
+    ),
+    "an unknown namespace under a standard prefix no known one uses": rss(
+        '<item><title>T</title><thr:total xmlns:thr="urn:thread">3</thr:total></item>'
+    ),
+    "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
+    "blank lines and spaces before the declaration": b"\r\n\n  \r \t"
+    + rss("<item><title>T</title></item>"),
     "non-ASCII text": rss(
         "<item><title>Gr\u00fc\u00dfe \u2014 \u65e5\u672c \u0080 caf\u00c3\u00a9</title>"
         "<description>\u00e9t\u00e9 \u0093q\u0094</description></item>"
@@ -271,9 +284,6 @@ FALLBACK = {
     "mixed content": rss("<item><title>T <b>bold</b></title></item>"),
     "two titles": rss("<item><title>T</title><title>U</title></item>"),
     "typed title": rss('<item><title type="html">T</title></item>'),
-    "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
-        b"<rss ", b'<rss xmlns:x="urn:x" '
-    ),
     "a media thumbnail holding elements": rss(
         '<item><title>T</title><media:thumbnail url="/t.jpg"><media:title>M</media:title>'
         "</media:thumbnail></item>"
@@ -284,13 +294,30 @@ FALLBACK = {
     "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
     "not well-formed": rss("<item><title>T</item>"),
     "source": rss('<item><title>T</title><source url="https://x/">X</source></item>'),
-    "a namespace declared below the root": rss(
-        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y></item>'
+    "a prefix bound to two namespaces": rss(
+        '<item><title>T</title><dc:y xmlns:dc="urn:x">z</dc:y></item>'
     ),
+    "an unknown namespace bound to a known one's prefix": rss(
+        '<item><title>T</title><thr:total xmlns:thr="urn:x">z</thr:total>'
+        '<t:in-reply-to xmlns:t="http://purl.org/rss/1.0/modules/threading/">x</t:in-reply-to>'
+        "</item>"
+    ),
+    "an unknown namespace bound to two prefixes": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y><w:y xmlns:w="urn:x">z</w:y></item>'
+    ),
+    "an element of an unknown namespace holding elements": rss(
+        '<item><x:y xmlns:x="urn:x"><title>T</title></x:y></item>'
+    ),
+    "an element of an unknown namespace named like a read key": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y><title:detail xmlns:title="urn:t">L</title:detail></item>'
+    ),
+    "a blank line before a declaration of Latin-1": b"\n"
+    + rss("<item><title>\u00e9</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "a blank line before the declaration, and a DOCTYPE": b"\n"
+    + rss("<item><title>T</title></item>").replace(b"?>", b'?><!DOCTYPE rss SYSTEM "x.dtd">', 1),
     "a default namespace below the root": rss(
         '<item xmlns="http://www.w3.org/1999/xhtml"><title>T</title></item>'
     ),
-    "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
 }
 
 

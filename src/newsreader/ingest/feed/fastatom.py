@@ -22,8 +22,8 @@ from feedparser.urls import make_safe_absolute_uri
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
     NAMESPACES,
-    STANDARD_PREFIXES,
     Unsupported,
+    check_declarations,
     check_unhandled,
     element_name,
     enclosures,
@@ -236,25 +236,20 @@ def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] 
     if plain is None:
         return None
     try:
-        return _document(*plain, url)
+        check_declarations(plain.declarations, ATOM)
+        if any(prefix and NAMESPACES.get(uri.lower()) == "" for prefix, uri in plain.declarations):
+            raise Unsupported("a prefix for a namespace feedparser reads unprefixed")
+        parsed = _document(plain.root, plain.encoding, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
+    if plain.warning is not None:
+        parsed.update(bozo=True, bozo_exception=plain.warning)
+    return parsed
 
 
 def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "{" + ATOM + "}feed":
         raise Unsupported("not Atom 1.0")
-    for prefix, uri in root.nsmap.items():
-        standard = NAMESPACES.get(uri.lower())
-        if prefix is None:
-            if uri != ATOM:
-                raise Unsupported(f"default namespace {uri}")
-        elif standard is None:
-            continue  # declared only: an element or attribute in it is refused when met
-        elif standard == "" or uri.lower() == "http://purl.org/rss/1.0/":
-            raise Unsupported(f"namespace {uri}")
-        elif prefix != standard and prefix in STANDARD_PREFIXES:
-            raise Unsupported(f"prefix {prefix} bound to {uri}")
     base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
     base = make_safe_absolute_uri(base, base) or base if base else ""
     if not base:

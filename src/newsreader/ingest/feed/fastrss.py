@@ -24,9 +24,8 @@ from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
-    NAMESPACES,
-    STANDARD_PREFIXES,
     Unsupported,
+    check_declarations,
     check_unhandled,
     element_name,
     enclosures,
@@ -222,23 +221,22 @@ def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] |
     if plain is None:
         return None
     try:
-        return _document(*plain, url)
+        check_declarations(plain.declarations, None)
+    except Unsupported:
+        return None
+    try:
+        parsed = _document(plain.root, plain.encoding, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
+    if plain.warning is not None:
+        parsed.update(bozo=True, bozo_exception=plain.warning)
+    return parsed
 
 
 def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "rss":
         raise Unsupported("not RSS")
     attrs = _attributes(root)
-    for prefix, uri in root.nsmap.items():
-        standard = NAMESPACES.get(uri.lower())
-        # An unknown namespace, a standard prefix bound to another namespace (feedparser
-        # would rename elements) or the RSS 1.0 namespace (it would change the version).
-        if standard is None or prefix is None or uri.lower() == "http://purl.org/rss/1.0/":
-            raise Unsupported(f"namespace {uri}")
-        if prefix != standard and prefix in STANDARD_PREFIXES:
-            raise Unsupported(f"prefix {prefix} bound to {uri}")
     if not attrs.get("version", "").startswith("2.") or set(attrs) - {"version"}:
         raise Unsupported("not RSS 2")
     channels = list(root)

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import Any
+from typing import Any, NamedTuple
+from xml.sax import SAXParseException
+from xml.sax.xmlreader import Locator
 
 from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
@@ -40,20 +42,39 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+class Plain(NamedTuple):
+    """A document the fast readers may read: its root element, its encoding as feedparser
+    names it, every namespace declaration in it (prefix, URI), and the warning feedparser
+    gives for it ("" when none)."""
+
+    root: Any
+    encoding: str
+    declarations: frozenset[tuple[str | None, str]]
+    warning: BaseException | None
+
+
 def plain_root(
     data: bytes, content_type: str, opening: bytes, refused: tuple[bytes, ...] = ()
-) -> tuple[Any, str] | None:
-    """The root element of a document whose root starts with ``opening``, parsed safely,
-    and its encoding as feedparser names it; ``None`` when feedparser should read it instead
-    (an encoding it would read otherwise, a DOCTYPE or an entity, one of the ``refused``
-    markers, namespaces declared below the root, or XML that does not parse)."""
+) -> Plain | None:
+    """A document whose root starts with ``opening``, parsed safely; ``None`` when
+    feedparser should read it instead (an encoding it would read otherwise, a DOCTYPE or an
+    entity, one of the ``refused`` markers, or XML that does not parse).
+
+    Whitespace before the XML declaration is taken off: feedparser's strict parser refuses
+    the document, and its loose parser reads it (declared UTF-8) as the strict one reads it
+    without (the warning it gives is returned with the root)."""
+    warning = None
     if not data.startswith(b"<?xml"):
-        # Blank lines before the root are fine (not before a declaration: feedparser warns).
-        data = data.lstrip(b" \t\r\n")
-        if not data.startswith(opening):
+        stripped = data.lstrip(b" \t\r\n")
+        if stripped.startswith(b"<?xml"):
+            warning = _declaration_not_at_start(data[: len(data) - len(stripped)])
+        elif not stripped.startswith(opening):
             return None
+        data = stripped
     declared = _DECLARATION.match(data[:512])
     encoding = "utf-8"
+    if warning is not None and (declared is None or declared.group(1).lower() != b"utf-8"):
+        return None  # (feedparser reads no encoding from a declaration that is not first)
     if declared is None:
         if "charset=" in content_type.lower():
             return None
@@ -68,9 +89,77 @@ def plain_root(
         root = etree.fromstring(data, safe_parser())
     except (etree.XMLSyntaxError, ValueError, UnicodeError, RecursionError):
         return None
-    if data.count(b"xmlns") != len(root.nsmap) and _declared_below(root):
-        return None
-    return root, encoding
+    declarations = frozenset(root.nsmap.items())
+    if data.count(b"xmlns") != len(root.nsmap):  # (the word may also just be in the text)
+        declarations = _declarations(root)
+    return Plain(root, encoding, declarations, warning)
+
+
+def _declaration_not_at_start(prefix: bytes) -> BaseException:
+    """The error expat (feedparser's strict parser) reports for an XML declaration after
+    ``prefix`` (whitespace): at its line (CR LF and a lone CR are line breaks too) and
+    column."""
+    lines = prefix.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    # feedparser puts a declaration of its own on a line before the document's.
+    return SAXParseException(
+        "XML or text declaration not at start of entity",
+        None,
+        _At(len(lines) + 1, len(lines[-1])),
+    )
+
+
+class _At(Locator):
+    """A place in a document without a name, for :class:`SAXParseException`."""
+
+    def __init__(self, line: int, column: int) -> None:
+        self._line, self._column = line, column
+
+    def getLineNumber(self) -> int:
+        return self._line
+
+    def getColumnNumber(self) -> int:
+        return self._column
+
+
+def _declarations(root: Any) -> frozenset[tuple[str | None, str]]:
+    """Every namespace declaration in the document, at the root or below it."""
+    found: set[tuple[str | None, str]] = set()
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            found.update(element.nsmap.items())
+    return frozenset(found)
+
+
+def check_declarations(
+    declarations: frozenset[tuple[str | None, str]], default: str | None
+) -> None:
+    """Refuse namespaces feedparser would name otherwise than :func:`element_name` does:
+    a default namespace other than ``default``, the RSS 1.0 namespace (it changes the
+    version), a standard prefix bound to another known namespace than its own, a prefix
+    bound to two namespaces, an unknown namespace bound to two prefixes or to the prefix
+    of a known namespace also declared (feedparser names an unknown namespace's elements
+    with the prefix it last bound to it, when no other namespace took that prefix since).
+    Elements of unknown namespaces are then leaves that :func:`check_unhandled` vets."""
+    prefixes: dict[str | None, str] = {}
+    unknown: dict[str, str | None] = {}
+    # The prefixes feedparser gives the known namespaces declared: an unknown namespace
+    # bound to one of them could lose its prefix to it.
+    in_use = {NAMESPACES[uri.lower()] for _, uri in declarations if uri.lower() in NAMESPACES}
+    for prefix, uri in declarations:
+        lowered = uri.lower()
+        standard = NAMESPACES.get(lowered)
+        if prefixes.setdefault(prefix, uri) != uri:
+            raise Unsupported(f"prefix {prefix} bound to two namespaces")
+        if prefix is None:
+            if uri != default:
+                raise Unsupported(f"default namespace {uri}")
+        elif lowered == "http://purl.org/rss/1.0/":
+            raise Unsupported(f"namespace {uri}")
+        elif standard is None:
+            if prefix.lower() in in_use or unknown.setdefault(uri, prefix) != prefix:
+                raise Unsupported(f"prefix {prefix} bound to {uri}")
+        elif prefix != standard and prefix in STANDARD_PREFIXES:
+            raise Unsupported(f"prefix {prefix} bound to {uri}")
 
 
 _ASCII = bytes(range(128))
@@ -98,13 +187,6 @@ def _transcoded(data: bytes, declared: bytes) -> tuple[bytes, str] | None:
     return text.encode("utf-8"), name
 
 
-def _declared_below(root: Any) -> bool:
-    """Whether an element below the root declares a namespace of its own (the word
-    "xmlns" may also just be in the text)."""
-    mapping = root.nsmap
-    return any(element.nsmap != mapping for element in root.iter() if isinstance(element.tag, str))
-
-
 def enclosures(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An entry's enclosures as feedparser lists them: its enclosure links, without "rel"."""
     return [
@@ -126,8 +208,10 @@ def element_name(element: Any) -> str:
     if tag[0] == "{":
         uri, local = tag[1:].split("}", 1)
         prefix = NAMESPACES.get(uri.lower())
-        if prefix is None:
-            raise Unsupported(f"namespace {uri}")
+        if prefix is None:  # its own prefix (one only: see check_declarations), lower-cased
+            if not element.prefix:
+                raise Unsupported(f"namespace {uri}")
+            prefix = element.prefix.lower()
     else:
         prefix, local = "", tag
     local = local.lower()

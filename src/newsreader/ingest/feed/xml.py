@@ -119,7 +119,7 @@ def parse_xml_feed(
     version = parsed.get("version", "") or ""
     warning = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
     result = ParsedFeed(
-        title=plain_title(feed.get("title", ""), feed.get("title_detail")),
+        title=plain_title(feed.get("title", ""), _detail(feed, "title_detail")),
         link=safe_link(feed.get("link", "") or ""),
         format=version,
         encoding=parsed.get("encoding", "") or "",
@@ -155,9 +155,9 @@ def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
     parts: list[object] = []
     for item in entry.get("content", []) or []:
         parts += ("content", item.get("value", ""), item.get("type", ""), item.get("base"))
-    summary = entry.get("summary_detail") or {}
-    title = entry.get("title_detail") or {}
-    author = entry.get("author_detail") or {}
+    summary = _detail(entry, "summary_detail")
+    title = _detail(entry, "title_detail")
+    author = _detail(entry, "author_detail")
     parts += (
         "entry",
         entry.get("summary", ""),
@@ -215,7 +215,7 @@ def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
         richer = "html" in kind and "html" not in best[1]
         if richer or (("html" in kind) == ("html" in best[1]) and len(value) > len(best[0])):
             best = (value, kind, item.get("base"))
-    summary = entry.get("summary_detail") or {}
+    summary = _detail(entry, "summary_detail")
     value = entry.get("summary", "") or ""
     if value and (not best[0] or len(best[0]) < len(value) // 2):
         best = (value, (summary.get("type", "") or "text/html").lower(), summary.get("base"))
@@ -235,9 +235,9 @@ def _xml_entry(
     content = html_fragment(value, kind, base)
     text = html_to_text(content)
     summary_raw = entry.get("summary", "") or ""
-    summary_kind = ((entry.get("summary_detail") or {}).get("type", "") or "text/html").lower()
+    summary_kind = (_detail(entry, "summary_detail").get("type", "") or "text/html").lower()
     link = safe_link(join_url(url, entry.get("link", "") or ""))
-    title = plain_title(entry.get("title", ""), entry.get("title_detail"))
+    title = plain_title(entry.get("title", ""), _detail(entry, "title_detail"))
     enclosures = _xml_enclosures(entry, url)
     fields = EntryFields(
         entry_id=str(entry.get("id", "") or ""),
@@ -263,7 +263,7 @@ def _author(entry: Mapping[str, Any]) -> str:
     names = [n for n in names if n]
     if names:
         return clean_line(", ".join(dict.fromkeys(names)), limit=300)
-    detail = entry.get("author_detail") or {}
+    detail = _detail(entry, "author_detail")
     return clean_line(str(detail.get("name") or entry.get("author", "") or ""), limit=300)
 
 
@@ -278,6 +278,16 @@ def _xml_enclosures(entry: Mapping[str, Any], url: str) -> tuple[Enclosure, ...]
                 length=non_negative_int(item.get("length")),
             )
     return tuple(found.values())
+
+
+def _detail(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``mapping[key]`` when it is a mapping (a detail such as ``title_detail``), else {}.
+
+    feedparser stores an element of an unknown namespace under its prefixed name: a
+    ``<title:detail>`` without attributes leaves its text under ``title_detail``.
+    """
+    value = mapping.get(key)
+    return value if isinstance(value, Mapping) else {}
 
 
 def _own(mapping: Mapping[str, Any], key: str) -> Any:
