@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsreader.ingest.feed import ParsedFeed, parse_feed
+from newsreader.ingest.feed.fastatom import parse_atom
 from newsreader.ingest.feed.fastrss import parse_rss
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -241,6 +242,11 @@ CASES = {
         '<item><title>T</title><thr:total xmlns:thr="urn:thread">3</thr:total></item>'
     ),
     "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
+    "a blank line before the declaration, and &amp; in CDATA and attributes": b"\n"
+    + rss(
+        "<item><title>T</title><description>&lt;p&gt;x&lt;/p&gt;</description>"
+        '<enclosure url="https://x/a?b=1&amp;c=2" type="audio/mpeg"/></item>'
+    ).replace(b"&lt;p&gt;x&lt;/p&gt;", b"<![CDATA[<p>x &amp; y</p>]]>"),
     "blank lines and spaces before the declaration": b"\r\n\n  \r \t"
     + rss("<item><title>T</title></item>"),
     "non-ASCII text": rss(
@@ -313,6 +319,10 @@ FALLBACK = {
     ),
     "a blank line before a declaration of Latin-1": b"\n"
     + rss("<item><title>\u00e9</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "a blank line before the declaration, and a reference the loose parser keeps": b"\n"
+    + rss("<item><title>T</title><guid>urn:a&quot;b</guid></item>"),
+    "a blank line before the declaration, and a numeric reference": b"\n"
+    + rss('<item><title>T</title><enclosure url="https://x/a?b=1&#38;c=2"/></item>'),
     "a blank line before the declaration, and a DOCTYPE": b"\n"
     + rss("<item><title>T</title></item>").replace(b"?>", b'?><!DOCTYPE rss SYSTEM "x.dtd">', 1),
     "a default namespace below the root": rss(
@@ -391,3 +401,20 @@ def test_fast_urljoin_is_feedparsers(pieces: list[str], base: str) -> None:
     assert urljoin(base, uri) == _urljoin(base, uri)
     for absolute in ("https://example.org" + uri, "http://a.b" + uri.strip()):
         assert urljoin(base, absolute) == _urljoin(base, absolute)
+
+
+def test_corpus_with_whitespace_before_the_declaration(shared_dir: Path) -> None:
+    # feedparser's strict parser refuses such a document and its loose parser reads it; the
+    # fast readers read it as the strict parser reads it without the whitespace, which must
+    # be what the loose parser gives.
+    taken = 0
+    for path in corpus_files(shared_dir):
+        data = path.read_bytes()
+        if not data.startswith(b"<?xml") or b"utf-8" not in data[:100].lower():
+            continue
+        url = f"https://example.org/feeds/{path.name}"
+        for prefix in (b"\n", b" \r\n\t"):
+            fast, slow = both(prefix + data, url)
+            assert_same(fast, slow)
+            taken += (parse_rss(prefix + data, url) or parse_atom(prefix + data, url)) is not None
+    assert taken >= 10

@@ -61,12 +61,15 @@ def plain_root(
     entity, one of the ``refused`` markers, or XML that does not parse).
 
     Whitespace before the XML declaration is taken off: feedparser's strict parser refuses
-    the document, and its loose parser reads it (declared UTF-8) as the strict one reads it
-    without (the warning it gives is returned with the root)."""
+    the document, and its loose parser reads it (declared UTF-8, and without the references
+    it keeps as they are) as the strict one reads it without (the warning it gives is
+    returned with the root)."""
     warning = None
     if not data.startswith(b"<?xml"):
         stripped = data.lstrip(b" \t\r\n")
         if stripped.startswith(b"<?xml"):
+            if not _loose_reads_as_strict(stripped):
+                return None
             warning = _declaration_not_at_start(data[: len(data) - len(stripped)])
         elif not stripped.startswith(opening):
             return None
@@ -93,6 +96,26 @@ def plain_root(
     if data.count(b"xmlns") != len(root.nsmap):  # (the word may also just be in the text)
         declarations = _declarations(root)
     return Plain(root, encoding, declarations, warning)
+
+
+_CDATA = re.compile(rb"<!\[CDATA\[.*?\]\]>", re.DOTALL)
+# References to the characters XML escapes, which feedparser's loose parser keeps as they are
+# in most elements (and decodes only "&amp;" in attributes), where the strict parser decodes
+# them; and any numeric reference (its handling differs again).
+_KEPT_BY_LOOSE = re.compile(rb"&(?:lt|gt|amp|quot|apos|#[0-9]+|#[xX][0-9a-fA-F]+);")
+
+
+def _loose_reads_as_strict(data: bytes) -> bool:
+    """Whether feedparser's loose parser reads ``data`` as its strict one would: no
+    reference that it keeps as written, outside CDATA sections, but "&amp;" in a tag."""
+    outside = _CDATA.sub(b"", data) if b"<![CDATA[" in data else data
+    for found in _KEPT_BY_LOOSE.finditer(outside):
+        start = found.start()
+        if found.group() != b"&amp;" or outside.rfind(b"<", 0, start) < outside.rfind(
+            b">", 0, start
+        ):
+            return False
+    return True
 
 
 def _declaration_not_at_start(prefix: bytes) -> BaseException:
