@@ -234,6 +234,26 @@ CASES = {
     "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
         b"<rss ", b'<rss xmlns:x="urn:x" '
     ),
+    "media titles after the item's title": rss(
+        '<item><title>T</title><media:title type="html">M &amp;amp; N</media:title>'
+        '<media:content url="https://x/a.jpg" medium="image"><media:title>C</media:title>'
+        '</media:content><media:content url="https://x/b.jpg"/></item>'
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "subtitles and feedburner's note": rss(
+        "<item><title>T</title><subtitle>S</subtitle><itunes:subtitle>I</itunes:subtitle></item>",
+        "<title>B</title><feedburner:browserFriendly>Note</feedburner:browserFriendly>"
+        "<info>i</info>",
+    ).replace(
+        b"<rss ",
+        b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+        b'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0" ',
+    ),
+    "unknown elements holding unknown elements and categories": rss(
+        "<item><title>T</title><categories><category>A</category><category>B</category>"
+        "</categories><x:outer><x:inner>i</x:inner></x:outer><x:r/><x:r/></item>",
+        "<title>B</title><nested-field><nest1>foo</nest1><nest2><nest3>bar</nest3></nest2>"
+        "</nested-field>",
+    ).replace(b"<rss ", b'<rss xmlns:x="urn:x" '),
     "a namespace declared below the root": rss(
         '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y>'
         '<Src:Account xmlns:Src="urn:s" service="x">a</Src:Account></item>'
@@ -284,8 +304,21 @@ FALLBACK = {
     "itunes": rss("<item><title>T</title><itunes:author>A</itunes:author></item>").replace(
         b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
     ),
-    "media title": rss("<item><title>T</title><media:title>M</media:title></item>").replace(
+    "media title": rss("<item><media:title>M</media:title><title>T</title></item>").replace(
         b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '
+    ),
+    "media title after an empty title": rss(
+        "<item><title> </title><media:title>M</media:title></item>"
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "media content holding a description": rss(
+        '<item><title>T</title><media:content url="https://x/a.jpg">'
+        "<media:description>D</media:description></media:content></item>"
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "media content with text": rss(
+        '<item><title>T</title><media:content url="https://x/a.jpg">D</media:content></item>'
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "a subtitle with attributes": rss(
+        '<item><title>T</title><subtitle type="html">S</subtitle></item>'
     ),
     "mixed content": rss("<item><title>T <b>bold</b></title></item>"),
     "two titles": rss("<item><title>T</title><title>U</title></item>"),
@@ -313,6 +346,9 @@ FALLBACK = {
     ),
     "an element of an unknown namespace holding elements": rss(
         '<item><x:y xmlns:x="urn:x"><title>T</title></x:y></item>'
+    ),
+    "an unknown element holding a read element": rss(
+        "<item><title>T</title><categories><link>https://x/</link></categories></item>"
     ),
     "an element of an unknown namespace named like a read key": rss(
         '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y><title:detail xmlns:title="urn:t">L</title:detail></item>'

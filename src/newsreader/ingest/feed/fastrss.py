@@ -44,8 +44,35 @@ _REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 
 # Item elements that may repeat: each is read in document order just as feedparser does.
 _REPEATABLE = frozenset(
-    {"category", "dc:subject", "enclosure", "author", "dc:creator", "media:thumbnail"}
+    {
+        "category",
+        "dc:subject",
+        "enclosure",
+        "author",
+        "dc:creator",
+        "media:thumbnail",
+        "media:content",
+        "media:title",
+    }
 )
+# Elements read as plain text wherever they are (an RSS item's or channel's categories).
+_PLAIN_LEAVES = frozenset({"category", "dc:subject"})
+# The item elements read (or vetted) below; any other goes to check_unhandled.
+_ITEM_ELEMENTS = frozenset(
+    {
+        "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
+        "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
+        "media:content",
+    }
+)  # fmt: skip
+# The channel elements read or vetted below; any other goes to check_unhandled.
+_CHANNEL_ELEMENTS = frozenset(
+    {
+        "title", "link", "pubdate", "lastbuilddate", "dc:date", "image", "description",
+        "language", "copyright", "managingeditor", "webmaster", "generator", "category",
+        "dc:subject", "dc:language", "dc:rights", "cloud", "author", "dc:creator",
+    }
+)  # fmt: skip
 _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
 
 
@@ -147,6 +174,15 @@ def _author(context: dict[str, Any], value: str) -> None:
         detail["email"] = email
 
 
+def _ignored_title(entry: dict[str, Any], element: Any) -> None:
+    """A ``<media:title>`` in an item (or in its media content) after the item's own
+    non-empty title: feedparser ignores a title at the depth of the one it kept or deeper.
+    Before that title it would be the item's title: left to feedparser."""
+    if not entry.get("title"):
+        raise Unsupported("media:title before the item's title")
+    _text(element)
+
+
 def _item(reader: _Reader, element: Any) -> dict[str, Any]:
     if element.attrib:
         raise Unsupported("item attributes")
@@ -155,6 +191,9 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
     has_content = False
     for child in element:
         name = element_name(child)
+        if name not in _ITEM_ELEMENTS:  # (an element not read may repeat: the last is kept)
+            check_unhandled(name, child, _PLAIN_LEAVES)
+            continue
         if name in seen and name not in _REPEATABLE:
             raise Unsupported(f"repeated {name}")
         seen.add(name)
@@ -208,8 +247,18 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
             entry.setdefault("links", []).append(attrs)
         elif name in ("category", "dc:subject"):
             _text(child)  # tags: not read, but must be plain text
+        elif name == "media:title":
+            _ignored_title(entry, child)
+        elif name == "media:content":
+            check_unhandled(name, child.makeelement(child.tag, child.attrib))  # (its children:)
+            if (child.text or "").strip():
+                raise Unsupported("media:content with text")
+            for part in child:
+                if element_name(part) != "media:title" or (part.tail or "").strip():
+                    raise Unsupported("media:content holding other elements")
+                _ignored_title(entry, part)
         else:
-            check_unhandled(name, child)
+            check_unhandled(name, child, _PLAIN_LEAVES)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -254,6 +303,9 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
         if name == "item":
             entries.append(_item(reader, child))
             continue
+        if name not in _CHANNEL_ELEMENTS:
+            check_unhandled(name, child, _PLAIN_LEAVES)
+            continue
         if name in seen and name not in ("category", "dc:subject", "link"):
             raise Unsupported(f"repeated {name}")
         seen.add(name)
@@ -295,5 +347,5 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
             if len(child) or child.attrib:
                 raise Unsupported(f"feed {name}")
         else:
-            check_unhandled(name, child)
+            check_unhandled(name, child, _PLAIN_LEAVES)
     return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}

@@ -309,20 +309,41 @@ _READ_KEYS = frozenset(
 
 
 # Elements feedparser has a handler for that only fill keys newsreader never reads, as long
-# as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``).
-_HARMLESS = frozenset({"media:thumbnail"})
+# as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``),
+# media content (``media_content``, from its attributes), and text constructs that are never
+# read: feedburner's note to browsers (``info``), a subtitle (``subtitle``).
+_TEXT_CONSTRUCTS = frozenset(
+    {"feedburner:browserfriendly", "info", "subtitle", "itunes:subtitle", "tagline"}
+)
+_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS})
+# Of those, the ones that must have no attributes (they could make the text base64), or no
+# text (it would go to the enclosing element's).
+_NO_ATTRIBUTES = _TEXT_CONSTRUCTS
+_NO_TEXT = frozenset({"media:content"})
 
 
-def check_unhandled(name: str, element: Any) -> None:
+def check_unhandled(name: str, element: Any, leaves: frozenset[str] = frozenset()) -> None:
     """An element feedparser has no handler for is stored under its own name: harmless,
-    unless it has children (they would be read as the entry's own) or takes a read key.
-    So are the few it handles in :data:`_HARMLESS` ways, without children."""
+    unless it takes a read key. Its children are read as the enclosing element's own: they
+    must be harmless too, or plain-text elements named in ``leaves`` (an RSS item's
+    categories). So are the few it handles in :data:`_HARMLESS` ways, without children."""
     if name in _HARMLESS:
         if len(element):
             raise Unsupported(f"element {name} with children")
+        if name in _NO_ATTRIBUTES and element.attrib:
+            raise Unsupported(f"element {name} with attributes")
+        if name in _NO_TEXT and (element.text or "").strip():
+            raise Unsupported(f"element {name} with text")
         return
     key = name.replace(":", "_")
-    if len(element) or key in _READ_KEYS:
+    if key in _READ_KEYS:
         raise Unsupported(f"element {name}")
     if hasattr(_FeedParserMixin, "_start_" + key) or hasattr(_FeedParserMixin, "_end_" + key):
         raise Unsupported(f"element {name}")
+    for child in element:
+        inner = element_name(child)
+        if inner in leaves:
+            if len(child):
+                raise Unsupported(f"element {inner} with children")
+        else:
+            check_unhandled(inner, child, leaves)
