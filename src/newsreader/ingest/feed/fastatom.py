@@ -19,6 +19,7 @@ from typing import Any
 from feedparser.datetimes import _parse_date
 from feedparser.urls import make_safe_absolute_uri
 
+from newsreader.ingest.feed.atom_xhtml import inline_xhtml
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
     NAMESPACES,
@@ -34,12 +35,17 @@ from newsreader.ingest.feed.fastxml import (
 )
 
 ATOM = "http://www.w3.org/2005/Atom"
+XHTML = "http://www.w3.org/1999/xhtml"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
 _BASE, _LANG = _XML + "base", _XML + "lang"
 # Text construct types read here; "xhtml" (inline markup) and others go to feedparser.
 _TEXT_TYPES = {"": "text/plain", "text": "text/plain", "html": "text/html"}
 _SINGLE = frozenset({"title", "summary", "content", "id", "updated", "published"})
 _PERSON = frozenset({"name", "email", "uri"})
+# Attribute names read from some element, or that change how feedparser reads one.
+_READ_ATTRIBUTES = frozenset(
+    {"rel", "type", "href", "url", "uri", "length", "base", "lang", "src", "mode", "term"}
+)
 
 
 class _Scope:
@@ -66,7 +72,13 @@ class _Scope:
                 attrs["xml:lang"] = value
                 lang = value or None
             elif key[0] == "{":
-                raise Unsupported("namespaced attribute")
+                # One in a namespace feedparser does not know goes by its local name (a
+                # thread count on a link): harmless unless it takes a name that is read.
+                uri, local = key[1:].split("}", 1)
+                local = local.lower()
+                if uri.lower() in NAMESPACES or local in attrs or local in _READ_ATTRIBUTES:
+                    raise Unsupported("namespaced attribute")
+                attrs[local] = value
             else:
                 key = key.lower()
                 if key in ("base", "lang"):
@@ -87,12 +99,17 @@ class _Scope:
     def text(self, element: Any) -> tuple[str, dict[str, Any]]:
         """A text construct (title, summary, content) and its detail."""
         scope, attrs = self.enter(element)
-        kind = _TEXT_TYPES.get(attrs.pop("type", ""))
+        kind = attrs.pop("type", "")
         attrs.pop("xml:base", None)
         attrs.pop("xml:lang", None)
-        if kind is None or attrs:
+        if attrs:
             raise Unsupported("unusual text construct")
-        output = scope.value(element)
+        if kind == "xhtml":
+            kind, output = "application/xhtml+xml", fix_text(inline_xhtml(element))
+        elif kind in _TEXT_TYPES:
+            kind, output = _TEXT_TYPES[kind], scope.value(element)
+        else:
+            raise Unsupported("unusual text construct")
         language = scope.lang.replace("_", "-") if scope.lang else scope.lang
         return output, {"type": kind, "language": language, "base": scope.base, "value": output}
 
@@ -236,7 +253,7 @@ def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] 
     if plain is None:
         return None
     try:
-        check_declarations(plain.declarations, ATOM)
+        check_declarations(plain.declarations, (ATOM, XHTML))
         if any(prefix and NAMESPACES.get(uri.lower()) == "" for prefix, uri in plain.declarations):
             raise Unsupported("a prefix for a namespace feedparser reads unprefixed")
         parsed = _document(plain.root, plain.encoding, url)

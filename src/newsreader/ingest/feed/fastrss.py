@@ -270,7 +270,7 @@ def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] |
     if plain is None:
         return None
     try:
-        check_declarations(plain.declarations, None)
+        check_declarations(plain.declarations, ())
     except Unsupported:
         return None
     try:

@@ -154,10 +154,10 @@ def _declarations(root: Any) -> frozenset[tuple[str | None, str]]:
 
 
 def check_declarations(
-    declarations: frozenset[tuple[str | None, str]], default: str | None
+    declarations: frozenset[tuple[str | None, str]], defaults: tuple[str, ...]
 ) -> None:
     """Refuse namespaces feedparser would name otherwise than :func:`element_name` does:
-    a default namespace other than ``default``, the RSS 1.0 namespace (it changes the
+    a default namespace not in ``defaults``, the RSS 1.0 namespace (it changes the
     version), a standard prefix bound to another known namespace than its own, a prefix
     bound to two namespaces, an unknown namespace bound to two prefixes or to the prefix
     of a known namespace also declared (feedparser names an unknown namespace's elements
@@ -171,11 +171,11 @@ def check_declarations(
     for prefix, uri in declarations:
         lowered = uri.lower()
         standard = NAMESPACES.get(lowered)
-        if prefixes.setdefault(prefix, uri) != uri:
-            raise Unsupported(f"prefix {prefix} bound to two namespaces")
         if prefix is None:
-            if uri != default:
+            if uri not in defaults:
                 raise Unsupported(f"default namespace {uri}")
+        elif prefixes.setdefault(prefix, uri) != uri:
+            raise Unsupported(f"prefix {prefix} bound to two namespaces")
         elif lowered == "http://purl.org/rss/1.0/":
             raise Unsupported(f"namespace {uri}")
         elif standard is None:
