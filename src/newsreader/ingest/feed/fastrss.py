@@ -53,16 +53,18 @@ _REPEATABLE = frozenset(
         "media:thumbnail",
         "media:content",
         "media:title",
+        "dc:title",
     }
 )
+RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 # Elements read as plain text wherever they are (an RSS item's or channel's categories).
-_PLAIN_LEAVES = frozenset({"category", "dc:subject"})
+PLAIN_LEAVES = frozenset({"category", "dc:subject"})
 # The item elements read (or vetted) below; any other goes to check_unhandled.
 _ITEM_ELEMENTS = frozenset(
     {
         "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
         "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
-        "media:content",
+        "media:content", "dc:title",
     }
 )  # fmt: skip
 # The channel elements read or vetted below; any other goes to check_unhandled.
@@ -96,7 +98,7 @@ def _text(element: Any) -> str:
     return element.text or ""
 
 
-class _Reader:
+class Reader:
     def __init__(self, base: str) -> None:
         self.base = base
 
@@ -175,7 +177,7 @@ def _author(context: dict[str, Any], value: str) -> None:
 
 
 def _ignored_title(entry: dict[str, Any], element: Any) -> None:
-    """A ``<media:title>`` in an item (or in its media content) after the item's own
+    """A ``<media:title>`` or ``<dc:title>`` in an item (or in its media content) after its own
     non-empty title: feedparser ignores a title at the depth of the one it kept or deeper.
     Before that title it would be the item's title: left to feedparser."""
     if not entry.get("title"):
@@ -183,16 +185,19 @@ def _ignored_title(entry: dict[str, Any], element: Any) -> None:
     _text(element)
 
 
-def _item(reader: _Reader, element: Any) -> dict[str, Any]:
-    if element.attrib:
-        raise Unsupported("item attributes")
+def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
+    """An item's entry; ``about``: its ``rdf:about`` is its id (RSS 1.0), as it is written."""
     entry: dict[str, Any] = {}
+    if element.attrib:
+        if not about or list(element.attrib) != [RDF_ABOUT]:
+            raise Unsupported("item attributes")
+        entry["id"] = element.attrib[RDF_ABOUT]
     seen: set[str] = set()
     has_content = False
     for child in element:
         name = element_name(child)
         if name not in _ITEM_ELEMENTS:  # (an element not read may repeat: the last is kept)
-            check_unhandled(name, child, _PLAIN_LEAVES)
+            check_unhandled(name, child, PLAIN_LEAVES)
             continue
         if name in seen and name not in _REPEATABLE:
             raise Unsupported(f"repeated {name}")
@@ -247,7 +252,7 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
             entry.setdefault("links", []).append(attrs)
         elif name in ("category", "dc:subject"):
             _text(child)  # tags: not read, but must be plain text
-        elif name == "media:title":
+        elif name in ("media:title", "dc:title"):
             _ignored_title(entry, child)
         elif name == "media:content":
             check_unhandled(name, child.makeelement(child.tag, child.attrib))  # (its children:)
@@ -258,7 +263,7 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
                     raise Unsupported("media:content holding other elements")
                 _ignored_title(entry, part)
         else:
-            check_unhandled(name, child, _PLAIN_LEAVES)
+            check_unhandled(name, child, PLAIN_LEAVES)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -291,61 +296,73 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     channels = list(root)
     if len(channels) != 1 or channels[0].tag != "channel" or channels[0].attrib:
         raise Unsupported("not one plain channel")
-    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
-    for _element in (root, channels[0]):
-        base = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
-    reader = _Reader(base)
+    reader = Reader(channel_base(url, 2))
     feed: dict[str, Any] = {}
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
     for child in channels[0]:
         name = element_name(child)
         if name == "item":
-            entries.append(_item(reader, child))
-            continue
-        if name not in _CHANNEL_ELEMENTS:
-            check_unhandled(name, child, _PLAIN_LEAVES)
-            continue
-        if name in seen and name not in ("category", "dc:subject", "link"):
-            raise Unsupported(f"repeated {name}")
-        seen.add(name)
-        if name == "title":
-            feed["title"], feed["title_detail"] = reader.content(child, "text/plain", True)
-        elif name == "link":
-            reader.link(child, feed, in_entry=False)
-        elif name in ("pubdate", "lastbuilddate", "dc:date"):
-            if child.attrib:
-                raise Unsupported("date attributes")
-            value = reader.value(child)
-            key = "published" if name == "pubdate" else "updated"
-            feed[key] = value
-            feed[key + "_parsed"] = _parse_date(value)
-        elif name == "image":
-            if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
-                raise Unsupported("unusual image")
-            for part in child:
-                _text(part)
-        elif name in (
-            "description",
-            "language",
-            "copyright",
-            "managingeditor",
-            "webmaster",
-            "generator",
-            "category",
-            "dc:subject",
-            "dc:language",
-            "dc:rights",
-        ):
-            if name != "category" and child.attrib:
-                raise Unsupported(f"{name} attributes")
-            _text(child)
-        elif name == "cloud":
-            if len(child):
-                raise Unsupported("cloud content")
-        elif name in ("author", "dc:creator"):  # the feed's author: not read
-            if len(child) or child.attrib:
-                raise Unsupported(f"feed {name}")
+            entries.append(item(reader, child))
         else:
-            check_unhandled(name, child, _PLAIN_LEAVES)
+            channel_element(reader, name, child, feed, seen)
     return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}
+
+
+def channel_base(url: str, depth: int) -> str:
+    """The base feedparser reads a channel's elements against, ``depth`` elements down."""
+    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
+    for _level in range(depth):
+        base = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
+    return base
+
+
+def channel_element(
+    reader: Reader, name: str, child: Any, feed: dict[str, Any], seen: set[str]
+) -> None:
+    """One element of a channel (not an item) read into ``feed``."""
+    if name not in _CHANNEL_ELEMENTS:
+        check_unhandled(name, child, PLAIN_LEAVES)
+        return
+    if name in seen and name not in ("category", "dc:subject", "link"):
+        raise Unsupported(f"repeated {name}")
+    seen.add(name)
+    if name == "title":
+        feed["title"], feed["title_detail"] = reader.content(child, "text/plain", True)
+    elif name == "link":
+        reader.link(child, feed, in_entry=False)
+    elif name in ("pubdate", "lastbuilddate", "dc:date"):
+        if child.attrib:
+            raise Unsupported("date attributes")
+        value = reader.value(child)
+        key = "published" if name == "pubdate" else "updated"
+        feed[key] = value
+        feed[key + "_parsed"] = _parse_date(value)
+    elif name == "image":
+        if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
+            raise Unsupported("unusual image")
+        for part in child:
+            _text(part)
+    elif name in (
+        "description",
+        "language",
+        "copyright",
+        "managingeditor",
+        "webmaster",
+        "generator",
+        "category",
+        "dc:subject",
+        "dc:language",
+        "dc:rights",
+    ):
+        if name != "category" and child.attrib:
+            raise Unsupported(f"{name} attributes")
+        _text(child)
+    elif name == "cloud":
+        if len(child):
+            raise Unsupported("cloud content")
+    elif name in ("author", "dc:creator"):  # the feed's author: not read
+        if len(child) or child.attrib:
+            raise Unsupported(f"feed {name}")
+    else:
+        check_unhandled(name, child, PLAIN_LEAVES)

@@ -311,9 +311,10 @@ _READ_KEYS = frozenset(
 # Elements feedparser has a handler for that only fill keys newsreader never reads, as long
 # as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``),
 # media content (``media_content``, from its attributes), and text constructs that are never
-# read: feedburner's note to browsers (``info``), a subtitle (``subtitle``).
+# read: feedburner's note to browsers (``info``), a subtitle (``subtitle``), a publisher
+# (``publisher`` and its detail).
 _TEXT_CONSTRUCTS = frozenset(
-    {"feedburner:browserfriendly", "info", "subtitle", "itunes:subtitle", "tagline"}
+    {"feedburner:browserfriendly", "info", "subtitle", "itunes:subtitle", "tagline", "dc:publisher"}
 )
 _HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS})
 # Of those, the ones that must have no attributes (they could make the text base64), or no

@@ -1,7 +1,8 @@
 """RSS 0.9x/1.0/2.0, RDF and Atom 0.3/1.0 documents → articles.
 
-feedparser reads them (or, for plain RSS 2.0 and Atom 1.0, the equivalent fast readers in
-:mod:`newsreader.ingest.feed.fastrss` and :mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
+feedparser reads them (or, for plain RSS 2.0, RSS 1.0 and Atom 1.0, the equivalent fast
+readers in :mod:`newsreader.ingest.feed.fastrss`, :mod:`newsreader.ingest.feed.fastrdf` and
+:mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
 off (they cost most of its time), and :mod:`newsreader.ingest.feed.content` does both once,
 with the one sanitising policy, resolving relative URLs against each entry's ``xml:base`` or
 the feed's URL.
@@ -100,6 +101,10 @@ def parse_xml_feed(
             from newsreader.ingest.feed.fastatom import parse_atom
 
             parsed = parse_atom(data, url, content_type)
+        elif b"<rdf:RDF" in head and b"<rss" not in head:
+            from newsreader.ingest.feed.fastrdf import parse_rdf
+
+            parsed = parse_rdf(data, url, content_type)
         else:
             from newsreader.ingest.feed.fastrss import parse_rss
 
