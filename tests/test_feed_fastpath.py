@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsreader.ingest.feed import ParsedFeed, parse_feed
@@ -454,3 +454,24 @@ def test_corpus_with_whitespace_before_the_declaration(shared_dir: Path) -> None
             assert_same(fast, slow)
             taken += (parse_rss(prefix + data, url) or parse_atom(prefix + data, url)) is not None
     assert taken >= 10
+
+
+@given(
+    st.sampled_from(["", "Mon, ", "Sun, ", "Fri, "]),
+    st.integers(0, 39),
+    st.sampled_from(["Jan", "Feb", "Mar", "Jun", "Sep", "Dec"]),
+    st.integers(0, 9999),
+    st.tuples(st.integers(0, 29), st.integers(0, 69), st.integers(0, 69)),
+    st.sampled_from(["GMT", "+0000", "+0200", "-0530", "+2359", "-9999", "+0099"]),
+)
+@settings(max_examples=500)
+def test_fast_rfc822_dates_are_feedparsers(
+    weekday: str, day: int, month: str, year: int, clock: tuple[int, int, int], zone: str
+) -> None:
+    from feedparser.datetimes import _parse_date
+
+    from newsreader.ingest.feed.fastxml import parse_date
+
+    for day_text in (str(day), f"{day:02d}"):
+        value = f"{weekday}{day_text} {month} {year:04d} {clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d} {zone}"
+        assert parse_date(value) == _parse_date(value), value

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
@@ -31,6 +30,7 @@ from newsreader.ingest.feed.fastxml import (
     enclosures,
     fix_text,
     map_type,
+    parse_date,
     plain_root,
     urljoin,
 )
@@ -231,10 +231,10 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
             value = reader.value(child)
             if name == "pubdate":
                 entry["published"] = value
-                entry["published_parsed"] = _parse_date(value)
+                entry["published_parsed"] = parse_date(value)
             else:
                 entry["updated"] = value
-                entry["updated_parsed"] = _parse_date(value)
+                entry["updated_parsed"] = parse_date(value)
         elif name in ("author", "dc:creator"):
             if child.attrib:
                 raise Unsupported("author attributes")
@@ -337,7 +337,7 @@ def channel_element(
         value = reader.value(child)
         key = "published" if name == "pubdate" else "updated"
         feed[key] = value
-        feed[key + "_parsed"] = _parse_date(value)
+        feed[key + "_parsed"] = parse_date(value)
     elif name == "image":
         if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
             raise Unsupported("unusual image")

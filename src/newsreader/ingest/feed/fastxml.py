@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import re
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 from xml.sax import SAXParseException
 from xml.sax.xmlreader import Locator
 
+from feedparser.datetimes import _parse_date
 from feedparser.encodings import RE_XML_DECLARATION, RE_XML_PI_ENCODING
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
@@ -271,6 +273,38 @@ def urljoin(base: str, uri: str) -> str:
     if _KEPT_AS_IS.match(uri):
         return uri
     return str(_urljoin(base, uri))
+
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+# The common shape of an RFC 822 date: "Mon, 21 Sep 2026 14:13:20 GMT" (or "+0200").
+_RFC822 = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d\d?) "
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) "
+    r"(\d\d):(\d\d):(\d\d) (GMT|[+-]\d{4})\Z"
+)
+
+
+def parse_date(value: str) -> Any:
+    """feedparser's ``_parse_date``: a date as a UTC time tuple, or None. The common shape
+    of an RFC 822 date is read here as feedparser's RFC 822 reader reads it (the one that
+    takes it), without trying the other readers before it."""
+    found = _RFC822.match(value)
+    if found is None:
+        return _parse_date(value)
+    day, month, year, hour, minute, second, zone = found.groups()
+    try:
+        stamp = datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second))
+        if zone != "GMT":
+            sign = -1 if zone[0] == "-" else 1
+            stamp -= timedelta(hours=sign * int(zone[1:3]), minutes=sign * int(zone[3:]))
+        return stamp.utctimetuple()
+    except (ValueError, OverflowError):
+        return _parse_date(value)
 
 
 def map_type(kind: str) -> str:
