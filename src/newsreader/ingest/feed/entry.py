@@ -119,21 +119,16 @@ def source_hash(url: str, entry: object, *context: object) -> str:
     return "src:" + hashed.hexdigest()
 
 
-def parts_hash(url: str, parts: Iterable[object]) -> str:
-    """A source hash of ``parts``, the values an entry's article is made of (see
-    :func:`source_hash`), cheaper than hashing the whole entry: each text part is hashed as
-    it is, anything else by its ``repr``, each with its length, so that no two different
-    sequences of parts hash alike by shifting a boundary."""
-    hashed = hashlib.blake2b(digest_size=16)
-    chunks = [INGEST_VERSION, url, *parts]
-    for chunk in chunks:
-        if isinstance(chunk, str):
-            data = chunk.encode("utf-8", "surrogatepass")
-            hashed.update(b"s%d:" % len(data))
-        else:
-            data = repr(chunk).encode("utf-8", "surrogatepass")
-            hashed.update(b"r%d:" % len(data))
-        hashed.update(data)
+def parts_hash(url: str, small: object, texts: Iterable[str]) -> str:
+    """A source hash of the values an entry's article is made of (see :func:`source_hash`),
+    cheaper than hashing the whole entry: ``small`` (short values) by its ``repr`` with the
+    length of each of ``texts`` (long ones, such as the content), then the texts as they
+    are, so that no two different sets of values hash alike by shifting a boundary."""
+    data = [text.encode("utf-8", "surrogatepass") for text in texts]
+    head = repr((INGEST_VERSION, url, small, [len(chunk) for chunk in data]))
+    hashed = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16)
+    for chunk in data:
+        hashed.update(chunk)
     return "src:" + hashed.hexdigest()
 
 

@@ -157,15 +157,21 @@ def parse_xml_feed(
 def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
     """The source hash of an entry: of every value :func:`_xml_entry` and :func:`_xml_key`
     read from it (hashing all of the entry cost more, and had its content several times)."""
-    parts: list[object] = []
-    for item in entry.get("content", []) or []:
-        parts += ("content", item.get("value", ""), item.get("type", ""), item.get("base"))
+    texts: list[str] = []
+    small: list[object] = []
+    for value, *rest in (
+        (item.get("value", ""), item.get("type", ""), item.get("base"))
+        for item in entry.get("content", []) or []
+    ):
+        small += (None if isinstance(value, str) else value, *rest)
+        texts.append(value if isinstance(value, str) else "")
+    value = entry.get("summary", "")
+    texts.append(value if isinstance(value, str) else "")
     summary = _detail(entry, "summary_detail")
     title = _detail(entry, "title_detail")
     author = _detail(entry, "author_detail")
-    parts += (
-        "entry",
-        entry.get("summary", ""),
+    small += (
+        None if isinstance(value, str) else value,
         summary.get("type", ""),
         summary.get("base"),
         entry.get("title", ""),
@@ -177,18 +183,13 @@ def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
         _dated(_own(entry, "published_parsed")),
         _dated(_own(entry, "created_parsed")),
         _dated(_own(entry, "updated_parsed")),
+        [person.get("name") for person in entry.get("authors", []) or []],
+        [
+            (item.get("href"), item.get("url"), item.get("type"), item.get("length"))
+            for item in entry.get("enclosures", []) or []
+        ],
     )
-    for person in entry.get("authors", []) or []:
-        parts += ("author", person.get("name"))
-    for item in entry.get("enclosures", []) or []:
-        parts += (
-            "enclosure",
-            item.get("href"),
-            item.get("url"),
-            item.get("type"),
-            item.get("length"),
-        )
-    return parts_hash(url, parts)
+    return parts_hash(url, small, texts)
 
 
 def _dated(value: Any) -> Any:
