@@ -293,7 +293,7 @@ def _detail(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     ``<title:detail>`` without attributes leaves its text under ``title_detail``.
     """
     value = mapping.get(key)
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict | Mapping) else {}  # (dict: checked fast)
 
 
 def _own(mapping: Mapping[str, Any], key: str) -> Any:
