@@ -6,10 +6,14 @@ for dates, URL joining and the text fix-ups, and ``xml:base`` followed the way f
 follows it (each element's base joined onto its parent's; ids, links and the base recorded
 for each text construct resolved against it).
 
+Inline XHTML text constructs are written out as feedparser writes them
+(:mod:`newsreader.ingest.feed.atom_xhtml`).
+
 Anything outside that subset returns ``None`` and the caller uses feedparser: Atom 0.3, a
-DOCTYPE, an encoding feedparser would not simply decode as declared, inline XHTML or base64 text constructs, ``content src=``,
-mixed content, comments inside the feed, unknown namespaces, elements feedparser treats
-specially that are not handled here, repeated elements, or any parse error.
+DOCTYPE, an encoding feedparser would not simply decode as declared, unusual inline XHTML,
+base64 text constructs, ``content src=``, mixed content, comments inside the feed,
+namespaces feedparser would name otherwise, elements feedparser treats specially that are
+not handled here, repeated elements, or any parse error.
 """
 
 from __future__ import annotations

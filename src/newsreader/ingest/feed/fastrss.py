@@ -6,11 +6,18 @@ with a handful of well-known elements, and for those this module builds the same
 mappings with lxml (a C parser that never loads a DTD, resolves an entity or touches the
 network), using feedparser's own helpers for dates, URL joining and the text fix-ups.
 
+Elements feedparser has no handler for (in any namespace) are stored under their own names,
+which newsreader never reads: they are vetted, not read
+(:func:`~newsreader.ingest.feed.fastxml.check_unhandled`), and so are the few handled ones
+whose keys are never read (subtitles, media content) and the titles feedparser ignores
+(a ``media:title`` or ``dc:title`` after the item's own).
+
 Anything outside that well-understood subset returns ``None`` and the caller uses
 feedparser: another format or version, a DOCTYPE, a BOM or an encoding feedparser would not
 simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
-mixed content, unknown namespaces, elements feedparser treats specially that are not
-handled here, repeated elements whose precedence rules are subtle, or any parse error.
+mixed content, comments, namespaces feedparser would name otherwise, elements feedparser
+treats specially that are not handled here, repeated read elements whose precedence rules
+are subtle, or any parse error.
 """
 
 from __future__ import annotations
