@@ -126,7 +126,9 @@ def parts_hash(url: str, small: object, texts: Iterable[str]) -> str:
     are, so that no two different sets of values hash alike by shifting a boundary."""
     data = [text.encode("utf-8", "surrogatepass") for text in texts]
     head = repr((INGEST_VERSION, url, small, [len(chunk) for chunk in data]))
-    hashed = hashlib.blake2b(head.encode("utf-8", "surrogatepass"), digest_size=16)
+    # SHA-1, not BLAKE2: twice as fast here (the CPU computes it), and enough to notice a
+    # change in one's own feed.
+    hashed = hashlib.sha1(head.encode("utf-8", "surrogatepass"), usedforsecurity=False)
     for chunk in data:
         hashed.update(chunk)
     return "src:" + hashed.hexdigest()
