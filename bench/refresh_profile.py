@@ -1,7 +1,7 @@
 """Where a refresh's CPU goes, stage by stage, for one workload of ``bench/refresh.py``.
 
 Parses every feed of the workload in this process with each stage timed (the XML reader,
-feedparser or the fast RSS or Atom reader; the JSON reader; sanitising with nh3; the plain
+feedparser or the fast RSS, RDF or Atom reader; the JSON reader; sanitising with nh3; the plain
 text for the index; the source hash), then stores the results into a fresh cache as a refresh
 does (through its one writer, in its batches), and again with the search index's insert
 trigger removed, which gives the share of indexing. Times are CPU seconds of this process
@@ -109,11 +109,19 @@ def profile(name: str, tmp: Path) -> list[str]:
         stages.wrap(fastatom, "parse_atom", "XML through the fast Atom reader")
     except ImportError:  # before the Atom reader: to profile older code too
         pass
+    try:
+        import newsreader.ingest.feed.fastrdf as fastrdf
+
+        stages.wrap(fastrdf, "parse_rdf", "XML through the fast RDF reader")
+    except ImportError:  # before the RSS 1.0 reader: to profile older code too
+        pass
     stages.wrap(jsonfeed.json, "loads", "JSON Feed decoding")
     for module in (xml, jsonfeed):
         stages.wrap(module, "html_fragment", "sanitising (nh3)")
         stages.wrap(module, "html_to_text", "plain text for the index")
-        stages.wrap(module, "source_hash", "source hash")
+    stages.wrap(jsonfeed, "source_hash", "source hash")
+    # The XML entries' hash (before it, the whole entry's, through the same name as JSON's).
+    stages.wrap(xml, "_entry_hash" if hasattr(xml, "_entry_hash") else "source_hash", "source hash")
     started = time.process_time()
     parsed = [parse_feed(body, url) for url, body in bodies]
     parse = time.process_time() - started

@@ -55,6 +55,30 @@ def atom(entries: str, head: str = "<title>Blog</title>", root: str = "") -> byt
 
 
 CASES = {
+    "namespaced attribute": atom(
+        '<entry><title>T</title><link href="/a" x:count="1"/></entry>', root='xmlns:x="urn:x"'
+    ),
+    "xhtml content": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "<p>x</p></div></content></entry>"
+    ),
+    "xhtml content, summary and title of every kind": atom(
+        '<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">A <b>bold</b> &amp; title</div></title>'
+        '<summary type="xhtml" xml:lang="de"> <div xmlns="http://www.w3.org/1999/xhtml">S &lt;x&gt;</div> </summary>'
+        '<content type="xhtml" xml:base="/posts/">\n  <div xmlns="http://www.w3.org/1999/xhtml">\n'
+        '<p class="a" xml:lang="en">One<br/>two &#160; <img src="i.png" alt="a &quot;q&quot;"/>'
+        '</p>\n<div><a REL="NoFollow" href="/x?a=1&amp;b=2" TYPE="Text/HTML">x</a></div>'
+        "<![CDATA[ <not markup> ]]><pre>  a\n  b </pre><p/></div>\n</content></entry>"
+        '<entry><title>U</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">plain words</div></content>'
+        "</entry>"
+    ),
+    "unknown namespace used": atom(
+        "<entry><title>T</title><x:y>z</x:y></entry>", root='xmlns:x="urn:x"'
+    ),
+    "blank line before the declaration": b"\n" + atom("<entry><title>T</title></entry>"),
+    "an unknown namespace declared on an entry": atom(
+        '<entry><title>T</title><x:y xmlns:x="urn:x" a="1">z</x:y></entry>'
+    ),
     "media thumbnails": atom(
         '<entry><title>T</title><id>urn:1</id><media:thumbnail url="/t.jpg" height="30"/></entry>',
         root='xmlns:media="http://search.yahoo.com/mrss/"',
@@ -171,9 +195,29 @@ FALLBACK = {
     "atom 0.3": b'<?xml version="1.0"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
     b"<title>T</title><entry><title>E</title></entry></feed>",
     "an unknown encoding": atom("<entry><title>T</title></entry>").replace(b"utf-8", b"x-no"),
-    "xhtml content": atom(
-        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+    "xhtml content with text beside its div": atom(
+        '<entry><title>T</title><content type="xhtml">a<div xmlns="http://www.w3.org/1999/xhtml">'
         "<p>x</p></div></content></entry>"
+    ),
+    "xhtml content in two divs": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        '<p>x</p></div><div xmlns="http://www.w3.org/1999/xhtml">y</div></content></entry>'
+    ),
+    "xhtml content holding another namespace's element": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        '<p>x<svg xmlns="http://www.w3.org/2000/svg"><title>s</title></svg></p></div></content>'
+        "</entry>"
+    ),
+    "xhtml content holding a body": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        "<body><p>x</p></body></div></content></entry>"
+    ),
+    "xhtml content with an attribute in another namespace": atom(
+        '<entry><title>T</title><content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">'
+        '<a xmlns:l="http://www.w3.org/1999/xlink" l:href="/x">x</a></div></content></entry>'
+    ),
+    "a namespaced attribute named like one that is read": atom(
+        '<entry><title>T</title><link href="/a" x:href="/b"/></entry>', root='xmlns:x="urn:x"'
     ),
     "base64 content": atom(
         '<entry><title>T</title><content type="image/png">aGVsbG8=</content></entry>'
@@ -183,12 +227,6 @@ FALLBACK = {
         '<entry><title>T</title><media:thumbnail url="/t.png"><media:title>M</media:title>'
         "</media:thumbnail></entry>",
         root='xmlns:media="http://search.yahoo.com/mrss/"',
-    ),
-    "unknown namespace used": atom(
-        "<entry><title>T</title><x:y>z</x:y></entry>", root='xmlns:x="urn:x"'
-    ),
-    "namespaced attribute": atom(
-        '<entry><title>T</title><link href="/a" x:count="1"/></entry>', root='xmlns:x="urn:x"'
     ),
     "prefixed atom": b'<?xml version="1.0"?><a:feed xmlns:a="http://www.w3.org/2005/Atom">'
     b"<a:title>T</a:title><a:entry><a:title>E</a:title></a:entry></a:feed>",
@@ -200,7 +238,9 @@ FALLBACK = {
     b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>',
     "not well-formed": atom("<entry><title>T</entry>"),
     "category with text": atom("<entry><title>T</title><category>x</category></entry>"),
-    "blank line before the declaration": b"\n" + atom("<entry><title>T</title></entry>"),
+    "an element of an unknown namespace holding elements": atom(
+        "<entry><x:y><title>T</title></x:y></entry>", root='xmlns:x="urn:x"'
+    ),
 }
 
 

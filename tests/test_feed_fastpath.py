@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsreader.ingest.feed import ParsedFeed, parse_feed
+from newsreader.ingest.feed.fastatom import parse_atom
 from newsreader.ingest.feed.fastrss import parse_rss
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
@@ -228,6 +231,44 @@ CASES = {
         "<item><title>T</title><dc:creator>Item author</dc:creator></item>",
         "<title>B</title><dc:creator>Channel author</dc:creator><author>x@example.org</author>",
     ),
+    "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
+        b"<rss ", b'<rss xmlns:x="urn:x" '
+    ),
+    "media titles after the item's title": rss(
+        '<item><title>T</title><media:title type="html">M &amp;amp; N</media:title>'
+        '<media:content url="https://x/a.jpg" medium="image"><media:title>C</media:title>'
+        '</media:content><media:content url="https://x/b.jpg"/></item>'
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "subtitles and feedburner's note": rss(
+        "<item><title>T</title><subtitle>S</subtitle><itunes:subtitle>I</itunes:subtitle></item>",
+        "<title>B</title><feedburner:browserFriendly>Note</feedburner:browserFriendly>"
+        "<info>i</info>",
+    ).replace(
+        b"<rss ",
+        b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
+        b'xmlns:feedburner="http://rssnamespace.org/feedburner/ext/1.0" ',
+    ),
+    "unknown elements holding unknown elements and categories": rss(
+        "<item><title>T</title><categories><category>A</category><category>B</category>"
+        "</categories><x:outer><x:inner>i</x:inner></x:outer><x:r/><x:r/></item>",
+        "<title>B</title><nested-field><nest1>foo</nest1><nest2><nest3>bar</nest3></nest2>"
+        "</nested-field>",
+    ).replace(b"<rss ", b'<rss xmlns:x="urn:x" '),
+    "a namespace declared below the root": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y>'
+        '<Src:Account xmlns:Src="urn:s" service="x">a</Src:Account></item>'
+    ),
+    "an unknown namespace under a standard prefix no known one uses": rss(
+        '<item><title>T</title><thr:total xmlns:thr="urn:thread">3</thr:total></item>'
+    ),
+    "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
+    "a blank line before the declaration, and &amp; in CDATA and attributes": b"\n"
+    + rss(
+        "<item><title>T</title><description>&lt;p&gt;x&lt;/p&gt;</description>"
+        '<enclosure url="https://x/a?b=1&amp;c=2" type="audio/mpeg"/></item>'
+    ).replace(b"&lt;p&gt;x&lt;/p&gt;", b"<![CDATA[<p>x &amp; y</p>]]>"),
+    "blank lines and spaces before the declaration": b"\r\n\n  \r \t"
+    + rss("<item><title>T</title></item>"),
     "non-ASCII text": rss(
         "<item><title>Gr\u00fc\u00dfe \u2014 \u65e5\u672c \u0080 caf\u00c3\u00a9</title>"
         "<description>\u00e9t\u00e9 \u0093q\u0094</description></item>"
@@ -263,15 +304,25 @@ FALLBACK = {
     "itunes": rss("<item><title>T</title><itunes:author>A</itunes:author></item>").replace(
         b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
     ),
-    "media title": rss("<item><title>T</title><media:title>M</media:title></item>").replace(
+    "media title": rss("<item><media:title>M</media:title><title>T</title></item>").replace(
         b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '
+    ),
+    "media title after an empty title": rss(
+        "<item><title> </title><media:title>M</media:title></item>"
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "media content holding a description": rss(
+        '<item><title>T</title><media:content url="https://x/a.jpg">'
+        "<media:description>D</media:description></media:content></item>"
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "media content with text": rss(
+        '<item><title>T</title><media:content url="https://x/a.jpg">D</media:content></item>'
+    ).replace(b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '),
+    "a subtitle with attributes": rss(
+        '<item><title>T</title><subtitle type="html">S</subtitle></item>'
     ),
     "mixed content": rss("<item><title>T <b>bold</b></title></item>"),
     "two titles": rss("<item><title>T</title><title>U</title></item>"),
     "typed title": rss('<item><title type="html">T</title></item>'),
-    "unknown namespace": rss("<item><title>T</title><x:y>z</x:y></item>").replace(
-        b"<rss ", b'<rss xmlns:x="urn:x" '
-    ),
     "a media thumbnail holding elements": rss(
         '<item><title>T</title><media:thumbnail url="/t.jpg"><media:title>M</media:title>'
         "</media:thumbnail></item>"
@@ -282,13 +333,37 @@ FALLBACK = {
     "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
     "not well-formed": rss("<item><title>T</item>"),
     "source": rss('<item><title>T</title><source url="https://x/">X</source></item>'),
-    "a namespace declared below the root": rss(
-        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y></item>'
+    "a prefix bound to two namespaces": rss(
+        '<item><title>T</title><dc:y xmlns:dc="urn:x">z</dc:y></item>'
     ),
+    "an unknown namespace bound to a known one's prefix": rss(
+        '<item><title>T</title><thr:total xmlns:thr="urn:x">z</thr:total>'
+        '<t:in-reply-to xmlns:t="http://purl.org/rss/1.0/modules/threading/">x</t:in-reply-to>'
+        "</item>"
+    ),
+    "an unknown namespace bound to two prefixes": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y><w:y xmlns:w="urn:x">z</w:y></item>'
+    ),
+    "an element of an unknown namespace holding elements": rss(
+        '<item><x:y xmlns:x="urn:x"><title>T</title></x:y></item>'
+    ),
+    "an unknown element holding a read element": rss(
+        "<item><title>T</title><categories><link>https://x/</link></categories></item>"
+    ),
+    "an element of an unknown namespace named like a read key": rss(
+        '<item><title>T</title><x:y xmlns:x="urn:x">z</x:y><title:detail xmlns:title="urn:t">L</title:detail></item>'
+    ),
+    "a blank line before a declaration of Latin-1": b"\n"
+    + rss("<item><title>\u00e9</title></item>").replace(b"UTF-8", b"ISO-8859-1"),
+    "a blank line before the declaration, and a reference the loose parser keeps": b"\n"
+    + rss("<item><title>T</title><guid>urn:a&quot;b</guid></item>"),
+    "a blank line before the declaration, and a numeric reference": b"\n"
+    + rss('<item><title>T</title><enclosure url="https://x/a?b=1&#38;c=2"/></item>'),
+    "a blank line before the declaration, and a DOCTYPE": b"\n"
+    + rss("<item><title>T</title></item>").replace(b"?>", b'?><!DOCTYPE rss SYSTEM "x.dtd">', 1),
     "a default namespace below the root": rss(
         '<item xmlns="http://www.w3.org/1999/xhtml"><title>T</title></item>'
     ),
-    "blank line before the declaration": b"\n" + rss("<item><title>T</title></item>"),
 }
 
 
@@ -314,3 +389,89 @@ def test_bench_feed_takes_fast_path() -> None:
     fast, slow = both(data, "http://127.0.0.1/feed/3.xml")
     assert_same(fast, slow)
     assert len(fast.articles) == 50
+
+
+URL_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "http",
+            "https",
+            "HTTP",
+            ":",
+            "//",
+            "/",
+            "///",
+            "example.org",
+            "a.b-c",
+            "[::1]",
+            ":80",
+            ":",
+            "?",
+            "#",
+            ";",
+            "=",
+            "&",
+            "x",
+            "..",
+            ".",
+            " ",
+            "\t",
+            "\n",
+            "%20",
+            "é",
+            "@",
+            "\\",
+        ]
+    ),
+    max_size=12,
+)
+
+
+@given(URL_PIECES, st.sampled_from(["https://example.org/a/b", "http://h/", "", "ftp://x/"]))
+def test_fast_urljoin_is_feedparsers(pieces: list[str], base: str) -> None:
+    from feedparser.urls import _urljoin
+
+    from newsreader.ingest.feed.fastxml import urljoin
+
+    uri = "".join(pieces)
+    assert urljoin(base, uri) == _urljoin(base, uri)
+    for absolute in ("https://example.org" + uri, "http://a.b" + uri.strip()):
+        assert urljoin(base, absolute) == _urljoin(base, absolute)
+
+
+def test_corpus_with_whitespace_before_the_declaration(shared_dir: Path) -> None:
+    # feedparser's strict parser refuses such a document and its loose parser reads it; the
+    # fast readers read it as the strict parser reads it without the whitespace, which must
+    # be what the loose parser gives.
+    taken = 0
+    for path in corpus_files(shared_dir):
+        data = path.read_bytes()
+        if not data.startswith(b"<?xml") or b"utf-8" not in data[:100].lower():
+            continue
+        url = f"https://example.org/feeds/{path.name}"
+        for prefix in (b"\n", b" \r\n\t"):
+            fast, slow = both(prefix + data, url)
+            assert_same(fast, slow)
+            taken += (parse_rss(prefix + data, url) or parse_atom(prefix + data, url)) is not None
+    assert taken >= 10
+
+
+@given(
+    st.sampled_from(["", "Mon, ", "Sun, ", "Fri, "]),
+    st.integers(0, 39),
+    st.sampled_from(["Jan", "Feb", "Mar", "Jun", "Sep", "Dec"]),
+    st.integers(0, 9999),
+    st.tuples(st.integers(0, 29), st.integers(0, 69), st.integers(0, 69)),
+    st.sampled_from(["GMT", "+0000", "+0200", "-0530", "+2359", "-9999", "+0099"]),
+)
+@settings(max_examples=500)
+def test_fast_rfc822_dates_are_feedparsers(
+    weekday: str, day: int, month: str, year: int, clock: tuple[int, int, int], zone: str
+) -> None:
+    from feedparser.datetimes import _parse_date
+
+    from newsreader.ingest.feed.fastxml import parse_date
+
+    for day_text in (str(day), f"{day:02d}"):
+        value = f"{weekday}{day_text} {month} {year:04d} {clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d} {zone}"
+        assert parse_date(value) == _parse_date(value), value

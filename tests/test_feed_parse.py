@@ -289,3 +289,21 @@ def test_root_relative_shortcut_matches_urljoin() -> None:
                 shortcut += 1
                 assert origin + value == urljoin(base, value), (base, value)
     assert shortcut > 1000
+
+
+def test_unknown_elements_named_like_an_entry_detail_do_not_break_parsing() -> None:
+    # feedparser stores an element of an unknown namespace under its prefixed name, so these
+    # leave plain strings where the details (mappings) are read.
+    data = (
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>B</title>'
+        b'<title:detail xmlns:title="urn:t">x</title:detail><item><title>T</title>'
+        b'<title:detail xmlns:title="urn:t">x</title:detail>'
+        b'<summary:detail xmlns:summary="urn:s">x</summary:detail>'
+        b'<author:detail xmlns:author="urn:a">x</author:detail><author>a@example.org (A)</author>'
+        b"<description>D</description></item></channel></rss>"
+    )
+    for fast in (True, False):
+        parsed = parse_feed(data, "https://example.org/feed.xml", fast=fast)
+        assert not parsed.error
+        assert parsed.title == "B"
+        assert [(a.title, a.text) for a in parsed.articles] == [("T", "D")]

@@ -38,14 +38,17 @@ _UNCLEAN = re.compile(
     "\u2060-\u2064\u2066-\u2069\ufeff\r\x85]"
 )
 
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n"
+
 
 def clean_text(text: str) -> str:
     """Remove escape sequences, control and invisible characters; keep tabs and newlines."""
     if not text:
         return ""
-    # Plain ASCII with nothing but printable characters, tabs and newlines: checked in C,
-    # ~6x faster than the search below, which it answers the same for ASCII text.
-    if text.isascii() and text.replace("\n", "").replace("\t", "").isprintable():
+    # Plain ASCII with nothing but printable characters, tabs and newlines: checked in C
+    # (deleting those bytes leaves nothing), several times faster than the search below,
+    # which it answers the same for ASCII text.
+    if text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
         return text
     if _UNCLEAN.search(text) is None:
         return text
@@ -62,9 +65,15 @@ def clean_line(text: str, limit: int = 1000) -> str:
     """Clean text meant for one line (a title, an author): whitespace collapsed, length capped."""
     if not text:
         return ""
-    line = " ".join(clean_text(text).split())
+    return capped(" ".join(clean_text(text).split()), limit)
+
+
+def capped(line: str, limit: int) -> str:
+    """A line that is clean already (:func:`clean_line`'s or another such function's
+    output: no escape or control character, whitespace collapsed) capped at ``limit``
+    characters as :func:`clean_line` caps it; ``clean_line(line, limit)`` at no cost."""
     if len(line) > limit:
-        line = line[: limit - 1].rstrip() + "…"
+        return line[: limit - 1].rstrip() + "…"
     return line
 
 

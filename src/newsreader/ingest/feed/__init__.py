@@ -2,8 +2,9 @@
 
 * :mod:`.parse`: the entry point, :func:`parse_feed`;
 * :mod:`.sniff`: a feed or a web page?
-* :mod:`.xml`: the XML formats through feedparser, or :mod:`.fastrss` for plain RSS 2.0
-  and :mod:`.fastatom` for plain Atom 1.0;
+* :mod:`.xml`: the XML formats through feedparser, or :mod:`.fastrss` for plain RSS 2.0,
+  :mod:`.fastrdf` for plain RSS 1.0/0.90 and :mod:`.fastatom` for plain Atom 1.0 (what they
+  share is in :mod:`.fastxml`);
 * :mod:`.jsonfeed`: JSON Feed;
 * :mod:`.content`: entry HTML sanitised with the one policy, and its plain text;
 * :mod:`.entry`: :class:`ParsedFeed`, and the one builder of an article from an entry.

@@ -6,10 +6,14 @@ for dates, URL joining and the text fix-ups, and ``xml:base`` followed the way f
 follows it (each element's base joined onto its parent's; ids, links and the base recorded
 for each text construct resolved against it).
 
+Inline XHTML text constructs are written out as feedparser writes them
+(:mod:`newsreader.ingest.feed.atom_xhtml`).
+
 Anything outside that subset returns ``None`` and the caller uses feedparser: Atom 0.3, a
-DOCTYPE, an encoding feedparser would not simply decode as declared, inline XHTML or base64 text constructs, ``content src=``,
-mixed content, comments inside the feed, unknown namespaces, elements feedparser treats
-specially that are not handled here, repeated elements, or any parse error.
+DOCTYPE, an encoding feedparser would not simply decode as declared, unusual inline XHTML,
+base64 text constructs, ``content src=``, mixed content, comments inside the feed,
+namespaces feedparser would name otherwise, elements feedparser treats specially that are
+not handled here, repeated elements, or any parse error.
 """
 
 from __future__ import annotations
@@ -17,28 +21,35 @@ from __future__ import annotations
 from typing import Any
 
 from feedparser.datetimes import _parse_date
-from feedparser.urls import _urljoin, make_safe_absolute_uri
+from feedparser.urls import make_safe_absolute_uri
 
+from newsreader.ingest.feed.atom_xhtml import inline_xhtml
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
     NAMESPACES,
-    STANDARD_PREFIXES,
     Unsupported,
+    check_declarations,
     check_unhandled,
     element_name,
     enclosures,
     fix_text,
     map_type,
     plain_root,
+    urljoin,
 )
 
 ATOM = "http://www.w3.org/2005/Atom"
+XHTML = "http://www.w3.org/1999/xhtml"
 _XML = "{http://www.w3.org/XML/1998/namespace}"
 _BASE, _LANG = _XML + "base", _XML + "lang"
 # Text construct types read here; "xhtml" (inline markup) and others go to feedparser.
 _TEXT_TYPES = {"": "text/plain", "text": "text/plain", "html": "text/html"}
 _SINGLE = frozenset({"title", "summary", "content", "id", "updated", "published"})
 _PERSON = frozenset({"name", "email", "uri"})
+# Attribute names read from some element, or that change how feedparser reads one.
+_READ_ATTRIBUTES = frozenset(
+    {"rel", "type", "href", "url", "uri", "length", "base", "lang", "src", "mode", "term"}
+)
 
 
 class _Scope:
@@ -65,7 +76,13 @@ class _Scope:
                 attrs["xml:lang"] = value
                 lang = value or None
             elif key[0] == "{":
-                raise Unsupported("namespaced attribute")
+                # One in a namespace feedparser does not know goes by its local name (a
+                # thread count on a link): harmless unless it takes a name that is read.
+                uri, local = key[1:].split("}", 1)
+                local = local.lower()
+                if uri.lower() in NAMESPACES or local in attrs or local in _READ_ATTRIBUTES:
+                    raise Unsupported("namespaced attribute")
+                attrs[local] = value
             else:
                 key = key.lower()
                 if key in ("base", "lang"):
@@ -80,18 +97,23 @@ class _Scope:
             raise Unsupported("mixed content")
         output = (element.text or "").strip()
         if resolve and output:
-            output = _urljoin(self.base, output)
+            output = urljoin(self.base, output)
         return fix_text(output)
 
     def text(self, element: Any) -> tuple[str, dict[str, Any]]:
         """A text construct (title, summary, content) and its detail."""
         scope, attrs = self.enter(element)
-        kind = _TEXT_TYPES.get(attrs.pop("type", ""))
+        kind = attrs.pop("type", "")
         attrs.pop("xml:base", None)
         attrs.pop("xml:lang", None)
-        if kind is None or attrs:
+        if attrs:
             raise Unsupported("unusual text construct")
-        output = scope.value(element)
+        if kind == "xhtml":
+            kind, output = "application/xhtml+xml", fix_text(inline_xhtml(element))
+        elif kind in _TEXT_TYPES:
+            kind, output = _TEXT_TYPES[kind], scope.value(element)
+        else:
+            raise Unsupported("unusual text construct")
         language = scope.lang.replace("_", "-") if scope.lang else scope.lang
         return output, {"type": kind, "language": language, "base": scope.base, "value": output}
 
@@ -108,7 +130,7 @@ class _Scope:
             attrs.pop("uri", None)
             attrs["href"] = href
         if "href" in attrs:  # even empty: it is then the base
-            attrs["href"] = _urljoin(scope.base, attrs["href"])
+            attrs["href"] = urljoin(scope.base, attrs["href"])
             if attrs["rel"] == "alternate" and map_type(attrs["type"]) in HTML_TYPES:
                 context["link"] = attrs["href"]
             return
@@ -235,25 +257,20 @@ def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] 
     if plain is None:
         return None
     try:
-        return _document(*plain, url)
+        check_declarations(plain.declarations, (ATOM, XHTML))
+        if any(prefix and NAMESPACES.get(uri.lower()) == "" for prefix, uri in plain.declarations):
+            raise Unsupported("a prefix for a namespace feedparser reads unprefixed")
+        parsed = _document(plain.root, plain.encoding, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
+    if plain.warning is not None:
+        parsed.update(bozo=True, bozo_exception=plain.warning)
+    return parsed
 
 
 def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "{" + ATOM + "}feed":
         raise Unsupported("not Atom 1.0")
-    for prefix, uri in root.nsmap.items():
-        standard = NAMESPACES.get(uri.lower())
-        if prefix is None:
-            if uri != ATOM:
-                raise Unsupported(f"default namespace {uri}")
-        elif standard is None:
-            continue  # declared only: an element or attribute in it is refused when met
-        elif standard == "" or uri.lower() == "http://purl.org/rss/1.0/":
-            raise Unsupported(f"namespace {uri}")
-        elif prefix != standard and prefix in STANDARD_PREFIXES:
-            raise Unsupported(f"prefix {prefix} bound to {uri}")
     base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
     base = make_safe_absolute_uri(base, base) or base if base else ""
     if not base:

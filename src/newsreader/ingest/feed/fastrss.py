@@ -6,11 +6,18 @@ with a handful of well-known elements, and for those this module builds the same
 mappings with lxml (a C parser that never loads a DTD, resolves an entity or touches the
 network), using feedparser's own helpers for dates, URL joining and the text fix-ups.
 
+Elements feedparser has no handler for (in any namespace) are stored under their own names,
+which newsreader never reads: they are vetted, not read
+(:func:`~newsreader.ingest.feed.fastxml.check_unhandled`), and so are the few handled ones
+whose keys are never read (subtitles, media content) and the titles feedparser ignores
+(a ``media:title`` or ``dc:title`` after the item's own).
+
 Anything outside that well-understood subset returns ``None`` and the caller uses
 feedparser: another format or version, a DOCTYPE, a BOM or an encoding feedparser would not
 simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
-mixed content, unknown namespaces, elements feedparser treats specially that are not
-handled here, repeated elements whose precedence rules are subtle, or any parse error.
+mixed content, comments, namespaces feedparser would name otherwise, elements feedparser
+treats specially that are not handled here, repeated read elements whose precedence rules
+are subtle, or any parse error.
 """
 
 from __future__ import annotations
@@ -18,21 +25,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
-    NAMESPACES,
-    STANDARD_PREFIXES,
     Unsupported,
+    check_declarations,
     check_unhandled,
     element_name,
     enclosures,
     fix_text,
     map_type,
+    parse_date,
     plain_root,
+    urljoin,
 )
 
 _LOOKS_LIKE_HTML = _FeedParserMixin.looks_like_html
@@ -44,8 +51,37 @@ _REFERENCE = re.compile("&([A-Za-z0-9_]+);")
 
 # Item elements that may repeat: each is read in document order just as feedparser does.
 _REPEATABLE = frozenset(
-    {"category", "dc:subject", "enclosure", "author", "dc:creator", "media:thumbnail"}
+    {
+        "category",
+        "dc:subject",
+        "enclosure",
+        "author",
+        "dc:creator",
+        "media:thumbnail",
+        "media:content",
+        "media:title",
+        "dc:title",
+    }
 )
+RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
+# Elements read as plain text wherever they are (an RSS item's or channel's categories).
+PLAIN_LEAVES = frozenset({"category", "dc:subject"})
+# The item elements read (or vetted) below; any other goes to check_unhandled.
+_ITEM_ELEMENTS = frozenset(
+    {
+        "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
+        "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
+        "media:content", "dc:title",
+    }
+)  # fmt: skip
+# The channel elements read or vetted below; any other goes to check_unhandled.
+_CHANNEL_ELEMENTS = frozenset(
+    {
+        "title", "link", "pubdate", "lastbuilddate", "dc:date", "image", "description",
+        "language", "copyright", "managingeditor", "webmaster", "generator", "category",
+        "dc:subject", "dc:language", "dc:rights", "cloud", "author", "dc:creator",
+    }
+)  # fmt: skip
 _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
 
 
@@ -69,14 +105,14 @@ def _text(element: Any) -> str:
     return element.text or ""
 
 
-class _Reader:
+class Reader:
     def __init__(self, base: str) -> None:
         self.base = base
 
     def value(self, element: Any, resolve: bool = False) -> str:
         output = _text(element).strip()
         if resolve and output:
-            output = _urljoin(self.base, output)
+            output = urljoin(self.base, output)
         return fix_text(output)
 
     def content(self, element: Any, kind: str, sniff: bool) -> tuple[str, dict[str, Any]]:
@@ -97,7 +133,7 @@ class _Reader:
         if href:
             attrs.pop("url", None)
             attrs.pop("uri", None)
-            attrs["href"] = _urljoin(self.base, href)
+            attrs["href"] = urljoin(self.base, href)
         links = context.setdefault("links", [])
         links.append(attrs)
         if "href" in attrs:
@@ -108,12 +144,14 @@ class _Reader:
             return
         output = self.value(element, resolve=True)
         if in_entry:
-            output = _REFERENCE.sub(r"&\g<1>", output.replace("&amp;", "&"))
+            if "&" in output:
+                output = _REFERENCE.sub(r"&\g<1>", output.replace("&amp;", "&"))
             context["link"] = output
             if output:
                 links[-1]["href"] = output
         else:
-            output = _REFERENCE.sub(r"&\g<1>", output)
+            if "&" in output:
+                output = _REFERENCE.sub(r"&\g<1>", output)
             context["link"] = output
             links[-1]["href"] = output
 
@@ -145,14 +183,29 @@ def _author(context: dict[str, Any], value: str) -> None:
         detail["email"] = email
 
 
-def _item(reader: _Reader, element: Any) -> dict[str, Any]:
-    if element.attrib:
-        raise Unsupported("item attributes")
+def _ignored_title(entry: dict[str, Any], element: Any) -> None:
+    """A ``<media:title>`` or ``<dc:title>`` in an item (or in its media content) after its own
+    non-empty title: feedparser ignores a title at the depth of the one it kept or deeper.
+    Before that title it would be the item's title: left to feedparser."""
+    if not entry.get("title"):
+        raise Unsupported("media:title before the item's title")
+    _text(element)
+
+
+def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
+    """An item's entry; ``about``: its ``rdf:about`` is its id (RSS 1.0), as it is written."""
     entry: dict[str, Any] = {}
+    if element.attrib:
+        if not about or list(element.attrib) != [RDF_ABOUT]:
+            raise Unsupported("item attributes")
+        entry["id"] = element.attrib[RDF_ABOUT]
     seen: set[str] = set()
     has_content = False
     for child in element:
         name = element_name(child)
+        if name not in _ITEM_ELEMENTS:  # (an element not read may repeat: the last is kept)
+            check_unhandled(name, child, PLAIN_LEAVES)
+            continue
         if name in seen and name not in _REPEATABLE:
             raise Unsupported(f"repeated {name}")
         seen.add(name)
@@ -185,10 +238,10 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
             value = reader.value(child)
             if name == "pubdate":
                 entry["published"] = value
-                entry["published_parsed"] = _parse_date(value)
+                entry["published_parsed"] = parse_date(value)
             else:
                 entry["updated"] = value
-                entry["updated_parsed"] = _parse_date(value)
+                entry["updated_parsed"] = parse_date(value)
         elif name in ("author", "dc:creator"):
             if child.attrib:
                 raise Unsupported("author attributes")
@@ -206,8 +259,18 @@ def _item(reader: _Reader, element: Any) -> dict[str, Any]:
             entry.setdefault("links", []).append(attrs)
         elif name in ("category", "dc:subject"):
             _text(child)  # tags: not read, but must be plain text
+        elif name in ("media:title", "dc:title"):
+            _ignored_title(entry, child)
+        elif name == "media:content":
+            check_unhandled(name, child.makeelement(child.tag, child.attrib))  # (its children:)
+            if (child.text or "").strip():
+                raise Unsupported("media:content with text")
+            for part in child:
+                if element_name(part) != "media:title" or (part.tail or "").strip():
+                    raise Unsupported("media:content holding other elements")
+                _ignored_title(entry, part)
         else:
-            check_unhandled(name, child)
+            check_unhandled(name, child, PLAIN_LEAVES)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -219,80 +282,94 @@ def parse_rss(data: bytes, url: str, content_type: str = "") -> dict[str, Any] |
     if plain is None:
         return None
     try:
-        return _document(*plain, url)
+        check_declarations(plain.declarations, ())
+    except Unsupported:
+        return None
+    try:
+        parsed = _document(plain.root, plain.encoding, url)
     except (Unsupported, ValueError, UnicodeError, RecursionError):
         return None
+    if plain.warning is not None:
+        parsed.update(bozo=True, bozo_exception=plain.warning)
+    return parsed
 
 
 def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "rss":
         raise Unsupported("not RSS")
     attrs = _attributes(root)
-    for prefix, uri in root.nsmap.items():
-        standard = NAMESPACES.get(uri.lower())
-        # An unknown namespace, a standard prefix bound to another namespace (feedparser
-        # would rename elements) or the RSS 1.0 namespace (it would change the version).
-        if standard is None or prefix is None or uri.lower() == "http://purl.org/rss/1.0/":
-            raise Unsupported(f"namespace {uri}")
-        if prefix != standard and prefix in STANDARD_PREFIXES:
-            raise Unsupported(f"prefix {prefix} bound to {uri}")
     if not attrs.get("version", "").startswith("2.") or set(attrs) - {"version"}:
         raise Unsupported("not RSS 2")
     channels = list(root)
     if len(channels) != 1 or channels[0].tag != "channel" or channels[0].attrib:
         raise Unsupported("not one plain channel")
-    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
-    for _element in (root, channels[0]):
-        base = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
-    reader = _Reader(base)
+    reader = Reader(channel_base(url, 2))
     feed: dict[str, Any] = {}
     entries: list[dict[str, Any]] = []
     seen: set[str] = set()
     for child in channels[0]:
         name = element_name(child)
         if name == "item":
-            entries.append(_item(reader, child))
-            continue
-        if name in seen and name not in ("category", "dc:subject", "link"):
-            raise Unsupported(f"repeated {name}")
-        seen.add(name)
-        if name == "title":
-            feed["title"], feed["title_detail"] = reader.content(child, "text/plain", True)
-        elif name == "link":
-            reader.link(child, feed, in_entry=False)
-        elif name in ("pubdate", "lastbuilddate", "dc:date"):
-            if child.attrib:
-                raise Unsupported("date attributes")
-            value = reader.value(child)
-            key = "published" if name == "pubdate" else "updated"
-            feed[key] = value
-            feed[key + "_parsed"] = _parse_date(value)
-        elif name == "image":
-            if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
-                raise Unsupported("unusual image")
-            for part in child:
-                _text(part)
-        elif name in (
-            "description",
-            "language",
-            "copyright",
-            "managingeditor",
-            "webmaster",
-            "generator",
-            "category",
-            "dc:subject",
-            "dc:language",
-            "dc:rights",
-        ):
-            if name != "category" and child.attrib:
-                raise Unsupported(f"{name} attributes")
-            _text(child)
-        elif name == "cloud":
-            if len(child):
-                raise Unsupported("cloud content")
-        elif name in ("author", "dc:creator"):  # the feed's author: not read
-            if len(child) or child.attrib:
-                raise Unsupported(f"feed {name}")
+            entries.append(item(reader, child))
         else:
-            check_unhandled(name, child)
+            channel_element(reader, name, child, feed, seen)
     return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}
+
+
+def channel_base(url: str, depth: int) -> str:
+    """The base feedparser reads a channel's elements against, ``depth`` elements down."""
+    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
+    for _level in range(depth):
+        base = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
+    return base
+
+
+def channel_element(
+    reader: Reader, name: str, child: Any, feed: dict[str, Any], seen: set[str]
+) -> None:
+    """One element of a channel (not an item) read into ``feed``."""
+    if name not in _CHANNEL_ELEMENTS:
+        check_unhandled(name, child, PLAIN_LEAVES)
+        return
+    if name in seen and name not in ("category", "dc:subject", "link"):
+        raise Unsupported(f"repeated {name}")
+    seen.add(name)
+    if name == "title":
+        feed["title"], feed["title_detail"] = reader.content(child, "text/plain", True)
+    elif name == "link":
+        reader.link(child, feed, in_entry=False)
+    elif name in ("pubdate", "lastbuilddate", "dc:date"):
+        if child.attrib:
+            raise Unsupported("date attributes")
+        value = reader.value(child)
+        key = "published" if name == "pubdate" else "updated"
+        feed[key] = value
+        feed[key + "_parsed"] = parse_date(value)
+    elif name == "image":
+        if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
+            raise Unsupported("unusual image")
+        for part in child:
+            _text(part)
+    elif name in (
+        "description",
+        "language",
+        "copyright",
+        "managingeditor",
+        "webmaster",
+        "generator",
+        "category",
+        "dc:subject",
+        "dc:language",
+        "dc:rights",
+    ):
+        if name != "category" and child.attrib:
+            raise Unsupported(f"{name} attributes")
+        _text(child)
+    elif name == "cloud":
+        if len(child):
+            raise Unsupported("cloud content")
+    elif name in ("author", "dc:creator"):  # the feed's author: not read
+        if len(child) or child.attrib:
+            raise Unsupported(f"feed {name}")
+    else:
+        check_unhandled(name, child, PLAIN_LEAVES)

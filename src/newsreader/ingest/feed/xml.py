@@ -1,7 +1,8 @@
 """RSS 0.9x/1.0/2.0, RDF and Atom 0.3/1.0 documents → articles.
 
-feedparser reads them (or, for plain RSS 2.0 and Atom 1.0, the equivalent fast readers in
-:mod:`newsreader.ingest.feed.fastrss` and :mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
+feedparser reads them (or, for plain RSS 2.0, RSS 1.0 and Atom 1.0, the equivalent fast
+readers in :mod:`newsreader.ingest.feed.fastrss`, :mod:`newsreader.ingest.feed.fastrdf` and
+:mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
 off (they cost most of its time), and :mod:`newsreader.ingest.feed.content` does both once,
 with the one sanitising policy, resolving relative URLs against each entry's ``xml:base`` or
 the feed's URL.
@@ -22,8 +23,8 @@ from newsreader.ingest.feed.entry import (
     ParsedFeed,
     build_article,
     non_negative_int,
+    parts_hash,
     skippable,
-    source_hash,
     unique_keys,
 )
 from newsreader.ingest.feed.sniff import BOMS, HTML_ROOT
@@ -100,6 +101,10 @@ def parse_xml_feed(
             from newsreader.ingest.feed.fastatom import parse_atom
 
             parsed = parse_atom(data, url, content_type)
+        elif b"<rdf:RDF" in head and b"<rss" not in head:
+            from newsreader.ingest.feed.fastrdf import parse_rdf
+
+            parsed = parse_rdf(data, url, content_type)
         else:
             from newsreader.ingest.feed.fastrss import parse_rss
 
@@ -119,7 +124,7 @@ def parse_xml_feed(
     version = parsed.get("version", "") or ""
     warning = _bozo_message(parsed.get("bozo_exception")) if parsed.get("bozo") else ""
     result = ParsedFeed(
-        title=plain_title(feed.get("title", ""), feed.get("title_detail")),
+        title=plain_title(feed.get("title", ""), _detail(feed, "title_detail")),
         link=safe_link(feed.get("link", "") or ""),
         format=version,
         encoding=parsed.get("encoding", "") or "",
@@ -138,7 +143,7 @@ def parse_xml_feed(
     feed_date = from_time_tuple(_own(feed, "updated_parsed") or _own(feed, "published_parsed"))
     skip = skippable(known, [_xml_key(entry, url) for entry in entries]) if known else None
     for position, entry in enumerate(entries):
-        digest = source_hash(url, entry)
+        digest = _entry_hash(url, entry)
         if skip and skip[position] and known and known.get(skip[position]) == digest:
             result.unchanged.append(skip[position])
             continue
@@ -147,6 +152,49 @@ def parse_xml_feed(
         result.articles.append(article)
     unique_keys(result)
     return result
+
+
+def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
+    """The source hash of an entry: of every value :func:`_xml_entry` and :func:`_xml_key`
+    read from it (hashing all of the entry cost more, and had its content several times)."""
+    texts: list[str] = []
+    small: list[object] = []
+    for value, *rest in (
+        (item.get("value", ""), item.get("type", ""), item.get("base"))
+        for item in entry.get("content", []) or []
+    ):
+        small += (None if isinstance(value, str) else value, *rest)
+        texts.append(value if isinstance(value, str) else "")
+    value = entry.get("summary", "")
+    texts.append(value if isinstance(value, str) else "")
+    summary = _detail(entry, "summary_detail")
+    title = _detail(entry, "title_detail")
+    author = _detail(entry, "author_detail")
+    small += (
+        None if isinstance(value, str) else value,
+        summary.get("type", ""),
+        summary.get("base"),
+        entry.get("title", ""),
+        title.get("type", ""),
+        entry.get("link", ""),
+        entry.get("id", ""),
+        entry.get("author", ""),
+        author.get("name"),
+        _dated(_own(entry, "published_parsed")),
+        _dated(_own(entry, "created_parsed")),
+        _dated(_own(entry, "updated_parsed")),
+        [person.get("name") for person in entry.get("authors", []) or []],
+        [
+            (item.get("href"), item.get("url"), item.get("type"), item.get("length"))
+            for item in entry.get("enclosures", []) or []
+        ],
+    )
+    return parts_hash(url, small, texts)
+
+
+def _dated(value: Any) -> Any:
+    """A time tuple as a plain tuple (its repr is shorter and cheaper), else as it is."""
+    return tuple(value) if value is not None and not isinstance(value, str) else value
 
 
 def _xml_key(entry: Mapping[str, Any], url: str) -> str:
@@ -173,7 +221,7 @@ def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
         richer = "html" in kind and "html" not in best[1]
         if richer or (("html" in kind) == ("html" in best[1]) and len(value) > len(best[0])):
             best = (value, kind, item.get("base"))
-    summary = entry.get("summary_detail") or {}
+    summary = _detail(entry, "summary_detail")
     value = entry.get("summary", "") or ""
     if value and (not best[0] or len(best[0]) < len(value) // 2):
         best = (value, (summary.get("type", "") or "text/html").lower(), summary.get("base"))
@@ -193,9 +241,9 @@ def _xml_entry(
     content = html_fragment(value, kind, base)
     text = html_to_text(content)
     summary_raw = entry.get("summary", "") or ""
-    summary_kind = ((entry.get("summary_detail") or {}).get("type", "") or "text/html").lower()
+    summary_kind = (_detail(entry, "summary_detail").get("type", "") or "text/html").lower()
     link = safe_link(join_url(url, entry.get("link", "") or ""))
-    title = plain_title(entry.get("title", ""), entry.get("title_detail"))
+    title = plain_title(entry.get("title", ""), _detail(entry, "title_detail"))
     enclosures = _xml_enclosures(entry, url)
     fields = EntryFields(
         entry_id=str(entry.get("id", "") or ""),
@@ -221,7 +269,7 @@ def _author(entry: Mapping[str, Any]) -> str:
     names = [n for n in names if n]
     if names:
         return clean_line(", ".join(dict.fromkeys(names)), limit=300)
-    detail = entry.get("author_detail") or {}
+    detail = _detail(entry, "author_detail")
     return clean_line(str(detail.get("name") or entry.get("author", "") or ""), limit=300)
 
 
@@ -236,6 +284,16 @@ def _xml_enclosures(entry: Mapping[str, Any], url: str) -> tuple[Enclosure, ...]
                 length=non_negative_int(item.get("length")),
             )
     return tuple(found.values())
+
+
+def _detail(mapping: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``mapping[key]`` when it is a mapping (a detail such as ``title_detail``), else {}.
+
+    feedparser stores an element of an unknown namespace under its prefixed name: a
+    ``<title:detail>`` without attributes leaves its text under ``title_detail``.
+    """
+    value = mapping.get(key)
+    return value if isinstance(value, dict | Mapping) else {}  # (dict: checked fast)
 
 
 def _own(mapping: Mapping[str, Any], key: str) -> Any:
