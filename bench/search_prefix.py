@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from search import GENERATOR, vocabulary
 
 RESULTS = Path(__file__).resolve().parent / "results"
-VARIANTS = {"'2 3' (now)": "'2 3'", "'2'": "'2'", "'3'": "'3'", "none": None}
+VARIANTS = {"2 3": "'2 3'", "2": "'2'", "3": "'3'", "none": None}
 
 
 def rebuild(db: Path, prefix: str | None) -> float:
@@ -75,6 +75,7 @@ def main() -> int:
     default = RESULTS / "search_cache" / f"search-100000-100-g{GENERATOR}.db"
     parser.add_argument("--source", type=Path, default=default)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated")
     args = parser.parse_args()
     if not args.source.exists():
         raise SystemExit(f"{args.source} is missing: run bench/search.py first")
@@ -89,7 +90,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nr-prefix-") as tmp:
         db = Path(tmp) / "copy.db"
         shutil.copyfile(args.source, db)
-        for label, prefix in VARIANTS.items():
+        for label in args.variants.split(","):
+            prefix = VARIANTS[label]
             seconds = rebuild(db, prefix)
             size = db.stat().st_size / 1e6
             lines.append(
