@@ -133,7 +133,7 @@ class Sampler(threading.Thread):
 
 class Clock:
     def __init__(self) -> None:
-        self.cpu: collections.Counter[str] = collections.Counter()
+        self.cpu: dict[str, float] = collections.defaultdict(float)
         self.count: collections.Counter[str] = collections.Counter()
         self.ends: dict[str, list[float]] = collections.defaultdict(list)
         self.start = time.perf_counter()
@@ -223,14 +223,14 @@ def trace(name: str, tmp: Path) -> list[str]:
         f"feed server {sampler.server_cpu:.2f} s",
         "CPU per thread of the refreshing process (s):",
     ]
-    per_name: collections.Counter[str] = collections.Counter()
+    per_name: dict[str, float] = collections.defaultdict(float)
     for tid, cpu in sampler.last.items():
         per_name[sampler.names.get(tid, str(tid))] += cpu
-    for thread_name, cpu in per_name.most_common():
+    for thread_name, cpu in sorted(per_name.items(), key=lambda item: -item[1]):
         if cpu >= 0.01:
             out.append(f"  {thread_name:40s} {cpu:6.2f}")
     out.append("stages (CPU s on their own thread; count):")
-    for label, cpu in clock.cpu.most_common():
+    for label, cpu in sorted(clock.cpu.items(), key=lambda item: -item[1]):
         out.append(f"  {label:40s} {cpu:6.2f}  ({clock.count[label]})")
     out.append("end times after start, s (min / q1 / median / q3 / max):")
     for label in ("fetch", "parse", "store_parsed (writer)"):
