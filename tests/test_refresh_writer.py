@@ -293,3 +293,47 @@ async def test_every_gathered_work_fails_alone_when_the_store_refuses_writes(
         writer.close()
     assert len(results) == 3
     assert all(isinstance(r, StoreError) and "damaged" in str(r) for r in results)
+
+
+async def test_a_refresh_cancelled_while_its_writer_waits_for_more_leaves_what_it_stored(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    import socket
+
+    fast = [f"/fast{n}" for n in range(3)]
+    for path in fast:
+        server.expect_request(path).respond_with_data(rss(4, title=path), content_type="text/xml")
+    # A feed that never answers: the writer keeps waiting for its result.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/never"
+    config = configure(tmp_path, store, [server.url_for(p) for p in fast] + [hanging])
+    all_fast = asyncio.Event()
+
+    def progress(outcome: object, count: int, total: int) -> None:
+        if count == len(fast):
+            all_fast.set()
+
+    try:
+        task = asyncio.ensure_future(refresh(store, config, on_progress=progress))
+        await asyncio.wait_for(all_fast.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 2)  # the lingering writer does not hold it up
+    finally:
+        silent.close()
+    ids = []
+    for path in fast:
+        feed = store.feed_by_url(server.url_for(path))
+        assert feed is not None
+        ids.append(feed.id)
+    mine = ArticleFilter(feed_ids=tuple(ids))
+    assert store.count_articles(mine) == 12
+    assert len(store.search('"body"', mine, limit=100)) == 12  # every stored article is found
+    raw = sqlite3.connect(store.path)
+    try:
+        raw.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        raw.close()
