@@ -237,3 +237,103 @@ async def test_a_writer_on_a_store_that_refuses_writes_answers_with_the_reason(
             await asyncio.wait_for(writer.submit(lambda target: target.known_hashes(1)), 5)
     finally:
         writer.close()
+
+
+async def test_while_more_is_coming_the_writer_gathers_results_into_one_batch(
+    store: Store,
+) -> None:
+    feeds = [store.ensure_feed(f"https://example.org/{n}") for n in range(4)]
+    coming = {"more": True}
+    writer = BatchWriter(store, batch_seconds=5.0, more_coming=lambda: coming["more"])
+
+    def write(feed_id: int) -> Callable[[Store], int]:
+        return lambda target: target.upsert_articles(feed_id, [article(f"{feed_id}")]).new
+
+    try:
+        submitted = []
+        for feed in feeds:  # they arrive one by one, as parsed feeds do
+            submitted.append(asyncio.ensure_future(writer.submit(write(feed.id))))
+            await asyncio.sleep(0.05)
+        coming["more"] = False  # the last source handed its work over
+        results = await asyncio.wait_for(asyncio.gather(*submitted), 5)
+    finally:
+        writer.close()
+    assert results == [1, 1, 1, 1]
+    assert writer.batches == 1
+    assert store.count_articles(ArticleFilter()) == 4
+    assert len(store.search('"words"')) == 4  # indexed for search when the batch committed
+
+
+async def test_with_nothing_more_coming_the_writer_commits_at_once(store: Store) -> None:
+    feed = store.ensure_feed("https://example.org/alone")
+    writer = BatchWriter(store, batch_seconds=30.0, more_coming=lambda: False)
+    try:
+        new = await asyncio.wait_for(
+            writer.submit(lambda target: target.upsert_articles(feed.id, [article("a")]).new), 5
+        )
+    finally:
+        writer.close()
+    assert new == 1
+
+
+async def test_every_gathered_work_fails_alone_when_the_store_refuses_writes(
+    store: Store,
+) -> None:
+    store.refuse_writes("the cache is damaged")
+    writer = BatchWriter(store, batch_seconds=0.2, more_coming=lambda: True)
+    try:
+        results = await asyncio.wait_for(
+            asyncio.gather(
+                *(writer.submit(lambda target: target.known_hashes(1)) for _ in range(3)),
+                return_exceptions=True,
+            ),
+            5,
+        )
+    finally:
+        writer.close()
+    assert len(results) == 3
+    assert all(isinstance(r, StoreError) and "damaged" in str(r) for r in results)
+
+
+async def test_a_refresh_cancelled_while_its_writer_waits_for_more_leaves_what_it_stored(
+    server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    import socket
+
+    fast = [f"/fast{n}" for n in range(3)]
+    for path in fast:
+        server.expect_request(path).respond_with_data(rss(4, title=path), content_type="text/xml")
+    # A feed that never answers: the writer keeps waiting for its result.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/never"
+    config = configure(tmp_path, store, [server.url_for(p) for p in fast] + [hanging])
+    all_fast = asyncio.Event()
+
+    def progress(outcome: object, count: int, total: int) -> None:
+        if count == len(fast):
+            all_fast.set()
+
+    try:
+        task = asyncio.ensure_future(refresh(store, config, on_progress=progress))
+        await asyncio.wait_for(all_fast.wait(), 10)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(task, 2)  # the lingering writer does not hold it up
+    finally:
+        silent.close()
+    ids = []
+    for path in fast:
+        feed = store.feed_by_url(server.url_for(path))
+        assert feed is not None
+        ids.append(feed.id)
+    mine = ArticleFilter(feed_ids=tuple(ids))
+    assert store.count_articles(mine) == 12
+    assert len(store.search('"body"', mine, limit=100)) == 12  # every stored article is found
+    raw = sqlite3.connect(store.path)
+    try:
+        raw.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        raw.close()

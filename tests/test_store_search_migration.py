@@ -1,5 +1,5 @@
 """Search migrations on caches written by older schemas: headings filled and the index
-rebuilt (6), prefix indexes added (7)."""
+rebuilt (6), prefix indexes added (7), the 3-character one dropped (8)."""
 
 from __future__ import annotations
 
@@ -87,9 +87,12 @@ def test_a_version_6_cache_gets_prefix_indexes_in_place(
     raw = sqlite3.connect(path)
     assert "prefix" not in fts_sql(raw)
     raw.close()
-    store = Store.open(path)
+    with monkeypatch.context() as patch:  # up to version 7 (8 follows in the next test)
+        patch.setattr(connection, "MIGRATIONS", schema.MIGRATIONS[:7])
+        patch.setattr(connection, "SCHEMA_VERSION", 7)
+        store = Store.open(path)
     raw = sqlite3.connect(path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 7
     assert "prefix = '2 3'" in fts_sql(raw)
     assert [h.article.title for h in store.search_query(compile_query("ha*"))] == before
     assert len(before) == 5
@@ -103,3 +106,53 @@ def test_a_version_6_cache_gets_prefix_indexes_in_place(
     assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     store.close()
     raw.close()
+
+
+def test_a_version_7_cache_keeps_only_the_two_character_prefix_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "v7.db"
+    queries = ["ha*", "har*", "hard*", "tu*", "harbours", '"and hardware"']
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "MIGRATIONS", schema.MIGRATIONS[:7])
+        patch.setattr(connection, "SCHEMA_VERSION", 7)
+        old = Store.open(path)
+        feed = old.ensure_feed("https://e.org/f", "E")
+        old.upsert_articles(
+            feed.id,
+            [
+                NewArticle(
+                    key=str(n),
+                    title=f"Harbour {n}" if n % 2 else f"Tugboat {n}",
+                    published=datetime(2026, 1, 1 + n, tzinfo=UTC),
+                    text=f"harbours and hardware {n}" if n % 3 else "tides",
+                )
+                for n in range(9)
+            ],
+        )
+        before = {q: [h.article.title for h in old.search_query(compile_query(q))] for q in queries}
+        old.close()
+    store = Store.open(path)
+    raw = sqlite3.connect(path)
+    try:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        (sql,) = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()
+        assert "prefix = '2'" in sql and "'2 3'" not in sql
+        after = {
+            q: [h.article.title for h in store.search_query(compile_query(q))] for q in queries
+        }
+        assert after == before
+        assert all(after[q] for q in queries)
+        # The triggers came back: a new article is found by its 3-letter prefix.
+        store.upsert_articles(
+            feed.id,
+            [NewArticle(key="new", title="Lighthouse", published=datetime(2026, 2, 1, tzinfo=UTC))],
+        )
+        assert [h.article.title for h in store.search_query(compile_query("lig*"))] == [
+            "Lighthouse"
+        ]
+        raw.execute("INSERT INTO articles_fts (articles_fts) VALUES ('integrity-check')")
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        store.close()
+        raw.close()

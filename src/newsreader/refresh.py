@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from newsreader.config import Config
 from newsreader.filters import filter_new
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from newsreader.batch_writer import BatchWriter
     from newsreader.fulltext import FullTextJob
     from newsreader.ingest.feed import ParsedFeed
+
+T = TypeVar("T")
 
 RETRY_AFTER_MAX = timedelta(days=1)
 # Parsing in a pool of processes pays off once there is enough to parse to cover the pool's
@@ -114,7 +116,8 @@ async def refresh(
         job.pool.wanted = True
         if sum(not feed.last_status for feed in due) >= PROCESS_POOL_MIN_FEEDS:
             job.pool.start()
-    job.writer = BatchWriter(store)
+    job.unsubmitted = {source.id for source in sources}
+    job.writer = BatchWriter(store, more_coming=lambda: bool(job.unsubmitted))
     finished = False
     try:
         async with Fetcher(limits) as fetcher, FullTextJob(store, config, fetcher) as full_text:
@@ -156,6 +159,13 @@ class _Job:
         self._reader: Store | None = None  # reads the known hashes beside the writer
         self._reader_tried = False
         self.titles: dict[int, str] | None = None
+        # Sources that have not yet handed their writes over (the writer waits for them
+        # a little, to write more per transaction).
+        self.unsubmitted: set[int] = set()
+
+    async def _submit(self, feed_id: int, work: Callable[[Store], T]) -> T:
+        self.unsubmitted.discard(feed_id)
+        return await self.writer.submit(work)
 
     def known(self, feed_id: int) -> dict[str, str]:
         """Key -> source hash of the feed's stored articles (read beside the writer)."""
@@ -187,17 +197,23 @@ class _Job:
 
     async def run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
         try:
+            return await self._run(feed, now)
+        finally:
+            self.unsubmitted.discard(feed.id)
+
+    async def _run(self, feed: FeedRow, now: datetime) -> FeedOutcome:
+        try:
             if feed.kind is FeedKind.STORED:
                 scanned = await asyncio.to_thread(self._scan, feed)
                 if not scanned.counts.new_ids:
                     return scanned
-                return await self.writer.submit(lambda store: self._filtered(store, scanned))
+                return await self._submit(feed.id, lambda store: self._filtered(store, scanned))
             return await self._feed(feed, now)
         except Exception as error:  # one source's bug must not sink the others
             message = f"{type(error).__name__}: {error}".splitlines()[0]
             with contextlib.suppress(Exception):
-                await self.writer.submit(
-                    lambda store: store.record_fetch(feed.id, FetchStatus.ERROR, message)
+                await self._submit(
+                    feed.id, lambda store: store.record_fetch(feed.id, FetchStatus.ERROR, message)
                 )
             return FeedOutcome(feed.id, feed.title, "error", UpsertCounts(), message)
 
@@ -233,16 +249,17 @@ class _Job:
         if result.permanent_redirect and result.final_url:
             await asyncio.to_thread(self._moved, feed, result.final_url)
         if result.error:
-            return await self.writer.submit(lambda store: self._failed(store, feed, result))
+            return await self._submit(feed.id, lambda store: self._failed(store, feed, result))
         if result.not_modified:
-            await self.writer.submit(
+            await self._submit(
+                feed.id,
                 lambda store: store.record_fetch(
                     feed.id,
                     FetchStatus.NOT_MODIFIED,
                     "",
                     result.etag or feed.etag,
                     result.last_modified or feed.last_modified,
-                )
+                ),
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
         outcome = await self._parse_and_store(feed, result)
@@ -255,7 +272,8 @@ class _Job:
         known = await asyncio.to_thread(self.known, feed.id)
         parsed = await self._parse(result, known)
         keep, configured = self._keep(feed.url), self._configured_title(feed.url)
-        return await self.writer.submit(
+        return await self._submit(
+            feed.id,
             lambda store: self._filtered(
                 store,
                 store_parsed(
@@ -268,7 +286,7 @@ class _Job:
                     configured,
                     self._titles(store),
                 ),
-            )
+            ),
         )
 
     async def _parse(self, result: FetchResult, known: dict[str, str]) -> ParsedFeed:
