@@ -25,6 +25,7 @@ from newsreader.context import AppContext
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui import wording
 from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.frame_timer import PromptUpdates
 from newsreader.tui.full_text import FullTextFetcher
 from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import FeedsLoaded
@@ -56,7 +57,7 @@ def open_reader(store: Store) -> Store:
     return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
+class MainScreen(PromptUpdates, ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
