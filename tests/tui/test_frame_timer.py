@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 from textual.screen import UPDATE_PERIOD
@@ -71,6 +72,6 @@ async def test_frames_never_come_faster_than_the_frame_rate(store: Store, make_a
         ticks = sorted({tick for tick, _ in frames})
         assert len(ticks) >= 3
         assert timer.delayed > 0  # keys came faster than frames: some ticks waited
-        gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:], strict=False)]
+        gaps = [later - earlier for earlier, later in pairwise(ticks)]
         # Textual's sleep ends 0.5 ms early to make up for asyncio's lateness.
         assert min(gaps) >= UPDATE_PERIOD - 0.0005
