@@ -13,11 +13,14 @@ from the last tick's start: resumed a frame or more after it, it ticks at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import _time
+from textual._compositor import Compositor
 from textual.screen import UPDATE_PERIOD, Screen
 from textual.timer import EventTargetGone, Timer
+
+from newsreader.tui.cropped_compositor import CroppedCompositor
 
 if TYPE_CHECKING:
     from textual._types import MessageTarget
@@ -60,6 +63,14 @@ class PromptUpdates(Screen[None]):
     """A screen whose updates run on a :class:`FrameTimer` (see the module's docstring)."""
 
     _frame_timer: FrameTimer | None = None
+    #: What lays out and draws the screen (see :mod:`newsreader.tui.cropped_compositor`).
+    compositor_class: ClassVar[type[Compositor]] = CroppedCompositor
+
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._compositor = self.compositor_class()
 
     @property
     def _update_timer(self) -> Timer:
