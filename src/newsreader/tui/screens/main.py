@@ -25,6 +25,7 @@ from newsreader.context import AppContext
 from newsreader.store import ArticleFilter, Store
 from newsreader.tui import wording
 from newsreader.tui.actions import Scope, bindings
+from newsreader.tui.frame_timer import PromptUpdates
 from newsreader.tui.full_text import FullTextFetcher
 from newsreader.tui.integrity import CacheCheck
 from newsreader.tui.messages import FeedsLoaded
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from newsreader.images.loader import ImageLoader, ImageResult
 
 POLL_SECONDS = 2.0  # how often to look for writes by other processes
+FEEDS_PENDING_SECONDS = 0.15  # the feed list shows it is loading after this long
 FULL_GC_EVERY = 100  # middle-generation collections between two full ones (Python: 10)
 SWITCH_SECONDS = 0.001  # longest a thread holds the GIL while another waits for it
 HIDE_READ = "hide_read"  # meta key: "1" while the lists hide read articles
@@ -56,7 +58,7 @@ def open_reader(store: Store) -> Store:
     return Store.open_reader(store.path) if store.path is not None else store
 
 
-class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
+class MainScreen(PromptUpdates, ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
     """Feed list, article list and article pane, with the search bar below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [*bindings(Scope.MAIN)]
@@ -116,7 +118,9 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
         self.pane.pictures.peek = self._cached_picture  # a cached copy drawn at once
         self.pane.pictures.revalidate = self._revalidate_picture
         self.feeds.border_title = "Feeds"
-        self.feeds.loading = True
+        # Counting is usually done within a frame or two: a loading indicator over the pane
+        # (hiding its frame and title) shows only when it takes longer.
+        self._feeds_pending = self.set_timer(FEEDS_PENDING_SECONDS, self._feeds_loading)
         self.hide_read = self.reader.get_meta(HIDE_READ) == "1"
         self.feeds.set_folded(json.loads(self.reader.get_meta(FOLDED_TAGS) or "[]"))
         self.show_view(ALL)
@@ -142,6 +146,10 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
         self._switch_interval = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_SECONDS)
         self.set_interval(POLL_SECONDS, self._poll)
+
+    def _feeds_loading(self) -> None:
+        if not self.feeds.views:
+            self.feeds.loading = True
 
     def _open_first(self) -> None:
         article = self.articles.current
@@ -191,6 +199,7 @@ class MainScreen(ReadingScreen, PanesScreen, TasksScreen, LinksScreen):
             self._feeds_worker = None
             self.load_feeds()
         self.feeds.set_views(event.views)
+        self._feeds_pending.stop()
         self.feeds.loading = False
         view = self.feeds.current
         if not self.articles.searching:

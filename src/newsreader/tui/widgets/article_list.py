@@ -165,7 +165,7 @@ class ArticleList(ReusingScrollView, can_focus=True):
         if generation != self.rows.generation or self.hits is not None:
             return
         self.rows.set_keys(keys, pages)
-        self.virtual_size = Size(0, self.count)
+        self.resize_content(Size(0, self.count))
         if old_row is None:
             # A new view: the cursor may have moved on its first page meanwhile.
             self.cursor = max(0, min(row or self.cursor, self.count - 1))
@@ -184,7 +184,10 @@ class ArticleList(ReusingScrollView, can_focus=True):
     def _pages_loaded(self, numbers: set[int]) -> None:
         if self.hits is not None:
             return
-        self.refresh()
+        # Pages read ahead of the visible rows draw nothing now.
+        shown = range(self.scroll_offset.y, self.scroll_offset.y + max(1, self.size.height))
+        if numbers & {self.rows.page_of(row) for row in shown}:
+            self.refresh()
         if self.rows.page_of(self.cursor) in numbers:
             self.post_message(self.Highlighted(self.current))
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from itertools import groupby
 
 from textual.cache import LRUCache
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
@@ -213,6 +213,24 @@ class ReusingScrollView(ScrollView):
 
     def render_lines(self, crop: Region) -> list[Strip]:
         return self.finished.render(self, crop, self.render_line, super().render_lines)
+
+    def resize_content(self, size: Size) -> None:
+        """Set the virtual size without laying the whole screen out again when only the
+        scrollbar's thumb changes.
+
+        Textual lays out every widget of the screen when a virtual size changes (10-20 ms
+        with the main screen's panes). A line-API view's virtual size decides nothing of the
+        layout but whether its scrollbars show: those are updated here, and a scrollbar that
+        appears or goes still lays the screen out (``show_vertical_scrollbar`` does).
+        """
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or not self.container_size:
+            self.virtual_size = size
+            return
+        self.set_reactive(ReusingScrollView.virtual_size, size)
+        self._scroll_update(size)
+        self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
