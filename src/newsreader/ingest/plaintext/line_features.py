@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 from newsreader.ingest.dates import is_date_line
-from newsreader.ingest.plaintext.blocks import Kind, Unit
 from newsreader.ingest.plaintext.lines import (
     BYLINE,
     CLOSING_QUOTES,
@@ -104,13 +103,6 @@ _MONTH_DATE = re.compile(
 _CODE_MARKS = re.compile(r"[;{}=<>]|\w\(|^#|^//|\w_\w|\w\.\w+\(|^[\w.-]+/[\w./-]+$")
 _CAMEL = re.compile(r"^[a-z]+[A-Z]\w*$|^[A-Z][a-z]+[A-Z][a-z]+[A-Z]\w*$")
 _DASH_START = re.compile(r"^[–—-]\s*\S")
-
-
-def is_candidate(unit: Unit) -> bool:
-    """Whether ``unit`` could be a heading at all: a short line, not code or a bullet."""
-    if unit.kind is not Kind.PARAGRAPH or len(unit.text) > MAX_CANDIDATE_CHARS:
-        return False
-    return len(words_of(unit.text)) <= MAX_CANDIDATE_WORDS
 
 
 def end_mark(text: str) -> str:
