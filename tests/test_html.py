@@ -108,6 +108,26 @@ def test_heading_levels() -> None:
     assert "<h" not in markdown
 
 
+def test_a_link_around_a_heading_keeps_the_heading() -> None:
+    # Static sites anchor their section titles: <a href="#id"><h2>..</h2></a>. Markdown has
+    # no link around a block; the heading must stay a heading (and reach the outline).
+    anchored = html_to_markdown(
+        '<p>Intro.</p><a class=anchor href="#verifying"><h2 id=verifying>Verifying a Log</h2>'
+        "</a><p>Body.</p>",
+        "https://example.com/post",
+    )
+    assert anchored == "Intro.\n\n## Verifying a Log\n\nBody.\n"
+    # A card linking elsewhere keeps its link, on the heading's text, and its paragraph.
+    card = html_to_markdown(
+        '<a href="/story"><h3>Big story</h3><p>What happened.</p></a>', "https://example.com/"
+    )
+    assert card == "### [Big story](https://example.com/story)\n\nWhat happened.\n"
+    # An inline link is unchanged.
+    assert html_to_markdown('<p><a href="/a">text</a></p>', "https://example.com/") == (
+        "[text](https://example.com/a)\n"
+    )
+
+
 def test_empty_headings_are_dropped() -> None:
     assert html_to_markdown("<h2> </h2><p>Body</p><h3></h3>") == "Body\n"
 

@@ -27,6 +27,11 @@ if TYPE_CHECKING:
     from markdownify import MarkdownConverter
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Blocks a Markdown link cannot hold: a link around them is unwrapped (see convert_a).
+_BLOCK_TAGS = HEADING_TAGS | frozenset(
+    ["p", "div", "ul", "ol", "dl", "blockquote", "pre", "table", "figure", "section", "article"]
+)
+_HEADING_LINE = re.compile(r"^(#{1,6} )(.+)$", re.M)
 
 _BACKTICKS = re.compile(r"`+")
 _ALT_UNSAFE = re.compile(r"([\[\]\\])")
@@ -99,6 +104,13 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
             href = absolute_url(_attribute(el, "href"), self.base_url, URL_SCHEMES)
             if href is None:
                 return text
+            if el.find(_BLOCK_TAGS) is not None:
+                # <a href><h2>Title</h2></a> (anchored headings, linked cards): the blocks
+                # stay blocks. A link to elsewhere moves onto the first heading's text; a
+                # link to a place on the same page ("#id") is navigation and goes.
+                if (_attribute(el, "href") or "").lstrip().startswith("#"):
+                    return text
+                return _HEADING_LINE.sub(lambda m: f"{m[1]}[{m[2]}]({href})", text, count=1)
             el["href"] = href
             return str(_untyped(super()).convert_a(el, text, parent_tags))
 
