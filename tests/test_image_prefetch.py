@@ -12,7 +12,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from feed_server import conditional, start_server, stop_server
+from fulltext_feeds import Entry, article_page, summary_feed
 from image_samples import picture
+from newsreader.cli import main
 from newsreader.config import Config, load_config
 from newsreader.context import sync_sources
 from newsreader.image_prefetch import MAX_ARTICLES, picture_urls
@@ -200,3 +202,55 @@ async def test_only_the_newest_unread_new_articles_are_looked_at(
 
     assert summary.new == MAX_ARTICLES + len(names)
     assert hits == [] and summary.pictures == 0
+
+
+async def test_a_full_text_feed_gets_the_pictures_of_its_pages(
+    own_server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    hits: list[str] = []
+    page = own_server.url_for("/post/depot")
+    own_server.expect_request("/post/depot").respond_with_data(
+        article_page("Council weighs depot plan"), content_type="text/html; charset=utf-8"
+    )
+    own_server.expect_request("/images/chart.png").respond_with_handler(
+        counted(conditional(PICTURES["red"], "image/png"), "chart", hits)
+    )
+    own_server.expect_request("/feed.xml").respond_with_data(
+        summary_feed([Entry("depot", "Council weighs depot plan", page, "A plan. Read more")]),
+        content_type="application/rss+xml",
+    )
+    url = own_server.url_for("/feed.xml")
+    config = configure(tmp_path, store, url, "prefetch_images = true")
+    with (tmp_path / "feeds.toml").open("a", encoding="utf-8") as out:
+        out.write('full_text = "auto"\n')
+    config = load_config(tmp_path / "feeds.toml")
+
+    summary = await refresh(store, config)
+
+    # The entry has no picture; the page it links to has one, fetched once the page is in.
+    assert not summary.failures and hits == ["chart"] and summary.pictures == 1
+    cached = ImageCache().get(own_server.url_for("/images/chart.png"))
+    assert cached is not None and cached.body == PICTURES["red"]
+
+
+def test_the_refresh_command_says_how_many_pictures_it_fetched(
+    own_server: HTTPServer, isolated_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hits: list[str] = []
+    url = serve(own_server, {1: ["red"], 2: ["green", "missing"]}, hits)
+    config = isolated_home / "feeds.toml"
+    config.write_text(
+        f'[settings]\nrefresh_on_start = false\nprefetch_images = true\n[[feeds]]\nurl = "{url}"\n',
+        "utf-8",
+    )
+
+    status = main(["refresh"])
+    out, err = capsys.readouterr()
+
+    assert status == 0, err
+    assert "2 new, 0 updated, 0 unchanged, 0 failed, 2 picture(s) fetched" in out
+    assert ImageCache().get(pic(own_server, "green")) is not None
+
+    status = main(["refresh"])  # nothing new: no pictures, and the line says nothing of them
+    out, _ = capsys.readouterr()
+    assert status == 0 and "picture" not in out
