@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Collection
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -63,13 +65,27 @@ def picture_urls(article: Article) -> list[str]:
     return [url for _, url in image_refs(clean_text(markdown))]
 
 
-def feed_picture_urls(read: Callable[[], Store], feed_id: int, among: Collection[int]) -> list[str]:
+def feed_picture_urls(
+    read: Callable[[], Store], feed_id: int, among: Collection[int], room: Callable[[int], int]
+) -> list[str]:
     """The pictures of the newest :data:`MAX_ARTICLES` of ``among`` (a feed's new articles)
-    still unread, newest article first, each once (runs in a worker thread)."""
+    still unread, newest article first, each once, at most :data:`MAX_PER_FEED` (runs in a
+    worker thread).
+
+    ``room(n)`` grants up to ``n`` more pictures (the refresh's budget); articles are read
+    only until it grants fewer than asked, so no more entries are converted than are used.
+    """
     articles = read().newest_of_feed(feed_id, MAX_ARTICLES, among=among, unread_only=True)
     urls: dict[str, None] = {}
     for article in articles:
-        urls.update(dict.fromkeys(picture_urls(article)))
+        more = [url for url in dict.fromkeys(picture_urls(article)) if url not in urls]
+        if not more:
+            continue
+        wanted = min(len(more), MAX_PER_FEED - len(urls))
+        granted = room(wanted)
+        urls.update(dict.fromkeys(more[:granted]))
+        if granted < len(more) or len(urls) >= MAX_PER_FEED:
+            break
     return list(urls)
 
 
@@ -99,7 +115,11 @@ class PicturePrefetch:
         self.max_bytes = (cache.max_bytes if cache else DEFAULT_MAX_BYTES) // BYTES_SHARE
         self.pictures = 0  # pictures stored in the cache
         self.bytes = 0
-        self._reserved = 0  # pictures handed to the loader so far (the refresh's cap)
+        self._reserved = 0  # pictures granted so far (the refresh's cap)
+        self._reserving = threading.Lock()
+        # The feeds' pictures are read one feed at a time, in one thread: converting entries
+        # to Markdown is CPU work that must not crowd the feeds' parsing and storing.
+        self._reading = ThreadPoolExecutor(1, "picture-urls") if self.enabled else None
         self._loader: ImageLoader | None = None
         self._opening = asyncio.Lock()
         self._tasks: list[asyncio.Task[None]] = []
@@ -121,6 +141,8 @@ class PicturePrefetch:
                     task.cancel()
                 await asyncio.gather(*self._tasks, return_exceptions=True)
         finally:
+            if self._reading is not None:
+                self._reading.shutdown(wait=False, cancel_futures=True)
             if self._loader is not None:
                 loader, self._loader = self._loader, None
                 await loader.__aexit__(None, None, None)
@@ -151,18 +173,31 @@ class PicturePrefetch:
         with contextlib.suppress(Exception):  # a feed's failure must not sink the refresh
             if after is not None:
                 await asyncio.wait([after])
-            if self._reserved >= MAX_PER_REFRESH or self.bytes >= self.max_bytes:
+            if self._room(0) is None:
                 return
-            urls = await asyncio.to_thread(feed_picture_urls, self.read, feed_id, new_ids)
-            budget = min(MAX_PER_FEED, MAX_PER_REFRESH - self._reserved)
-            urls = urls[: max(0, budget)]
+            urls = await asyncio.get_running_loop().run_in_executor(
+                self._reading, feed_picture_urls, self.read, feed_id, new_ids, self._grant
+            )
             if not urls:
                 return
-            self._reserved += len(urls)
             loader = await self._open()
             stored, size = await loader.prefetch(urls, feed_url)
             self.pictures += stored
             self.bytes += size
+
+    def _room(self, wanted: int) -> int | None:
+        """Grant up to ``wanted`` more pictures of the refresh's budget; None when it is
+        spent (pictures or bytes)."""
+        with self._reserving:
+            left = MAX_PER_REFRESH - self._reserved
+            if left <= 0 or self.bytes >= self.max_bytes:
+                return None
+            granted = min(wanted, left)
+            self._reserved += granted
+            return granted
+
+    def _grant(self, wanted: int) -> int:
+        return self._room(wanted) or 0
 
     async def _open(self) -> ImageLoader:
         """The loader, opened on first need (a refresh without new pictures opens none)."""
