@@ -2,7 +2,8 @@
 
 Serves ``--feeds`` RSS feeds from 127.0.0.1, each of ``--articles`` new articles whose HTML
 carries two pictures (distinct URLs; a ~60 KB JPEG each), every request delayed by
-``--latency``. Each mode refreshes a fresh cache file and an empty image cache, in this
+``--latency`` (the server runs in a process of its own, so its CPU is not counted).
+Each mode refreshes a fresh cache file and an empty image cache, in this
 process (as the app does), and reports: the time until the last feed is stored (feeds must
 not be held up by pictures), the whole refresh (which waits for the pictures), the process's
 CPU time (all threads), pictures fetched and picture requests served.
@@ -18,6 +19,7 @@ import asyncio
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -74,7 +76,9 @@ def serve(feeds: int, articles: int, latency: float) -> tuple[ThreadingHTTPServe
         def do_GET(self) -> None:
             time.sleep(latency)
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
-            if self.path.startswith("/pics/"):
+            if self.path == "/hits":
+                body, kind = str(len(hits)).encode(), "text/plain"
+            elif self.path.startswith("/pics/"):
                 hits.append(self.path)
                 body, kind = picture, "image/jpeg"
             elif self.path.startswith("/feed/"):
@@ -97,7 +101,14 @@ def serve(feeds: int, articles: int, latency: float) -> tuple[ThreadingHTTPServe
     return server, hits
 
 
-def run(mode: str, feeds: int, port: int, hits: list[str]) -> dict[str, Any]:
+def picture_hits(port: int) -> int:
+    from urllib.request import urlopen
+
+    with urlopen(f"http://127.0.0.1:{port}/hits") as answer:
+        return int(answer.read())
+
+
+def run(mode: str, feeds: int, port: int) -> dict[str, Any]:
     from newsreader.config import load_config
     from newsreader.context import sync_sources
     from newsreader.refresh import refresh
@@ -113,7 +124,7 @@ def run(mode: str, feeds: int, port: int, hits: list[str]) -> dict[str, Any]:
         config = load_config(path)
         store = Store.open(Path(folder) / "cache.db")
         sync_sources(store, config)
-        hits.clear()
+        before = picture_hits(port)
         last_feed = [0.0]
         start, cpu = time.perf_counter(), time.process_time()
 
@@ -131,7 +142,7 @@ def run(mode: str, feeds: int, port: int, hits: list[str]) -> dict[str, Any]:
         "refresh_s": round(wall, 3),
         "cpu_s": round(cpu, 3),
         "pictures": summary.pictures,
-        "picture_requests": len(hits),
+        "picture_requests": picture_hits(port) - before,
     }
 
 
@@ -140,12 +151,26 @@ def main() -> None:
     parser.add_argument("--feeds", type=int, default=30)
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.03)
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    server, hits = serve(args.feeds, args.articles, args.latency)
-    port = server.server_address[1]
-    run("false", 2, port, hits)  # warm imports
-    results = [run(mode, args.feeds, port, hits) for mode in ("false", "true", "false", "true")]
-    server.shutdown()
+    if args.serve:  # the server's own process: print the port, serve until ended
+        server, _ = serve(args.feeds, args.articles, args.latency)
+        print(server.server_address[1], flush=True)
+        threading.Event().wait()
+        return
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve", *sys.argv[1:]], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        port = int(child.stdout.readline())
+        run("false", 2, port)  # warm imports
+        modes = ["false", "true"] * args.repeat
+        results = [run(mode, args.feeds, port) for mode in modes]
+    finally:
+        child.terminate()
+        child.wait()
     load = os.getloadavg()[0]
     for row in results:
         print(
@@ -155,6 +180,7 @@ def main() -> None:
         )
     print(f"load average {load:.2f}")
     RESULTS.mkdir(parents=True, exist_ok=True)
+    del vars(args)["serve"]
     out = {"args": vars(args), "load": load, "runs": results}
     (RESULTS / "image_prefetch.json").write_text(json.dumps(out, indent=2), "utf-8")
 

@@ -208,12 +208,14 @@ class ImageLoader:
                     return -1
                 if sniff_markup(fetched.body, fetched.content_type) is not None:
                     return -1
-                await asyncio.to_thread(self._store, fetched)
+                await asyncio.to_thread(self._store, fetched, False)
                 return len(fetched.body)
             except Exception:  # one picture's failure must not sink the others
                 return -1
 
         sizes = [size for size in await asyncio.gather(*map(one, urls)) if size >= 0]
+        if sizes:  # once for all of them: each eviction lists the whole cache folder
+            await asyncio.to_thread(self.cache.evict)
         return len(sizes), sum(sizes)
 
     # -- fetching --------------------------------------------------------------------------
@@ -334,7 +336,7 @@ class ImageLoader:
         self._writes.add(writing)
         writing.add_done_callback(self._writes.discard)
 
-    def _store(self, fetched: FetchedImage) -> None:
+    def _store(self, fetched: FetchedImage, evict: bool = True) -> None:
         if fetched.fresh_for is None:
             return  # Cache-Control: no-store
         self.cache.put(
@@ -344,6 +346,7 @@ class ImageLoader:
             fetched.etag,
             fetched.last_modified,
             fetched.fresh_for,
+            evict=evict,
         )
 
 
