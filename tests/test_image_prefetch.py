@@ -3,6 +3,8 @@ so that opening an article later finds them, even with the server gone."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+import newsreader.image_prefetch as prefetch_module
 from feed_server import conditional, start_server, stop_server
 from fulltext_feeds import Entry, article_page, summary_feed
 from image_samples import picture
@@ -254,3 +257,43 @@ def test_the_refresh_command_says_how_many_pictures_it_fetched(
     status = main(["refresh"])  # nothing new: no pictures, and the line says nothing of them
     out, _ = capsys.readouterr()
     assert status == 0 and "picture" not in out
+
+
+async def test_pictures_take_a_share_of_the_concurrency_and_stop_at_the_refresh_cap(
+    own_server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(prefetch_module, "MAX_PER_REFRESH", 5)
+    busy, most = [0], [0]
+    lock = threading.Lock()
+
+    def slow(request: Request) -> Response:
+        with lock:
+            busy[0] += 1
+            most[0] = max(most[0], busy[0])
+        time.sleep(0.2)
+        with lock:
+            busy[0] -= 1
+        return Response(PICTURES["red"], content_type="image/png")
+
+    own_server.expect_request("/feed.xml").respond_with_data(
+        feed(own_server, {n: [f"p{n}a", f"p{n}b"] for n in range(6)}),
+        content_type="application/rss+xml",
+    )
+    for n in range(6):
+        for part in "ab":
+            own_server.expect_request(f"/pics/p{n}{part}.png").respond_with_handler(slow)
+    url = own_server.url_for("/feed.xml")
+    # 8 fetches at once, 8 to a host: pictures take a quarter (2), and 2 to a host at most.
+    settings = "prefetch_images = true\nconcurrency = 8\nper_host = 8"
+    config = configure(tmp_path, store, url, settings)
+
+    summary = await refresh(store, config)
+
+    assert not summary.failures and summary.new == 6
+    requested = [r.path for r, _ in own_server.log if r.path.startswith("/pics/")]
+    # The newest articles' pictures first, five in all.
+    assert sorted(requested) == sorted(
+        ["/pics/p5a.png", "/pics/p5b.png", "/pics/p4a.png", "/pics/p4b.png", "/pics/p3a.png"]
+    )
+    assert summary.pictures == 5
+    assert most[0] == 2
