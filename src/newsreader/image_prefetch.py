@@ -4,13 +4,15 @@ With ``prefetch_images = true`` (and ``images`` not ``"off"``), a refresh calls
 :meth:`PicturePrefetch.for_feed` after storing a feed: the pictures of its newest new
 articles (still unread once the filters ran) go into the on-disk image cache through
 :meth:`~newsreader.images.loader.ImageLoader.prefetch`, which applies the image policy (only
-http/https, no redirect from a public host to a private address), the 10 MB cap per picture
-and the cache's rules, and leaves pictures cached already alone. Its own fetcher takes a
-quarter of the refresh's concurrency (at most two requests per host), so feeds are not held
-up; a refresh fetches at most :data:`MAX_PER_REFRESH` pictures and stops starting new ones
-once it has stored a quarter of the cache's size. The pictures' URLs are
-read from the article as its view reads them (:func:`~newsreader.render.image_refs` of its
-Markdown), so opening it finds them in the cache.
+http/https; nothing on a private address for a feed on a public host, on any hop), the 10 MB
+cap per picture and the cache's rules, and leaves pictures cached already alone.
+
+Feeds are not held up: the pictures' own fetcher takes a quarter of the refresh's concurrency
+(at most two requests to a host), their URLs are read one feed at a time in one thread, and a
+refresh fetches at most :data:`MAX_PER_REFRESH` pictures (:data:`MAX_PER_FEED` a feed), and
+starts no more once it has stored a quarter of the cache's size. The URLs are read from the
+article as its view reads them (:func:`~newsreader.render.image_refs` of its Markdown), so
+opening it finds them in the cache.
 """
 
 from __future__ import annotations
