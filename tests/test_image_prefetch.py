@@ -297,3 +297,20 @@ async def test_pictures_take_a_share_of_the_concurrency_and_stop_at_the_refresh_
     )
     assert summary.pictures == 5
     assert most[0] == 2
+
+
+async def test_articles_the_filters_hide_or_mark_read_get_no_pictures(
+    own_server: HTTPServer, store: Store, tmp_path: Path
+) -> None:
+    hits: list[str] = []
+    url = serve(own_server, {1: ["red"], 2: ["green"], 3: ["grey"]}, hits)
+    filters = (
+        '[[filter]]\nquery = "title:\\"Post 1\\""\naction = "hide"\n'
+        '[[filter]]\nquery = "title:\\"Post 2\\""\naction = "read"\n'
+    )
+    config = configure(tmp_path, store, url, "prefetch_images = true\n" + filters)
+
+    summary = await refresh(store, config)
+
+    assert not summary.failures and summary.new == 3
+    assert hits == ["grey"] and summary.pictures == 1

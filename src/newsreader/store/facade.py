@@ -256,7 +256,8 @@ class Store:
         among: Collection[int] | None = None,
         unread_only: bool = False,
     ) -> list[Article]:
-        """A feed's newest ``limit`` articles, whole; of ``among`` only, when given."""
+        """A feed's newest ``limit`` articles, whole; of ``among`` only, when given; with
+        ``unread_only`` only unread ones that filters did not hide."""
         return queries.newest_of_feed(
             self._db, feed_id, limit, among=among, unread_only=unread_only
         )

@@ -48,14 +48,15 @@ def newest_of_feed(
     unread_only: bool = False,
 ) -> list[Article]:
     """A feed's newest ``limit`` articles, whole (body or content, link), newest first;
-    only those of ``among`` when given, only unread ones with ``unread_only``."""
+    only those of ``among`` when given; with ``unread_only`` only unread ones that filters
+    did not hide."""
     clauses: list[str] = ["a.feed_id = ?"]
     params: list[object] = [feed_id]
     if among is not None:
         clauses.append("a.id IN (SELECT value FROM json_each(?))")
         params.append(json.dumps(sorted(among)))
     if unread_only:
-        clauses.append("a.read = 0")
+        clauses.append("a.read = 0 AND a.hidden = 0")
     rows = db.query(
         f"SELECT {ARTICLE_COLUMNS} {_FROM} WHERE {' AND '.join(clauses)} {_NEWEST_FIRST} LIMIT ?",
         (*params, limit),
