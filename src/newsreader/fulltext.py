@@ -172,10 +172,13 @@ class FullTextJob:
                 self._executor.shutdown(wait=False, cancel_futures=True)
                 self._executor = None
 
-    def for_feed(self, feed_id: int, feed_url: str) -> None:
+    def for_feed(self, feed_id: int, feed_url: str) -> asyncio.Task[list[FullTextResult]]:
         """After a feed's entries are stored: fetch the pages its articles need, in the
-        background of the refresh (leaving the context waits for them)."""
-        self._tasks.append(asyncio.ensure_future(self.feed_pages(feed_id, feed_url)))
+        background of the refresh (leaving the context waits for them). Returns the task,
+        done when the feed's pages are."""
+        task = asyncio.ensure_future(self.feed_pages(feed_id, feed_url))
+        self._tasks.append(task)
+        return task
 
     async def feed_pages(self, feed_id: int, feed_url: str) -> list[FullTextResult]:
         """Fetch the pages a feed's articles need, concurrently; never raises for a page."""

@@ -7,13 +7,16 @@ transaction (:mod:`newsreader.batch_writer`), and applies the config's filters t
 feed's new articles in the same step. A feed that fails keeps its cached articles and
 records the error; repeated failures back off; 410 Gone stops fetching; 429/503 honour
 ``Retry-After``.
-Stored-article folders from the config are rescanned in a thread alongside.
+Stored-article folders from the config are rescanned in a thread alongside. After a feed is
+stored, its summary-only articles' pages (``full_text``) and, with ``prefetch_images``, its new
+articles' pictures are fetched in the background of the same refresh.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -44,6 +47,7 @@ __all__ = [
 if TYPE_CHECKING:
     from newsreader.batch_writer import BatchWriter
     from newsreader.fulltext import FullTextJob
+    from newsreader.image_prefetch import PicturePrefetch
     from newsreader.ingest.feed import ParsedFeed
 
 T = TypeVar("T")
@@ -93,6 +97,7 @@ async def refresh(
     ``Retry-After`` and fetches gone feeds again.
     """
     from newsreader.fulltext import FullTextJob
+    from newsreader.image_prefetch import PicturePrefetch
     from newsreader.sources.feeds import Fetcher, FetchLimits
 
     sources = sources_to_refresh(store, config, feed_ids)
@@ -120,9 +125,14 @@ async def refresh(
     job.writer = BatchWriter(store, more_coming=lambda: bool(job.unsubmitted))
     finished = False
     try:
-        async with Fetcher(limits) as fetcher, FullTextJob(store, config, fetcher) as full_text:
+        async with (
+            Fetcher(limits) as fetcher,
+            FullTextJob(store, config, fetcher) as full_text,
+            PicturePrefetch(config, job.reader, limits) as pictures,
+        ):
             job.fetcher = fetcher
             job.full_text = full_text
+            job.pictures = pictures
             tasks = [asyncio.ensure_future(job.run(source, now)) for source in sources]
             for done, next_done in enumerate(asyncio.as_completed(tasks), start=1):
                 outcome = await next_done
@@ -131,6 +141,7 @@ async def refresh(
                     # A view's callback must not stop the refresh.
                     with contextlib.suppress(Exception):
                         on_progress(outcome, done, total)
+        summary.pictures = pictures.pictures
         finished = True
     finally:
         # Cancelled (a signal, Ctrl-C, the app closing): end busy workers now.
@@ -151,6 +162,7 @@ class _Job:
         self.force = force
         self.fetcher: Fetcher | None = None
         self.full_text: FullTextJob | None = None
+        self.pictures: PicturePrefetch | None = None
         self.pool = LazyPool()  # parsing processes, started when worth it
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.titled = {entry.url for entry in config.feeds if entry.title}  # named by the config
@@ -158,6 +170,7 @@ class _Job:
         self.writer: BatchWriter
         self._reader: Store | None = None  # reads the known hashes beside the writer
         self._reader_tried = False
+        self._reader_lock = threading.Lock()
         self.titles: dict[int, str] | None = None
         # Sources that have not yet handed their writes over (the writer waits for them
         # a little, to write more per transaction).
@@ -169,14 +182,20 @@ class _Job:
 
     def known(self, feed_id: int) -> dict[str, str]:
         """Key -> source hash of the feed's stored articles (read beside the writer)."""
-        if not self._reader_tried:
-            self._reader_tried = True
-            if self.store.path is not None:
-                from newsreader.store.connection import StoreError
+        return self.reader().known_hashes(feed_id)
 
-                with contextlib.suppress(StoreError):
-                    self._reader = Store.open_reader(self.store.path)
-        return (self._reader or self.store).known_hashes(feed_id)
+    def reader(self) -> Store:
+        """The store to read from beside the writer: its own read-only connection when one
+        can be opened (called in worker threads)."""
+        with self._reader_lock:
+            if not self._reader_tried:
+                self._reader_tried = True
+                if self.store.path is not None:
+                    from newsreader.store.connection import StoreError
+
+                    with contextlib.suppress(StoreError):
+                        self._reader = Store.open_reader(self.store.path)
+        return self._reader or self.store
 
     def _titles(self, store: Store) -> dict[int, str]:
         """Every feed's title, read once (by the writer) and kept up to date as it names."""
@@ -263,8 +282,12 @@ class _Job:
             )
             return FeedOutcome(feed.id, feed.title, "not modified", UpsertCounts())
         outcome = await self._parse_and_store(feed, result)
-        if outcome.status == "ok" and self.full_text is not None:
-            self.full_text.for_feed(feed.id, feed.url)  # pages of summary-only entries
+        if outcome.status == "ok":
+            pages = None
+            if self.full_text is not None:
+                pages = self.full_text.for_feed(feed.id, feed.url)  # of summary-only entries
+            if self.pictures is not None:  # once the pages are in: they may bring pictures
+                self.pictures.for_feed(feed.id, feed.url, outcome.counts.new_ids, after=pages)
         return outcome
 
     async def _parse_and_store(self, feed: FeedRow, result: FetchResult) -> FeedOutcome:

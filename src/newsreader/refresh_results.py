@@ -28,6 +28,7 @@ class RefreshSummary:
     """What a whole refresh did."""
 
     outcomes: list[FeedOutcome] = field(default_factory=list)
+    pictures: int = 0  # fetched into the image cache ahead (``prefetch_images``)
 
     @property
     def new(self) -> int:

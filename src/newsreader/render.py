@@ -1,4 +1,4 @@
-"""What the views show of an article: its Markdown body, outline and links.
+"""What the views show of an article: its Markdown body, outline, links and pictures.
 
 Feed articles may keep their sanitised HTML and get their Markdown on first display; this
 module converts once and caches the result in the store.
@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsreader.ingest.markdown_syntax import ATX_HEADING, FENCE, LINK_OR_AUTOLINK
+from newsreader.ingest.markdown_syntax import (
+    ATX_HEADING,
+    FENCE,
+    INLINE_IMAGE,
+    LINK_OR_AUTOLINK,
+    unescape,
+)
 from newsreader.ingest.sanitize import clean_line, safe_link
 from newsreader.model import Article, ContentType, Enclosure
 from newsreader.store import Store
@@ -72,6 +78,16 @@ def links(markdown: str) -> list[str]:
         if target.lower().startswith(("http://", "https://")):
             seen.setdefault(target, None)
     return list(seen)
+
+
+def image_refs(markdown: str) -> list[tuple[str, str]]:
+    """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
+    seen: dict[str, str] = {}
+    for match in INLINE_IMAGE.finditer(markdown):
+        alt, url = unescape(match.group(1)), match.group(2).strip("<>")
+        if url.lower().startswith(("http://", "https://")) and safe_link(url):
+            seen.setdefault(url, alt)
+    return [(alt, url) for url, alt in seen.items()]
 
 
 def reading_minutes(word_count: int) -> int:

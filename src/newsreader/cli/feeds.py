@@ -105,6 +105,7 @@ def cmd_refresh(ctx: AppContext, args: argparse.Namespace) -> int:
         f"refreshed {sources} source(s) in {elapsed:.1f} s: {summary.new} new, "
         f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.failed} failed"
         + (f", {skipped} skipped" if skipped else "")
+        + (f", {summary.pictures} picture(s) fetched" if summary.pictures else "")
         + filter_note([o.counts for o in summary.outcomes])
     )
     for failure in summary.failures:

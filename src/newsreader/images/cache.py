@@ -111,8 +111,11 @@ class ImageCache:
         etag: str | None = None,
         last_modified: str | None = None,
         fresh_for: float = 0.0,
+        *,
+        evict: bool = True,
     ) -> CachedImage:
-        """Store a response (replacing any older one), then evict down to the cap.
+        """Store a response (replacing any older one), then evict down to the cap (unless
+        ``evict`` is false: a caller storing many calls :meth:`evict` once after them).
 
         ``fresh_for`` is how many seconds it may be reused without a request (from the
         response's ``Cache-Control: max-age`` or ``Expires``); after that it is revalidated.
@@ -150,7 +153,8 @@ class ImageCache:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
             return entry
-        self.evict()
+        if evict:
+            self.evict()
         return entry
 
     def refresh(

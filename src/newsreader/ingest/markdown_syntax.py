@@ -35,3 +35,21 @@ LINK_OR_AUTOLINK = re.compile(LINK.pattern + "|" + AUTOLINK.pattern)
 IMAGE_SIMPLE = re.compile(r"!\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 INLINE_LINK_SIMPLE = re.compile(r"\[([^\]\n]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 REFERENCE_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
+
+# Pieces of an inline link or image as the article view reads them. A character of the
+# text: anything but a bracket, or an escaped character. The two never start alike (a
+# backslash is only the escape's), so a run of backslashes cannot make a match backtrack
+# exponentially.
+LINK_TEXT_CHAR = r"(?:[^\[\]\\]|\\.)"
+# The target (group: "<...>" or up to a space or ")"), and an optional "title".
+LINK_TARGET = r"\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"
+# An image: its alt text (group 1; may hold balanced brackets, "Chart [2024]") and its
+# target (group 2).
+INLINE_IMAGE = re.compile(rf"!\[((?:{LINK_TEXT_CHAR}|\[{LINK_TEXT_CHAR}*\])*)\]{LINK_TARGET}")
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def unescape(text: str) -> str:
+    """``text`` with its Markdown backslash escapes taken out (``\\[`` reads ``[``)."""
+    return _ESCAPE.sub(r"\1", text)

@@ -248,6 +248,20 @@ class Store:
     def article(self, article_id: int) -> Article | None:
         return queries.article(self._db, article_id)
 
+    def newest_of_feed(
+        self,
+        feed_id: int,
+        limit: int,
+        *,
+        among: Collection[int] | None = None,
+        unread_only: bool = False,
+    ) -> list[Article]:
+        """A feed's newest ``limit`` articles, whole; of ``among`` only, when given; with
+        ``unread_only`` only unread ones that filters did not hide."""
+        return queries.newest_of_feed(
+            self._db, feed_id, limit, among=among, unread_only=unread_only
+        )
+
     def count_articles(self, where: ArticleFilter = ALL) -> int:
         return queries.count_articles(self._db, where)
 

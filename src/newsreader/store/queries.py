@@ -8,8 +8,9 @@ index in list order; the feed title is one primary-key lookup per row returned.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from newsreader.model import Article, ArticleSummary, PageKey
@@ -36,6 +37,31 @@ def article(db: Database, article_id: int) -> Article | None:
     """One article, whole, by id (also one of a removed feed: ``show ID`` still works)."""
     row = db.query_one(f"SELECT {ARTICLE_COLUMNS} {_FROM} WHERE a.id = ?", (article_id,))
     return None if row is None else article_from_row(row)
+
+
+def newest_of_feed(
+    db: Database,
+    feed_id: int,
+    limit: int,
+    *,
+    among: Collection[int] | None = None,
+    unread_only: bool = False,
+) -> list[Article]:
+    """A feed's newest ``limit`` articles, whole (body or content, link), newest first;
+    only those of ``among`` when given; with ``unread_only`` only unread ones that filters
+    did not hide."""
+    clauses: list[str] = ["a.feed_id = ?"]
+    params: list[object] = [feed_id]
+    if among is not None:
+        clauses.append("a.id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(among)))
+    if unread_only:
+        clauses.append("a.read = 0 AND a.hidden = 0")
+    rows = db.query(
+        f"SELECT {ARTICLE_COLUMNS} {_FROM} WHERE {' AND '.join(clauses)} {_NEWEST_FIRST} LIMIT ?",
+        (*params, limit),
+    )
+    return [article_from_row(row) for row in rows]
 
 
 def count_articles(db: Database, where: ArticleFilter) -> int:

@@ -1,28 +1,32 @@
 """An article's Markdown made ready to read: numbered links, pictures marked, anchors.
 
-Pure text functions (no Textual): the article pane calls them before drawing the body.
+Pure text functions (no Textual): the article pane calls them before drawing the body. The
+pictures' URLs (:func:`~newsreader.render.image_refs`) are read below the views, where a
+refresh that fetches pictures ahead finds them too.
 """
 
 from __future__ import annotations
 
 import re
 
+from newsreader.ingest.markdown_syntax import (
+    INLINE_IMAGE,
+    LINK_TARGET,
+    LINK_TEXT_CHAR,
+    unescape,
+)
 from newsreader.ingest.sanitize import safe_link
+from newsreader.render import image_refs
 from newsreader.tui.widgets.long_article import PICTURE_MARK
-from newsreader.tui.widgets.markdown_sections import unescape
 
-# A character of a link's text: anything but a bracket, or an escaped character. The two never
-# start alike (a backslash is only the escape's), so a run of backslashes cannot make the
-# match backtrack exponentially.
-_CHAR = r"(?:[^\[\]\\]|\\.)"
-# The target, and an optional title.
-_TARGET = r"\((<[^>]*>|[^)\s]+)(?:\s+\"[^\"]*\")?\)"
+__all__ = ["anchor_of", "image_refs", "mark_pictures", "number_links"]
+
 # An inline Markdown link (not an image, not an escaped "\[" as in an alt text's "\[2024\]"):
 # its text, which may hold balanced brackets ("a [b] c", but not a picture: a linked
 # picture stays a picture), and its target.
-_LINK = re.compile(rf"(?<![!\\])\[((?:{_CHAR}|(?<!!)\[{_CHAR}*\])*)\]{_TARGET}")
-# An image: its alt text (which may hold balanced brackets, "Chart [2024]") and its target.
-_IMAGE = re.compile(rf"!\[((?:{_CHAR}|\[{_CHAR}*\])*)\]{_TARGET}")
+_LINK = re.compile(
+    rf"(?<![!\\])\[((?:{LINK_TEXT_CHAR}|(?<!!)\[{LINK_TEXT_CHAR}*\])*)\]{LINK_TARGET}"
+)
 _AUTOLINK = re.compile(r"(?<!\()<(https?://[^<>\s]+)>", re.IGNORECASE)
 _HEADING_LINE = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -67,16 +71,6 @@ def number_links(markdown: str) -> tuple[str, list[str], list[str]]:
     return "\n".join(lines), targets, labels
 
 
-def image_refs(markdown: str) -> list[tuple[str, str]]:
-    """(alt, URL) of each http(s) image in ``markdown``, in order, each URL once."""
-    seen: dict[str, str] = {}
-    for match in _IMAGE.finditer(markdown):
-        alt, url = unescape(match.group(1)), match.group(2).strip("<>")
-        if url.lower().startswith(("http://", "https://")) and safe_link(url):
-            seen.setdefault(url, alt)
-    return [(alt, url) for url, alt in seen.items()]
-
-
 def mark_pictures(markdown: str) -> tuple[str, dict[int, tuple[str, str]]]:
     """Each http(s) ``![alt](url)`` outside code replaced by a picture marker; returns the
     marked Markdown and (URL, alt) by picture index."""
@@ -99,7 +93,7 @@ def mark_pictures(markdown: str) -> tuple[str, dict[int, tuple[str, str]]]:
         elif match := _FENCE_LINE.match(line):
             fence = match.group(1)
         elif "![" in line:
-            line = _IMAGE.sub(mark, line)
+            line = INLINE_IMAGE.sub(mark, line)
         lines.append(line)
     return "\n".join(lines), pictures
 

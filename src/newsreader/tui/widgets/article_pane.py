@@ -20,8 +20,9 @@ from textual.widgets.option_list import Option
 
 from newsreader.ingest.sanitize import clean_text
 from newsreader.model import Article
+from newsreader.render import image_refs
 from newsreader.tui.actions import Scope, bindings
-from newsreader.tui.article_links import anchor_of, image_refs, number_links
+from newsreader.tui.article_links import anchor_of, number_links
 from newsreader.tui.screens.link_picker import PickerEntry
 from newsreader.tui.text import plain
 from newsreader.tui.widgets.article_header import article_header, attachment_entries, links_text

@@ -18,6 +18,7 @@ from rich.text import TextType
 from rich.theme import Theme
 from textual.strip import Strip
 
+from newsreader.ingest.markdown_syntax import unescape
 from newsreader.tui.widgets.markdown_parser import ReusedParserMarkdown
 from newsreader.tui.widgets.picture_places import place_pictures
 
@@ -29,7 +30,6 @@ __all__ = [
     "render_section",
     "rendered_section",
     "split_sections",
-    "unescape",
 ]
 
 # An ATX heading line: up to three spaces, one to six #, then the heading text.
@@ -37,12 +37,6 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _EMPHASIS = re.compile(r"[*_`]+")
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def unescape(text: str) -> str:
-    """``text`` with its Markdown backslash escapes taken out (``\\[`` reads ``[``)."""
-    return _ESCAPE.sub(r"\1", text)
 
 
 @dataclass(frozen=True)
