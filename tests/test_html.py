@@ -117,6 +117,18 @@ def test_a_link_around_a_heading_keeps_the_heading() -> None:
         "https://example.com/post",
     )
     assert anchored == "Intro.\n\n## Verifying a Log\n\nBody.\n"
+    # Feed parsers resolve the anchor against the entry's link first: still the same page.
+    resolved = html_to_markdown(
+        '<a href="https://example.com/post#verifying"><h2>Verifying a Log</h2></a>',
+        "https://example.com/post",
+    )
+    assert resolved == "## Verifying a Log\n"
+    # The same anchor inside the heading goes too; a link elsewhere inside one stays.
+    inside = html_to_markdown(
+        '<h2><a href="#merkle">Merkle Trees</a></h2><h3><a href="/x">Other</a></h3>',
+        "https://example.com/post",
+    )
+    assert inside == "## Merkle Trees\n\n### [Other](https://example.com/x)\n"
     # A card linking elsewhere keeps its link, on the heading's text, and its paragraph.
     card = html_to_markdown(
         '<a href="/story"><h3>Big story</h3><p>What happened.</p></a>', "https://example.com/"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urldefrag
 
 from newsreader.ingest.html.policy import (
     MAX_INPUT_DEPTH,
@@ -104,11 +105,15 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
             href = absolute_url(_attribute(el, "href"), self.base_url, URL_SCHEMES)
             if href is None:
                 return text
+            if not HEADING_TAGS.isdisjoint(parent_tags) and _same_page(
+                _attribute(el, "href") or "", href, self.base_url
+            ):
+                return text  # a heading's anchor to itself: the heading's text alone
             if el.find(_BLOCK_TAGS) is not None:
                 # <a href><h2>Title</h2></a> (anchored headings, linked cards): the blocks
                 # stay blocks. A link to elsewhere moves onto the first heading's text; a
                 # link to a place on the same page ("#id") is navigation and goes.
-                if (_attribute(el, "href") or "").lstrip().startswith("#"):
+                if _same_page(_attribute(el, "href") or "", href, self.base_url):
                     return text
                 return _HEADING_LINE.sub(lambda m: f"{m[1]}[{m[2]}]({href})", text, count=1)
             el["href"] = href
@@ -152,6 +157,13 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
 def _untyped(parent: object) -> Any:
     """markdownify's own conversions, which its type stubs leave out."""
     return parent
+
+
+def _same_page(raw: str, href: str, base_url: str | None) -> bool:
+    """Whether a link points into the page it is on ("#id", or the page's own URL + "#id")."""
+    if raw.lstrip().startswith("#"):
+        return True
+    return base_url is not None and "#" in href and urldefrag(href).url == urldefrag(base_url).url
 
 
 def _attribute(el: Tag, name: str) -> str | None:
