@@ -274,3 +274,60 @@ def test_fetch_status_is_an_enum_stored_as_its_old_string(store: Store) -> None:
         assert raw.execute("SELECT last_status FROM feeds").fetchone() == (str(status),)
         raw.close()
     assert [s.value for s in FetchStatus] == ["", "ok", "not modified", "error", "gone"]
+
+
+def test_bodies_from_an_older_conversion_are_converted_again(tmp_path: Path) -> None:
+    from newsreader.model import ContentType
+    from newsreader.render import article_markdown
+    from newsreader.store.fulltext import OK, PageText, record_page
+
+    path = tmp_path / "cache.db"
+    store = Store.open(path)
+    feed = store.ensure_feed("https://example.org/feed", "Example")
+
+    def html(key: str) -> NewArticle:
+        content = f'<a href="#s"><h2>Section {key}</h2></a><p>Words of {key}.</p>'
+        return NewArticle(
+            key=key,
+            title=key,
+            published=T0,
+            content=content,
+            content_type=ContentType.HTML,
+            body=None,
+            text=f"Section {key} Words of {key}.",
+            link="https://example.org/p",
+        )
+
+    store.upsert_articles(feed.id, [html("shown"), html("paged"), make("stored")])
+    ids = {a.title: a.id for a in store.list_articles()}
+    for key in ("shown", "paged"):
+        article = store.article(ids[key])
+        assert article is not None
+        article_markdown(store, article)  # the body is converted and kept
+    page = PageText(
+        status=OK,
+        url="https://example.org/p",
+        markdown="## Page\n\nThe page.\n",
+        text="Page The page.",
+        word_count=3,
+    )
+    record_page(store, ids["paged"], page)
+    # What an older conversion left behind:
+    store.set_body(ids["shown"], "[## Section shown](https://example.org/p#s)\n")
+    store.set_meta("markdown_version", "1")
+    store.close()
+
+    reopened = Store.open(path)
+    shown = reopened.article(ids["shown"])
+    assert shown is not None and shown.body is None  # forgotten, so converted again...
+    assert article_markdown(reopened, shown) == "## Section shown\n\nWords of shown.\n"
+    paged = reopened.article(ids["paged"])
+    assert paged is not None and paged.body == "## Page\n\nThe page.\n"  # the page's own
+    stored = reopened.article(ids["Article stored"])
+    assert stored is not None and stored.body == "Body of stored"  # a file's content
+    reopened.close()
+
+    again = Store.open(path)  # same version: the new conversion is kept
+    kept = again.article(ids["shown"])
+    assert kept is not None and kept.body == "## Section shown\n\nWords of shown.\n"
+    again.close()

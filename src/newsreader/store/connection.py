@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
+from newsreader.ingest import MARKDOWN_VERSION
 from newsreader.store.headings import headings_of
 from newsreader.store.schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -279,6 +280,29 @@ def _prepare_writer(db: Database) -> None:
         check = "" if row is None else str(row[0])
         if check != "ok":
             raise sqlite3.DatabaseError(check)
+    _forget_old_conversions(db)
+
+
+def _forget_old_conversions(db: Database) -> None:
+    """Bodies converted from a feed's HTML or text by an older conversion are forgotten
+    (converted again when shown). A full text shown in place of the entry is the page's
+    own and stays; stored files' bodies are their content and stay."""
+    if db.scalar("SELECT count(*) FROM sqlite_master WHERE name IN ('meta', 'full_texts')") < 2:
+        return  # a schema cut short (tests build older caches this way)
+    row = db.query_one("SELECT value FROM meta WHERE key = 'markdown_version'")
+    if row is not None and str(row[0]) == str(MARKDOWN_VERSION):
+        return
+    with db.transaction() as connection:
+        connection.execute(
+            "UPDATE articles SET body = NULL WHERE body IS NOT NULL "
+            "AND content_type IN ('html', 'text') "
+            "AND id NOT IN (SELECT article_id FROM full_texts WHERE entry_saved = 1)"
+        )
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES ('markdown_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(MARKDOWN_VERSION),),
+        )
 
 
 def _migrate(db: Database) -> None:
