@@ -299,7 +299,7 @@ def run_phase(args: argparse.Namespace) -> None:
         images = args.phase != "tui-none"
         result = asyncio.run(tui_phase(markdown, images, args.columns, cache_dir, mode))
     else:
-        from newsreader.tui.article_links import image_refs
+        from newsreader.render import image_refs
 
         urls = [url for _alt, url in image_refs(markdown)]
         result = asyncio.run(loader_phase(urls, cache_dir, args.phase == "loader-traced"))

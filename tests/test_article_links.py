@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 
-from newsreader.tui.article_links import image_refs, mark_pictures, number_links
+from newsreader.render import image_refs
+from newsreader.tui.article_links import mark_pictures, number_links
 from newsreader.tui.widgets.long_article import PICTURE_MARK
 
 ARTICLE = (

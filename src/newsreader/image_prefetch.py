@@ -77,10 +77,10 @@ def feed_picture_urls(
     ``room(n)`` grants up to ``n`` more pictures (the refresh's budget); articles are read
     only until it grants fewer than asked, so no more entries are converted than are used.
     """
-    articles = read().newest_of_feed(feed_id, MAX_ARTICLES, among=among, unread_only=True)
+    articles = read().newest_unread(feed_id, among, MAX_ARTICLES)
     urls: dict[str, None] = {}
     for article in articles:
-        more = [url for url in dict.fromkeys(picture_urls(article)) if url not in urls]
+        more = [url for url in picture_urls(article) if url not in urls]
         if not more:
             continue
         wanted = min(len(more), MAX_PER_FEED - len(urls))

@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
-from tui_helpers import NOW, add_articles
+from tui_helpers import add_articles, write_newer
 
-from newsreader.model import ContentType, NewArticle
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 
@@ -21,30 +19,6 @@ App = Callable[..., NewsreaderApp]
 async def settle(app: NewsreaderApp, pilot: Any) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
-
-
-def write_newer(store: Store, feed_id: int, count: int) -> None:
-    """Another connection stores ``count`` articles newer than every listed one."""
-    assert store.path is not None
-    other = Store.open(store.path)
-    try:
-        other.upsert_articles(
-            feed_id,
-            [
-                NewArticle(
-                    key=f"other{n}",
-                    title=f"Written elsewhere {n}",
-                    published=NOW + timedelta(minutes=n),
-                    content="Text.",
-                    content_type=ContentType.MARKDOWN,
-                    body="Text.",
-                    text="Text.",
-                )
-                for n in range(count)
-            ],
-        )
-    finally:
-        other.close()
 
 
 async def reload_until(app: NewsreaderApp, pilot: Any, count: int) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
-from tui_helpers import NOW, add_articles
+from tui_helpers import add_articles, write_newer
 
-from newsreader.model import ContentType, NewArticle
 from newsreader.store import Store
 from newsreader.tui.app import NewsreaderApp
 
@@ -84,26 +82,7 @@ async def test_writes_by_another_process_show_within_seconds(store: Store, make_
         highlighted = listing.current
         assert listing.count == 5 and highlighted is not None
         # Another program (a cron refresh) stores three newer articles on its own connection.
-        assert store.path is not None
-        other = Store.open(store.path)
-        try:
-            other.upsert_articles(
-                feed_id,
-                [
-                    NewArticle(
-                        key=f"other{n}",
-                        title=f"Written elsewhere {n}",
-                        published=NOW + timedelta(minutes=n),
-                        content="Text.",
-                        content_type=ContentType.MARKDOWN,
-                        body="Text.",
-                        text="Text.",
-                    )
-                    for n in range(3)
-                ],
-            )
-        finally:
-            other.close()
+        write_newer(store, feed_id, 3)
         began = time.monotonic()
         while listing.count != 8 and time.monotonic() - began < 6:
             await asyncio.sleep(0.1)

@@ -81,3 +81,27 @@ def import_seed(store: Store, shared_dir: Path, tmp_path: Path) -> int:
     report = import_paths(store, [copy])
     assert not report.errors, report.errors
     return store.list_articles(limit=1)[0].id
+
+
+def write_newer(store: Store, feed_id: int, count: int) -> None:
+    """Another connection stores ``count`` articles newer than every listed one."""
+    assert store.path is not None
+    other = Store.open(store.path)
+    try:
+        other.upsert_articles(
+            feed_id,
+            [
+                NewArticle(
+                    key=f"other{n}",
+                    title=f"Written elsewhere {n}",
+                    published=NOW + timedelta(minutes=n),
+                    content="Text.",
+                    content_type=ContentType.MARKDOWN,
+                    body="Text.",
+                    text="Text.",
+                )
+                for n in range(count)
+            ],
+        )
+    finally:
+        other.close()

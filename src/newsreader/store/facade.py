@@ -248,19 +248,10 @@ class Store:
     def article(self, article_id: int) -> Article | None:
         return queries.article(self._db, article_id)
 
-    def newest_of_feed(
-        self,
-        feed_id: int,
-        limit: int,
-        *,
-        among: Collection[int] | None = None,
-        unread_only: bool = False,
-    ) -> list[Article]:
-        """A feed's newest ``limit`` articles, whole; of ``among`` only, when given; with
-        ``unread_only`` only unread ones that filters did not hide."""
-        return queries.newest_of_feed(
-            self._db, feed_id, limit, among=among, unread_only=unread_only
-        )
+    def newest_unread(self, feed_id: int, among: Collection[int], limit: int) -> list[Article]:
+        """The newest ``limit`` of a feed's articles ``among``, whole, that are unread and
+        not hidden by filters."""
+        return queries.newest_unread(self._db, feed_id, among, limit)
 
     def count_articles(self, where: ArticleFilter = ALL) -> int:
         return queries.count_articles(self._db, where)

@@ -39,27 +39,14 @@ def article(db: Database, article_id: int) -> Article | None:
     return None if row is None else article_from_row(row)
 
 
-def newest_of_feed(
-    db: Database,
-    feed_id: int,
-    limit: int,
-    *,
-    among: Collection[int] | None = None,
-    unread_only: bool = False,
-) -> list[Article]:
-    """A feed's newest ``limit`` articles, whole (body or content, link), newest first;
-    only those of ``among`` when given; with ``unread_only`` only unread ones that filters
-    did not hide."""
-    clauses: list[str] = ["a.feed_id = ?"]
-    params: list[object] = [feed_id]
-    if among is not None:
-        clauses.append("a.id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(among)))
-    if unread_only:
-        clauses.append("a.read = 0 AND a.hidden = 0")
+def newest_unread(db: Database, feed_id: int, among: Collection[int], limit: int) -> list[Article]:
+    """The newest ``limit`` of a feed's articles ``among``, whole (body or content, link),
+    newest first: only unread ones that filters did not hide."""
     rows = db.query(
-        f"SELECT {ARTICLE_COLUMNS} {_FROM} WHERE {' AND '.join(clauses)} {_NEWEST_FIRST} LIMIT ?",
-        (*params, limit),
+        f"SELECT {ARTICLE_COLUMNS} {_FROM} WHERE a.feed_id = ? "
+        "AND a.id IN (SELECT value FROM json_each(?)) AND a.read = 0 AND a.hidden = 0 "
+        f"{_NEWEST_FIRST} LIMIT ?",
+        (feed_id, json.dumps(sorted(among)), limit),
     )
     return [article_from_row(row) for row in rows]
 

@@ -16,10 +16,7 @@ from newsreader.ingest.markdown_syntax import (
     unescape,
 )
 from newsreader.ingest.sanitize import safe_link
-from newsreader.render import image_refs
 from newsreader.tui.widgets.long_article import PICTURE_MARK
-
-__all__ = ["anchor_of", "image_refs", "mark_pictures", "number_links"]
 
 # An inline Markdown link (not an image, not an escaped "\[" as in an alt text's "\[2024\]"):
 # its text, which may hold balanced brackets ("a [b] c", but not a picture: a linked

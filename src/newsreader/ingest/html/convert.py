@@ -19,7 +19,7 @@ from newsreader.ingest.html.policy import (
     limit_depth,
     sanitise,
 )
-from newsreader.ingest.markdown_syntax import LIST_ITEM, QUOTED_FENCE
+from newsreader.ingest.markdown_syntax import ATX_HEADING, LIST_ITEM, QUOTED_FENCE
 from newsreader.ingest.sanitize import clean_text
 from newsreader.ingest.urls import absolute_url, http_base
 
@@ -32,7 +32,6 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCK_TAGS = HEADING_TAGS | frozenset(
     ["p", "div", "ul", "ol", "dl", "blockquote", "pre", "table", "figure", "section", "article"]
 )
-_HEADING_LINE = re.compile(r"^(#{1,6} )(.+)$", re.M)
 
 _BACKTICKS = re.compile(r"`+")
 _ALT_UNSAFE = re.compile(r"([\[\]\\])")
@@ -115,7 +114,7 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
                 # link to a place on the same page ("#id") is navigation and goes.
                 if _same_page(_attribute(el, "href") or "", href, self.base_url):
                     return text
-                return _HEADING_LINE.sub(lambda m: f"{m[1]}[{m[2]}]({href})", text, count=1)
+                return ATX_HEADING.sub(lambda m: f"{m[1]} [{m[2]}]({href})", text, count=1)
             el["href"] = href
             return str(_untyped(super()).convert_a(el, text, parent_tags))
 

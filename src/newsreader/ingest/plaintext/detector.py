@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from newsreader.ingest.plaintext.blocks import Kind, Unit
@@ -229,24 +229,23 @@ def _among_fields(units: list[Unit], index: int) -> bool:
     which it is one."""
     if not _LABEL_VALUE.match(units[index].text):
         return False
-    return any(
-        0 <= k < len(units)
-        and units[k].kind is not Kind.CODE
-        and _LABEL_VALUE.match(units[k].text) is not None
-        for k in (index - 1, index + 1)
-    )
+    return _next_to(units, index, lambda text: _LABEL_VALUE.match(text) is not None)
 
 
 def _beside_social(units: list[Unit], index: int) -> bool:
     """Whether a line next to ``units[index]`` is a handle or a posting time
     (:data:`.lines.SOCIAL`): the line is then a name or a caption of an embedded post or a
     profile card ("Robert Scoble" over "Follow @Scobleizer")."""
-    for k in (index - 1, index + 1):
-        if 0 <= k < len(units) and units[k].kind is not Kind.CODE:
-            text = units[k].text
-            if len(text) <= 80 and SOCIAL.search(text):
-                return True
-    return False
+    return _next_to(units, index, lambda text: len(text) <= 80 and SOCIAL.search(text) is not None)
+
+
+def _next_to(units: list[Unit], index: int, test: Callable[[str], bool]) -> bool:
+    """Whether the text of a line right above or below ``units[index]`` (not code) passes
+    ``test``."""
+    return any(
+        0 <= k < len(units) and units[k].kind is not Kind.CODE and test(units[k].text)
+        for k in (index - 1, index + 1)
+    )
 
 
 def _lead_in(text: str) -> bool:
