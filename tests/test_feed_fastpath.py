@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from newsreader.ingest.feed import ParsedFeed, parse_feed
 from newsreader.ingest.feed.fastatom import parse_atom
 from newsreader.ingest.feed.fastrss import parse_rss
+from newsreader.ingest.html import html_to_markdown
 
 NOW = datetime(2025, 1, 1, tzinfo=UTC)
 URL = "https://example.org/blog/feed.xml"
@@ -38,11 +40,20 @@ def assert_same(fast: ParsedFeed, slow: ParsedFeed) -> None:
         assert mine.link == theirs.link
         assert (mine.published, mine.updated) == (theirs.published, theirs.updated)
         assert mine.author == theirs.author
-        assert mine.content == theirs.content
+        # Entry HTML is kept as the reader found it. feedparser's loose parser (a malformed
+        # document: a warning) writes markup anew ("<br/>" as "<br />"), so there the
+        # articles must only show the same.
+        shown = (
+            html_to_markdown(mine.content, mine.link),
+            html_to_markdown(theirs.content, theirs.link),
+        )
+        assert shown[0] == shown[1]
+        if not slow.warning:
+            assert mine.content == theirs.content
         assert mine.text == theirs.text
         assert mine.summary == theirs.summary
         assert mine.enclosures == theirs.enclosures
-        assert mine == theirs
+        assert replace(mine, content="") == replace(theirs, content="")
 
 
 def corpus_files(shared: Path) -> list[Path]:

@@ -43,7 +43,7 @@ def changes(store: Store) -> int:
     return connection.total_changes
 
 
-async def test_unchanged_entries_are_not_sanitised_or_written(
+async def test_unchanged_entries_are_not_processed_or_written(
     server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = {"feed": rss(6, title="Same")}
@@ -59,25 +59,25 @@ async def test_unchanged_entries_are_not_sanitised_or_written(
     store.set_read(ids[:3], read=True)
     store.set_starred(ids[:1], starred=True)
 
-    sanitised: list[str] = []
-    real = feed_module.sanitize_html
+    processed: list[str] = []  # entries' HTML made ready to keep
+    real = feed_module.stored_html
 
     def counting(fragment: str, base: str | None = None) -> str:
-        sanitised.append(fragment)
+        processed.append(fragment)
         return real(fragment, base)
 
-    monkeypatch.setattr(feed_module, "sanitize_html", counting)
+    monkeypatch.setattr(feed_module, "stored_html", counting)
     before = changes(store)
     second = await refresh(store, config)
     assert (second.new, second.updated, second.unchanged) == (0, 0, 6)
-    assert sanitised == []  # nothing was sanitised
+    assert processed == []  # no entry was read again
     assert changes(store) - before == 1  # only the feed's fetch record
 
-    # One entry changes: only it is sanitised and written; state is kept everywhere.
+    # One entry changes: only it is read again and written; state is kept everywhere.
     body["feed"] = rss(6, title="Same").replace(b"Body of item 2&lt;", b"New body of item 2&lt;")
     third = await refresh(store, config)
     assert (third.new, third.updated, third.unchanged) == (0, 1, 5)
-    assert len(sanitised) == 1 and "New body" in sanitised[0]
+    assert len(processed) == 1 and "New body" in processed[0]
     after = {a.id: a for a in store.list_articles(mine)}
     assert set(after) == set(ids)
     assert [after[i].read for i in ids] == [True, True, True, False, False, False]

@@ -1,6 +1,7 @@
 """What the views show of an article: its Markdown body, outline, links and pictures.
 
-Feed articles may keep their sanitised HTML and get their Markdown on first display; this
+Feed articles keep their HTML as the feed gave it and get their Markdown, sanitised through
+the one policy, on first display; this
 module converts once and caches the result in the store.
 """
 

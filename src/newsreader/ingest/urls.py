@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from urllib.parse import quote, urljoin, urlsplit
@@ -16,6 +17,8 @@ __all__ = [
     "origin",
     "resolve_attribute",
     "safe_link",
+    "stated_base",
+    "with_base",
 ]
 
 _URL_STRIP = re.compile(r"[\t\n\r]")
@@ -105,3 +108,22 @@ def absolute_url(url: str | None, base: str | None, schemes: frozenset[str]) -> 
     if scheme != "mailto" and not parts.netloc:
         return None
     return _URL_UNSAFE.sub(lambda m: quote(m.group(0), safe=""), url)
+
+
+# A feed entry's HTML is kept with the base its relative URLs resolve against (its xml:base
+# or the feed's URL) as a leading <base> element, the one HTML has for it.
+_STATED_BASE = re.compile(r'<base href="([^"<>]*)">')
+
+
+def with_base(fragment: str, base: str) -> str:
+    """``fragment`` preceded by a ``<base>`` naming ``base``."""
+    return f'<base href="{html.escape(base)}">{fragment}'
+
+
+def stated_base(fragment: str) -> tuple[str | None, str]:
+    """The http(s) base a fragment made by :func:`with_base` names (None if none, or not
+    http(s)), and the fragment without it."""
+    match = _STATED_BASE.match(fragment)
+    if match is None:
+        return None, fragment
+    return http_base(html.unescape(match.group(1))), fragment[match.end() :]

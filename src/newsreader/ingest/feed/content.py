@@ -1,8 +1,9 @@
-"""Entry content: sanitised HTML (with the one policy), and cheap plain text of it.
+"""Entry content: the HTML an article keeps, and cheap plain text of it.
 
-Articles keep their sanitised HTML as ``content``: the Markdown is made on first display
-(:func:`newsreader.render.article_markdown`). ``text`` is a cheap plain-text rendering for
-the search index.
+Articles keep an entry's HTML as ``content``, as the feed gave it less escape sequences and
+control characters (:func:`stored_html`): it is sanitised with the one policy when the
+Markdown is made, on first display (:func:`newsreader.render.article_markdown`). ``text`` is
+a cheap plain-text rendering for the search index, without what never shows.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from typing import Any
 from newsreader.ingest.feed.entry import SUMMARY_CHARS
 from newsreader.ingest.html.policy import clean_html
 from newsreader.ingest.sanitize import clean_line, clean_text
+from newsreader.ingest.urls import with_base
 
 # A URL attribute whose value is not obviously absolute: only then is resolving needed.
 # Found from its "=" (a literal that the regex engine finds fast), then the attribute's name
 # is checked just before it: one regex that starts with the names tries them at every
 # position and cost ~0.2 ms per kilobyte.
-_VALUE_NOT_ABSOLUTE = re.compile(r"""=\s*["']?\s*(?!https?:|#|mailto:)""", re.IGNORECASE)
+# (Possessive: a backtrack past the quote would read the quote itself as the value.)
+_VALUE_NOT_ABSOLUTE = re.compile(r"""=\s*+["']?+\s*+(?!https?:|#|mailto:)""", re.IGNORECASE)
 _URL_ATTRIBUTE_BEFORE = re.compile(r"(?<!\w)(?:href|src|cite|longdesc|poster)\s*\Z", re.IGNORECASE)
 _NAME_WINDOW = 256  # characters before "=" searched for the attribute's name
 
@@ -47,12 +50,39 @@ def sanitize_html(fragment: str, base: str | None = None) -> str:
     return clean_html(clean_text(fragment), drop_forms=False, base=resolve)
 
 
+_FORM = re.compile(r"<form\b", re.IGNORECASE)
+
+
+def stored_html(fragment: str, base: str | None = None) -> str:
+    """An entry's HTML as an article keeps it: as the feed gave it, minus escape sequences
+    and control characters. It is sanitised on display, where
+    :func:`newsreader.render.article_markdown` converts it through the one policy, so a
+    refresh spends nothing on sanitising what may never be read.
+
+    A fragment with a URL attribute that is not plainly absolute starts with
+    ``<base href="...">`` naming ``base`` (the entry's ``xml:base`` or the feed's URL, which
+    display does not know): display resolves its relative URLs against that, as a browser
+    would. One with a <form> is sanitised now, keeping the form's content, as
+    :func:`sanitize_html` does (display drops forms).
+    """
+    if not fragment:
+        return ""
+    cleaned = clean_text(fragment)
+    if _FORM.search(cleaned):
+        return clean_html(
+            cleaned, drop_forms=False, base=base if base and has_relative_url(cleaned) else None
+        )
+    if base and has_relative_url(cleaned):
+        return with_base(cleaned, base)
+    return cleaned
+
+
 def html_fragment(value: str, kind: str, base: str | None = None) -> str:
-    """Content of any type as a sanitised HTML fragment."""
+    """Content of any type as an HTML fragment to keep (see :func:`stored_html`)."""
     if not value:
         return ""
     if "html" in kind:
-        return sanitize_html(value, base)
+        return stored_html(value, base)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", clean_text(value)) if p.strip()]
     return "".join(
         "<p>" + html.escape(paragraph).replace("\n", "<br>") + "</p>" for paragraph in paragraphs
@@ -64,14 +94,31 @@ _BLOCK = re.compile(
     r"section|article|header|footer|dt|dd|hr)\b[^>]*>",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"<[^>]*>")
+# A tag: "<" then a letter, "/", "!" or "?" (a "<" before anything else is text, as in HTML).
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+
+
+# What never shows, dropped with its content: comments, and elements whose content is code,
+# markup or controls rather than text (the raw-text ones run to the end when left open).
+_RAW_TEXT = "script|style|textarea|title|xmp|noscript|noembed|noframes|iframe"
+_CONTAINERS = "svg|template|object|select|canvas|audio|video|head|math|button"
+_HIDDEN = re.compile(
+    rf"<!--.*?(?:-->|\Z)|<({_RAW_TEXT})\b.*?(?:</\1\s*>|\Z)|<({_CONTAINERS})\b.*?</\2\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Whether there may be any: searched in the lower-cased fragment, case-sensitively (twice as
+# fast as the search above, which runs only when this finds something).
+_MAY_HIDE = re.compile(rf"<(?:!--|(?:{_RAW_TEXT}|{_CONTAINERS})\b)")
 
 
 def html_to_text(fragment: str) -> str:
-    """Cheap plain text of a (sanitised) HTML fragment, for the search index: words only,
-    whitespace collapsed (the readable rendering is made from the HTML on display)."""
+    """Cheap plain text of an HTML fragment, for the search index: words only, whitespace
+    collapsed (the readable rendering is made from the HTML on display). What never shows
+    (comments, scripts, styles, frames...) is left out."""
     if not fragment:
         return ""
+    if _MAY_HIDE.search(fragment.lower()):
+        fragment = _HIDDEN.sub(" ", fragment)
     text = html.unescape(_TAG.sub("", _BLOCK.sub(" ", fragment)))
     return " ".join(clean_text(text).split())
 

@@ -43,7 +43,7 @@ class EntryFields:
         entry_id: the entry's own id (guid, atom:id, JSON ``id``), maybe empty.
         link: its safe absolute link, maybe empty.
         title: its plain-text title, maybe empty.
-        content: its sanitised HTML.
+        content: its HTML as kept (:func:`~.content.stored_html`), sanitised on display.
         text: the plain text of ``content``, as :func:`~.content.html_to_text` gives it (one
             clean line).
         summary: the plain text of its summary, maybe empty (``text`` itself when the

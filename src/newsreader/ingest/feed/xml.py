@@ -3,9 +3,9 @@
 feedparser reads them (or, for plain RSS 2.0, RSS 1.0 and Atom 1.0, the equivalent fast
 readers in :mod:`newsreader.ingest.feed.fastrss`, :mod:`newsreader.ingest.feed.fastrdf` and
 :mod:`newsreader.ingest.feed.fastatom`); it runs with its own HTML sanitiser and URL resolver
-off (they cost most of its time), and :mod:`newsreader.ingest.feed.content` does both once,
-with the one sanitising policy, resolving relative URLs against each entry's ``xml:base`` or
-the feed's URL.
+off (they cost most of its time): the one sanitising policy runs once, on display, and
+relative URLs resolve against each entry's ``xml:base`` or the feed's URL, which
+:mod:`newsreader.ingest.feed.content` keeps with the entry's HTML.
 """
 
 from __future__ import annotations

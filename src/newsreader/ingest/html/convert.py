@@ -21,7 +21,7 @@ from newsreader.ingest.html.policy import (
 )
 from newsreader.ingest.markdown_syntax import ATX_HEADING, LIST_ITEM, QUOTED_FENCE
 from newsreader.ingest.sanitize import clean_text
-from newsreader.ingest.urls import absolute_url, http_base
+from newsreader.ingest.urls import absolute_url, http_base, stated_base
 
 if TYPE_CHECKING:
     from bs4 import Tag
@@ -59,14 +59,14 @@ def _escape_block_marker(match: re.Match[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _converter_class() -> Callable[[str | None], MarkdownConverter]:
+def _converter_class() -> Callable[[str | None, str | None], MarkdownConverter]:
     """The markdownify converter with this application's conversions."""
     from markdownify import BACKSLASH, MarkdownConverter
 
     class Converter(MarkdownConverter):
         """ATX headings, '-' bullets, safe absolute URLs, no tracking pixels."""
 
-        def __init__(self, base_url: str | None) -> None:
+        def __init__(self, base_url: str | None, page_url: str | None) -> None:
             super().__init__(
                 heading_style="ATX",
                 bullets="-",
@@ -79,7 +79,8 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
                 wrap=True,
                 wrap_width=None,
             )
-            self.base_url = base_url
+            self.base_url = base_url  # what relative URLs resolve against
+            self.page_url = page_url  # the page the HTML is on (its own anchors go)
 
         def escape(self, text: str, parent_tags: set[str]) -> str:
             # Escape only what would turn text into markup (emphasis, code, raw HTML, a
@@ -105,14 +106,14 @@ def _converter_class() -> Callable[[str | None], MarkdownConverter]:
             if href is None:
                 return text
             if not HEADING_TAGS.isdisjoint(parent_tags) and _same_page(
-                _attribute(el, "href") or "", href, self.base_url
+                _attribute(el, "href") or "", href, self.page_url
             ):
                 return text  # a heading's anchor to itself: the heading's text alone
             if el.find(_BLOCK_TAGS) is not None:
                 # <a href><h2>Title</h2></a> (anchored headings, linked cards): the blocks
                 # stay blocks. A link to elsewhere moves onto the first heading's text; a
                 # link to a place on the same page ("#id") is navigation and goes.
-                if _same_page(_attribute(el, "href") or "", href, self.base_url):
+                if _same_page(_attribute(el, "href") or "", href, self.page_url):
                     return text
                 return ATX_HEADING.sub(lambda m: f"{m[1]} [{m[2]}]({href})", text, count=1)
             el["href"] = href
@@ -243,8 +244,8 @@ def _plain_fallback(cleaned_html: str) -> str:
     return "\n\n".join(escape(part, set()) for part in paragraphs if part)
 
 
-def _convert(cleaned_html: str, base_url: str | None) -> str:
-    converter = _converter_class()(base_url)
+def _convert(cleaned_html: str, base_url: str | None, page_url: str | None) -> str:
+    converter = _converter_class()(base_url, page_url)
     try:
         return str(converter.convert(cleaned_html))
     except RecursionError:
@@ -271,9 +272,13 @@ def html_to_markdown(html: str, base_url: str | None = None) -> str:
     if not html or not html.strip():
         return ""
     html = limit_depth(clean_text(html), MAX_INPUT_DEPTH)
-    base = http_base(base_url)
-    markdown = _convert(sanitise(html), base)
+    page = http_base(base_url)
+    # A feed entry may name the base its relative URLs resolve against (its xml:base or
+    # the feed's URL); its own anchors are still those of the article's page.
+    stated, html = stated_base(html)
+    base = stated or page
+    markdown = _convert(sanitise(html), base, page)
     if not markdown.strip() and "<form" in html.lower():
         # Some pages wrap everything in one <form>; keep the content rather than nothing.
-        markdown = _convert(sanitise(html, drop_forms=False), base)
+        markdown = _convert(sanitise(html, drop_forms=False), base, page)
     return tidy_markdown(clean_text(markdown))
