@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -337,3 +338,33 @@ async def test_a_refresh_cancelled_while_its_writer_waits_for_more_leaves_what_i
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         raw.close()
+
+
+def test_the_parsing_process_works_out_what_the_writer_would(tmp_path: Path) -> None:
+    from newsreader.refresh_storing import parse_changed
+
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b"<item><title>A</title><guid>a</guid><description><![CDATA[<h2>First part</h2>"
+        b"<p>Some words here.</p><h3>Second <em>part</em></h3><p>More.</p>]]></description>"
+        b"</item><item><title>B</title><guid>b</guid><description>Plain words only"
+        b"</description></item></channel></rss>"
+    )
+    parsed = parse_changed(feed, "https://example.org/feed.xml", "", {})
+    assert [a.headings for a in parsed.articles] == ["First part\nSecond part", ""]
+    assert [a.word_count for a in parsed.articles] == [8, 3]
+    # Stored with them or without them (the writer then works them out), the rows agree.
+    bare = [
+        replace(a, key=a.key + "-bare", title=a.title + "-bare", headings=None, word_count=None)
+        for a in parsed.articles
+    ]
+    store = Store.open(tmp_path / "cache.db")
+    try:
+        feed_id = store.ensure_feed("https://example.org/feed.xml").id
+        store.upsert_articles(feed_id, [*parsed.articles, *bare])
+    finally:
+        store.close()
+    with sqlite3.connect(tmp_path / "cache.db") as db:
+        rows = dict(db.execute("SELECT title, headings || '|' || word_count FROM articles"))
+    assert rows["A"] == rows["A-bare"] == "First part\nSecond part|8"
+    assert rows["B"] == rows["B-bare"] == "|3"

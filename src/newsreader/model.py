@@ -75,6 +75,10 @@ class NewArticle:
     # A hash of the entry as the feed gave it, before sanitising: when a refresh finds the
     # same key with the same hash stored, the entry is skipped unparsed. "" when unknown.
     source_hash: str = field(default="", compare=False)
+    # The search index's headings column and the word count, when the parsing process has
+    # worked them out already (so the one writer need not); None: the store works them out.
+    headings: str | None = field(default=None, compare=False)
+    word_count: int | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,11 +89,18 @@ def store_parsed(
 def parse_changed(body: bytes, base: str, content_type: str, known: dict[str, str]) -> ParsedFeed:
     """Parse a fetched feed, skipping entries in ``known`` (key -> source hash) unchanged.
 
-    Runs in a worker process of the pool (or a thread when there is none).
+    Runs in a worker process of the pool (or a thread when there is none), which also
+    works out what the writer would otherwise compute per article (its headings for the
+    search index, its word count), so that the one writer does less.
     """
     from newsreader.ingest.feed import parse_feed
+    from newsreader.store.headings import headings_of
 
-    return parse_feed(body, base, content_type, known=known)
+    parsed = parse_feed(body, base, content_type, known=known)
+    for article in parsed.articles:
+        article.headings = headings_of(article.body, article.content, article.content_type)
+        article.word_count = len(article.text.split())
+    return parsed
 
 
 def _keep_first_seen_dates(

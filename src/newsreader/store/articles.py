@@ -144,8 +144,14 @@ def _values(article: NewArticle, digest: str) -> dict[str, object]:
         "content_type": str(article.content_type),
         "body": article.body,
         "text": article.text,
-        "headings": headings_of(article.body, article.content, article.content_type),
-        "word_count": len(article.text.split()),
+        "headings": (
+            headings_of(article.body, article.content, article.content_type)
+            if article.headings is None
+            else article.headings
+        ),
+        "word_count": len(article.text.split())
+        if article.word_count is None
+        else article.word_count,
         "enclosures": enclosures_json(article.enclosures),
     }
 
