@@ -25,6 +25,7 @@ from newsreader.ingest.plaintext import (
 from newsreader.ingest.plaintext.blocks import Kind
 from newsreader.ingest.plaintext.detector import classify
 from newsreader.ingest.plaintext.document import prepare
+from prose_samples import LONG, LONG2
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 CORPUS = SHARED / "corpus" / "plaintext"
@@ -358,15 +359,6 @@ def test_a_lone_numbered_exclamation_is_not_a_heading(sep: str) -> None:
 
 
 # --------------------------------------------------------------------------- unit cases
-
-LONG = (
-    "This paragraph is long enough to read as running prose, with a full sentence that goes "
-    "on for a while and ends with a period."
-)
-LONG2 = (
-    "Another paragraph follows here, and it too carries on for more than a dozen words before "
-    "it finally comes to an end."
-)
 
 
 def doc(*lines: str, sep: str = "\n\n") -> TextDocument:

@@ -7,15 +7,8 @@ import pytest
 
 from newsreader.ingest.plaintext import TextDocument, plain_text_to_document
 from newsreader.ingest.plaintext.lines import is_title_like
+from prose_samples import LONG, LONG2
 
-LONG = (
-    "This paragraph is long enough to read as running prose, with a full sentence that goes "
-    "on for a while and ends with a period."
-)
-LONG2 = (
-    "Another paragraph follows here, and it too carries on for more than a dozen words before "
-    "it finally comes to an end."
-)
 SHAPES = ["\n\n", "\n"]
 
 

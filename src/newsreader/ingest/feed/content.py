@@ -68,13 +68,10 @@ def stored_html(fragment: str, base: str | None = None) -> str:
     if not fragment:
         return ""
     cleaned = clean_text(fragment)
+    relative = bool(base) and has_relative_url(cleaned)
     if _FORM.search(cleaned):
-        return clean_html(
-            cleaned, drop_forms=False, base=base if base and has_relative_url(cleaned) else None
-        )
-    if base and has_relative_url(cleaned):
-        return with_base(cleaned, base)
-    return cleaned
+        return clean_html(cleaned, drop_forms=False, base=base if relative else None)
+    return with_base(cleaned, base) if base and relative else cleaned
 
 
 def html_fragment(value: str, kind: str, base: str | None = None) -> str:
