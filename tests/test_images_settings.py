@@ -83,7 +83,7 @@ def test_image_modules_import_neither_textual_nor_heavy_libraries() -> None:
         "import sys\n"
         "import newsreader.cli.cache, newsreader.images.cache\n"
         "import newsreader.images.decode, newsreader.images.policy, newsreader.images.loader\n"
-        "heavy = {'textual', 'rich', 'PIL', 'httpx', 'markdown_it', 'textual_image'}\n"
+        "heavy = {'textual', 'rich', 'PIL', 'httpx', 'aiohttp', 'markdown_it', 'textual_image'}\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

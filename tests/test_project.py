@@ -27,7 +27,7 @@ def test_core_does_not_import_textual_or_heavy_modules() -> None:
         "import sys\n"
         "import newsreader.cli, newsreader.context, newsreader.store, newsreader.config\n"
         "import newsreader.render, newsreader.search, newsreader.sources.stored\n"
-        "heavy = {'textual', 'feedparser', 'httpx', 'lxml', 'markdownify', 'readability'}\n"
+        "heavy = {'textual', 'feedparser', 'httpx', 'aiohttp', 'lxml', 'markdownify', 'readability'}\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -18,12 +18,9 @@ from __future__ import annotations
 import os
 import stat
 import zlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    import httpx
+from typing import Protocol
 
 STEP = 64 * 1024  # largest piece any decoding layer produces at once
 MAX_LAYERS = 3  # Content-Encoding layers accepted ("gzip, gzip" is two)
@@ -165,24 +162,28 @@ class BoundedDecoder:
             )
 
 
-async def read_response(response: httpx.Response, limit: int, max_ratio: int = MAX_RATIO) -> bytes:
-    """The body of a streamed ``httpx`` response, decoded, at most ``limit`` bytes.
+async def read_body(
+    raw: AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    limit: int,
+    max_ratio: int = MAX_RATIO,
+) -> bytes:
+    """A response's body from its ``raw`` chunks as received, decoded, at most ``limit`` bytes.
 
-    The response must be opened with ``stream`` and the body not yet read; the raw bytes
-    are decoded here (not by httpx), layer by layer, a step at a time.
+    ``headers`` (lower-case names) give the declared ``content-length`` and the
+    ``content-encoding`` layers, which are decoded here (not by the HTTP client), layer by
+    layer, a step at a time.
 
     Raises:
         TooLargeError: the body, declared or decoded, is larger than ``limit`` or expands
             more than ``max_ratio`` times.
         BoundedReadError: an encoding is unknown or the data cannot be decoded.
     """
-    declared = response.headers.get("content-length", "")
-    encoding = response.headers.get("content-encoding", "")
-    decoder = BoundedDecoder(encoding, limit, max_ratio)
+    declared = headers.get("content-length", "")
+    decoder = BoundedDecoder(headers.get("content-encoding", ""), limit, max_ratio)
     if declared.isdigit() and int(declared) > limit and not decoder.compressed:
         raise TooLargeError(f"response too large ({int(declared)} bytes; limit {limit})")
     chunks: list[bytes] = []
-    raw: AsyncIterator[bytes] = response.aiter_raw()
     async for chunk in raw:
         if decoder.received + len(chunk) > limit:  # the compressed size alone is too much
             raise TooLargeError(f"response too large (over {limit} bytes)")
@@ -195,16 +196,17 @@ async def read_response(response: httpx.Response, limit: int, max_ratio: int = M
 DRAIN_BYTES = 64 * 1024  # what a response without a wanted body may send and still be read
 
 
-async def drain(response: httpx.Response, limit: int = DRAIN_BYTES) -> None:
+async def drain(raw: AsyncIterator[bytes], limit: int = DRAIN_BYTES) -> bool:
     """Read and drop the body of a response whose body is not wanted (a 304, an error page),
-    so that its connection can serve the next request: httpx closes a connection whose
-    response was not read to the end. A body over ``limit`` raw bytes is left unread (the
-    connection is then closed rather than kept)."""
+    so that its connection can serve the next request: a connection whose response was not
+    read to the end is closed. A body over ``limit`` raw bytes is left unread; returns
+    whether the body was read to its end."""
     received = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in raw:
         received += len(chunk)
         if received > limit:
-            return
+            return False
+    return True
 
 
 # -- files ------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ failure is worded is in :mod:`newsreader.sources.fetch_errors`.
 from __future__ import annotations
 
 import asyncio
+import functools
+import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,8 +29,8 @@ from newsreader.sources.bounded import (
     NotRegularFileError,
     TooLargeError,
     drain,
+    read_body,
     read_regular_file,
-    read_response,
 )
 from newsreader.sources.fetch_errors import (
     FetchError,
@@ -39,7 +41,9 @@ from newsreader.sources.fetch_errors import (
 )
 
 if TYPE_CHECKING:
-    import httpx
+    import ssl
+
+    import aiohttp
 
 USER_AGENT = (
     f"newsreader/{__version__} (terminal news reader; +https://pypi.org/project/newsreader/)"
@@ -50,22 +54,11 @@ ACCEPT = (
 )
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
+# Longest status or header line and header field accepted from a server (h11's limit, which
+# some real servers' long Set-Cookie and Content-Security-Policy headers need).
+MAX_HEADER_BYTES = 16 * 1024
 PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-class _Redirected(Exception):
-    """Raised from a response hook so that httpx never parses a redirect's target itself."""
-
-    def __init__(self, status: int, headers: dict[str, str]) -> None:
-        super().__init__(status)
-        self.status = status
-        self.headers = headers
-
-
-async def _stop_at_redirects(response: httpx.Response) -> None:
-    if response.status_code in REDIRECTS and "location" in response.headers:
-        raise _Redirected(response.status_code, {k.lower(): v for k, v in response.headers.items()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,44 +92,65 @@ def local_path(url: str) -> Path:
 
 
 class Fetcher:
-    """Fetches feeds over one HTTP connection pool; use as an async context manager."""
+    """Fetches feeds over one HTTP connection pool; use as an async context manager.
+
+    The client is aiohttp's (its C parser costs a quarter of httpx's CPU per request, which
+    is most of a refresh's own CPU when every feed answers 304); it neither follows
+    redirects, decodes bodies, keeps cookies nor reads proxies from the environment:
+    redirects are followed here, and bodies are decoded under the size cap by
+    :func:`~newsreader.sources.bounded.read_body`.
+    """
 
     def __init__(
         self, limits: FetchLimits = FetchLimits(), addresses: AddressPolicy | None = None
     ) -> None:
         self.limits = limits
         self.addresses = addresses or AddressPolicy()
-        self._client: httpx.AsyncClient | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._opening = asyncio.Lock()
+        self._entered = False
         self._all = asyncio.Semaphore(max(1, limits.concurrency))
         self._hosts: dict[str, asyncio.Semaphore] = {}
 
     async def __aenter__(self) -> Fetcher:
-        import httpx
+        self._entered = True
+        return self
 
-        from newsreader.sources.http_streams import transport
+    async def _client(self) -> aiohttp.ClientSession:
+        """The HTTP session, opened on the first request: aiohttp is imported (a third of a
+        second the first time) and the certificates are loaded in a thread, so that neither
+        the event loop of the app nor a caller that only reads the cache waits for them."""
+        assert self._entered, "use Fetcher as an async context manager"
+        if self._session is None:
+            async with self._opening:
+                if self._session is None:
+                    await asyncio.to_thread(_load_client)
+                    self._session = self._new_session()
+        return self._session
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        import aiohttp
 
         limits = self.limits
-        self._client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(limits.timeout, pool=None),
-            transport=transport(
-                httpx.Limits(
-                    max_connections=max(1, limits.concurrency),
-                    max_keepalive_connections=max(1, limits.concurrency),
-                )
+        return aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=max(1, limits.concurrency), limit_per_host=0),
+            # No limit on waiting for a free connection (the semaphores queue requests);
+            # connecting and each read wait at most ``timeout``.
+            timeout=aiohttp.ClientTimeout(
+                total=None, connect=None, sock_connect=limits.timeout, sock_read=limits.timeout
             ),
             headers={
                 "User-Agent": USER_AGENT,
                 "Accept": ACCEPT,
-                # Only what read_response decodes itself, step by step under the size cap.
+                # Only what read_body decodes itself, step by step under the size cap.
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
+            auto_decompress=False,
             trust_env=False,
-            # httpx would parse a redirect's Location even when not following it, and fail
-            # with its own errors on `javascript:` and the like; redirects are handled here.
-            event_hooks={"response": [_stop_at_redirects]},
+            cookie_jar=aiohttp.DummyCookieJar(),
+            max_line_size=MAX_HEADER_BYTES,
+            max_field_size=MAX_HEADER_BYTES,
         )
-        return self
 
     async def __aexit__(
         self,
@@ -144,9 +158,10 @@ class Fetcher:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        self._entered = False
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
 
     def _host(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
@@ -166,11 +181,15 @@ class Fetcher:
         if is_local(url):
             return await asyncio.to_thread(self._read_file, url)
         result = FetchResult(url=url, final_url=url)
+        deadline = asyncio.timeout(self.limits.deadline)
         try:
-            async with asyncio.timeout(self.limits.deadline):
+            async with deadline:
                 await self._fetch(result, etag, last_modified, extra_headers)
-        except TimeoutError:
-            result.error = f"timed out after {self.limits.deadline:g} s"
+        except TimeoutError as error:
+            if deadline.expired():
+                result.error = f"timed out after {self.limits.deadline:g} s"
+            else:  # connecting or a read took longer than the limits allow
+                result.error = describe_error(error)
         except Exception as error:
             result.error = describe_error(error)
         return result
@@ -182,7 +201,6 @@ class Fetcher:
         last_modified: str | None,
         extra_headers: Mapping[str, str] | None,
     ) -> None:
-        assert self._client is not None, "use Fetcher as an async context manager"
         headers: dict[str, str] = dict(extra_headers or {})
         if etag:
             headers["If-None-Match"] = etag
@@ -223,24 +241,28 @@ class Fetcher:
         self, url: str, headers: dict[str, str], result: FetchResult
     ) -> FetchResult | None:
         """One request; None when the response is a redirect to follow."""
-        assert self._client is not None
-        try:
-            async with self._client.stream("GET", url, headers=headers) as response:
-                return await self._read(response, result)
-        except _Redirected as redirect:
-            result.status = redirect.status
-            result.headers = redirect.headers
-            return None
+        session = await self._client()
+        async with session.get(
+            url, headers=headers, allow_redirects=False, ssl=_tls(url)
+        ) as response:
+            return await self._read(response, result)
 
-    async def _read(self, response: httpx.Response, result: FetchResult) -> FetchResult:
-        """Status, validators and (for a 200) the body, under the size cap. Any other
-        response's body (none for a 304, a short page for an error) is read and dropped, so
-        that its connection serves the next feed rather than being closed."""
-        status = response.status_code
-        if status != 200:
-            await drain(response)
+    async def _read(
+        self, response: aiohttp.ClientResponse, result: FetchResult
+    ) -> FetchResult | None:
+        """Status, validators and (for a 200) the body, under the size cap; None for a
+        redirect. Any other response's body (none for a 304, a short page for an error or a
+        redirect) is read and dropped, so that its connection serves the next feed rather
+        than being closed."""
+        status = response.status
+        raw = response.content.iter_any()
+        headers = {name.lower(): value for name, value in response.headers.items()}
         result.status = status
-        result.headers = {k.lower(): v for k, v in response.headers.items()}
+        result.headers = headers
+        if status != 200 and not await drain(raw):
+            response.close()  # too much to read: the connection is not kept
+        if status in REDIRECTS and "location" in headers:
+            return None
         result.etag = response.headers.get("etag")
         result.last_modified = response.headers.get("last-modified")
         result.content_type = response.headers.get("content-type", "")
@@ -255,7 +277,7 @@ class Fetcher:
         if status != 200:
             result.error = f"unexpected HTTP status {status}"
             return result
-        result.body = await read_response(response, self.limits.max_bytes, self.limits.max_ratio)
+        result.body = await read_body(raw, headers, self.limits.max_bytes, self.limits.max_ratio)
         return result
 
     def _read_file(self, url: str) -> FetchResult:
@@ -277,6 +299,29 @@ class Fetcher:
         return result
 
 
+def _load_client() -> None:
+    importlib.import_module("aiohttp")
+    _tls_context()
+
+
+def _tls(url: str) -> ssl.SSLContext | bool:
+    """How to check an https server's certificate: against certifi's authorities when
+    certifi is installed (as browsers carry their own), else the system's; True (no TLS to
+    set up) for plain http."""
+    return _tls_context() if url[:6].lower() == "https:" else True
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    import ssl
+
+    try:
+        import certifi
+    except ImportError:
+        return ssl.create_default_context()
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def _hostname(url: str) -> str:
     try:
         return urlsplit(url).hostname or ""
@@ -291,7 +336,7 @@ def _redirect_target(url: str, location: str) -> str:
         FetchError: the target is missing, not http(s) (``javascript:``, ``file:``...) or
             not a valid URL.
     """
-    import httpx
+    import yarl
 
     location = location.strip()
     if not location:
@@ -304,8 +349,9 @@ def _redirect_target(url: str, location: str) -> str:
     if scheme not in ("http", "https"):
         raise FetchError(f"redirected to an unsupported URL: {shown(target)}")
     try:
-        parsed = httpx.URL(target)
-    except (httpx.InvalidURL, ValueError):
+        parsed = yarl.URL(target)
+        parsed.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
         raise FetchError(f"redirected to an invalid URL: {shown(target)}") from None
     if not parsed.host:
         raise FetchError(f"redirected to a URL without a host: {shown(target)}")

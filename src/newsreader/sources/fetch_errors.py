@@ -1,4 +1,4 @@
-"""How a failed fetch is told: one readable line per failure, from httpx's errors, the
+"""How a failed fetch is told: one readable line per failure, from aiohttp's errors, the
 operating system's reasons, HTTP statuses and ``Retry-After``."""
 
 from __future__ import annotations
@@ -31,42 +31,61 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 def describe_error(error: BaseException) -> str:
     """A one-line description of a network failure."""
-    import httpx
+    import socket
+
+    import aiohttp
 
     if isinstance(error, FetchError | BoundedReadError):
         return str(error)
-    if isinstance(error, httpx.ConnectTimeout):
+    if isinstance(error, aiohttp.ConnectionTimeoutError):
         return "timed out connecting"
-    if isinstance(error, httpx.ReadTimeout):
+    if isinstance(error, aiohttp.SocketTimeoutError):
         return "timed out waiting for data"
-    if isinstance(error, httpx.TimeoutException | TimeoutError):
+    if isinstance(error, TimeoutError):
         return "timed out"
-    if isinstance(error, httpx.ConnectError):
+    if isinstance(error, aiohttp.ClientConnectorDNSError) or isinstance(
+        getattr(error, "os_error", None), socket.gaierror
+    ):
+        return "host not found"
+    if isinstance(error, aiohttp.ClientConnectorCertificateError):
+        return f"the server's certificate was refused: {_first_line(error.certificate_error)}"
+    if isinstance(error, aiohttp.ClientSSLError):
+        return f"secure connection failed: {_first_line(error)}"
+    if isinstance(error, aiohttp.ClientConnectorError):
         refused = socket_error(error)
         if refused is not None:
             return refused
-        reason = str(error) or "connection failed"
-        if "Name or service not known" in reason or "nodename nor servname" in reason:
-            return "host not found"
-        if "Connection refused" in reason:
-            return "connection refused"
-        return f"cannot connect: {reason.splitlines()[0]}"
-    if isinstance(error, httpx.RemoteProtocolError):
-        return f"bad response from server: {str(error).splitlines()[0] if str(error) else 'protocol error'}"
-    if isinstance(error, httpx.DecodingError):
-        return "cannot decode the compressed response"
-    if isinstance(error, httpx.HTTPError):
-        text = str(error).splitlines()[0] if str(error) else type(error).__name__
-        return f"network error: {text}"
-    text = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"{type(error).__name__}: {text}"
+        return f"cannot connect: {_first_line(error.os_error)}"
+    if isinstance(error, aiohttp.ServerDisconnectedError):
+        return "bad response from server: it closed the connection"
+    if isinstance(error, aiohttp.ClientResponseError):  # a malformed status line or header
+        return f"bad response from server: {_first_line(error.message)}"
+    if isinstance(error, aiohttp.ClientPayloadError):
+        return f"bad response from server: {_first_line(error)}"
+    if isinstance(error, aiohttp.InvalidURL):
+        return f"invalid URL: {shown(str(error.url))}"
+    if isinstance(error, aiohttp.ClientError | OSError):
+        refused = socket_error(error)
+        if refused is not None:
+            return refused
+        return f"network error: {_first_line(error)}"
+    return f"{type(error).__name__}: {_first_line(error)}"
+
+
+def _first_line(error: object) -> str:
+    """The first line of an error's text (or its kind when it has none), made printable."""
+    from newsreader.ingest.sanitize import clean_line
+
+    text = str(error).strip()
+    if not text:
+        return type(error).__name__
+    return clean_line(text.splitlines()[0], limit=300)
 
 
 def socket_error(error: BaseException) -> str | None:
     """The operating system's reason behind a failed connection, when it is a known one.
 
-    httpx reports a refused connection as "All connection attempts failed"; the reason is
-    further down the chain of causes (possibly one per address tried).
+    The reason may be further down the chain of causes (possibly one per address tried).
     """
     import errno
 
