@@ -305,20 +305,28 @@ def _load_client() -> None:
 
 
 def _tls(url: str) -> ssl.SSLContext | bool:
-    """How to check an https server's certificate: against certifi's authorities when
-    certifi is installed (as browsers carry their own), else the system's; True (no TLS to
-    set up) for plain http."""
-    return _tls_context() if url[:6].lower() == "https:" else True
+    """How to check an https server's certificate (True: aiohttp's default, the system's
+    authorities; also what plain http is given, where it means nothing)."""
+    if url[:6].lower() != "https:":
+        return True
+    return _tls_context() or True
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
+def _tls_context() -> ssl.SSLContext | None:
+    """None when the system has certificate authorities to trust (and aiohttp's default
+    context, which loads them, is right: it also trusts what an administrator added), else
+    a context with certifi's, when certifi is installed."""
+    import os
     import ssl
 
+    paths = ssl.get_default_verify_paths()
+    if any(path and os.path.exists(path) for path in (paths.cafile, paths.capath)):
+        return None
     try:
         import certifi
     except ImportError:
-        return ssl.create_default_context()
+        return None
     return ssl.create_default_context(cafile=certifi.where())
 
 

@@ -48,7 +48,8 @@ def describe_error(error: BaseException) -> str:
     ):
         return "host not found"
     if isinstance(error, aiohttp.ClientConnectorCertificateError):
-        return f"the server's certificate was refused: {_first_line(error.certificate_error)}"
+        reason = getattr(error.certificate_error, "verify_message", "") or error.certificate_error
+        return f"the server's certificate was refused: {_first_line(reason)}"
     if isinstance(error, aiohttp.ClientSSLError):
         return f"secure connection failed: {_first_line(error)}"
     if isinstance(error, aiohttp.ClientConnectorError):
