@@ -48,6 +48,7 @@ def start_pool() -> Executor | None:
     try:
         context: BaseContext
         if os.name == "posix":
+            _start_resource_tracker()
             forkserver = multiprocessing.get_context("forkserver")
             # Workers fork from a server that has already imported the parser.
             forkserver.set_forkserver_preload(PRELOAD)
@@ -62,6 +63,31 @@ def start_pool() -> Executor | None:
         )
     except (OSError, ValueError):
         return None
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (which the pool's locks need) with a standard
+    error it can be given.
+
+    The tracker is started with ``sys.stderr``'s file descriptor. Inside the app that is
+    Textual's capture, whose ``fileno()`` is -1, and starting the tracker failed ("bad
+    value(s) in fds_to_keep"): the app's refreshes then parsed in threads of the app's own
+    process, and its event loop waited for them (stalls of 0.2-0.6 s in
+    ``bench/refresh_ui_lag.py``). Such a stream is replaced by ``/dev/null`` while the
+    tracker starts (its warnings would only garble the app's screen).
+    """
+    import contextlib
+    from multiprocessing import resource_tracker
+
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):  # no file descriptor at all
+        usable = False
+    if usable:
+        resource_tracker.ensure_running()
+        return
+    with open(os.devnull, "w") as null, contextlib.redirect_stderr(null):
+        resource_tracker.ensure_running()
 
 
 def warm_pool(executor: Executor) -> None:
