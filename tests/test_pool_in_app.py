@@ -1,4 +1,5 @@
-"""The parsing processes start inside the running app too.
+"""The worker processes (parsing a refresh, reading pages, storing a sync) start inside the
+running app too.
 
 Under Textual, ``sys.stderr`` is the app's capture, whose ``fileno()`` is -1; multiprocessing
 starts its resource tracker with that descriptor, which failed, and every refresh the app ran
@@ -18,7 +19,8 @@ import pytest
 IN_APP = """
 import asyncio, os, sys
 from textual.app import App
-from newsreader.workers import start_pool, stop_pool
+from newsreader.workers import stop_pool
+from {module} import {factory} as start_pool
 
 async def main() -> None:
     app = App()
@@ -61,8 +63,16 @@ needs_cores = pytest.mark.skipif(
 
 
 @needs_cores
-def test_the_pool_starts_inside_the_app() -> None:
-    assert run(IN_APP) == "a worker process"
+@pytest.mark.parametrize(
+    ("module", "factory"),
+    [
+        ("newsreader.workers", "start_pool"),  # the refresh's parsing
+        ("newsreader.fulltext", "_page_executor"),  # reading full-text pages
+        ("newsreader.sync", "_process_pool"),  # storing a sync's items
+    ],
+)
+def test_each_pool_starts_inside_the_app(module: str, factory: str) -> None:
+    assert run(IN_APP.format(module=module, factory=factory)) == "a worker process"
 
 
 @needs_cores

@@ -293,6 +293,9 @@ def _page_executor() -> Executor | None:
     context: BaseContext
     try:
         if os.name == "posix":
+            from newsreader.workers import start_resource_tracker
+
+            start_resource_tracker()
             server = multiprocessing.get_context("forkserver")
             server.set_forkserver_preload(
                 # Workers fork from a server that has already imported the extraction.

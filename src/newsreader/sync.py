@@ -339,6 +339,9 @@ def _process_pool() -> ProcessPoolExecutor | None:
     try:
         if os.name != "posix":
             return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        from newsreader.workers import start_resource_tracker
+
+        start_resource_tracker()
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["newsreader.sync_items", "newsreader.ingest.feed", "nh3"])
         return ProcessPoolExecutor(max_workers=1, mp_context=context)

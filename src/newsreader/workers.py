@@ -48,7 +48,7 @@ def start_pool() -> Executor | None:
     try:
         context: BaseContext
         if os.name == "posix":
-            _start_resource_tracker()
+            start_resource_tracker()
             forkserver = multiprocessing.get_context("forkserver")
             # Workers fork from a server that has already imported the parser.
             forkserver.set_forkserver_preload(PRELOAD)
@@ -65,9 +65,9 @@ def start_pool() -> Executor | None:
         return None
 
 
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker (which the pool's locks need) with a standard
-    error it can be given.
+def start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker (which every process pool's locks need)
+    with a standard error it can be given; each pool calls this before it is made.
 
     The tracker is started with ``sys.stderr``'s file descriptor. Inside the app that is
     Textual's capture, whose ``fileno()`` is -1, and starting the tracker failed ("bad
