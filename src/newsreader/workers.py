@@ -10,7 +10,8 @@ its end never finishes. So each worker:
   close when the refreshing process ends);
 * watches the refreshing process and exits as soon as it is gone: through a pidfd where
   Linux offers one (immediate, and a zombie counts as gone), else by polling; and asks
-  the kernel to kill it when its own parent dies (``PR_SET_PDEATHSIG``).
+  the kernel to kill it when its own parent dies (``PR_SET_PDEATHSIG``);
+* runs at a lower priority than the process it works for.
 
 Once the workers are gone, the forkserver and the resource tracker see their pipes close
 and exit too. :func:`stop_pool` ends the workers at once when a refresh is cancelled (by
@@ -200,11 +201,22 @@ async def until_signalled(work: Coroutine[object, object, T], received: list[int
 # -- in the worker ----------------------------------------------------------------------------
 
 
+WORKER_NICENESS = 10
+
+
 def guard_worker(owner: int) -> None:
-    """Pool initializer: let go of the caller's streams and die with ``owner``."""
+    """Pool initializer: let go of the caller's streams, die with ``owner`` and give way to it.
+
+    The workers run at a lower priority (``WORKER_NICENESS``): while they parse on every
+    core, the owner's event loop (the app's keys, the fetches) and its writer get the CPU
+    first when they need it. In ``bench/refresh_ui_lag.py`` the app's loop stalled half as
+    long, and the refresh itself ended sooner, the fetching and storing keeping ahead.
+    """
     _detach_streams()
     _die_with_parent()
     _watch(owner)
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
 
 
 def _detach_streams() -> None:
