@@ -15,7 +15,14 @@ from fault_server import RawServer, encoded, gzip_zeros, nested_gzip_zeros, tric
 from feed_server import rss
 from newsreader.model import FetchResult
 from newsreader.sources.addresses import AddressPolicy, private_address, private_host
-from newsreader.sources.bounded import BoundedDecoder, TooLargeError
+from newsreader.sources.bounded import (
+    MAX_RATIO,
+    RATIO_FLOOR,
+    SLICE,
+    STEP,
+    BoundedDecoder,
+    TooLargeError,
+)
 from newsreader.sources.feeds import Fetcher, FetchLimits
 
 LIMITS = FetchLimits(timeout=2.0, total_timeout=10.0)
@@ -30,7 +37,13 @@ async def fetch(
 
 
 async def measured(url: str, limits: FetchLimits = LIMITS) -> tuple[FetchResult, float, int]:
-    """The result, the seconds it took and the peak of Python memory allocated meanwhile."""
+    """The result, the seconds it took and the peak of Python memory allocated meanwhile
+    (the HTTP client's modules are imported first: their import is not the response's)."""
+    import aiohttp  # noqa: F401
+
+    from newsreader.sources import feeds
+
+    feeds._load_client()
     tracemalloc.start()
     try:
         start = time.perf_counter()
@@ -110,6 +123,18 @@ def test_decoder_memory_stays_at_a_few_steps() -> None:
         BoundedDecoder("gzip", limit=64 * 1024 * 1024).feed(bomb)
 
 
+def test_a_bomb_in_one_large_read_stops_early() -> None:
+    # However much the client reads at once, the ratio is checked slice by slice: a bomb
+    # stops after about max_ratio x SLICE decoded bytes, not max_ratio x the whole read.
+    bomb = gzip_zeros(256 * 1024 * 1024)
+    assert len(bomb) > 8 * SLICE  # several slices in the one read
+    decoder = BoundedDecoder("gzip", limit=1024 * 1024 * 1024)
+    with pytest.raises(TooLargeError, match="expand more than 100 times"):
+        decoder.feed(bomb)
+    assert decoder.decoded <= max(RATIO_FLOOR, MAX_RATIO * SLICE) + STEP
+    assert decoder.received <= SLICE * 2
+
+
 async def test_trickling_body_hits_the_deadline(server: HTTPServer) -> None:
     server.expect_request("/trickle").respond_with_handler(trickle(0.05))
     limits = FetchLimits(timeout=1.0, total_timeout=1.5)
@@ -148,6 +173,49 @@ async def test_redirects_to_unusable_urls_are_clear_errors(location: str, expect
         result = await fetch(raw.url + "/r")
     assert result.error.startswith(expected), result.error
     assert "\x1b" not in result.error and "InvalidURL" not in result.error
+
+
+FEED = b"<rss version='2.0'><channel><title>t</title></channel></rss>"
+
+
+def answer(head: bytes, body: bytes = FEED) -> bytes:
+    """A raw response: ``head`` (status line and headers) with a Content-Length for ``body``."""
+    return head + b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        (answer(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 40_000 + b"\r\n"), "a line of more than"),
+        (answer(b"HTTP/1.1 abc OK\r\n"), "bad status line"),
+        (b"SSH-2.0-OpenSSH_9.0\r\n", "bad status line"),
+        (
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n",
+            "invalid character in chunk size",
+        ),
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n" + FEED,
+            "the body ended before its declared length",
+        ),
+        (answer(b"HTTP/1.1 200 OK\r\nX-A: a\x00b\r\n"), "invalid http header"),
+        (b"", "it closed the connection"),
+    ],
+    ids=["huge header", "bad status", "not http", "bad chunk", "short body", "nul", "nothing"],
+)
+async def test_malformed_responses_are_one_clear_line(response: bytes, expected: str) -> None:
+    with RawServer(response) as raw:
+        result = await fetch(raw.url + "/feed")
+    assert result.error.startswith(f"bad response from server: {expected}"), result.error
+    assert result.body == b"" and "aaaa" not in result.error
+
+
+async def test_validators_with_control_characters_are_not_kept() -> None:
+    # The body is still read; the next fetch is unconditional rather than echoing escapes.
+    head = b"HTTP/1.1 200 OK\r\nETag: \x1b[31mred\r\nLast-Modified: Mon\x07day\r\n"
+    with RawServer(answer(head)) as raw:
+        result = await fetch(raw.url + "/feed")
+    assert (result.error, result.body) == ("", FEED)
+    assert result.etag is None and result.last_modified is None
 
 
 class PublicLoopbackLiteral(AddressPolicy):

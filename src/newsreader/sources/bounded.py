@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Protocol
 
 STEP = 64 * 1024  # largest piece any decoding layer produces at once
+SLICE = 16 * 1024  # compressed bytes taken at a time
 MAX_LAYERS = 3  # Content-Encoding layers accepted ("gzip, gzip" is two)
 MAX_RATIO = 100  # decoded bytes per received byte, checked once past RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
@@ -128,12 +129,22 @@ class BoundedDecoder:
         self.compressed = bool(self._layers)
 
     def feed(self, chunk: bytes) -> bytes:
-        self.received += len(chunk)
-        out: list[bytes] = []
-        for piece in self._through(0, chunk):
-            self.decoded += len(piece)
+        if not self._layers:
+            self.received += len(chunk)
+            self.decoded += len(chunk)
             self._check()
-            out.append(piece)
+            return chunk
+        # A compressed chunk is taken a slice at a time, so that the ratio is checked
+        # against what was taken so far, not against the whole chunk: however large the
+        # client's reads, a bomb stops after about MAX_RATIO x SLICE decoded bytes.
+        out: list[bytes] = []
+        for start in range(0, len(chunk), SLICE):
+            part = chunk[start : start + SLICE]
+            self.received += len(part)
+            for piece in self._through(0, part):
+                self.decoded += len(piece)
+                self._check()
+                out.append(piece)
         return b"".join(out)
 
     def _through(self, index: int, data: bytes) -> Iterator[bytes]:

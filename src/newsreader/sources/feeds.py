@@ -263,8 +263,8 @@ class Fetcher:
             response.close()  # too much to read: the connection is not kept
         if status in REDIRECTS and "location" in headers:
             return None
-        result.etag = response.headers.get("etag")
-        result.last_modified = response.headers.get("last-modified")
+        result.etag = _validator(response.headers.get("etag"))
+        result.last_modified = _validator(response.headers.get("last-modified"))
         result.content_type = response.headers.get("content-type", "")
         if status == 304:
             result.not_modified = True
@@ -297,6 +297,20 @@ class Fetcher:
         except OSError as error:
             result.error = f"cannot read {path}: {error.strerror or error}"
         return result
+
+
+MAX_VALIDATOR = 1024
+
+
+def _validator(value: str | None) -> str | None:
+    """An ``ETag`` or ``Last-Modified`` to remember and send back, or None: one with control
+    characters or escape sequences (which no server needs) or longer than
+    ``MAX_VALIDATOR`` is not kept (the next fetch is then unconditional)."""
+    if value is None or len(value) > MAX_VALIDATOR:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return None
+    return value
 
 
 def _load_client() -> None:

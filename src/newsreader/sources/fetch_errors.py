@@ -60,8 +60,10 @@ def describe_error(error: BaseException) -> str:
     if isinstance(error, aiohttp.ServerDisconnectedError):
         return "bad response from server: it closed the connection"
     if isinstance(error, aiohttp.ClientResponseError):  # a malformed status line or header
-        return f"bad response from server: {_first_line(error.message)}"
+        return f"bad response from server: {_malformed(str(error.message))}"
     if isinstance(error, aiohttp.ClientPayloadError):
+        if "ContentLengthError" in str(error):
+            return "bad response from server: the body ended before its declared length"
         return f"bad response from server: {_first_line(error)}"
     if isinstance(error, aiohttp.InvalidURL):
         return f"invalid URL: {shown(str(error.url))}"
@@ -71,6 +73,14 @@ def describe_error(error: BaseException) -> str:
             return refused
         return f"network error: {_first_line(error)}"
     return f"{type(error).__name__}: {_first_line(error)}"
+
+
+def _malformed(message: str) -> str:
+    """aiohttp's reason for refusing a response, without the bytes it quotes."""
+    if message.startswith("Got more than"):  # "Got more than 16384 bytes when reading: b'..."
+        return message.split(" when ", 1)[0].replace("Got more than", "a line of more than")
+    line = _first_line(message).split(": b'", 1)[0].split(': b"', 1)[0]
+    return line.rstrip(": ").lower() or "malformed"
 
 
 def _first_line(error: object) -> str:
