@@ -5,7 +5,8 @@ Usage: ``python bench/startup.py [--runs 5] [--sizes 1,100000] [--keep DIR]``
 Each measurement starts a fresh Python process that opens the cache like ``newsreader`` does,
 runs the app headless at 120x35 and reports the moment after the first screen update with
 the article list drawn, plus the process's peak memory (max RSS). Caches are generated once
-per size in a temporary folder (or ``--keep DIR``, reused across runs).
+per size in a temporary folder (or ``--keep DIR``, reused across runs). The report is also
+written to ``bench/results/startup.txt``.
 """
 
 from __future__ import annotations
@@ -117,6 +118,9 @@ def measure(folder: Path) -> dict[str, float]:
     return result
 
 
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -125,6 +129,12 @@ def main() -> int:
     args = parser.parse_args()
     root = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="newsreader-bench-"))
     results: dict[int, dict[str, float]] = {}
+    lines: list[str] = []
+
+    def report(line: str) -> None:
+        print(line, flush=True)
+        lines.append(line)
+
     for size in (int(s) for s in args.sizes.split(",")):
         folder = root / f"n{size}"
         began = time.perf_counter()
@@ -137,21 +147,23 @@ def main() -> int:
         results[size] = {"seconds": seconds, "rss": rss}
         phases = {k: statistics.median(r[k] for r in runs) * 1000 for k in ("imports", "open")}
         phases["app"] = statistics.median(r["drawn"] - r["opened"] for r in runs) * 1000
-        print(
+        report(
             f"{size:>7} articles (+ guide; {runs[0]['count']:.0f} listed): "
             f"launch to list drawn {seconds * 1000:.0f} ms (median of {args.runs}, "
             f"min {min(r['seconds'] for r in runs) * 1000:.0f}, "
             f"max {max(r['seconds'] for r in runs) * 1000:.0f}); peak RSS {rss:.0f} MB"
             + (f"; cache generated in {made:.1f} s" if made > 1 else "")
         )
-        print(
+        report(
             f"         imports {phases['imports']:.0f} ms, open_context {phases['open']:.0f} ms, "
             f"app start to list drawn {phases['app']:.0f} ms"
         )
     sizes = sorted(results)
     if len(sizes) >= 2:
         ratio = results[sizes[-1]]["seconds"] / results[sizes[0]]["seconds"]
-        print(f"ratio {sizes[-1]} / {sizes[0]}: {ratio:.2f}x")
+        report(f"ratio {sizes[-1]} / {sizes[0]}: {ratio:.2f}x")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "startup.txt").write_text("\n".join(lines) + "\n")
     return 0
 
 
