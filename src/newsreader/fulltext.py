@@ -40,8 +40,6 @@ from newsreader.store.fulltext import (
 )
 
 if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
-
     from newsreader.sources.feeds import Fetcher
 
 MAX_ATTEMPTS = 3  # a page that keeps failing is retried on this many refreshes at most
@@ -282,39 +280,21 @@ class FullTextJob:
 
 def _page_executor() -> Executor | None:
     """A process pool for reading pages, when there is more than one core."""
-    import os
+    from newsreader.workers import process_pool
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not cores or cores < 2:
-        return None
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context: BaseContext
-    try:
-        if os.name == "posix":
-            from newsreader.workers import start_resource_tracker
-
-            start_resource_tracker()
-            server = multiprocessing.get_context("forkserver")
-            server.set_forkserver_preload(
-                # Workers fork from a server that has already imported the extraction.
-                [
-                    "newsreader.fulltext",
-                    "newsreader.ingest.html",
-                    "readability",
-                    "lxml.html",
-                    "markdownify",
-                    "bs4",
-                    "nh3",
-                ]
-            )
-            context = server
-        else:
-            context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=min(cores, 4), mp_context=context)
-    except (OSError, ValueError):
-        return None
+    # Workers fork from a server that has already imported the extraction.
+    return process_pool(
+        4,
+        [
+            "newsreader.fulltext",
+            "newsreader.ingest.html",
+            "readability",
+            "lxml.html",
+            "markdownify",
+            "bs4",
+            "nh3",
+        ],
+    )
 
 
 # -- one article, for the command line and the app's workers ------------------------------

@@ -330,23 +330,9 @@ def _pull_missing(
 def _process_pool() -> ProcessPoolExecutor | None:
     """One worker process for storing pages, when there is more than one core. Its
     start-up (importing the parser) overlaps with the first downloads."""
-    import multiprocessing
-    import os
+    from newsreader.workers import process_pool
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    if not cores or cores < 2:
-        return None
-    try:
-        if os.name != "posix":
-            return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        from newsreader.workers import start_resource_tracker
-
-        start_resource_tracker()
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["newsreader.sync_items", "newsreader.ingest.feed", "nh3"])
-        return ProcessPoolExecutor(max_workers=1, mp_context=context)
-    except (OSError, ValueError):
-        return None
+    return process_pool(1, ["newsreader.sync_items", "newsreader.ingest.feed", "nh3"])
 
 
 # -- pushing ---------------------------------------------------------------------------------

@@ -27,7 +27,10 @@ import threading
 import time
 from collections.abc import Coroutine
 from concurrent.futures import Executor
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 
@@ -39,6 +42,20 @@ PR_SET_PDEATHSIG = 1
 
 def start_pool() -> Executor | None:
     """A process pool for parsing, when there is more than one core."""
+    return process_pool(MAX_WORKERS, PRELOAD, guarded=True)
+
+
+def process_pool(
+    most: int,
+    preload: list[str],
+    *,
+    guarded: bool = False,
+) -> ProcessPoolExecutor | None:
+    """A pool of at most ``most`` worker processes (one per core), or None with a single
+    core or when none can be started. On POSIX the workers fork from multiprocessing's
+    forkserver, which imports ``preload`` first (it is one server per process: whichever pool
+    starts it decides); elsewhere they are spawned. ``guarded`` workers run
+    :func:`guard_worker` (they die with this process and give way to it)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     if not cores or cores < 2:
         return None
@@ -51,24 +68,25 @@ def start_pool() -> Executor | None:
         if os.name == "posix":
             start_resource_tracker()
             forkserver = multiprocessing.get_context("forkserver")
-            # Workers fork from a server that has already imported the parser.
-            forkserver.set_forkserver_preload(PRELOAD)
+            forkserver.set_forkserver_preload(preload)
             context = forkserver
         else:
             context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(
-            max_workers=min(cores, MAX_WORKERS),
-            mp_context=context,
-            initializer=guard_worker,
-            initargs=(os.getpid(),),
-        )
+        if guarded:
+            return ProcessPoolExecutor(
+                max_workers=min(cores, most),
+                mp_context=context,
+                initializer=guard_worker,
+                initargs=(os.getpid(),),
+            )
+        return ProcessPoolExecutor(max_workers=min(cores, most), mp_context=context)
     except (OSError, ValueError):
         return None
 
 
 def start_resource_tracker() -> None:
     """Start multiprocessing's resource tracker (which every process pool's locks need)
-    with a standard error it can be given; each pool calls this before it is made.
+    with a standard error it can be given (:func:`process_pool` does, before each pool).
 
     The tracker is started with ``sys.stderr``'s file descriptor. Inside the app that is
     Textual's capture, whose ``fileno()`` is -1, and starting the tracker failed ("bad
