@@ -179,6 +179,9 @@ CASES = {
         '<entry xml:lang=""><title>T</title><content xml:lang="de">x</content></entry>',
         root='xml:lang="en"',
     ),
+    "comments (never seen by feedparser)": atom(
+        "<!-- a --><entry><!-- b --><title>T<!-- c -->U</title><!-- d --></entry>"
+    ),
 }
 
 
@@ -231,7 +234,6 @@ FALLBACK = {
     "prefixed atom": b'<?xml version="1.0"?><a:feed xmlns:a="http://www.w3.org/2005/Atom">'
     b"<a:title>T</a:title><a:entry><a:title>E</a:title></a:entry></a:feed>",
     "two titles": atom("<entry><title>T</title><title>U</title></entry>"),
-    "comment in an entry": atom("<entry><title>T</title><!-- c --></entry>"),
     "mixed content": atom("<entry><title>T <b>bold</b></title></entry>"),
     "source": atom("<entry><title>T</title><source><title>S</title></source></entry>"),
     "doctype": b'<?xml version="1.0"?><!DOCTYPE feed SYSTEM "x.dtd">'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from newsreader.ingest.feed import ParsedFeed, parse_feed
 from newsreader.ingest.feed.fastatom import parse_atom
+from newsreader.ingest.feed.fastrdf import parse_rdf
 from newsreader.ingest.feed.fastrss import parse_rss
 from newsreader.ingest.html import html_to_markdown
 
@@ -486,3 +488,53 @@ def test_fast_rfc822_dates_are_feedparsers(
     for day_text in (str(day), f"{day:02d}"):
         value = f"{weekday}{day_text} {month} {year:04d} {clock[0]:02d}:{clock[1]:02d}:{clock[2]:02d} {zone}"
         assert parse_date(value) == _parse_date(value), value
+
+
+_BETWEEN_TAGS = re.compile(rb">(\s*)<(?![!?])")
+
+
+def with_comments(data: bytes) -> bytes:
+    """``data`` with an XML comment between every two tags outside CDATA sections, and one
+    before the root element."""
+    parts = re.split(rb"(<!\[CDATA\[.*?\]\]>)", data, flags=re.DOTALL)
+    parts = [
+        part if part.startswith(b"<![CDATA[") else _BETWEEN_TAGS.sub(rb"><!-- c -->\1<", part)
+        for part in parts
+    ]
+    return b"".join(parts)
+
+
+def test_comments_anywhere_read_as_feedparser_reads_them(shared_dir: Path) -> None:
+    # feedparser never sees a comment (its XML parser does not report them): the text on
+    # either side of one is joined. The fast readers parse without them, to the same effect.
+    taken = 0
+    for path in corpus_files(shared_dir):
+        original = path.read_bytes()
+        data = with_comments(original)
+        if data == original:
+            continue
+        url = f"https://example.org/feeds/{path.name}"
+        fast, slow = both(data, url)
+        assert_same(fast, slow)
+        for reader in (parse_rss, parse_atom, parse_rdf):
+            if reader(original, url) is not None:
+                taken += 1
+                assert reader(data, url) is not None, f"{path.name}: comments sent it to feedparser"
+    assert taken >= 20
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        "<!-- a --><item><!-- b --><title>T<!-- c -->U</title><!-- d --></item><!-- e -->",
+        "<item><title>T</title><description>a <!-- c -->&lt;b&gt;x&lt;/b&gt;</description></item>",
+        "<item><title>T</title><guid>a<!-- c -->b</guid><link>/x<!-- c -->y</link></item>",
+        "<item><title>T</title><pubDate>Mon, 01 Jan <!-- c -->2024 10:00:00 GMT</pubDate></item>",
+    ],
+)
+def test_comments_in_rss_take_the_fast_path(items: str) -> None:
+    data = rss(items).replace(b"<rss", b"<!-- before the root -->\n<rss", 1)
+    assert parse_rss(data, URL) is not None
+    fast, slow = both(data)
+    assert_same(fast, slow)
+    assert fast.articles[0].title == slow.articles[0].title != ""

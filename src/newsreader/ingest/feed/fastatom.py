@@ -11,7 +11,7 @@ Inline XHTML text constructs are written out as feedparser writes them
 
 Anything outside that subset returns ``None`` and the caller uses feedparser: Atom 0.3, a
 DOCTYPE, an encoding feedparser would not simply decode as declared, unusual inline XHTML,
-base64 text constructs, ``content src=``, mixed content, comments inside the feed,
+base64 text constructs, ``content src=``, mixed content,
 namespaces feedparser would name otherwise, elements feedparser treats specially that are
 not handled here, repeated elements, or any parse error.
 """

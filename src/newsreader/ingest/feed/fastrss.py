@@ -15,7 +15,7 @@ whose keys are never read (subtitles, media content) and the titles feedparser i
 Anything outside that well-understood subset returns ``None`` and the caller uses
 feedparser: another format or version, a DOCTYPE, a BOM or an encoding feedparser would not
 simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
-mixed content, comments, namespaces feedparser would name otherwise, elements feedparser
+mixed content, namespaces feedparser would name otherwise, elements feedparser
 treats specially that are not handled here, repeated read elements whose precedence rules
 are subtle, or any parse error.
 """
