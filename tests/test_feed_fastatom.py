@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.test_feed_fastpath import NOW, URL, assert_same, both, corpus_files
 
 from newsreader.ingest.feed import parse_feed
@@ -179,6 +181,36 @@ CASES = {
         '<entry xml:lang=""><title>T</title><content xml:lang="de">x</content></entry>',
         root='xml:lang="en"',
     ),
+    "a youtube video's media:group": atom(
+        "<entry><id>yt:video:x</id><yt:videoId>x</yt:videoId><title>Video</title>"
+        '<link rel="alternate" href="https://www.youtube.com/watch?v=x"/>'
+        "<author><name>Channel</name><uri>https://www.youtube.com/channel/c</uri></author>"
+        "<published>2024-05-01T10:00:00+00:00</published><media:group>"
+        "<media:title>Video</media:title>"
+        '<media:content url="https://www.youtube.com/v/x" type="application/x-shockwave-flash"'
+        ' width="640" height="390"/>'
+        '<media:thumbnail url="https://i1.ytimg.com/vi/x/hqdefault.jpg" width="480"/>'
+        "<media:description>Links: https://example.org/a &amp; more\n\nline two"
+        "</media:description><media:community>"
+        '<media:starRating count="3" average="5.00" min="1" max="5"/>'
+        '<media:statistics views="10"/></media:community></media:group></entry>',
+        root='xmlns:media="http://search.yahoo.com/mrss/" '
+        'xmlns:yt="http://www.youtube.com/xml/schemas/2015"',
+    ),
+    "media:description typed plain, in a scope with a language": atom(
+        '<entry xml:lang="de"><title>T</title><media:group>'
+        '<media:description type="plain">a &lt;b&gt; c</media:description></media:group></entry>',
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "media:description holding escaped html": atom(
+        "<entry><title>T</title><media:group><media:description>&lt;p&gt;a &lt;b&gt;b&lt;/b&gt;"
+        "&lt;/p&gt;</media:description></media:group></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "an empty media:group": atom(
+        "<entry><title>T</title><media:group/></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
     "comments (never seen by feedparser)": atom(
         "<!-- a --><entry><!-- b --><title>T<!-- c -->U</title><!-- d --></entry>"
     ),
@@ -235,6 +267,30 @@ FALLBACK = {
     b"<a:title>T</a:title><a:entry><a:title>E</a:title></a:entry></a:feed>",
     "two titles": atom("<entry><title>T</title><title>U</title></entry>"),
     "mixed content": atom("<entry><title>T <b>bold</b></title></entry>"),
+    "media:title before the entry's title": atom(
+        "<entry><media:group><media:title>M</media:title></media:group><title>T</title></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "media:description beside a summary": atom(
+        "<entry><title>T</title><media:group><media:description>D</media:description>"
+        "</media:group><summary>S</summary></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "media:description after content": atom(
+        "<entry><title>T</title><content>C</content><media:group>"
+        "<media:description>D</media:description></media:group></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "two media:descriptions": atom(
+        "<entry><title>T</title><media:group><media:description>D</media:description>"
+        "<media:description>E</media:description></media:group></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
+    "media:group holding a media:category": atom(
+        "<entry><title>T</title><media:group><media:category>c</media:category>"
+        "</media:group></entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    ),
     "source": atom("<entry><title>T</title><source><title>S</title></source></entry>"),
     "doctype": b'<?xml version="1.0"?><!DOCTYPE feed SYSTEM "x.dtd">'
     b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>',
@@ -250,5 +306,47 @@ FALLBACK = {
 def test_unusual_documents_go_to_feedparser(name: str) -> None:
     data = FALLBACK[name]
     assert parse_atom(data, URL) is None
+    fast, slow = both(data)
+    assert_same(fast, slow)
+
+
+_ENTRY_PARTS = [
+    "<title>T</title>",
+    "<title></title>",
+    "<summary>S &amp;amp; s</summary>",
+    '<summary type="html">&lt;p&gt;S&lt;/p&gt;</summary>',
+    "<content>C</content>",
+    '<content type="html">&lt;p&gt;C&lt;/p&gt;</content>',
+    "<media:title>M</media:title>",
+    "<media:description>D &lt;b&gt;d&lt;/b&gt;</media:description>",
+]
+_GROUP_PARTS = [
+    "<media:title>M</media:title>",
+    "<media:title></media:title>",
+    "<media:description>D &lt;b&gt;d&lt;/b&gt;</media:description>",
+    '<media:description type="plain">P</media:description>',
+    '<media:description type="html">&lt;i&gt;H&lt;/i&gt;</media:description>',
+    '<media:thumbnail url="/t.jpg"/>',
+    '<media:content url="/v" type="video/mp4"/>',
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_ENTRY_PARTS),
+            st.lists(st.sampled_from(_GROUP_PARTS), max_size=4).map(
+                lambda parts: "<media:group>" + "".join(parts) + "</media:group>"
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_media_groups_in_any_order_read_as_feedparser_reads_them(parts: list[str]) -> None:
+    data = atom(
+        "<entry>" + "".join(parts) + "</entry>",
+        root='xmlns:media="http://search.yahoo.com/mrss/"',
+    )
     fast, slow = both(data)
     assert_same(fast, slow)

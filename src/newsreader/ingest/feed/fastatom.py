@@ -44,6 +44,8 @@ _XML = "{http://www.w3.org/XML/1998/namespace}"
 _BASE, _LANG = _XML + "base", _XML + "lang"
 # Text construct types read here; "xhtml" (inline markup) and others go to feedparser.
 _TEXT_TYPES = {"": "text/plain", "text": "text/plain", "html": "text/html"}
+# A ``media:description`` is read as an RSS description: HTML unless it says otherwise.
+_DESCRIPTION_TYPES = {**_TEXT_TYPES, "": "text/html", "plain": "text/plain"}
 _SINGLE = frozenset({"title", "summary", "content", "id", "updated", "published"})
 _PERSON = frozenset({"name", "email", "uri"})
 # Attribute names read from some element, or that change how feedparser reads one.
@@ -100,8 +102,9 @@ class _Scope:
             output = urljoin(self.base, output)
         return fix_text(output)
 
-    def text(self, element: Any) -> tuple[str, dict[str, Any]]:
-        """A text construct (title, summary, content) and its detail."""
+    def text(self, element: Any, types: dict[str, str] = _TEXT_TYPES) -> tuple[str, dict[str, Any]]:
+        """A text construct (title, summary, content) and its detail; ``types`` maps the
+        ``type`` attributes read here to feedparser's (``""``: none given)."""
         scope, attrs = self.enter(element)
         kind = attrs.pop("type", "")
         attrs.pop("xml:base", None)
@@ -110,8 +113,8 @@ class _Scope:
             raise Unsupported("unusual text construct")
         if kind == "xhtml":
             kind, output = "application/xhtml+xml", fix_text(inline_xhtml(element))
-        elif kind in _TEXT_TYPES:
-            kind, output = _TEXT_TYPES[kind], scope.value(element)
+        elif kind in types:
+            kind, output = types[kind], scope.value(element)
         else:
             raise Unsupported("unusual text construct")
         language = scope.lang.replace("_", "-") if scope.lang else scope.lang
@@ -244,10 +247,40 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
             entry.setdefault("summary", value)
         elif name == "rights":
             scope.leaf(child)
+        elif name == "media:group":
+            _media_group(scope, child, entry, element)
         elif not _shared(scope, name, child, entry, in_entry=True):
             check_unhandled(name, child)
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
+
+
+def _media_group(scope: _Scope, group: Any, entry: dict[str, Any], parent: Any) -> None:
+    """A ``media:group`` (a YouTube video's): feedparser reads its children as the entry's.
+
+    Its ``media:title`` is ignored after the entry's own non-empty title (feedparser keeps
+    the title nearest the entry); its ``media:description`` is the entry's summary when the
+    entry has no summary or content of its own (with either, which of them wins depends on
+    their order: left to feedparser)."""
+    scope, attrs = scope.enter(group)
+    if attrs or (group.text or "").strip():
+        raise Unsupported("unusual media:group")
+    for child in group:
+        name = element_name(child)
+        if (child.tail or "").strip():
+            raise Unsupported("mixed content")
+        if name == "media:title":
+            if not entry.get("title"):
+                raise Unsupported("media:title before the entry's title")
+            scope.text(child)
+        elif name == "media:description":
+            if "summary" in entry or any(
+                element_name(other) in ("summary", "content") for other in parent
+            ):
+                raise Unsupported("media:description beside a summary or content")
+            entry["summary"], entry["summary_detail"] = scope.text(child, _DESCRIPTION_TYPES)
+        else:
+            check_unhandled(name, child)
 
 
 def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:
