@@ -314,9 +314,9 @@ FALLBACK = {
     b'<!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"><channel><title>\xe9</title>'
     b"</channel></rss>",
     "xml:base": rss('<item xml:base="/x/"><title>T</title></item>'),
-    "itunes": rss("<item><title>T</title><itunes:author>A</itunes:author></item>").replace(
-        b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '
-    ),
+    "itunes:owner in an item (it would be the entry's author)": rss(
+        "<item><title>T</title><itunes:owner><itunes:name>A</itunes:name></itunes:owner></item>"
+    ).replace(b"<rss ", b'<rss xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" '),
     "media title": rss("<item><media:title>M</media:title><title>T</title></item>").replace(
         b"<rss ", b'<rss xmlns:media="http://search.yahoo.com/mrss/" '
     ),
@@ -538,3 +538,74 @@ def test_comments_in_rss_take_the_fast_path(items: str) -> None:
     fast, slow = both(data)
     assert_same(fast, slow)
     assert fast.articles[0].title == slow.articles[0].title != ""
+
+
+ITUNES = 'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"'
+
+
+def podcast(items: str, channel: str = "") -> bytes:
+    head = "<title>Show</title><link>https://example.org/</link>" + channel
+    return rss(items, head).replace(b"<rss ", f"<rss {ITUNES} ".encode(), 1)
+
+
+PODCAST_CASES = {
+    "an episode": podcast(
+        "<item><title>Episode 1</title><itunes:author>Host &lt;host@example.org&gt;"
+        '</itunes:author><itunes:image href="https://example.org/e1.jpg"/>'
+        "<itunes:duration>01:02:03</itunes:duration><itunes:explicit>no</itunes:explicit>"
+        "<itunes:episode>1</itunes:episode><itunes:episodeType>full</itunes:episodeType>"
+        "<itunes:keywords>a, b</itunes:keywords><itunes:subtitle>Sub</itunes:subtitle>"
+        "<description>&lt;p&gt;Notes&lt;/p&gt;</description>"
+        "<itunes:summary>Plain notes</itunes:summary>"
+        '<enclosure url="https://example.org/e1.mp3" length="100" type="audio/mpeg"/></item>',
+        "<description>About</description><itunes:summary>About the show</itunes:summary>"
+        "<itunes:author>Host</itunes:author><itunes:owner><itunes:name>Host</itunes:name>"
+        "<itunes:email>host@example.org</itunes:email></itunes:owner>"
+        '<itunes:image href="https://example.org/show.jpg"/><itunes:explicit>no</itunes:explicit>'
+        '<itunes:category text="Technology"><itunes:category text="Podcasting"/>'
+        "</itunes:category><itunes:block>no</itunes:block>",
+    ),
+    "itunes:summary alone": podcast(
+        "<item><title>T</title><itunes:summary>S</itunes:summary></item>"
+    ),
+    "itunes:summary that looks like html": podcast(
+        "<item><title>T</title><itunes:summary>&lt;b&gt;S&lt;/b&gt;</itunes:summary></item>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PODCAST_CASES))
+def test_podcasts_take_the_fast_path(name: str) -> None:
+    data = PODCAST_CASES[name]
+    assert parse_rss(data, URL) is not None, f"{name}: not read by the fast path"
+    fast, slow = both(data)
+    assert_same(fast, slow)
+    assert fast.articles
+
+
+_SUMMARIES = [
+    "<description>D</description>",
+    "<description>&lt;p&gt;H&lt;/p&gt;</description>",
+    "<itunes:summary>S</itunes:summary>",
+    "<itunes:summary>&lt;i&gt;s&lt;/i&gt;</itunes:summary>",
+    "<content:encoded>&lt;p&gt;C&lt;/p&gt;</content:encoded>",
+    "<itunes:author>A</itunes:author>",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_SUMMARIES[:4]), max_size=2, unique=True),
+    st.lists(st.lists(st.sampled_from(_SUMMARIES), max_size=4), min_size=1, max_size=3),
+)
+def test_summaries_in_any_order_read_as_feedparser_reads_them(
+    channel: list[str], items: list[list[str]]
+) -> None:
+    # feedparser reads a second summary as content, and its flag for "has content" carries
+    # over from a channel's summaries to its first item.
+    data = podcast(
+        "".join("<item><title>T</title>" + "".join(parts) + "</item>" for parts in items),
+        "".join(channel),
+    )
+    fast, slow = both(data)
+    assert_same(fast, slow)

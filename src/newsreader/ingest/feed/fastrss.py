@@ -57,6 +57,7 @@ _REPEATABLE = frozenset(
         "enclosure",
         "author",
         "dc:creator",
+        "itunes:author",
         "media:thumbnail",
         "media:content",
         "media:title",
@@ -71,7 +72,7 @@ _ITEM_ELEMENTS = frozenset(
     {
         "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
         "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
-        "media:content", "dc:title",
+        "media:content", "dc:title", "itunes:author", "itunes:summary",
     }
 )  # fmt: skip
 # The channel elements read or vetted below; any other goes to check_unhandled.
@@ -80,6 +81,7 @@ _CHANNEL_ELEMENTS = frozenset(
         "title", "link", "pubdate", "lastbuilddate", "dc:date", "image", "description",
         "language", "copyright", "managingeditor", "webmaster", "generator", "category",
         "dc:subject", "dc:language", "dc:rights", "cloud", "author", "dc:creator",
+        "itunes:author", "itunes:summary", "itunes:owner",
     }
 )  # fmt: skip
 _IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
@@ -108,6 +110,11 @@ def _text(element: Any) -> str:
 class Reader:
     def __init__(self, base: str) -> None:
         self.base = base
+        # feedparser's "has content" flag: set by an item's content, and by a channel's
+        # second summary (read as content); an item's end clears it, nothing else does, so a
+        # channel's carries over to its first item.
+        self.has_content = False
+        self.feed_summary = False  # the channel has a summary (an itunes:summary)
 
     def value(self, element: Any, resolve: bool = False) -> str:
         output = _text(element).strip()
@@ -200,7 +207,7 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
             raise Unsupported("item attributes")
         entry["id"] = element.attrib[RDF_ABOUT]
     seen: set[str] = set()
-    has_content = False
+    has_content = reader.has_content
     for child in element:
         name = element_name(child)
         if name not in _ITEM_ELEMENTS:  # (an element not read may repeat: the last is kept)
@@ -211,10 +218,15 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
         seen.add(name)
         if name == "title":
             entry["title"], entry["title_detail"] = reader.content(child, "text/plain", True)
-        elif name == "description":
+        elif name in ("description", "itunes:summary"):
             if "summary" in entry and not has_content:
-                raise Unsupported("description read as content")
-            entry["summary"], entry["summary_detail"] = reader.content(child, "text/html", False)
+                # A second summary is read as content, typed as content is (plain text
+                # unless it looks like HTML); the summary stays.
+                has_content = True
+                entry.setdefault("content", []).append(reader.content(child, "text/plain", True)[1])
+            else:
+                kind = "text/html" if name == "description" else "text/plain"
+                entry["summary"], entry["summary_detail"] = reader.content(child, kind, True)
         elif name == "content:encoded":
             has_content = True
             value, detail = reader.content(child, "text/html", False)
@@ -242,7 +254,7 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
             else:
                 entry["updated"] = value
                 entry["updated_parsed"] = parse_date(value)
-        elif name in ("author", "dc:creator"):
+        elif name in ("author", "dc:creator", "itunes:author"):
             if child.attrib:
                 raise Unsupported("author attributes")
             _author(entry, reader.value(child))
@@ -271,6 +283,7 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
                 _ignored_title(entry, part)
         else:
             check_unhandled(name, child, PLAIN_LEAVES)
+    reader.has_content = False
     entry["enclosures"] = enclosures(entry.get("links", []))
     return entry
 
@@ -350,8 +363,22 @@ def channel_element(
             raise Unsupported("unusual image")
         for part in child:
             _text(part)
+    elif name in ("description", "itunes:summary"):  # the feed's summary: not read
+        if child.attrib:
+            raise Unsupported(f"{name} attributes")
+        _text(child)
+        if reader.feed_summary and not reader.has_content:
+            reader.has_content = True  # (read as content: see Reader)
+        # (feedparser keeps a channel's description as its subtitle, not as its summary)
+        reader.feed_summary = reader.feed_summary or name == "itunes:summary"
+    elif name == "itunes:owner":  # the feed's publisher: not read
+        if child.attrib or (child.text or "").strip():
+            raise Unsupported("unusual itunes:owner")
+        for part in child:
+            if element_name(part) not in ("itunes:name", "itunes:email") or part.attrib:
+                raise Unsupported("unusual itunes:owner")
+            _text(part)
     elif name in (
-        "description",
         "language",
         "copyright",
         "managingeditor",
@@ -368,7 +395,7 @@ def channel_element(
     elif name == "cloud":
         if len(child):
             raise Unsupported("cloud content")
-    elif name in ("author", "dc:creator"):  # the feed's author: not read
+    elif name in ("author", "dc:creator", "itunes:author"):  # the feed's author: not read
         if len(child) or child.attrib:
             raise Unsupported(f"feed {name}")
     else:

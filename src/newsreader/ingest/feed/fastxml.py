@@ -354,7 +354,12 @@ _READ_KEYS = frozenset(
 _TEXT_CONSTRUCTS = frozenset(
     {"feedburner:browserfriendly", "info", "subtitle", "itunes:subtitle", "tagline", "dc:publisher"}
 )
-_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS})
+# A podcast's iTunes picture, rating, block flag and keywords fill keys never read either
+# (``image``, ``itunes_explicit``, ``itunes_block``, tags).
+_ITUNES = frozenset(
+    {"itunes:image", "itunes:link", "itunes:explicit", "itunes:block", "itunes:keywords"}
+)
+_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS, *_ITUNES})
 # Of those, the ones that must have no attributes (they could make the text base64), or no
 # text (it would go to the enclosing element's).
 _NO_ATTRIBUTES = _TEXT_CONSTRUCTS
@@ -373,6 +378,12 @@ def check_unhandled(name: str, element: Any, leaves: frozenset[str] = frozenset(
             raise Unsupported(f"element {name} with attributes")
         if name in _NO_TEXT and (element.text or "").strip():
             raise Unsupported(f"element {name} with text")
+        return
+    if name == "itunes:category":  # tags (not read), nested: "Technology" > "Podcasting"
+        for child in element:
+            if element_name(child) != "itunes:category":
+                raise Unsupported("itunes:category holding other elements")
+            check_unhandled("itunes:category", child)
         return
     key = name.replace(":", "_")
     if key in _READ_KEYS:
