@@ -1,4 +1,5 @@
-"""A fast reader for plain, well-formed RSS 2.0, giving exactly what feedparser gives.
+"""A fast reader for plain, well-formed RSS (2.0 and the 0.9x before it), giving exactly what
+feedparser gives.
 
 feedparser drives a Python handler for every start tag, end tag and run of text; for a
 typical 50-item feed that is most of the parsing time. Most feeds are simple UTF-8 RSS 2.0
@@ -13,7 +14,7 @@ whose keys are never read (subtitles, media content) and the titles feedparser i
 (a ``media:title`` or ``dc:title`` after the item's own).
 
 Anything outside that well-understood subset returns ``None`` and the caller uses
-feedparser: another format or version, a DOCTYPE, a BOM or an encoding feedparser would not
+feedparser: another format, a DOCTYPE, a BOM or an encoding feedparser would not
 simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
 mixed content, namespaces feedparser would name otherwise, elements feedparser
 treats specially that are not handled here, repeated read elements whose precedence rules
@@ -64,6 +65,9 @@ _REPEATABLE = frozenset(
         "dc:title",
     }
 )
+# feedparser's names for the versions of RSS before 2.0 (it reads them all alike); another
+# number not starting with "2." is "rss". (RSS 0.91 with Netscape's DOCTYPE is not read here.)
+_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
 # Elements read as plain text wherever they are (an RSS item's or channel's categories).
 PLAIN_LEAVES = frozenset({"category", "dc:subject"})
@@ -311,8 +315,10 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
     if root.tag != "rss":
         raise Unsupported("not RSS")
     attrs = _attributes(root)
-    if not attrs.get("version", "").startswith("2.") or set(attrs) - {"version"}:
-        raise Unsupported("not RSS 2")
+    if set(attrs) - {"version"}:
+        raise Unsupported("rss attributes")
+    number = attrs.get("version", "")
+    version = _VERSIONS.get(number) or ("rss20" if number.startswith("2.") else "rss")
     channels = list(root)
     if len(channels) != 1 or channels[0].tag != "channel" or channels[0].attrib:
         raise Unsupported("not one plain channel")
@@ -326,7 +332,7 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
             entries.append(item(reader, child))
         else:
             channel_element(reader, name, child, feed, seen)
-    return {"feed": feed, "entries": entries, "version": "rss20", "encoding": encoding}
+    return {"feed": feed, "entries": entries, "version": version, "encoding": encoding}
 
 
 def channel_base(url: str, depth: int) -> str:
