@@ -24,7 +24,10 @@ from newsreader.ingest.urls import with_base
 # position and cost ~0.2 ms per kilobyte.
 # (Possessive: a backtrack past the quote would read the quote itself as the value.)
 _VALUE_NOT_ABSOLUTE = re.compile(r"""=\s*+["']?+\s*+(?!https?:|#|mailto:)""", re.IGNORECASE)
-_URL_ATTRIBUTE_BEFORE = re.compile(r"(?<!\w)(?:href|src|cite|longdesc|poster)\s*\Z", re.IGNORECASE)
+# The name is looked for where the whitespace before the "=" ends, in its last 9 characters
+# (the longest name and the one before it); searching the whole window for a name followed
+# by whitespace tried every position in it, 12 µs a time, for every attribute of the entry.
+_URL_ATTRIBUTE_NAME = re.compile(r"(?<!\w)(?:href|src|cite|longdesc|poster)\Z", re.IGNORECASE)
 _NAME_WINDOW = 256  # characters before "=" searched for the attribute's name
 
 
@@ -33,7 +36,9 @@ def has_relative_url(fragment: str) -> bool:
     relative URL (a value not starting with http(s):, # or mailto:)."""
     for found in _VALUE_NOT_ABSOLUTE.finditer(fragment):
         start = found.start()
-        if _URL_ATTRIBUTE_BEFORE.search(fragment, max(0, start - _NAME_WINDOW), start):
+        window = max(0, start - _NAME_WINDOW)
+        end = window + len(fragment[window:start].rstrip())  # (rstrip: re's whitespace)
+        if _URL_ATTRIBUTE_NAME.search(fragment, max(window, end - 9), end):
             return True
     return False
 
