@@ -117,7 +117,7 @@ def profile(name: str, tmp: Path) -> list[str]:
         pass
     stages.wrap(jsonfeed.json, "loads", "JSON Feed decoding")
     for module in (xml, jsonfeed):
-        stages.wrap(module, "html_fragment", "sanitising (nh3)")
+        stages.wrap(module, "html_fragment", "entry HTML kept (escapes out, relative URLs)")
         stages.wrap(module, "html_to_text", "plain text for the index")
     stages.wrap(jsonfeed, "source_hash", "source hash")
     # The XML entries' hash (before it, the whole entry's, through the same name as JSON's).
