@@ -344,7 +344,9 @@ FALLBACK = {
     ),
     "doctype": b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "x.dtd"><rss version="2.0"></rss>',
     "not well-formed": rss("<item><title>T</item>"),
-    "source": rss('<item><title>T</title><source url="https://x/">X</source></item>'),
+    "a source holding elements": rss(
+        '<item><title>T</title><source url="https://x/"><title>X</title></source></item>'
+    ),
     "a prefix bound to two namespaces": rss(
         '<item><title>T</title><dc:y xmlns:dc="urn:x">z</dc:y></item>'
     ),

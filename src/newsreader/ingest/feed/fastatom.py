@@ -168,7 +168,12 @@ class _Scope:
         detail: dict[str, Any] = {}
         for child in element:
             name = element_name(child)
-            if name not in _PERSON or name in detail or (child.tail or "").strip():
+            if (child.tail or "").strip():
+                raise Unsupported("mixed content")
+            if name not in _PERSON:  # (Blogger's gd:image: stored apart, not read)
+                check_unhandled(name, child)
+                continue
+            if name in detail:
                 raise Unsupported(f"person element {name}")
             inner, child_attrs = scope.enter(child)
             if set(child_attrs) - {"xml:base", "xml:lang"}:

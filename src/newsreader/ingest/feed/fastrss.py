@@ -76,7 +76,7 @@ _ITEM_ELEMENTS = frozenset(
     {
         "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
         "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
-        "media:content", "dc:title", "itunes:author", "itunes:summary",
+        "media:content", "dc:title", "itunes:author", "itunes:summary", "source",
     }
 )  # fmt: skip
 # The channel elements read or vetted below; any other goes to check_unhandled.
@@ -276,7 +276,12 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
         elif name in ("category", "dc:subject"):
             _text(child)  # tags: not read, but must be plain text
         elif name in ("media:title", "dc:title"):
+            if "source" in seen:  # (feedparser forgets the depth of the title it kept)
+                raise Unsupported("a title after a source")
             _ignored_title(entry, child)
+        elif name == "source":  # where a news item came from (Google News): not read
+            _attributes(child)
+            _text(child)
         elif name == "media:content":
             check_unhandled(name, child.makeelement(child.tag, child.attrib))  # (its children:)
             if (child.text or "").strip():
@@ -284,6 +289,8 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
             for part in child:
                 if element_name(part) != "media:title" or (part.tail or "").strip():
                     raise Unsupported("media:content holding other elements")
+                if "source" in seen:
+                    raise Unsupported("a title after a source")
                 _ignored_title(entry, part)
         else:
             check_unhandled(name, child, PLAIN_LEAVES)

@@ -163,14 +163,16 @@ def check_declarations(
     declarations: frozenset[tuple[str | None, str]], defaults: tuple[str, ...]
 ) -> None:
     """Refuse namespaces feedparser would name otherwise than :func:`element_name` does:
-    a default namespace not in ``defaults``, the RSS 1.0 namespace (it changes the
+    a known default namespace not in ``defaults``, the RSS 1.0 namespace (it changes the
     version), a standard prefix bound to another known namespace than its own, a prefix
-    bound to two namespaces, an unknown namespace bound to two prefixes or to the prefix
-    of a known namespace also declared (feedparser names an unknown namespace's elements
-    with the prefix it last bound to it, when no other namespace took that prefix since).
+    bound to two namespaces, an unknown namespace bound to two prefixes, to the prefix
+    of a known namespace also declared, or both to a prefix and as the default
+    (feedparser names an unknown namespace's elements with the prefix it last bound to it,
+    when no other namespace took that prefix since, and by their local name when none).
     Elements of unknown namespaces are then leaves that :func:`check_unhandled` vets."""
     prefixes: dict[str | None, str] = {}
     unknown: dict[str, str | None] = {}
+    unknown_defaults: set[str] = set()
     # The prefixes feedparser gives the known namespaces declared: an unknown namespace
     # bound to one of them could lose its prefix to it.
     in_use = {NAMESPACES[uri.lower()] for _, uri in declarations if uri.lower() in NAMESPACES}
@@ -179,7 +181,9 @@ def check_declarations(
         standard = NAMESPACES.get(lowered)
         if prefix is None:
             if uri not in defaults:
-                raise Unsupported(f"default namespace {uri}")
+                if standard is not None:
+                    raise Unsupported(f"default namespace {uri}")
+                unknown_defaults.add(uri)  # (see element_name)
         elif prefixes.setdefault(prefix, uri) != uri:
             raise Unsupported(f"prefix {prefix} bound to two namespaces")
         elif lowered == "http://purl.org/rss/1.0/":
@@ -189,6 +193,8 @@ def check_declarations(
                 raise Unsupported(f"prefix {prefix} bound to {uri}")
         elif prefix != standard and prefix in STANDARD_PREFIXES:
             raise Unsupported(f"prefix {prefix} bound to {uri}")
+    if unknown_defaults & set(unknown):
+        raise Unsupported("an unknown namespace both the default and bound to a prefix")
 
 
 _ASCII = bytes(range(128))
@@ -239,12 +245,22 @@ def element_name(element: Any) -> str:
         prefix = NAMESPACES.get(uri.lower())
         if prefix is None:  # its own prefix (one only: see check_declarations), lower-cased
             if not element.prefix:
-                raise Unsupported(f"namespace {uri}")
+                return _default_namespaced(local.lower(), element)
             prefix = element.prefix.lower()
     else:
         prefix, local = "", tag
     local = local.lower()
     return f"{prefix}:{local}" if prefix else local
+
+
+def _default_namespaced(name: str, element: Any) -> str:
+    """The name of an element of an unknown namespace declared as the default (WordPress's
+    ``<post-id xmlns="com-wordpress:feed-additions:1">``): feedparser names it by its local
+    name alone, and reads it as it would an element so named; only unread leaves are taken."""
+    if len(element):
+        raise Unsupported(f"element {name} of a default namespace holding elements")
+    check_unhandled(name, element)
+    return name
 
 
 _C1 = re.compile("[\x80-\x9f]")
@@ -359,7 +375,9 @@ _TEXT_CONSTRUCTS = frozenset(
 _ITUNES = frozenset(
     {"itunes:image", "itunes:link", "itunes:explicit", "itunes:block", "itunes:keywords"}
 )
-_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS, *_ITUNES})
+# A place (``where``, not read) given as a simple GeoRSS geometry.
+_GEORSS = frozenset({"georss:point", "georss:line", "georss:polygon", "georss:box"})
+_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS, *_ITUNES, *_GEORSS})
 # Of those, the ones that must have no attributes (they could make the text base64), or no
 # text (it would go to the enclosing element's).
 _NO_ATTRIBUTES = _TEXT_CONSTRUCTS
