@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -9,6 +10,26 @@ from newsreader.ingest.feed.entry import ParsedFeed
 from newsreader.ingest.feed.jsonfeed import parse_json_feed
 from newsreader.ingest.feed.sniff import is_json
 from newsreader.ingest.feed.xml import parse_xml_feed
+
+_readers_imported = False
+_importing_readers = threading.Lock()
+
+
+def _import_readers() -> None:
+    """Import feedparser and the fast readers (which import parts of it) once, one thread at
+    a time. Feeds are parsed in several threads at once where there is no process pool (a
+    refresh of a few feeds), and two threads importing feedparser for the first time through
+    different modules can deadlock in its circular imports, which Python breaks by handing
+    one of them a half-imported module: the feed then failed with "ImportError: cannot import
+    name '_FeedParserMixin' from partially initialized module 'feedparser.mixin'"."""
+    global _readers_imported
+    with _importing_readers:
+        if not _readers_imported:
+            import feedparser  # noqa: F401
+
+            from newsreader.ingest.feed import fastatom, fastrdf, fastrss  # noqa: F401
+
+            _readers_imported = True
 
 
 def parse_feed(
@@ -29,6 +50,8 @@ def parse_feed(
     hash is not sanitised or returned, only listed in ``unchanged``.
     """
     now = now or datetime.now(UTC)
+    if not _readers_imported:
+        _import_readers()
     try:
         if is_json(data):
             return parse_json_feed(data, url, now, known or {})
