@@ -100,7 +100,7 @@ def test_malicious_entities_never_expanded(shared_dir: Path) -> None:
 def test_fast_parser_does_not_expand_entities_itself() -> None:
     from lxml import etree
 
-    from newsreader.ingest.feed.fastxml import safe_parser
+    from newsreader.ingest.feed.fastdoc import safe_parser
 
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">'

@@ -2,9 +2,10 @@
 
 * :mod:`.parse`: the entry point, :func:`parse_feed`;
 * :mod:`.sniff`: a feed or a web page?
-* :mod:`.xml`: the XML formats through feedparser, or :mod:`.fastrss` for plain RSS 2.0,
-  :mod:`.fastrdf` for plain RSS 1.0/0.90 and :mod:`.fastatom` for plain Atom 1.0 (what they
-  share is in :mod:`.fastxml`);
+* :mod:`.xml`: the XML formats through feedparser, or the equivalent fast readers:
+  :mod:`.fastrss` for plain RSS 2.0 and 0.9x, :mod:`.fastrdf` for plain RSS 1.0/0.90 and
+  :mod:`.fastatom` for plain Atom 1.0; they read documents with :mod:`.fastdoc` and name
+  and vet elements with :mod:`.fastxml`;
 * :mod:`.jsonfeed`: JSON Feed;
 * :mod:`.content`: entry HTML sanitised with the one policy, and its plain text;
 * :mod:`.entry`: :class:`ParsedFeed`, and the one builder of an article from an entry.

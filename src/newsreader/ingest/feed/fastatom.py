@@ -24,6 +24,7 @@ from feedparser.datetimes import _parse_date
 from feedparser.urls import make_safe_absolute_uri
 
 from newsreader.ingest.feed.atom_xhtml import inline_xhtml
+from newsreader.ingest.feed.fastdoc import plain_root
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
     NAMESPACES,
@@ -34,7 +35,6 @@ from newsreader.ingest.feed.fastxml import (
     enclosures,
     fix_text,
     map_type,
-    plain_root,
     urljoin,
 )
 

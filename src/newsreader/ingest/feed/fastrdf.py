@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsreader.ingest.feed.fastdoc import plain_root
 from newsreader.ingest.feed.fastrss import (
     PLAIN_LEAVES,
     RDF_ABOUT,
@@ -30,7 +31,6 @@ from newsreader.ingest.feed.fastxml import (
     check_declarations,
     check_unhandled,
     element_name,
-    plain_root,
 )
 
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"

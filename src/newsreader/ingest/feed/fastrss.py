@@ -15,7 +15,7 @@ whose keys are never read (subtitles, media content) and the titles feedparser i
 
 Anything outside that well-understood subset returns ``None`` and the caller uses
 feedparser: another format, a DOCTYPE, a BOM or an encoding feedparser would not
-simply decode as declared (:func:`~newsreader.ingest.feed.fastxml.plain_root`), ``xml:base``,
+simply decode as declared (:func:`~newsreader.ingest.feed.fastdoc.plain_root`), ``xml:base``,
 mixed content, namespaces feedparser would name otherwise, elements feedparser
 treats specially that are not handled here, repeated read elements whose precedence rules
 are subtle, or any parse error.
@@ -29,6 +29,7 @@ from typing import Any
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 
+from newsreader.ingest.feed.fastdoc import plain_root
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
     Unsupported,
@@ -39,7 +40,6 @@ from newsreader.ingest.feed.fastxml import (
     fix_text,
     map_type,
     parse_date,
-    plain_root,
     urljoin,
 )
 
