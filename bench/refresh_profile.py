@@ -1,8 +1,9 @@
 """Where a refresh's CPU goes, stage by stage, for one workload of ``bench/refresh.py``.
 
 Parses every feed of the workload in this process with each stage timed (the XML reader,
-feedparser or the fast RSS, RDF or Atom reader; the JSON reader; sanitising with nh3; the plain
-text for the index; the source hash), then stores the results into a fresh cache as a refresh
+feedparser or the fast RSS, RDF or Atom reader; the JSON reader; keeping the entry HTML
+(escape sequences out, relative URLs marked; nh3 only for forms); the plain text for the
+index; the source hash), then stores the results into a fresh cache as a refresh
 does (through its one writer, in its batches), and again with the search index's insert
 trigger removed, which gives the share of indexing. Times are CPU seconds of this process
 (``time.process_time``), so the load of the machine matters little.
