@@ -10,7 +10,11 @@ on the same loop sleeps 5 ms at a time and records how late it wakes: that laten
 key press waits before the app even reads it. Also recorded: the refresh's wall time and the
 CPU time of the loop's thread (``time.thread_time``).
 
-Usage: .venv/bin/python bench/refresh_ui_lag.py [--label NAME] [--rounds 3]
+``--feeds 20 --articles 250`` measures a small refresh instead: under 24 feeds the app
+parses in threads of its own process, not in worker processes.
+
+Usage: .venv/bin/python bench/refresh_ui_lag.py [--label NAME] [--rounds 3] [--feeds 200]
+       [--articles 50]
 To compare with another version: ``PYTHONPATH=/tmp/before/src .venv/bin/python
 bench/refresh_ui_lag.py --label before`` (the ``src`` of another checkout).
 Prints a table and merges ``{label: results}`` into ``bench/results/refresh_ui_lag.json``.
@@ -79,7 +83,7 @@ async def one_refresh(app: Any, pilot: Any) -> dict[str, float]:
     return {"wall_seconds": wall, "loop_thread_cpu_seconds": used, **summarise(lags)}
 
 
-async def rounds(base: str, count: int) -> list[dict[str, dict[str, float]]]:
+async def rounds(base: str, count: int, feeds: int) -> list[dict[str, dict[str, float]]]:
     from newsreader.context import open_context
     from newsreader.tui.app import NewsreaderApp
 
@@ -89,7 +93,7 @@ async def rounds(base: str, count: int) -> list[dict[str, dict[str, float]]]:
         try:
             lines = ["[settings]", "refresh_on_start = false", "images = 'off'"]
             lines += ["concurrency = 16", "per_host = 16", ""]
-            for index in range(FEEDS):
+            for index in range(feeds):
                 lines += ["[[feeds]]", f'url = "{base}/feed{index}.xml"', ""]
             (work / "feeds.toml").write_text("\n".join(lines))
             ctx = open_context(str(work / "feeds.toml"), str(work / "cache.db"))
@@ -122,6 +126,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--label", default="current")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--feeds", type=int, default=FEEDS)
+    parser.add_argument("--articles", type=int, default=50)
     args = parser.parse_args()
     if not TOOL.exists():
         raise SystemExit(f"{TOOL} is missing: this benchmark needs ../shared beside the project")
@@ -129,20 +135,20 @@ def main() -> int:
 
     folder = Path(tempfile.mkdtemp(prefix="newsreader-ui-lag-feeds-")) / "feeds"
     folder.mkdir()
-    for index in range(FEEDS):
-        (folder / f"feed{index}.xml").write_bytes(make_feed(index, 50))
+    for index in range(args.feeds):
+        (folder / f"feed{index}.xml").write_bytes(make_feed(index, args.articles))
     served = serve_folder(TOOL, folder, 0.05)
     try:
         load_before = os.getloadavg()[0]
-        measured = asyncio.run(rounds(served.base, args.rounds))
+        measured = asyncio.run(rounds(served.base, args.rounds, args.feeds))
         load_after = os.getloadavg()[0]
     finally:
         served.stop()
         shutil.rmtree(folder.parent, ignore_errors=True)
     summary = medians(measured)
     lines = [
-        f"== {args.label} ({Path(newsreader.__file__).parent}): the app refreshing {FEEDS} "
-        f"feeds, medians of {args.rounds} round(s); load average {load_before:.2f} before, "
+        f"== {args.label} ({Path(newsreader.__file__).parent}): the app refreshing {args.feeds} "
+        f"feeds x {args.articles} articles, medians of {args.rounds} round(s); load average {load_before:.2f} before, "
         f"{load_after:.2f} after",
         f"{'':10} {'wall s':>7} {'loop CPU s':>10} {'lag p50 ms':>10} {'p99 ms':>7} "
         f"{'max ms':>7} {'stalls>50ms':>11} {'stalled s':>9}",
