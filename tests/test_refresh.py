@@ -283,6 +283,42 @@ async def test_feed_ids_limit_the_refresh(server: HTTPServer, store: Store, tmp_
     assert [o.feed_id for o in summary.outcomes] == [feed.id]
 
 
+async def test_a_few_large_feeds_are_parsed_in_worker_processes(
+    server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fewer feeds than start a pool by their number, but documents large enough in all:
+    they are parsed in worker processes, not in threads of the refreshing process."""
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("the process pool needs two cores")
+    documents = {f"/big{n}": rss(60, title=f"Big {n}") for n in range(3)}
+    assert len(documents) < refresh_module.PROCESS_POOL_MIN_FEEDS
+    monkeypatch.setattr(refresh_module, "PROCESS_POOL_MIN_BYTES", len(documents["/big0"]))
+
+    def parsed_here(*args: object, **kwargs: object) -> object:
+        raise AssertionError("parsed in the refreshing process, not in a worker")
+
+    monkeypatch.setattr(feed_module, "parse_feed", parsed_here)
+    for path, body in documents.items():
+        server.expect_request(path).respond_with_data(body, content_type="application/rss+xml")
+    config = configure(tmp_path, store, [server.url_for(path) for path in documents])
+    summary = await refresh(store, config)
+    assert (summary.failed, summary.new) == (0, 180)
+
+
+async def test_a_few_small_feeds_start_no_worker_processes(
+    server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.workers as workers_module
+
+    started: list[bool] = []
+    monkeypatch.setattr(workers_module, "start_pool", lambda: started.append(True))
+    for n in range(3):
+        server.expect_request(f"/small{n}").respond_with_data(rss(5, title=f"Small {n}"))
+    config = configure(tmp_path, store, [server.url_for(f"/small{n}") for n in range(3)])
+    summary = await refresh(store, config)
+    assert (summary.failed, summary.new, started) == (0, 15, [])
+
+
 async def test_worker_processes_parse_and_one_writer_stores(
     server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,8 +54,13 @@ T = TypeVar("T")
 
 RETRY_AFTER_MAX = timedelta(days=1)
 # Parsing in a pool of processes pays off once there is enough to parse to cover the pool's
-# start-up (importing feedparser and nh3 in each worker).
+# start-up (importing feedparser and nh3 in each worker): that many feeds, or that many bytes
+# of feed documents. 20 feeds of 250 articles (12 MB) parsed in threads of the app's own
+# process took 2.6-2.9 s and held its event loop 3-6 times over 50 ms; with the pool started
+# once 2 MB had come, 1.8-2.1 s and 0-2 times (bench/refresh_ui_lag.py --feeds 20
+# --articles 250).
 PROCESS_POOL_MIN_FEEDS = 24
+PROCESS_POOL_MIN_BYTES = 2 * 1024 * 1024
 
 
 def _skip_reason(feed: FeedRow, now: datetime) -> str | None:
@@ -164,6 +169,7 @@ class _Job:
         self.full_text: FullTextJob | None = None
         self.pictures: PicturePrefetch | None = None
         self.pool = LazyPool()  # parsing processes, started when worth it
+        self.parsing_bytes = 0  # of the feed documents handed to the parser so far
         self.retention = {entry.url: entry.retention for entry in config.feeds}
         self.titled = {entry.url for entry in config.feeds if entry.title}  # named by the config
         self.folders = {folder.url: folder for folder in config.stored}
@@ -314,6 +320,9 @@ class _Job:
 
     async def _parse(self, result: FetchResult, known: dict[str, str]) -> ParsedFeed:
         base = result.final_url or result.url
+        self.parsing_bytes += len(result.body)
+        if self.parsing_bytes >= PROCESS_POOL_MIN_BYTES and not self.pool.started:
+            self.pool.wanted = True  # (started now, and this feed waits for it)
         executor = await self.pool.get()
         if executor is not None:
             loop = asyncio.get_running_loop()

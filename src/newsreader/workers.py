@@ -147,6 +147,11 @@ class LazyPool:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
 
+    @property
+    def started(self) -> bool:
+        """Whether it was started (it may have stopped since: it is not started again)."""
+        return self._thread is not None
+
     def start(self) -> None:
         self.wanted = False
         self._thread = threading.Thread(target=self._warm, name="pool-start", daemon=True)
