@@ -319,6 +319,34 @@ async def test_a_few_small_feeds_start_no_worker_processes(
     assert (summary.failed, summary.new, started) == (0, 15, [])
 
 
+async def test_without_a_pool_feeds_are_parsed_one_at_a_time(
+    server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More parsing threads would not parse faster (the GIL) but would each hold up the
+    event loop (the app's keys): one thread parses, one feed after another."""
+    running, most = [0], [0]
+    lock = threading.Lock()
+    parse = refresh_module.parse_changed
+
+    def counted(*args: object) -> object:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.05)  # long enough for the other feeds' fetches to end meanwhile
+            return parse(*args)  # type: ignore[arg-type]
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(refresh_module, "parse_changed", counted)
+    for n in range(6):
+        server.expect_request(f"/f{n}").respond_with_data(rss(3, title=f"F{n}"))
+    config = configure(tmp_path, store, [server.url_for(f"/f{n}") for n in range(6)])
+    summary = await refresh(store, config)
+    assert (summary.failed, summary.new, most[0]) == (0, 18, 1)
+
+
 async def test_worker_processes_parse_and_one_writer_stores(
     server: HTTPServer, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
