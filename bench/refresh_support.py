@@ -63,22 +63,30 @@ class Served:
 
 # Runs the feed server with gzip.compress remembered per body: each file is compressed once,
 # as a server with precompressed files (nginx's gzip_static, a CDN) does.
-PRECOMPRESSING = (
-    "import functools, gzip, runpy, sys\n"
-    "gzip.compress = functools.lru_cache(maxsize=None)(gzip.compress)\n"
+# The shared feed server is Python's ThreadingHTTPServer, whose listen backlog is 5: with 16
+# connections opened at once, the kernel dropped some connection requests (ListenOverflows in
+# /proc/net/netstat) and those clients waited a second before trying again, in one run out of
+# two, for either reader. A server's usual backlog (128) measures the readers instead.
+SERVING = (
+    "import runpy, socketserver, sys\n"
+    "socketserver.TCPServer.request_queue_size = 128\n"
     "sys.argv = sys.argv[1:]\n"
     "runpy.run_path(sys.argv[0], run_name='__main__')\n"
+)
+PRECOMPRESSING = (
+    "import functools, gzip\n"
+    "gzip.compress = functools.lru_cache(maxsize=None)(gzip.compress)\n" + SERVING
 )
 
 
 def serve_folder(tool: Path, folder: Path, latency: float, precompressed: bool = False) -> Served:
     """Serve ``folder`` with the shared feed server (ETag, 304, gzip, ``latency`` per
-    request); ``precompressed``: each body is gzipped once, before any reader asks."""
+    request, a listen backlog of 128); ``precompressed``: each body is gzipped once, before
+    any reader asks."""
     port_file, log = folder.parent / "port", folder.parent / "requests.log"
     port_file.unlink(missing_ok=True)  # left by an earlier server
-    command = [sys.executable, str(tool), str(folder), str(port_file), str(log)]
-    if precompressed:
-        command = [sys.executable, "-c", PRECOMPRESSING, *command[1:]]
+    wrapper = PRECOMPRESSING if precompressed else SERVING
+    command = [sys.executable, "-c", wrapper, str(tool), str(folder), str(port_file), str(log)]
     process = subprocess.Popen([*command, "--delay", str(latency)])
     deadline = time.monotonic() + 30
     while not port_file.exists():
