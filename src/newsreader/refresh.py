@@ -330,8 +330,8 @@ class _Job:
         if self.parsing_bytes >= PROCESS_POOL_MIN_BYTES and not self.pool.started:
             self.pool.wanted = True  # (started now, and this feed waits for it)
         executor = await self.pool.get()
+        loop = asyncio.get_running_loop()
         if executor is not None:
-            loop = asyncio.get_running_loop()
             try:
                 return await loop.run_in_executor(
                     executor, parse_changed, result.body, base, result.content_type, known
@@ -340,7 +340,7 @@ class _Job:
                 self.pool.stop()
         if self._parsing_thread is None:
             self._parsing_thread = ThreadPoolExecutor(1, thread_name_prefix="refresh-parse")
-        return await asyncio.get_running_loop().run_in_executor(
+        return await loop.run_in_executor(
             self._parsing_thread, parse_changed, result.body, base, result.content_type, known
         )
 
