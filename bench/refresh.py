@@ -1,7 +1,9 @@
 """Refresh benchmark: newsreader against newsboat on the same local feeds, same run.
 
 Three workloads of 200 feeds, each served from 127.0.0.1 by ``../shared/tools/feedserver.py``
-with 50 ms of latency per request (ETag/Last-Modified, 304 when unchanged, gzip):
+with 50 ms of latency per request (ETag/Last-Modified, 304 when unchanged, gzip), run with
+a listen backlog of 128 and TCP_NODELAY, as servers are (``--nagle`` leaves Nagle's
+algorithm on, as the shared server has it):
 
 * ``synthetic``: 200 feeds x 50 articles of a few repeated paragraphs;
 * ``genfeeds``: ``../shared/tools/genfeeds.py DIR 200 50 250``, 200 x 50 items of five
@@ -22,8 +24,9 @@ genfeeds' 18 MB, per reader's first refresh); ``--precompressed`` has it compres
 once, before the rounds, as a server with precompressed files does.
 
 Usage: .venv/bin/python bench/refresh.py [--rounds 3] [--workloads synthetic,genfeeds,corpus]
-       [--precompressed]
-Results are printed and written to bench/results/refresh.txt (refresh-precompressed.txt).
+       [--precompressed] [--nagle]
+Results are printed and written to bench/results/refresh.txt (refresh-precompressed.txt,
+refresh-nagle.txt...).
 """
 
 from __future__ import annotations
@@ -82,10 +85,13 @@ def write_workload(name: str, folder: Path) -> None:
         raise SystemExit(f"unknown workload {name}")
 
 
-def prepare(name: str, folder: Path, latency: float, precompressed: bool = False) -> Served:
+def prepare(
+    name: str, folder: Path, latency: float, precompressed: bool = False, nagle: bool = False
+) -> Served:
     """Write the workload's files into ``folder`` and start serving them."""
     write_workload(name, folder)
-    return serve_folder(SHARED / "tools" / "feedserver.py", folder, latency, precompressed)
+    tool = SHARED / "tools" / "feedserver.py"
+    return serve_folder(tool, folder, latency, precompressed, nagle)
 
 
 def timed(command: list[str], env: dict[str, str]) -> tuple[float, dict[str, float], str]:
@@ -136,10 +142,15 @@ def describe_cpu(samples: list[dict[str, float]]) -> str:
 
 
 def workload(
-    name: str, rounds: int, latency: float, tmp: Path, precompressed: bool = False
+    name: str,
+    rounds: int,
+    latency: float,
+    tmp: Path,
+    precompressed: bool = False,
+    nagle: bool = False,
 ) -> list[str]:
     load_before = os.getloadavg()
-    served = prepare(name, tmp / name / "feeds", latency, precompressed)
+    served = prepare(name, tmp / name / "feeds", latency, precompressed, nagle)
     try:
         urls = [f"{served.base}/{path.name}" for path in sorted(served.folder.iterdir())]
         ours: list[list[tuple[float, dict[str, float], str]]] = []
@@ -162,7 +173,8 @@ def workload(
     again = statistics.median(r[1][0] for r in ours)
     lines = [
         f"== {name}: {len(urls)} feeds, {latency * 1000:.0f} ms latency, {rounds} round(s)"
-        f"{', bodies gzipped once by the server' if precompressed else ''}; "
+        f"{', bodies gzipped once by the server' if precompressed else ''}"
+        f"{', server with Nagle on' if nagle else ''}; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after",
         f"newsreader: first {first:.2f} s, unchanged {again:.2f} s "
         f"(rounds: {', '.join(f'{r[0][0]:.2f}/{r[1][0]:.2f}' for r in ours)})",
@@ -204,6 +216,12 @@ def main() -> int:
         help="the feed server gzips each file once (as with precompressed files) instead of "
         "at every request: its CPU then leaves the two readers' cores alone",
     )
+    parser.add_argument(
+        "--nagle",
+        action="store_true",
+        help="leave Nagle's algorithm on in the feed server, as the shared server has it "
+        "(every 200 response of a kept-alive connection then waits for a delayed ack)",
+    )
     args = parser.parse_args()
     lines = [
         f"refresh benchmark, {os.cpu_count()} CPU(s), "
@@ -215,12 +233,15 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     with tempfile.TemporaryDirectory(prefix="nr-bench-") as tmp:
         for name in args.workloads.split(","):
-            block = workload(name, args.rounds, args.latency, Path(tmp), args.precompressed)
+            block = workload(
+                name, args.rounds, args.latency, Path(tmp), args.precompressed, args.nagle
+            )
             print("\n".join(block), flush=True)
             lines += block
     text = "\n".join(lines)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "refresh-precompressed.txt" if args.precompressed else "refresh.txt"
+    name = "refresh" + ("-precompressed" if args.precompressed else "")
+    name += "-nagle.txt" if args.nagle else ".txt"
     (RESULTS / name).write_text(text + "\n")
     return 0
 
