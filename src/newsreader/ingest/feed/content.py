@@ -79,16 +79,49 @@ def stored_html(fragment: str, base: str | None = None) -> str:
     return with_base(cleaned, base) if base and relative else cleaned
 
 
+# A blank line: the paragraph break of anyone writing plain text (HTML has none).
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+
+
+def written_as_text(value: str) -> bool:
+    """Whether ``value``, typed HTML, was written as plain text: paragraphs parted by blank
+    lines and not a single tag. Feeds send such text as HTML (YouTube's and podcasts'
+    descriptions, many a CMS's): read as HTML, its paragraphs and line breaks would run
+    into one."""
+    if "\n" not in value:
+        return False
+    value = value.strip()
+    return _BLANK_LINE.search(value) is not None and _TAG.search(value) is None
+
+
 def html_fragment(value: str, kind: str, base: str | None = None) -> str:
-    """Content of any type as an HTML fragment to keep (see :func:`stored_html`)."""
+    """Content of any type as an HTML fragment to keep (see :func:`stored_html`); HTML
+    :func:`written_as_text` is kept as the text it is (its entities read)."""
     if not value:
         return ""
     if "html" in kind:
-        return stored_html(value, base)
+        if not written_as_text(value):
+            return stored_html(value, base)
+        value = html.unescape(value)
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", clean_text(value)) if p.strip()]
-    return "".join(
-        "<p>" + html.escape(paragraph).replace("\n", "<br>") + "</p>" for paragraph in paragraphs
-    )
+    return "".join("<p>" + _text_html(paragraph) + "</p>" for paragraph in paragraphs)
+
+
+# A web address in plain text, less the punctuation that ends a sentence or a bracket after it.
+_WEB_ADDRESS = re.compile(r"\bhttps?://[^\s<>\"]*[^\s<>\"'.,;:!?)\]}]", re.IGNORECASE)
+
+
+def _text_html(text: str) -> str:
+    """One paragraph of plain text as HTML: escaped, its web addresses made links (so that
+    they are numbered and can be opened), its line breaks kept."""
+    parts: list[str] = []
+    start = 0
+    for found in _WEB_ADDRESS.finditer(text):
+        address = html.escape(found.group())
+        parts += html.escape(text[start : found.start()]), f'<a href="{address}">{address}</a>'
+        start = found.end()
+    parts.append(html.escape(text[start:]))
+    return "".join(parts).replace("\n", "<br>")
 
 
 _BLOCK = re.compile(

@@ -108,7 +108,7 @@ def build_article(fields: EntryFields, result: ParsedFeed) -> NewArticle:
 
 # Part of every source hash: a change to how entries are read or sanitised changes it, so
 # that articles stored by an older version are read again.
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"
 
 
 def source_hash(url: str, entry: object, *context: object) -> str:
