@@ -106,3 +106,19 @@ def test_youtube_descriptions_keep_their_paragraphs(shared_dir: Path) -> None:
     markdown = html_to_markdown(result.articles[0].content, None)
     assert markdown.count("\n\n") >= 5  # one paragraph before
     assert "http://amzn.to/2x4ScEM" in links(markdown)
+
+
+def test_entries_stored_by_the_previous_reading_are_read_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import newsreader.ingest.feed.entry as entry
+
+    data = rss("Line one.\n\nLine two.")
+    url = "http://127.0.0.1/feed.xml"
+    monkeypatch.setattr(entry, "INGEST_VERSION", "1")  # (the version before this reading)
+    (before,) = parse_feed(data, url).articles
+    monkeypatch.undo()
+    known = {before.key: before.source_hash}
+    again = parse_feed(data, url, known=known)
+    assert not again.unchanged and [a.key for a in again.articles] == [before.key]
+    assert parse_feed(data, url, known={before.key: again.articles[0].source_hash}).unchanged
