@@ -25,9 +25,12 @@ def _import_readers() -> None:
     global _readers_imported
     with _importing_readers:
         if not _readers_imported:
-            import feedparser  # noqa: F401
-
-            from newsreader.ingest.feed import fastatom, fastrdf, fastrss  # noqa: F401
+            from newsreader.ingest.feed import (  # noqa: F401
+                fastatom,
+                fastrdf,
+                fastrss,
+                media_descriptions,
+            )
 
             _readers_imported = True
 

@@ -10,6 +10,7 @@ relative URLs resolve against each entry's ``xml:base`` or the feed's URL, which
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -112,7 +113,7 @@ def parse_xml_feed(
     if parsed is None:
         import io
 
-        import feedparser
+        from newsreader.ingest.feed.media_descriptions import feedparser
 
         parsed = feedparser.parse(
             io.BytesIO(data),
@@ -184,6 +185,7 @@ def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
         _dated(_own(entry, "created_parsed")),
         _dated(_own(entry, "updated_parsed")),
         [person.get("name") for person in entry.get("authors", []) or []],
+        _own(entry, MEDIA_DESCRIPTIONS),
         [
             (item.get("href"), item.get("url"), item.get("type"), item.get("length"))
             for item in entry.get("enclosures", []) or []
@@ -212,8 +214,14 @@ def _base(candidate: str | None, fallback: str) -> str:
     return fallback
 
 
+# Where :mod:`.media_descriptions` keeps the raw text of an entry's media files'
+# descriptions (alt texts), which feedparser would read as the entry's own.
+MEDIA_DESCRIPTIONS = "newsreader_media_descriptions"
+
+
 def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
-    """The richest content of an entry: (value, mime type, xml:base)."""
+    """The richest content of an entry: (value, mime type, xml:base); the descriptions of
+    its media files, as plain text, when it has none."""
     best: tuple[str, str, str | None] = ("", "", None)
     for item in entry.get("content", []) or []:
         value = item.get("value", "") or ""
@@ -225,6 +233,9 @@ def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
     value = entry.get("summary", "") or ""
     if value and (not best[0] or len(best[0]) < len(value) // 2):
         best = (value, (summary.get("type", "") or "text/html").lower(), summary.get("base"))
+    if not best[0] and (described := _own(entry, MEDIA_DESCRIPTIONS)):
+        text = "\n\n".join(html.unescape(part) for part in described if isinstance(part, str))
+        best = (text, "text/plain", None)
     return best
 
 
