@@ -216,3 +216,43 @@ def parse_and_store_cost(folder: Path, base: str) -> Cost:
         store_seconds = time.perf_counter() - start
         store.close()
     return Cost(parse, store_seconds, sum(len(p.articles) for p in parsed))
+
+
+@dataclass
+class FetchAlone:
+    full: float  # every feed fetched whole
+    unchanged: float  # every feed asked again with its validators (304s)
+
+
+def fetch_alone(urls: list[str], connections: int, rounds: int = 3) -> FetchAlone:
+    """Median seconds for newsreader's HTTP client alone to fetch every URL (bodies read
+    and decompressed, nothing parsed or stored), then to ask for each again with its ETag
+    and Last-Modified: what the network and the server allow, before any reader's work."""
+    import asyncio
+    import statistics
+
+    from newsreader.sources.feeds import Fetcher, FetchLimits
+
+    async def one_round() -> tuple[float, float]:
+        limits = FetchLimits(concurrency=connections, per_host=connections)
+        async with Fetcher(limits) as fetcher:
+            await fetcher.fetch(urls[0], None, None)  # (the client's start-up, not timed)
+            start = time.perf_counter()
+            results = await asyncio.gather(*(fetcher.fetch(url, None, None) for url in urls))
+            full = time.perf_counter() - start
+            if any(result.error for result in results):
+                raise SystemExit(f"fetching alone failed: {results[0].error}")
+            start = time.perf_counter()
+            await asyncio.gather(
+                *(
+                    fetcher.fetch(url, result.etag, result.last_modified)
+                    for url, result in zip(urls, results, strict=True)
+                )
+            )
+            return full, time.perf_counter() - start
+
+    timings = [asyncio.run(one_round()) for _ in range(rounds)]
+    return FetchAlone(
+        statistics.median(full for full, _ in timings),
+        statistics.median(again for _, again in timings),
+    )
