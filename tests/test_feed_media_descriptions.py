@@ -1,12 +1,16 @@
-"""A ``media:description`` inside ``media:content`` describes that file (a picture's alt text,
-as Mastodon sends for every picture of a post), not the entry: the article is the post."""
+"""Media RSS files of an entry (``media:content``): a ``media:description`` inside one
+describes that file (a picture's alt text, as Mastodon sends for every picture of a post),
+not the entry, so the article is the post; and an entry whose HTML has no picture shows its
+media pictures after its text, with their alt texts."""
 
 from __future__ import annotations
 
 import pytest
 
 from newsreader.ingest.feed import parse_feed
+from newsreader.ingest.feed.fastrss import parse_rss
 from newsreader.ingest.html import html_to_markdown
+from newsreader.render import image_refs
 
 ALT = (
     "A photo of a cat sitting on a windowsill in the afternoon sun, looking out at birds in "
@@ -45,22 +49,38 @@ def article(data: bytes, fast: bool = True):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("fast", [True, False], ids=["fast readers", "feedparser"])
 @pytest.mark.parametrize("order", ["post first", "picture first"])
-def test_the_article_is_the_post_not_its_pictures_alt_text(fast: bool, order: str) -> None:
+def test_the_article_is_the_post_with_its_picture(fast: bool, order: str) -> None:
     parts = [POST, picture()] if order == "post first" else [picture(), POST]
     post = article(feed(*parts), fast)
     assert post.title == "Look at my cat!"
     assert post.summary == "Look at my cat!"
-    assert html_to_markdown(post.content, None).strip() == "Look at my cat!"
-    assert "windowsill" not in post.text  # not searched as the post's words either
+    markdown = html_to_markdown(post.content, None)
+    assert markdown.split("\n\n")[0] == "Look at my cat!"
+    ((alt, address),) = image_refs(markdown)
+    assert address == "https://files.m.example/cat.png"
+    assert alt.startswith("A photo of a cat") and alt.endswith("Tom & Jerry <stickers>")
+    assert "windowsill" not in post.text  # the picture's words are not the post's
 
 
 def test_a_post_that_is_only_pictures_reads_their_descriptions() -> None:
-    post = article(feed(picture(), picture("A second picture: a dog.")))
-    markdown = html_to_markdown(post.content, None)
-    first, second = markdown.strip().split("\n\n")
-    assert first.startswith("A photo of a cat") and first.endswith("Tom & Jerry \\<stickers>")
-    assert second == "A second picture: a dog."
+    dog = picture("A second picture: a dog.").replace("cat.png", "dog.png")
+    post = article(feed(picture(), dog))
+    assert [alt[:20] for alt, _ in image_refs(html_to_markdown(post.content, None))] == [
+        "A photo of a cat sit",
+        "A second picture: a ",
+    ]
     assert post.title.startswith("A photo of a cat sitting")
+    assert "A second picture: a dog." in post.text  # found by a search
+
+
+def test_a_video_post_reads_its_description() -> None:
+    video = (
+        '<media:content url="https://files.m.example/v.mp4" type="video/mp4" medium="video">'
+        "<media:description>A cat jumping.</media:description></media:content>"
+    )
+    post = article(feed(video))
+    assert html_to_markdown(post.content, None).strip() == "A cat jumping."
+    assert not image_refs(html_to_markdown(post.content, None))
 
 
 def test_a_description_after_a_file_is_the_entrys_again() -> None:
@@ -91,3 +111,49 @@ def test_a_changed_alt_text_of_a_picture_only_post_is_a_changed_entry() -> None:
     one = article(feed(picture("A cat.")))
     other = article(feed(picture("A dog.")))
     assert one.key == other.key and one.source_hash != other.source_hash
+
+
+def bare(attributes: str) -> str:
+    return f"<media:content {attributes}/>"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast readers", "feedparser"])
+def test_pictures_shown_once_without_avatars(fast: bool) -> None:
+    parts = [
+        POST,
+        bare('url="https://secure.gravatar.com/avatar/1b2c?s=96&amp;d=identicon" medium="image"'),
+        bare('url="https://i.example/p/a.jpg?width=140&amp;s=1" type="image/jpeg" width="140"'),
+        bare('url="https://i.example/p/a.jpg?width=460&amp;s=2" type="image/jpeg" width="460"'),
+        bare('url="https://i.example/p/b.png" TYPE="IMAGE/PNG"'),
+        bare('url="https://i.example/p/c.JPG?x=1"'),  # neither medium nor type: its name
+        bare('url="https://i.example/p/d.png" type="application/octet-stream"'),
+        bare('url="https://i.example/clip.mp4" type="video/mp4"'),
+        bare('url="javascript:alert(1)" medium="image"'),
+    ]
+    post = article(feed(*parts), fast)
+    assert [address for _, address in image_refs(html_to_markdown(post.content, None))] == [
+        "https://i.example/p/a.jpg?width=460&s=2",
+        "https://i.example/p/b.png",
+        "https://i.example/p/c.JPG?x=1",
+    ]
+
+
+def test_an_entry_with_pictures_of_its_own_gets_no_more() -> None:
+    own = "<description>&lt;p&gt;Hi &lt;img src='https://i.example/own.png'&gt;&lt;/p&gt;</description>"
+    post = article(feed(own, bare('url="https://i.example/other.png" medium="image"')))
+    refs = image_refs(html_to_markdown(post.content, None))
+    assert [address for _, address in refs] == ["https://i.example/own.png"]
+
+
+def test_the_rss_reader_reads_an_items_pictures_as_feedparser_does() -> None:
+    data = feed(POST, bare('url="https://i.example/a.png" Medium="image" fileSize="9"'))
+    assert parse_rss(data, "https://m.example/@ann.rss") is not None  # not sent to feedparser
+    assert article(data, fast=True) == article(data, fast=False)
+    assert image_refs(html_to_markdown(article(data).content, None))
+
+
+def test_a_picture_elsewhere_goes_to_feedparser() -> None:
+    nested = '<og><media:content url="https://i.example/a.png" medium="image"/></og>'
+    data = feed(POST, nested)
+    assert parse_rss(data, "https://m.example/@ann.rss") is None
+    assert article(data).content == article(data, fast=False).content

@@ -282,10 +282,10 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
         elif name == "source":  # where a news item came from (Google News): not read
             _attributes(child)
             _text(child)
-        elif name == "media:content":
-            check_unhandled(name, child.makeelement(child.tag, child.attrib))  # (its children:)
+        elif name == "media:content":  # a media file: its attributes (a picture's are read)
             if (child.text or "").strip():
                 raise Unsupported("media:content with text")
+            entry.setdefault("media_content", []).append(_attributes(child))
             for part in child:
                 if element_name(part) != "media:title" or (part.tail or "").strip():
                     raise Unsupported("media:content holding other elements")

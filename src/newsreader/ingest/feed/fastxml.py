@@ -19,6 +19,8 @@ from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin
 
+from newsreader.ingest.feed.media_pictures import is_picture
+
 NAMESPACES = {uri.lower(): prefix for uri, prefix in _FeedParserMixin.namespaces.items()}
 STANDARD_PREFIXES = frozenset(NAMESPACES.values())
 HTML_TYPES = _FeedParserMixin.html_types
@@ -204,7 +206,8 @@ _READ_KEYS = frozenset(
 
 # Elements feedparser has a handler for that only fill keys newsreader never reads, as long
 # as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``),
-# media content (``media_content``, from its attributes), and text constructs that are never
+# media content other than a picture (``media_content``, from its attributes; an RSS item's
+# own are read by the RSS reader, others go to feedparser), and text constructs that are never
 # read: feedburner's note to browsers (``info``), a subtitle (``subtitle``), a publisher
 # (``publisher`` and its detail).
 _TEXT_CONSTRUCTS = frozenset(
@@ -230,6 +233,10 @@ def check_unhandled(name: str, element: Any, leaves: frozenset[str] = frozenset(
     must be harmless too, or plain-text elements named in ``leaves`` (an RSS item's
     categories). So are the few it handles in :data:`_HARMLESS` ways, without children."""
     if name in _HARMLESS:
+        if name == "media:content" and is_picture(
+            {key.lower(): value for key, value in element.attrib.items()}
+        ):
+            raise Unsupported("a picture in media:content")  # read, where it is (feedparser)
         if len(element):
             raise Unsupported(f"element {name} with children")
         if name in _NO_ATTRIBUTES and element.attrib:

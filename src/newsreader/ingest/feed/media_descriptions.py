@@ -4,10 +4,11 @@ feedparser reads every ``media:description`` as the entry's own description: bef
 entry's description, as its summary, and after it, as its content. Inside a
 ``media:content`` it describes that one file: a picture's alt text, which Mastodon sends for
 every picture of a post. The article then showed the alt text instead of the post, and took
-its title from it. Importing this module makes feedparser keep such descriptions apart, as
-the raw text of each in the entry's ``MEDIA_DESCRIPTIONS`` list (the article's text only
-when the entry has none of its own: a post that is a picture); one of a ``media:group`` (a
-YouTube video's) is the entry's description still.
+its title from it. Importing this module makes feedparser keep such a description with its
+file, as the raw text under ``FILE_DESCRIPTION`` in the file's ``media_content`` item (a
+picture's alt text, and the article's text when the entry has none of its own: a post that
+is a picture); one of a ``media:group`` (a YouTube video's) is the entry's description
+still.
 
 The fast readers send every item with such a description to feedparser, so both read it
 alike.
@@ -20,7 +21,7 @@ from typing import Any
 import feedparser
 from feedparser.namespaces import mediarss
 
-from newsreader.ingest.feed.xml import MEDIA_DESCRIPTIONS
+from newsreader.ingest.feed.media_pictures import FILE_DESCRIPTION
 
 __all__ = ["feedparser"]
 
@@ -52,8 +53,9 @@ def _start_media_description(parser: Any, attrs: dict[str, str]) -> None:
 def _end_media_description(parser: Any) -> None:
     if parser.elementstack and parser.elementstack[-1][0] == _MARK:
         text = parser.pop(_MARK)  # (as it came: entities not read)
-        if text and parser.inentry and not parser.insource:
-            parser.entries[-1].setdefault(MEDIA_DESCRIPTIONS, []).append(text)
+        files = parser._get_context().get("media_content")
+        if text and files:
+            files[-1].setdefault(FILE_DESCRIPTION, text)
     else:
         _end_description(parser)
 

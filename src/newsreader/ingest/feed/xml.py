@@ -10,7 +10,6 @@ relative URLs resolve against each entry's ``xml:base`` or the feed's URL, which
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -28,13 +27,21 @@ from newsreader.ingest.feed.entry import (
     skippable,
     unique_keys,
 )
+from newsreader.ingest.feed.media_pictures import (
+    FILE_DESCRIPTION,
+    file_descriptions,
+    media_pictures,
+    pictures_html,
+)
 from newsreader.ingest.feed.sniff import BOMS, HTML_ROOT
-from newsreader.ingest.sanitize import clean_line, safe_link
+from newsreader.ingest.sanitize import clean_line, clean_text, safe_link
 from newsreader.ingest.urls import join_url
 from newsreader.model import Enclosure, NewArticle
 
 # -- XML formats (feedparser) ---------------------------------------------------------------
 
+# A picture in an entry's HTML: then its media files' pictures are not added.
+_PICTURE = re.compile(r"<img\b", re.IGNORECASE)
 _DECLARED = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:\-]+)["']""")
 _SINGLE_BYTE_LATIN = {"iso-8859-1", "latin-1", "latin1", "iso8859-1", "windows-1252", "cp1252"}
 
@@ -185,7 +192,11 @@ def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
         _dated(_own(entry, "created_parsed")),
         _dated(_own(entry, "updated_parsed")),
         [person.get("name") for person in entry.get("authors", []) or []],
-        _own(entry, MEDIA_DESCRIPTIONS),
+        [
+            [item.get(name) for name in ("url", "type", "medium", "width", FILE_DESCRIPTION)]
+            for item in entry.get("media_content", []) or []
+            if isinstance(item, dict)
+        ],
         [
             (item.get("href"), item.get("url"), item.get("type"), item.get("length"))
             for item in entry.get("enclosures", []) or []
@@ -214,14 +225,8 @@ def _base(candidate: str | None, fallback: str) -> str:
     return fallback
 
 
-# Where :mod:`.media_descriptions` keeps the raw text of an entry's media files'
-# descriptions (alt texts), which feedparser would read as the entry's own.
-MEDIA_DESCRIPTIONS = "newsreader_media_descriptions"
-
-
 def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
-    """The richest content of an entry: (value, mime type, xml:base); the descriptions of
-    its media files, as plain text, when it has none."""
+    """The richest content of an entry: (value, mime type, xml:base)."""
     best: tuple[str, str, str | None] = ("", "", None)
     for item in entry.get("content", []) or []:
         value = item.get("value", "") or ""
@@ -233,9 +238,6 @@ def _pick_content(entry: Mapping[str, Any]) -> tuple[str, str, str | None]:
     value = entry.get("summary", "") or ""
     if value and (not best[0] or len(best[0]) < len(value) // 2):
         best = (value, (summary.get("type", "") or "text/html").lower(), summary.get("base"))
-    if not best[0] and (described := _own(entry, MEDIA_DESCRIPTIONS)):
-        text = "\n\n".join(html.unescape(part) for part in described if isinstance(part, str))
-        best = (text, "text/plain", None)
     return best
 
 
@@ -251,6 +253,15 @@ def _xml_entry(
     base = _base(base, url)
     content = html_fragment(value, kind, base)
     text = html_to_text(content)
+    files = entry.get("media_content")
+    pictures = media_pictures(entry, url) if files and not _PICTURE.search(content) else []
+    if not value and files and (described := file_descriptions(entry)):
+        # Nothing of its own (a post that is pictures): its files' descriptions are its text.
+        text = " ".join(clean_text(described).split())
+        if not pictures:
+            content = html_fragment(described, "text/plain")
+    if pictures:
+        content += pictures_html(pictures)
     summary_raw = entry.get("summary", "") or ""
     summary_kind = (_detail(entry, "summary_detail").get("type", "") or "text/html").lower()
     link = safe_link(join_url(url, entry.get("link", "") or ""))

@@ -1,0 +1,83 @@
+"""An entry's pictures given as Media RSS files (``media:content``), for entries whose own
+HTML has none: a Mastodon post's pictures, a news item's photo beside a text-only summary.
+
+Left out: files that are not pictures, author avatars (WordPress gives each post its
+author's Gravatar as a ``media:content`` picture) and smaller copies of a picture (the same
+address with other query parameters, such as ``?width=140`` beside ``?width=460``: the
+widest is kept).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from newsreader.ingest.sanitize import clean_line
+from newsreader.ingest.urls import join_url, safe_link
+
+# Where feedparser (as :mod:`.media_descriptions` makes it) keeps the raw text of a file's
+# own ``media:description``: a picture's alt text.
+FILE_DESCRIPTION = "newsreader_description"
+ALT_CHARS = 1000
+
+_AVATAR = re.compile(r"^https?://(?:[\w-]+\.)*gravatar\.com/avatar/", re.IGNORECASE)
+
+
+_PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
+
+
+def is_picture(attrs: Mapping[str, Any]) -> bool:
+    """Whether a ``media:content``'s attributes name a picture: ``medium="image"``, else an
+    ``image/...`` type, else (both are optional) a picture file's name."""
+    medium = str(attrs.get("medium") or "").strip().lower()
+    if medium:
+        return medium == "image"
+    kind = str(attrs.get("type") or "").strip().lower()
+    if kind:
+        return kind.startswith("image/")
+    path = str(attrs.get("url") or "").split("?", 1)[0].split("#", 1)[0]
+    return _PICTURE_FILE.search(path) is not None
+
+
+def media_pictures(entry: Mapping[str, Any], url: str) -> list[tuple[str, str]]:
+    """(address, alt text) of each picture among the entry's ``media_content``, in order."""
+    found: dict[str, tuple[int, str, str]] = {}  # address less its query -> (width, ...)
+    for item in entry.get("media_content", []) or []:
+        if not isinstance(item, Mapping) or not is_picture(item):
+            continue
+        address = safe_link(join_url(url, str(item.get("url") or "")))
+        if not address or _AVATAR.match(address):
+            continue
+        width = _number(item.get("width"))
+        described = item.get(FILE_DESCRIPTION)
+        alt = clean_line(html.unescape(described), ALT_CHARS) if isinstance(described, str) else ""
+        same = address.split("?", 1)[0].split("#", 1)[0]
+        if same not in found or width > found[same][0]:
+            found[same] = (width, address, alt)
+    return [(address, alt) for _, address, alt in found.values()]
+
+
+def pictures_html(pictures: list[tuple[str, str]]) -> str:
+    """The pictures as HTML to add after an entry's own."""
+    return "".join(
+        f'<p><img src="{html.escape(address)}" alt="{html.escape(alt)}"></p>'
+        for address, alt in pictures
+    )
+
+
+def file_descriptions(entry: Mapping[str, Any]) -> str:
+    """The entry's files' own descriptions (entities read), one paragraph each."""
+    return "\n\n".join(
+        html.unescape(item[FILE_DESCRIPTION])
+        for item in entry.get("media_content", []) or []
+        if isinstance(item, Mapping) and isinstance(item.get(FILE_DESCRIPTION), str)
+    )
+
+
+def _number(value: Any) -> int:
+    try:
+        return max(0, int(str(value).strip()))
+    except ValueError:
+        return 0
