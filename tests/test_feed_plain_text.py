@@ -122,3 +122,10 @@ def test_entries_stored_by_the_previous_reading_are_read_again(
     again = parse_feed(data, url, known=known)
     assert not again.unchanged and [a.key for a in again.articles] == [before.key]
     assert parse_feed(data, url, known={before.key: again.articles[0].source_hash}).unchanged
+
+
+def test_a_json_feed_item_without_an_image_has_no_picture() -> None:
+    items = [{"id": "1", "content_html": "<p>Hi</p>"}, {"id": "2", "image": " "}]
+    data = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": items}).encode()
+    for article in parse_feed(data, "http://127.0.0.1/feed.json").articles:
+        assert "<img" not in article.content  # (an empty image is no image: not the feed's URL)

@@ -254,6 +254,8 @@ def _entry(scope: _Scope, element: Any) -> dict[str, Any]:
             scope.leaf(child)
         elif name == "media:group":
             _media_group(scope, child, entry, element)
+        elif name in _MEDIA_FILES:
+            _media_file(scope, child, entry, name)
         elif not _shared(scope, name, child, entry, in_entry=True):
             check_unhandled(name, child)
     entry["enclosures"] = enclosures(entry.get("links", []))
@@ -284,8 +286,20 @@ def _media_group(scope: _Scope, group: Any, entry: dict[str, Any], parent: Any) 
             ):
                 raise Unsupported("media:description beside a summary or content")
             entry["summary"], entry["summary_detail"] = scope.text(child, _DESCRIPTION_TYPES)
+        elif name in _MEDIA_FILES:
+            _media_file(scope, child, entry, name)
         else:
             check_unhandled(name, child)
+
+
+# An entry's media files (their attributes), which feedparser lists as the entry's.
+_MEDIA_FILES = {"media:content": "media_content", "media:thumbnail": "media_thumbnail"}
+
+
+def _media_file(scope: _Scope, element: Any, entry: dict[str, Any], name: str) -> None:
+    if len(element) or (element.text or "").strip():
+        raise Unsupported(f"{name} with content")
+    entry.setdefault(_MEDIA_FILES[name], []).append(scope.enter(element)[1])
 
 
 def parse_atom(data: bytes, url: str, content_type: str = "") -> dict[str, Any] | None:

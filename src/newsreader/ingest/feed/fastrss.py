@@ -76,7 +76,8 @@ _ITEM_ELEMENTS = frozenset(
     {
         "title", "description", "content:encoded", "link", "guid", "pubdate", "dc:date",
         "author", "dc:creator", "enclosure", "category", "dc:subject", "media:title",
-        "media:content", "dc:title", "itunes:author", "itunes:summary", "source",
+        "media:content", "media:thumbnail", "dc:title", "itunes:author", "itunes:summary",
+        "source",
     }
 )  # fmt: skip
 # The channel elements read or vetted below; any other goes to check_unhandled.
@@ -292,6 +293,12 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
                 if "source" in seen:
                     raise Unsupported("a title after a source")
                 _ignored_title(entry, part)
+        elif name == "media:thumbnail":  # a picture of the item: its url, else its text
+            attrs = _attributes(child)
+            address = reader.value(child, resolve=True)
+            if address and "url" not in attrs:
+                attrs["url"] = address
+            entry.setdefault("media_thumbnail", []).append(attrs)
         else:
             check_unhandled(name, child, PLAIN_LEAVES)
     reader.has_content = False
@@ -354,6 +361,9 @@ def channel_element(
     reader: Reader, name: str, child: Any, feed: dict[str, Any], seen: set[str]
 ) -> None:
     """One element of a channel (not an item) read into ``feed``."""
+    if name == "media:thumbnail":  # the channel's picture (not read), holding no element
+        _text(child)
+        return
     if name not in _CHANNEL_ELEMENTS:
         check_unhandled(name, child, PLAIN_LEAVES)
         return

@@ -205,9 +205,9 @@ _READ_KEYS = frozenset(
 
 
 # Elements feedparser has a handler for that only fill keys newsreader never reads, as long
-# as they hold no element: a media thumbnail (``media_thumbnail``, and the context's ``url``),
-# media content other than a picture (``media_content``, from its attributes; an RSS item's
-# own are read by the RSS reader, others go to feedparser), and text constructs that are never
+# as they hold no element: media content other than a picture (``media_content``, from its
+# attributes; an entry's own media files, pictures and thumbnails, are read by the readers,
+# those elsewhere go to feedparser), and text constructs that are never
 # read: feedburner's note to browsers (``info``), a subtitle (``subtitle``), a publisher
 # (``publisher`` and its detail).
 _TEXT_CONSTRUCTS = frozenset(
@@ -220,7 +220,7 @@ _ITUNES = frozenset(
 )
 # A place (``where``, not read) given as a simple GeoRSS geometry.
 _GEORSS = frozenset({"georss:point", "georss:line", "georss:polygon", "georss:box"})
-_HARMLESS = frozenset({"media:thumbnail", "media:content", *_TEXT_CONSTRUCTS, *_ITUNES, *_GEORSS})
+_HARMLESS = frozenset({"media:content", *_TEXT_CONSTRUCTS, *_ITUNES, *_GEORSS})
 # Of those, the ones that must have no attributes (they could make the text base64), or no
 # text (it would go to the enclosing element's).
 _NO_ATTRIBUTES = _TEXT_CONSTRUCTS

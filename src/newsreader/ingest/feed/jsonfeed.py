@@ -124,7 +124,8 @@ def _json_item(
         content = html_fragment(text_value, "text/plain")
     else:
         content = html_fragment(summary_value, "text/plain")
-    image = safe_link(urljoin(url, _str(item.get("image"))))
+    image = _str(item.get("image")).strip()
+    image = safe_link(urljoin(url, image)) if image else ""  # (joined, "" is the feed's URL)
     if image and image not in content:
         content = f'<p><img src="{html.escape(image)}" alt=""></p>' + content
     text = html_to_text(content)

@@ -1,17 +1,20 @@
-"""An entry's pictures given as Media RSS files (``media:content``), for entries whose own
-HTML has none: a Mastodon post's pictures, a news item's photo beside a text-only summary.
+"""An entry's pictures given as Media RSS files, for entries whose own HTML has none: a
+Mastodon post's pictures (``media:content``), a news item's photo beside a text-only
+summary, else its thumbnail (``media:thumbnail``: a YouTube video's, a BBC story's).
 
-Left out: files that are not pictures, author avatars (WordPress gives each post its
-author's Gravatar as a ``media:content`` picture) and smaller copies of a picture (the same
-address with other query parameters, such as ``?width=140`` beside ``?width=460``: the
-widest is kept).
+Left out: files that are not pictures; icons and authors' avatars (WordPress gives each
+post its author's Gravatar as a ``media:content`` picture, GitHub each commit its author's
+picture as a thumbnail 30 pixels wide: a picture said to be under 100 pixels wide or high is
+taken for one); and smaller copies of a picture (the same address with other query
+parameters, such as ``?width=140`` beside ``?width=460``: the widest is kept). Of
+thumbnails, only the widest is shown.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from newsreader.ingest.sanitize import clean_line
@@ -21,6 +24,7 @@ from newsreader.ingest.urls import join_url, safe_link
 # own ``media:description``: a picture's alt text.
 FILE_DESCRIPTION = "newsreader_description"
 ALT_CHARS = 1000
+ICON_PIXELS = 100  # a picture said to be narrower or lower is an icon or an avatar
 
 _AVATAR = re.compile(r"^https?://(?:[\w-]+\.)*gravatar\.com/avatar/", re.IGNORECASE)
 
@@ -42,21 +46,37 @@ def is_picture(attrs: Mapping[str, Any]) -> bool:
 
 
 def media_pictures(entry: Mapping[str, Any], url: str) -> list[tuple[str, str]]:
-    """(address, alt text) of each picture among the entry's ``media_content``, in order."""
+    """(address, alt text) of each picture among the entry's ``media_content``, in order,
+    else of its widest thumbnail."""
+    pictures = _pictures(entry.get("media_content"), url, is_picture)
+    if pictures:
+        return pictures
+    thumbnails = _pictures(entry.get("media_thumbnail"), url, lambda item: True, widest=True)
+    return thumbnails[:1]
+
+
+def _pictures(
+    items: Any, url: str, wanted: Callable[[Mapping[str, Any]], bool], widest: bool = False
+) -> list[tuple[str, str]]:
     found: dict[str, tuple[int, str, str]] = {}  # address less its query -> (width, ...)
-    for item in entry.get("media_content", []) or []:
-        if not isinstance(item, Mapping) or not is_picture(item):
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping) or not wanted(item):
             continue
         address = safe_link(join_url(url, str(item.get("url") or "")))
         if not address or _AVATAR.match(address):
             continue
         width = _number(item.get("width"))
+        if 0 < width < ICON_PIXELS or 0 < _number(item.get("height")) < ICON_PIXELS:
+            continue
         described = item.get(FILE_DESCRIPTION)
         alt = clean_line(html.unescape(described), ALT_CHARS) if isinstance(described, str) else ""
         same = address.split("?", 1)[0].split("#", 1)[0]
         if same not in found or width > found[same][0]:
             found[same] = (width, address, alt)
-    return [(address, alt) for _, address, alt in found.values()]
+    chosen = list(found.values())
+    if widest:
+        chosen.sort(key=lambda found: -found[0])  # (stable: the first of the widest)
+    return [(address, alt) for _, address, alt in chosen]
 
 
 def pictures_html(pictures: list[tuple[str, str]]) -> str:

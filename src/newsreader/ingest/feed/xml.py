@@ -194,7 +194,8 @@ def _entry_hash(url: str, entry: Mapping[str, Any]) -> str:
         [person.get("name") for person in entry.get("authors", []) or []],
         [
             [item.get(name) for name in ("url", "type", "medium", "width", FILE_DESCRIPTION)]
-            for item in entry.get("media_content", []) or []
+            for key in ("media_content", "media_thumbnail")
+            for item in entry.get(key, []) or []
             if isinstance(item, dict)
         ],
         [
@@ -254,7 +255,8 @@ def _xml_entry(
     content = html_fragment(value, kind, base)
     text = html_to_text(content)
     files = entry.get("media_content")
-    pictures = media_pictures(entry, url) if files and not _PICTURE.search(content) else []
+    pictured = files or entry.get("media_thumbnail")
+    pictures = media_pictures(entry, url) if pictured and not _PICTURE.search(content) else []
     if not value and files and (described := file_descriptions(entry)):
         # Nothing of its own (a post that is pictures): its files' descriptions are its text.
         text = " ".join(clean_text(described).split())

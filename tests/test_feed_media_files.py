@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 
 from newsreader.ingest.feed import parse_feed
+from newsreader.ingest.feed.fastatom import parse_atom
 from newsreader.ingest.feed.fastrss import parse_rss
 from newsreader.ingest.html import html_to_markdown
+from newsreader.model import NewArticle
 from newsreader.render import image_refs
 
 ALT = (
@@ -40,7 +42,7 @@ def feed(*parts: str) -> bytes:
     ).encode()
 
 
-def article(data: bytes, fast: bool = True):  # type: ignore[no-untyped-def]
+def article(data: bytes, fast: bool = True) -> NewArticle:
     result = parse_feed(data, "https://m.example/@ann.rss", fast=fast)
     assert not result.error
     (only,) = result.articles
@@ -157,3 +159,88 @@ def test_a_picture_elsewhere_goes_to_feedparser() -> None:
     data = feed(POST, nested)
     assert parse_rss(data, "https://m.example/@ann.rss") is None
     assert article(data).content == article(data, fast=False).content
+
+
+def atom(entry: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:media="http://search.yahoo.com/mrss/"><title>Channel</title><id>c</id>'
+        f"<entry><id>e1</id><title>A video</title><updated>2026-11-30T10:00:00Z</updated>"
+        f"{entry}</entry></feed>"
+    ).encode()
+
+
+def addresses(post: NewArticle) -> list[str]:
+    return [address for _, address in image_refs(html_to_markdown(post.content, None))]
+
+
+def test_a_video_shows_its_thumbnail_after_its_description() -> None:
+    data = atom(
+        '<media:group><media:content url="https://www.youtube.com/v/1" '
+        'type="application/x-shockwave-flash"/>'
+        '<media:thumbnail url="https://i.ytimg.com/vi/1/hqdefault.jpg" width="480"/>'
+        "<media:description>What it shows.</media:description></media:group>"
+    )
+    assert parse_atom(data, "https://www.youtube.com/feeds/x") is not None
+    video = article(data)
+    assert video == article(data, fast=False)
+    markdown = html_to_markdown(video.content, None)
+    assert markdown.startswith("What it shows.")
+    assert addresses(video) == ["https://i.ytimg.com/vi/1/hqdefault.jpg"]
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast readers", "feedparser"])
+def test_one_thumbnail_the_widest(fast: bool) -> None:
+    data = feed(
+        POST,
+        '<media:thumbnail url="https://i.example/small.jpg" width="96"/>',
+        '<media:thumbnail url="https://i.example/big.jpg" width="976"/>',
+        "<media:thumbnail>/relative.jpg</media:thumbnail>",
+    )
+    assert addresses(article(data, fast)) == ["https://i.example/big.jpg"]
+    assert article(data) == article(data, fast=False)
+    assert parse_rss(data, "https://m.example/@ann.rss") is not None
+
+
+def test_a_thumbnail_given_as_text_is_read_as_feedparser_reads_it() -> None:
+    data = feed(POST, "<media:thumbnail> /pictures/t.jpg </media:thumbnail>")
+    assert parse_rss(data, "https://m.example/@ann.rss") is not None
+    assert addresses(article(data)) == ["https://m.example/pictures/t.jpg"]
+    assert article(data) == article(data, fast=False)
+
+
+def test_pictures_come_before_thumbnails_and_the_entrys_own_before_both() -> None:
+    both = feed(
+        POST,
+        '<media:thumbnail url="https://i.example/t.jpg"/>',
+        bare('url="https://i.example/full.jpg" medium="image"'),
+    )
+    assert addresses(article(both)) == ["https://i.example/full.jpg"]
+    own = "<description>&lt;img src='https://i.example/own.png'&gt;</description>"
+    assert addresses(article(feed(own, '<media:thumbnail url="https://i.example/t.jpg"/>'))) == [
+        "https://i.example/own.png"
+    ]
+
+
+def test_atom_entries_pictures_are_read_by_the_atom_reader() -> None:
+    data = atom(bare('url="https://i.example/a.png" medium="image" fileSize="3"'))
+    assert parse_atom(data, "https://example.org/feed") is not None
+    assert article(data) == article(data, fast=False)
+    assert addresses(article(data)) == ["https://i.example/a.png"]
+
+
+def test_a_channels_thumbnail_is_no_articles() -> None:
+    data = feed(POST).replace(
+        b"<item>", b'<media:thumbnail url="https://i.example/logo.png"/><item>'
+    )
+    assert parse_rss(data, "https://m.example/@ann.rss") is not None
+    assert addresses(article(data)) == []
+
+
+def test_icons_and_avatars_are_no_pictures() -> None:
+    avatar = (
+        '<media:thumbnail height="30" width="30" url="https://avatars.example/u/1?s=30&amp;v=4"/>'
+    )
+    assert addresses(article(atom(avatar))) == []
+    icon = bare('url="https://i.example/icon.png" medium="image" height="16"')
+    assert addresses(article(feed(POST, icon))) == []
