@@ -244,3 +244,8 @@ def test_icons_and_avatars_are_no_pictures() -> None:
     assert addresses(article(atom(avatar))) == []
     icon = bare('url="https://i.example/icon.png" medium="image" height="16"')
     assert addresses(article(feed(POST, icon))) == []
+
+
+def test_pictures_are_capped() -> None:
+    many = [bare(f'url="https://i.example/{n}.png" medium="image"') for n in range(500)]
+    assert len(addresses(article(feed(POST, *many)))) == 20

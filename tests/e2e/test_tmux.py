@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
@@ -213,5 +214,58 @@ def test_keys_reach_the_pane_they_are_for_in_a_real_terminal(
     time.sleep(0.3)
     terminal.keys("j")
     terminal.wait_for(lambda s: "╭─ Starred" in s, "the Starred view (Shift+Tab reached the feeds)")
+    terminal.keys("q")
+    terminal.wait_until_exit()
+
+
+def test_a_mastodon_post_reads_as_the_post_with_its_picture(
+    terminal: Terminal, server: HTTPServer
+) -> None:
+    """A post's picture with its alt text (media:content, media:description) read from a
+    local server and shown in the app: the post is the article, the picture comes after."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = BytesIO()
+    Image.new("RGB", (160, 100), (40, 90, 160)).save(picture, format="PNG")
+    server.expect_request("/cat.png").respond_with_data(picture.getvalue(), "image/png")
+    alt = "A photo of a cat on a windowsill"
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">'
+        "<channel><title>Ann</title><link>https://m.example/@ann</link><item>"
+        "<guid>https://m.example/@ann/1</guid><link>https://m.example/@ann/1</link>"
+        "<pubDate>Mon, 30 Nov 2026 10:00:00 +0000</pubDate>"
+        "<description>&lt;p&gt;Look at my cat!&lt;/p&gt;</description>"
+        f'<media:content url="{server.url_for("/cat.png")}" type="image/png" medium="image">'
+        f'<media:description type="plain">{alt}</media:description></media:content>'
+        "</item></channel></rss>"
+    )
+    server.expect_request("/ann.rss").respond_with_data(feed, content_type="application/rss+xml")
+    config = Path(terminal.env["NEWSREADER_CONFIG"])
+    config.write_text(
+        config.read_text("utf-8") + f'\n[[feeds]]\nurl = "{server.url_for("/ann.rss")}"\n',
+        "utf-8",
+    )
+    command = newsreader_command()
+    refreshed = subprocess.run(
+        [command, "refresh"], capture_output=True, text=True, env=terminal.env
+    )
+    assert refreshed.returncode == 0, refreshed.stdout + refreshed.stderr
+
+    terminal.start(command)
+    screen = terminal.wait_for(lambda s: "Look at my cat!" in s, "the post in the list")
+    assert alt not in screen  # not the post's title
+    terminal.keys("/")
+    terminal.wait_for(lambda s: "Clear search" in s, "the search bar")
+    terminal.keys("-l", "cat")
+    terminal.wait_for(lambda s: "Search: cat" in s, "the search results")
+    terminal.keys("Enter")
+    terminal.wait_for(lambda s: "⏎ Open" in s, "the results list")
+    terminal.keys("Enter")
+    screen = terminal.wait_for(lambda s: "🖼" in s and alt in s, "the picture and its alt text")
+    body = screen[screen.index("https://m.example/@ann/1") :]
+    assert body.index("Look at my cat!") < body.index(alt)  # the post, then its picture
+    assert screen.count(alt) == 1  # the alt text is the picture's caption, not a paragraph
     terminal.keys("q")
     terminal.wait_until_exit()

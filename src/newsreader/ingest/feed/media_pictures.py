@@ -25,6 +25,7 @@ from newsreader.ingest.urls import join_url, safe_link
 FILE_DESCRIPTION = "newsreader_description"
 ALT_CHARS = 1000
 ICON_PIXELS = 100  # a picture said to be narrower or lower is an icon or an avatar
+MAX_PICTURES = 20  # per entry (Mastodon allows 4 a post)
 
 _AVATAR = re.compile(r"^https?://(?:[\w-]+\.)*gravatar\.com/avatar/", re.IGNORECASE)
 
@@ -50,7 +51,7 @@ def media_pictures(entry: Mapping[str, Any], url: str) -> list[tuple[str, str]]:
     else of its widest thumbnail."""
     pictures = _pictures(entry.get("media_content"), url, is_picture)
     if pictures:
-        return pictures
+        return pictures[:MAX_PICTURES]
     thumbnails = _pictures(entry.get("media_thumbnail"), url, lambda item: True, widest=True)
     return thumbnails[:1]
 
