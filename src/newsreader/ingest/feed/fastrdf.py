@@ -18,15 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from newsreader.ingest.feed.fastdoc import plain_root
-from newsreader.ingest.feed.fastrss import (
-    PLAIN_LEAVES,
-    RDF_ABOUT,
-    Reader,
-    channel_base,
-    channel_element,
-    item,
-)
+from newsreader.ingest.feed.fastrss import RDF_ABOUT, Reader, item
+from newsreader.ingest.feed.fastrss_channel import channel_base, channel_element
 from newsreader.ingest.feed.fastxml import (
+    PLAIN_LEAVES,
     Unsupported,
     check_declarations,
     check_unhandled,

@@ -27,17 +27,19 @@ import re
 from typing import Any
 
 from feedparser.mixin import _FeedParserMixin
-from feedparser.urls import _urljoin, make_safe_absolute_uri
 
 from newsreader.ingest.feed.fastdoc import plain_root
+from newsreader.ingest.feed.fastrss_channel import channel_base, channel_element
 from newsreader.ingest.feed.fastxml import (
     HTML_TYPES,
+    PLAIN_LEAVES,
     Unsupported,
     check_declarations,
     check_unhandled,
     element_name,
     enclosures,
     fix_text,
+    leaf_text,
     map_type,
     parse_date,
     urljoin,
@@ -69,8 +71,6 @@ _REPEATABLE = frozenset(
 # number not starting with "2." is "rss". (RSS 0.91 with Netscape's DOCTYPE is not read here.)
 _VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
 RDF_ABOUT = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about"
-# Elements read as plain text wherever they are (an RSS item's or channel's categories).
-PLAIN_LEAVES = frozenset({"category", "dc:subject"})
 # The item elements read (or vetted) below; any other goes to check_unhandled.
 _ITEM_ELEMENTS = frozenset(
     {
@@ -80,16 +80,6 @@ _ITEM_ELEMENTS = frozenset(
         "source",
     }
 )  # fmt: skip
-# The channel elements read or vetted below; any other goes to check_unhandled.
-_CHANNEL_ELEMENTS = frozenset(
-    {
-        "title", "link", "pubdate", "lastbuilddate", "dc:date", "image", "description",
-        "language", "copyright", "managingeditor", "webmaster", "generator", "category",
-        "dc:subject", "dc:language", "dc:rights", "cloud", "author", "dc:creator",
-        "itunes:author", "itunes:summary", "itunes:owner",
-    }
-)  # fmt: skip
-_IMAGE_CHILDREN = frozenset({"title", "link", "url", "width", "height", "description"})
 
 
 def _attributes(element: Any) -> dict[str, str]:
@@ -105,13 +95,6 @@ def _attributes(element: Any) -> dict[str, str]:
     return found
 
 
-def _text(element: Any) -> str:
-    """The text of a leaf element (mixed content is left to feedparser)."""
-    if len(element):
-        raise Unsupported("mixed content")
-    return element.text or ""
-
-
 class Reader:
     def __init__(self, base: str) -> None:
         self.base = base
@@ -122,7 +105,7 @@ class Reader:
         self.feed_summary = False  # the channel has a summary (an itunes:summary)
 
     def value(self, element: Any, resolve: bool = False) -> str:
-        output = _text(element).strip()
+        output = leaf_text(element).strip()
         if resolve and output:
             output = urljoin(self.base, output)
         return fix_text(output)
@@ -201,7 +184,7 @@ def _ignored_title(entry: dict[str, Any], element: Any) -> None:
     Before that title it would be the item's title: left to feedparser."""
     if not entry.get("title"):
         raise Unsupported("media:title before the item's title")
-    _text(element)
+    leaf_text(element)
 
 
 def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
@@ -275,14 +258,14 @@ def item(reader: Reader, element: Any, about: bool = False) -> dict[str, Any]:
             attrs["rel"] = "enclosure"
             entry.setdefault("links", []).append(attrs)
         elif name in ("category", "dc:subject"):
-            _text(child)  # tags: not read, but must be plain text
+            leaf_text(child)  # tags: not read, but must be plain text
         elif name in ("media:title", "dc:title"):
             if "source" in seen:  # (feedparser forgets the depth of the title it kept)
                 raise Unsupported("a title after a source")
             _ignored_title(entry, child)
         elif name == "source":  # where a news item came from (Google News): not read
             _attributes(child)
-            _text(child)
+            leaf_text(child)
         elif name == "media:content":  # a media file: its attributes (a picture's are read)
             if (child.text or "").strip():
                 raise Unsupported("media:content with text")
@@ -347,79 +330,3 @@ def _document(root: Any, encoding: str, url: str) -> dict[str, Any]:
         else:
             channel_element(reader, name, child, feed, seen)
     return {"feed": feed, "entries": entries, "version": version, "encoding": encoding}
-
-
-def channel_base(url: str, depth: int) -> str:
-    """The base feedparser reads a channel's elements against, ``depth`` elements down."""
-    base = make_safe_absolute_uri("", url) or make_safe_absolute_uri(url) or ""
-    for _level in range(depth):
-        base = (make_safe_absolute_uri(base, base) or base) if base else _urljoin(base, base)
-    return base
-
-
-def channel_element(
-    reader: Reader, name: str, child: Any, feed: dict[str, Any], seen: set[str]
-) -> None:
-    """One element of a channel (not an item) read into ``feed``."""
-    if name == "media:thumbnail":  # the channel's picture (not read), holding no element
-        _text(child)
-        return
-    if name not in _CHANNEL_ELEMENTS:
-        check_unhandled(name, child, PLAIN_LEAVES)
-        return
-    if name in seen and name not in ("category", "dc:subject", "link"):
-        raise Unsupported(f"repeated {name}")
-    seen.add(name)
-    if name == "title":
-        feed["title"], feed["title_detail"] = reader.content(child, "text/plain", True)
-    elif name == "link":
-        reader.link(child, feed, in_entry=False)
-    elif name in ("pubdate", "lastbuilddate", "dc:date"):
-        if child.attrib:
-            raise Unsupported("date attributes")
-        value = reader.value(child)
-        key = "published" if name == "pubdate" else "updated"
-        feed[key] = value
-        feed[key + "_parsed"] = parse_date(value)
-    elif name == "image":
-        if child.attrib or any(element_name(part) not in _IMAGE_CHILDREN for part in child):
-            raise Unsupported("unusual image")
-        for part in child:
-            _text(part)
-    elif name in ("description", "itunes:summary"):  # the feed's summary: not read
-        if child.attrib:
-            raise Unsupported(f"{name} attributes")
-        _text(child)
-        if reader.feed_summary and not reader.has_content:
-            reader.has_content = True  # (read as content: see Reader)
-        # (feedparser keeps a channel's description as its subtitle, not as its summary)
-        reader.feed_summary = reader.feed_summary or name == "itunes:summary"
-    elif name == "itunes:owner":  # the feed's publisher: not read
-        if child.attrib or (child.text or "").strip():
-            raise Unsupported("unusual itunes:owner")
-        for part in child:
-            if element_name(part) not in ("itunes:name", "itunes:email") or part.attrib:
-                raise Unsupported("unusual itunes:owner")
-            _text(part)
-    elif name in (
-        "language",
-        "copyright",
-        "managingeditor",
-        "webmaster",
-        "generator",
-        "category",
-        "dc:subject",
-        "dc:language",
-        "dc:rights",
-    ):
-        if name != "category" and child.attrib:
-            raise Unsupported(f"{name} attributes")
-        _text(child)
-    elif name == "cloud":
-        if len(child):
-            raise Unsupported("cloud content")
-    elif name in ("author", "dc:creator", "itunes:author"):  # the feed's author: not read
-        if len(child) or child.attrib:
-            raise Unsupported(f"feed {name}")
-    else:
-        check_unhandled(name, child, PLAIN_LEAVES)

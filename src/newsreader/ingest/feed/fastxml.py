@@ -227,6 +227,17 @@ _NO_ATTRIBUTES = _TEXT_CONSTRUCTS
 _NO_TEXT = frozenset({"media:content"})
 
 
+# Elements read as plain text wherever they are (an RSS item's or channel's categories).
+PLAIN_LEAVES = frozenset({"category", "dc:subject"})
+
+
+def leaf_text(element: Any) -> str:
+    """The text of a leaf element (mixed content is left to feedparser)."""
+    if len(element):
+        raise Unsupported("mixed content")
+    return element.text or ""
+
+
 def check_unhandled(name: str, element: Any, leaves: frozenset[str] = frozenset()) -> None:
     """An element feedparser has no handler for is stored under its own name: harmless,
     unless it takes a read key. Its children are read as the enclosing element's own: they
