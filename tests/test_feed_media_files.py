@@ -5,6 +5,8 @@ media pictures after its text, with their alt texts."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from newsreader.ingest.feed import parse_feed
@@ -249,3 +251,29 @@ def test_icons_and_avatars_are_no_pictures() -> None:
 def test_pictures_are_capped() -> None:
     many = [bare(f'url="https://i.example/{n}.png" medium="image"') for n in range(500)]
     assert len(addresses(article(feed(POST, *many)))) == 20
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast readers", "feedparser"])
+def test_an_image_enclosure_is_drawn_and_still_attached(fast: bool) -> None:
+    image = '<enclosure url="https://i.example/e.jpg" type="image/jpeg" length="1200"/>'
+    audio = '<enclosure url="https://i.example/e.mp3" type="audio/mpeg" length="9"/>'
+    post = article(feed(POST, image, audio), fast)
+    assert addresses(post) == ["https://i.example/e.jpg"]
+    assert [e.url for e in post.enclosures] == [
+        "https://i.example/e.jpg",
+        "https://i.example/e.mp3",
+    ]
+    media = bare('url="https://i.example/m.jpg" medium="image"')
+    assert addresses(article(feed(POST, image, media), fast)) == ["https://i.example/m.jpg"]
+    assert addresses(article(feed(POST, audio), fast)) == []
+
+
+def test_the_corpus_image_enclosures_are_drawn(shared_dir: Path) -> None:
+    path = shared_dir / "corpus" / "feeds" / "rss20_macworld_image-enclosures_relative-urls.rss"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    result = parse_feed(path.read_bytes(), "https://www.macworld.com/feed")
+    for post in result.articles:
+        images = [e.url for e in post.enclosures if e.type.startswith("image/")]
+        if images:
+            assert set(addresses(post)) & set(images) or "<img" in post.content

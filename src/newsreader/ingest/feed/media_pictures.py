@@ -1,6 +1,7 @@
-"""An entry's pictures given as Media RSS files, for entries whose own HTML has none: a
-Mastodon post's pictures (``media:content``), a news item's photo beside a text-only
-summary, else its thumbnail (``media:thumbnail``: a YouTube video's, a BBC story's).
+"""An entry's pictures given beside its HTML, for entries whose own HTML has none: a
+Mastodon post's pictures (Media RSS ``media:content``), a news item's photo beside a
+text-only summary (there, or as an image ``enclosure``), else its thumbnail
+(``media:thumbnail``: a YouTube video's, a BBC story's).
 
 Left out: files that are not pictures; icons and authors' avatars (WordPress gives each
 post its author's Gravatar as a ``media:content`` picture, GitHub each commit its author's
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from newsreader.ingest.sanitize import clean_line
@@ -46,10 +47,15 @@ def is_picture(attrs: Mapping[str, Any]) -> bool:
     return _PICTURE_FILE.search(path) is not None
 
 
-def media_pictures(entry: Mapping[str, Any], url: str) -> list[tuple[str, str]]:
+def media_pictures(
+    entry: Mapping[str, Any], url: str, attached: Sequence[str] = ()
+) -> list[tuple[str, str]]:
     """(address, alt text) of each picture among the entry's ``media_content``, in order,
-    else of its widest thumbnail."""
+    else of each picture ``attached`` (its image enclosures' safe addresses), else of its
+    widest thumbnail."""
     pictures = _pictures(entry.get("media_content"), url, is_picture)
+    if not pictures:
+        pictures = _pictures([{"url": address} for address in attached], url, lambda item: True)
     if pictures:
         return pictures[:MAX_PICTURES]
     thumbnails = _pictures(entry.get("media_thumbnail"), url, lambda item: True, widest=True)

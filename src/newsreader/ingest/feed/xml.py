@@ -254,9 +254,12 @@ def _xml_entry(
     base = _base(base, url)
     content = html_fragment(value, kind, base)
     text = html_to_text(content)
+    enclosures = _xml_enclosures(entry, url)
+    attached = [e.url for e in enclosures if e.type.lower().startswith("image/")]
     files = entry.get("media_content")
-    pictured = files or entry.get("media_thumbnail")
-    pictures = media_pictures(entry, url) if pictured and not _PICTURE.search(content) else []
+    pictures: list[tuple[str, str]] = []
+    if (files or attached or entry.get("media_thumbnail")) and not _PICTURE.search(content):
+        pictures = media_pictures(entry, url, attached)
     if not value and files and (described := file_descriptions(entry)):
         # Nothing of its own (a post that is pictures): its files' descriptions are its text.
         text = " ".join(clean_text(described).split())
@@ -268,7 +271,6 @@ def _xml_entry(
     summary_kind = (_detail(entry, "summary_detail").get("type", "") or "text/html").lower()
     link = safe_link(join_url(url, entry.get("link", "") or ""))
     title = plain_title(entry.get("title", ""), _detail(entry, "title_detail"))
-    enclosures = _xml_enclosures(entry, url)
     fields = EntryFields(
         entry_id=str(entry.get("id", "") or ""),
         link=link,
