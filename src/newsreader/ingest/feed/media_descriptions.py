@@ -27,13 +27,13 @@ __all__ = ["feedparser"]
 
 _MARK = "newsreader_media_description"  # on feedparser's element stack while one is read
 
-_start_content = mediarss.Namespace._start_media_content
-_start_description = mediarss.Namespace._start_media_description
-_end_description = mediarss.Namespace._end_media_description
+_HANDLERS = ("_start_media_content", "_start_media_description", "_end_media_description")
+_original = {name: getattr(mediarss.Namespace, name, None) for name in _HANDLERS}
+_end_content = getattr(mediarss.Namespace, "_end_media_content", None)  # (none in 6.0)
 
 
 def _start_media_content(parser: Any, attrs: dict[str, str]) -> None:
-    _start_content(parser, attrs)
+    _original["_start_media_content"](parser, attrs)  # type: ignore[misc]
     parser.newsreader_media_files = getattr(parser, "newsreader_media_files", 0) + 1
 
 
@@ -41,13 +41,15 @@ def _end_media_content(parser: Any) -> None:
     # (Without this method feedparser would pop an element of this name, which it never
     # pushed: nothing.)
     parser.newsreader_media_files = max(0, getattr(parser, "newsreader_media_files", 0) - 1)
+    if _end_content is not None:
+        _end_content(parser)
 
 
 def _start_media_description(parser: Any, attrs: dict[str, str]) -> None:
     if getattr(parser, "newsreader_media_files", 0):
         parser.push(_MARK, 0)  # its text is gathered there
     else:
-        _start_description(parser, attrs)
+        _original["_start_media_description"](parser, attrs)  # type: ignore[misc]
 
 
 def _end_media_description(parser: Any) -> None:
@@ -57,10 +59,13 @@ def _end_media_description(parser: Any) -> None:
         if text and files:
             files[-1].setdefault(FILE_DESCRIPTION, text)
     else:
-        _end_description(parser)
+        _original["_end_media_description"](parser)  # type: ignore[misc]
 
 
-mediarss.Namespace._start_media_content = _start_media_content
-mediarss.Namespace._end_media_content = _end_media_content
-mediarss.Namespace._start_media_description = _start_media_description
-mediarss.Namespace._end_media_description = _end_media_description
+# Only where feedparser has the handlers this builds on (it has since 6.0); elsewhere it reads
+# such descriptions as it always did, and the tests of this module say so.
+if all(_original.values()):
+    mediarss.Namespace._start_media_content = _start_media_content
+    mediarss.Namespace._end_media_content = _end_media_content
+    mediarss.Namespace._start_media_description = _start_media_description
+    mediarss.Namespace._end_media_description = _end_media_description
