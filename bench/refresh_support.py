@@ -240,8 +240,9 @@ def fetch_alone(urls: list[str], connections: int, rounds: int = 3) -> FetchAlon
             start = time.perf_counter()
             results = await asyncio.gather(*(fetcher.fetch(url, None, None) for url in urls))
             full = time.perf_counter() - start
-            if any(result.error for result in results):
-                raise SystemExit(f"fetching alone failed: {results[0].error}")
+            failed = [result for result in results if result.error]
+            if failed:
+                raise SystemExit(f"fetching alone failed: {failed[0].url}: {failed[0].error}")
             start = time.perf_counter()
             await asyncio.gather(
                 *(

@@ -28,12 +28,12 @@ __all__ = ["feedparser"]
 _MARK = "newsreader_media_description"  # on feedparser's element stack while one is read
 
 _HANDLERS = ("_start_media_content", "_start_media_description", "_end_media_description")
-_original = {name: getattr(mediarss.Namespace, name, None) for name in _HANDLERS}
+_original: dict[str, Any] = {name: getattr(mediarss.Namespace, name, None) for name in _HANDLERS}
 _end_content = getattr(mediarss.Namespace, "_end_media_content", None)  # (none in 6.0)
 
 
 def _start_media_content(parser: Any, attrs: dict[str, str]) -> None:
-    _original["_start_media_content"](parser, attrs)  # type: ignore[misc]
+    _original["_start_media_content"](parser, attrs)
     parser.newsreader_media_files = getattr(parser, "newsreader_media_files", 0) + 1
 
 
@@ -49,7 +49,7 @@ def _start_media_description(parser: Any, attrs: dict[str, str]) -> None:
     if getattr(parser, "newsreader_media_files", 0):
         parser.push(_MARK, 0)  # its text is gathered there
     else:
-        _original["_start_media_description"](parser, attrs)  # type: ignore[misc]
+        _original["_start_media_description"](parser, attrs)
 
 
 def _end_media_description(parser: Any) -> None:
@@ -59,7 +59,7 @@ def _end_media_description(parser: Any) -> None:
         if text and files:
             files[-1].setdefault(FILE_DESCRIPTION, text)
     else:
-        _original["_end_media_description"](parser)  # type: ignore[misc]
+        _original["_end_media_description"](parser)
 
 
 # Only where feedparser has the handlers this builds on (it has since 6.0); elsewhere it reads

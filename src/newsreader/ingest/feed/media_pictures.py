@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from newsreader.ingest.feed.entry import non_negative_int
 from newsreader.ingest.sanitize import clean_line
 from newsreader.ingest.urls import join_url, safe_link
 
@@ -29,8 +30,6 @@ ICON_PIXELS = 100  # a picture said to be narrower or lower is an icon or an ava
 MAX_PICTURES = 20  # per entry (Mastodon allows 4 a post)
 
 _AVATAR = re.compile(r"^https?://(?:[\w-]+\.)*gravatar\.com/avatar/", re.IGNORECASE)
-
-
 _PICTURE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.IGNORECASE)
 
 
@@ -43,8 +42,7 @@ def is_picture(attrs: Mapping[str, Any]) -> bool:
     kind = str(attrs.get("type") or "").strip().lower()
     if kind:
         return kind.startswith("image/")
-    path = str(attrs.get("url") or "").split("?", 1)[0].split("#", 1)[0]
-    return _PICTURE_FILE.search(path) is not None
+    return _PICTURE_FILE.search(_without_query(str(attrs.get("url") or ""))) is not None
 
 
 def media_pictures(
@@ -53,37 +51,41 @@ def media_pictures(
     """(address, alt text) of each picture among the entry's ``media_content``, in order,
     else of each picture ``attached`` (its image enclosures' safe addresses), else of its
     widest thumbnail."""
-    pictures = _pictures(entry.get("media_content"), url, is_picture)
-    if not pictures:
-        pictures = _pictures([{"url": address} for address in attached], url, lambda item: True)
+    files = [item for item in _items(entry.get("media_content")) if is_picture(item)]
+    pictures = _pictures(files, url) or _pictures([{"url": a} for a in attached], url)
     if pictures:
-        return pictures[:MAX_PICTURES]
-    thumbnails = _pictures(entry.get("media_thumbnail"), url, lambda item: True, widest=True)
-    return thumbnails[:1]
+        return [(address, alt) for _, address, alt in pictures[:MAX_PICTURES]]
+    thumbnails = _pictures(_items(entry.get("media_thumbnail")), url)
+    widest = max(thumbnails, key=lambda found: found[0], default=None)  # (the first of them)
+    return [] if widest is None else [widest[1:]]
 
 
-def _pictures(
-    items: Any, url: str, wanted: Callable[[Mapping[str, Any]], bool], widest: bool = False
-) -> list[tuple[str, str]]:
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    """The mappings of a list feedparser made (anything else: none)."""
+    return [item for item in value if isinstance(item, Mapping)] if isinstance(value, list) else []
+
+
+def _pictures(items: list[Mapping[str, Any]], url: str) -> list[tuple[int, str, str]]:
+    """(width, address, alt text) of each picture of ``items`` shown, in order: icons and
+    avatars left out, the widest of the copies of one picture kept."""
     found: dict[str, tuple[int, str, str]] = {}  # address less its query -> (width, ...)
-    for item in items if isinstance(items, list) else ():
-        if not isinstance(item, Mapping) or not wanted(item):
-            continue
+    for item in items:
         address = safe_link(join_url(url, str(item.get("url") or "")))
         if not address or _AVATAR.match(address):
             continue
-        width = _number(item.get("width"))
-        if 0 < width < ICON_PIXELS or 0 < _number(item.get("height")) < ICON_PIXELS:
+        width = non_negative_int(item.get("width")) or 0
+        if 0 < width < ICON_PIXELS or 0 < (non_negative_int(item.get("height")) or 0) < ICON_PIXELS:
             continue
         described = item.get(FILE_DESCRIPTION)
         alt = clean_line(html.unescape(described), ALT_CHARS) if isinstance(described, str) else ""
-        same = address.split("?", 1)[0].split("#", 1)[0]
+        same = _without_query(address)
         if same not in found or width > found[same][0]:
             found[same] = (width, address, alt)
-    chosen = list(found.values())
-    if widest:
-        chosen.sort(key=lambda found: -found[0])  # (stable: the first of the widest)
-    return [(address, alt) for _, address, alt in chosen]
+    return list(found.values())
+
+
+def _without_query(address: str) -> str:
+    return address.split("?", 1)[0].split("#", 1)[0]
 
 
 def pictures_html(pictures: list[tuple[str, str]]) -> str:
@@ -98,13 +100,6 @@ def file_descriptions(entry: Mapping[str, Any]) -> str:
     """The entry's files' own descriptions (entities read), one paragraph each."""
     return "\n\n".join(
         html.unescape(item[FILE_DESCRIPTION])
-        for item in entry.get("media_content", []) or []
-        if isinstance(item, Mapping) and isinstance(item.get(FILE_DESCRIPTION), str)
+        for item in _items(entry.get("media_content"))
+        if isinstance(item.get(FILE_DESCRIPTION), str)
     )
-
-
-def _number(value: Any) -> int:
-    try:
-        return max(0, int(str(value).strip()))
-    except ValueError:
-        return 0
